@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from opencsc.ui import views as ui_views
+
+urlpatterns = [
+    path("", include("opencsc.ui.urls")),
+    path("accounts/", include("opencsc.accounts.urls")),
+    path("children/", include("opencsc.people.urls")),
+    path("", include("opencsc.casework.urls")),
+]
+
+handler403 = ui_views.permission_denied
+handler404 = ui_views.page_not_found
+handler500 = ui_views.server_error

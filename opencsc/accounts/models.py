@@ -1,0 +1,67 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from opencsc.core.models import TimestampedModel
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    DIRECTOR = "director", "Director of children's services"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    ADMINISTRATOR = "administrator", "System administrator"
+    AUDITOR = "auditor", "Auditor"
+    CHIEF_EXECUTIVE = "chief_executive", "Chief executive"
+    IMPROVEMENT_BOARD = "improvement_board", "Improvement board member"
+
+
+class TeamKind(models.TextChoices):
+    FRONT_DOOR = "front_door", "Front door (MASH)"
+    ASSESSMENT = "assessment", "Assessment"
+    CHILD_IN_NEED = "child_in_need", "Child in need and child protection"
+    LOOKED_AFTER = "looked_after", "Children looked after"
+    CARE_LEAVERS = "care_leavers", "Care leavers"
+    DISABLED_CHILDREN = "disabled_children", "Disabled children"
+    MANAGEMENT = "management", "Management and support"
+
+
+class Team(TimestampedModel):
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30, choices=TeamKind.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.SOCIAL_WORKER)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    job_title = models.CharField(max_length=120, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_used_step = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret and self.totp_confirmed_at)
+
+
+class LoginAttempt(models.Model):
+    """One try at signing in, kept so repeated failures from a name or an address can be throttled."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, db_index=True)
+    succeeded = models.BooleanField()
+    stage = models.CharField(max_length=20, default="password")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)

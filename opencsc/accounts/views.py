@@ -1,0 +1,100 @@
+"""Sign-in in two steps: password, then a TOTP code (enrolling the app on first sign-in)."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from opencsc.accounts.forms import SignInForm, TwoFactorForm
+from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY
+from opencsc.accounts.models import User
+from opencsc.accounts.throttle import login_attempt_record, login_is_throttled
+from opencsc.accounts.two_factor import new_secret, provisioning_qr_svg, totp_verify
+from opencsc.audit.context import client_ip
+from opencsc.ui.govuk_forms import error_summary
+
+PENDING_USER_KEY = "pending_user_id"
+NEXT_KEY = "after_sign_in"
+THROTTLED_MESSAGE = "Too many failed attempts. Wait 15 minutes and try again, or ask your administrator."
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username, ip = form.cleaned_data["username"], client_ip(request)
+        if login_is_throttled(username=username, ip_address=ip):
+            form.add_error(None, THROTTLED_MESSAGE)
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            login_attempt_record(
+                username=username, ip_address=ip, succeeded=user is not None, stage="password"
+            )
+            if user is None:
+                form.add_error(None, "The username or password is not right")
+            else:
+                request.session.cycle_key()
+                request.session[PENDING_USER_KEY] = user.pk
+                request.session[NEXT_KEY] = _safe_next(request)
+                if not settings.REQUIRE_TWO_FACTOR:
+                    return _complete_sign_in(request, user)
+                return redirect("accounts:two_factor")
+    return render(
+        request, "accounts/sign_in.html", {"form": form, "error_summary_params": error_summary(form)}
+    )
+
+
+def _complete_sign_in(request, user):
+    target = request.session.pop(NEXT_KEY, "") or settings.LOGIN_REDIRECT_URL
+    request.session.pop(PENDING_USER_KEY, None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[TWO_FACTOR_SESSION_KEY] = True
+    return redirect(target)
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    user = User.objects.filter(pk=request.session.get(PENDING_USER_KEY), is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
+    if not user.totp_secret:
+        user.totp_secret = new_secret()
+        user.save(update_fields=["totp_secret"])
+    form = TwoFactorForm(request.POST or None)
+    ip = client_ip(request)
+    if request.method == "POST" and form.is_valid():
+        if login_is_throttled(username=user.username, ip_address=ip):
+            form.add_error("code", THROTTLED_MESSAGE)
+        elif totp_verify(user=user, code=form.cleaned_data["code"]):
+            login_attempt_record(username=user.username, ip_address=ip, succeeded=True, stage="totp")
+            return _complete_sign_in(request, user)
+        else:
+            login_attempt_record(username=user.username, ip_address=ip, succeeded=False, stage="totp")
+            form.add_error("code", "The code is not right or has already been used: enter the code shown now")
+    enrolling = user.totp_confirmed_at is None
+    context = {
+        "form": form,
+        "enrolling": enrolling,
+        "secret": user.totp_secret if enrolling else "",
+        "qr_svg": provisioning_qr_svg(user) if enrolling else "",
+        "error_summary_params": error_summary(form),
+    }
+    return render(request, "accounts/two_factor.html", context)
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+def sign_out_page(request):
+    return render(request, "accounts/sign_out.html")

@@ -1,0 +1,25 @@
+from opencsc.audit.context import current_ip
+from opencsc.audit.models import AccessKind, AuditEvent, RecordAccess
+
+
+def audit_event_record(*, actor, verb: str, target, child=None, payload: dict | None = None) -> AuditEvent:
+    """Write the audit row for a change. Call inside the service's transaction."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        verb=verb,
+        object_type=target.__class__.__name__,
+        object_id=str(target.pk),
+        child=child,
+        payload=payload or {},
+        ip_address=current_ip.get(),
+    )
+
+
+def record_access_log(*, user, child, kind: AccessKind, path: str) -> RecordAccess:
+    return RecordAccess.objects.create(
+        user=user if user and user.is_authenticated else None,
+        child=child,
+        kind=kind,
+        path=path[:300],
+        ip_address=current_ip.get(),
+    )

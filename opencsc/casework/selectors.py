@@ -1,0 +1,80 @@
+from django.db.models import Prefetch, QuerySet
+
+from opencsc.casework.models import Allocation, CaseNote, ChronologyEntry, NoteStatus
+from opencsc.people.models import Child
+
+
+def my_allocated_children(*, user, limit: int = 200) -> list[Child]:
+    return list(
+        Child.objects.filter(allocations__worker=user, allocations__ended_on__isnull=True).order_by(
+            "last_name_key", "first_name_key"
+        )[:limit]
+    )
+
+
+def current_allocation(child: Child) -> Allocation | None:
+    return child.allocations.filter(ended_on__isnull=True).select_related("worker", "team").first()
+
+
+def allocation_history(child: Child) -> QuerySet[Allocation]:
+    return child.allocations.select_related("worker", "team").order_by("started_on", "id")
+
+
+def drafts_for(*, user) -> QuerySet[CaseNote]:
+    return CaseNote.objects.filter(author=user, status=NoteStatus.DRAFT).prefetch_related("children")
+
+
+def notes_for_child(child: Child, *, user) -> QuerySet[CaseNote]:
+    """Final notes about the child, plus the user's own drafts (other people's drafts are private)."""
+    from django.db.models import Q
+
+    return (
+        CaseNote.objects.filter(children=child)
+        .filter(Q(status=NoteStatus.FINAL) | Q(author=user))
+        .select_related("author")
+        .prefetch_related(Prefetch("children", queryset=Child.objects.only("id", "first_name", "last_name")))
+        .order_by("-event_on", "-id")
+    )
+
+
+def chronology_for(child: Child, *, significant_only: bool = False) -> QuerySet[ChronologyEntry]:
+    entries = child.chronology.select_related("recorded_by")
+    return entries.filter(is_significant=True) if significant_only else entries
+
+
+def note_get_for(*, user, note_id: int, path: str) -> CaseNote:
+    """A note the user may read: a draft only by its author; a final note by anyone who can see one of its
+    children. Each child's record access is logged."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from opencsc.accounts.access import can_view_child
+    from opencsc.audit.models import AccessKind
+    from opencsc.audit.services import record_access_log
+
+    note = CaseNote.objects.select_related("author").filter(pk=note_id).first()
+    if note is None:
+        raise Http404("No note with that ID")
+    children = list(note.children.all())
+    visible = [child for child in children if can_view_child(user, child)]
+    if not visible or (not note.is_final and note.author_id != user.pk):
+        for child in children:
+            record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)
+        raise PermissionDenied("You do not have access to this note")
+    for child in visible:
+        record_access_log(user=user, child=child, kind=AccessKind.VIEW, path=path)
+    note.visible_children = visible
+    return note
+
+
+def sibling_choices(*, user, child: Child) -> list[Child]:
+    """The child and the brothers and sisters the user may record against."""
+    from opencsc.accounts.access import can_change_child
+    from opencsc.people.models import SIBLING_TYPES
+
+    siblings = (
+        Child.objects.filter(related_to__child=child, related_to__kind__in=SIBLING_TYPES)
+        .distinct()
+        .order_by("date_of_birth")
+    )
+    return [child, *[sibling for sibling in siblings if can_change_child(user, sibling)]]

@@ -1,0 +1,18 @@
+from django.urls import reverse
+
+from opencsc.accounts.access import can_create_child, can_search_children
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        current = request.path
+        links = [("Home", reverse("ui:home"), True)]
+        links.append(("Find a child", reverse("people:search"), can_search_children(user)))
+        links.append(("Add a child", reverse("people:create"), can_create_child(user)))
+        links.append(("My notes", reverse("casework:my_notes"), True))
+        for text, href, allowed in links:
+            if allowed:
+                items.append({"text": text, "href": href, "active": current == href})
+    return {"navigation_items": items}
