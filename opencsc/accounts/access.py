@@ -14,6 +14,7 @@ LA_WIDE_READ_ROLES = {Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.PERFORMANCE_ANAL
 TEAM_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
 READ_ONLY_ROLES = {Role.PERFORMANCE_ANALYST, Role.AUDITOR}
 CHILD_CREATING_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
+RESTRICTING_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 ACCESS_LOG_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.AUDITOR}
 
 
@@ -48,6 +49,10 @@ def can_create_child(user) -> bool:
 
 def can_see_access_log(user, child) -> bool:
     return user.role in ACCESS_LOG_ROLES and can_view_child(user, child)
+
+
+def can_restrict_child(user, child) -> bool:
+    return user.role in RESTRICTING_ROLES and can_change_child(user, child)
 
 
 def can_search_children(user) -> bool:

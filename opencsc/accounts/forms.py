@@ -31,3 +31,46 @@ class TwoFactorForm(forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError("Enter the code as 6 digits, like 123456")
         return code
+
+
+class AccountForm(forms.Form):
+    first_name = forms.CharField(
+        label="First name", max_length=150, error_messages={"required": "Enter the first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, error_messages={"required": "Enter the last name"}
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@council.gov.uk"},
+    )
+    job_title = forms.CharField(label="Job title", max_length=120, required=False)
+    role = forms.ChoiceField(
+        label="Role", choices=[], widget=forms.RadioSelect, error_messages={"required": "Select a role"}
+    )
+    team = forms.ModelChoiceField(label="Team", queryset=None, required=False, empty_label="No team")
+
+    def __init__(self, *args, **kwargs):
+        from opencsc.accounts.models import Role, Team
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+        self.fields["team"].queryset = Team.objects.all()
+
+
+class NewAccountForm(AccountForm):
+    username = forms.CharField(
+        label="Username", max_length=150, error_messages={"required": "Enter a username"}
+    )
+    password = forms.CharField(
+        label="Temporary password",
+        help_text="At least 12 characters. Give it to the person securely; they set up two-factor at first sign-in.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter a temporary password"},
+    )
+    field_order = ["username", "first_name", "last_name", "email", "job_title", "role", "team", "password"]
+
+
+class EditAccountForm(AccountForm):
+    is_active = forms.BooleanField(label="Account is active (can sign in)", required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opencsc.accounts import views
+from opencsc.accounts import staff_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,4 +8,12 @@ urlpatterns = [
     path("sign-in/two-factor/", views.two_factor, name="two_factor"),
     path("sign-out/", views.sign_out_page, name="logout"),
     path("sign-out/confirm/", views.sign_out, name="logout_confirm"),
+    path("staff/", staff_views.staff_list, name="staff_list"),
+    path("staff/new/", staff_views.staff_new, name="staff_new"),
+    path("staff/<int:user_id>/", staff_views.staff_edit, name="staff_edit"),
+    path(
+        "staff/<int:user_id>/reset-two-factor/",
+        staff_views.staff_reset_two_factor,
+        name="staff_reset_two_factor",
+    ),
 ]

@@ -198,3 +198,20 @@ class ChronologyEntryForm(forms.Form):
             for value, label in ChronologyCategory.choices
             if value not in ("record", "case_note")
         ]
+
+
+class RestrictForm(forms.Form):
+    named = forms.ModelMultipleChoiceField(
+        label="Who may see this record?",
+        help_text="Only the people you choose, and you, will be able to find or open it",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one person"},
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named"].queryset = staff
+        self.fields["named"].label_from_instance = lambda user: (
+            f"{user.display_name}, {user.get_role_display()}"
+        )

@@ -183,3 +183,13 @@ def child_due_items(child: Child) -> list[DueItem]:
         for alert in child_open_alerts(child)
     ]
     return sorted(items, key=lambda item: item.due_on)
+
+
+def staff_who_could_be_named():
+    """Staff whose role can read children's records: the people a restricted record may name."""
+    from opencsc.accounts.access import LA_WIDE_READ_ROLES, TEAM_ROLES
+    from opencsc.accounts.models import User
+
+    return User.objects.filter(is_active=True, role__in=[*LA_WIDE_READ_ROLES, *TEAM_ROLES]).order_by(
+        "last_name", "first_name"
+    )

@@ -119,7 +119,8 @@ def child_create(*, actor, team=None, la_child_id: str = "", **details) -> Child
 
 
 def _blank_for(field: str):
-    return None if field in ("date_of_birth", "expected_date_of_birth", "date_of_death") else ""
+    """The value an omitted detail takes: the model's default (NOBT for ethnicity, None for dates, "" else)."""
+    return Child._meta.get_field(field).get_default()
 
 
 @transaction.atomic

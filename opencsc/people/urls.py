@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:child_id>/alerts/new/", views.raise_alert, name="raise_alert"),
     path("<int:child_id>/chronology/", views.chronology, name="chronology"),
     path("<int:child_id>/access-log/", views.access_log, name="access_log"),
+    path("<int:child_id>/print/", views.print_summary, name="print"),
+    path("<int:child_id>/restrict/", views.restrict, name="restrict"),
 ]

@@ -7,9 +7,12 @@ from django.shortcuts import redirect, render
 from opencsc.accounts.access import (
     can_change_child,
     can_create_child,
+    can_restrict_child,
     can_search_children,
     can_see_access_log,
 )
+from opencsc.audit.models import AccessKind
+from opencsc.audit.services import record_access_log
 from opencsc.casework.chronology import chronology_add_manual
 from opencsc.casework.selectors import allocation_history, chronology_for, current_allocation, notes_for_child
 from opencsc.people import selectors, services
@@ -22,6 +25,7 @@ from opencsc.people.forms import (
     ChildEditForm,
     ChronologyEntryForm,
     RelationshipForm,
+    RestrictForm,
     SearchForm,
 )
 from opencsc.people.models import Child
@@ -123,6 +127,7 @@ def detail(request, child):
         "recent_notes": list(notes_for_child(child, user=request.user)[:5]),
         "can_change": can_change_child(request.user, child),
         "can_see_access_log": can_see_access_log(request.user, child),
+        "can_restrict": not child.is_restricted and can_restrict_child(request.user, child),
         "due": selectors.child_due_items(child),
     }
     return render(request, "people/detail.html", context)
@@ -293,3 +298,31 @@ def access_log(request, child):
     return render(
         request, "people/access_log.html", {"child": child, "accesses": selectors.child_access_log(child)}
     )
+
+
+@child_record_view()
+def print_summary(request, child):
+    """A printable summary of the record. Printing takes data out of the system, so it is logged as an export."""
+    record_access_log(user=request.user, child=child, kind=AccessKind.EXPORT, path=request.path)
+    context = {
+        "child": child,
+        "address": selectors.child_current_address(child),
+        "addresses": list(child.addresses.all()),
+        "alerts": list(selectors.child_open_alerts(child)),
+        "allocation": current_allocation(child),
+        "relationships": list(child.relationships.select_related("related_child", "related_person")),
+        "entries": list(chronology_for(child, significant_only=True)),
+    }
+    return render(request, "people/print.html", context)
+
+
+@child_record_view(change=True)
+def restrict(request, child):
+    if not can_restrict_child(request.user, child):
+        raise PermissionDenied("Only team managers and heads of service can restrict a record")
+    form = RestrictForm(request.POST or None, staff=selectors.staff_who_could_be_named())
+    if request.method == "POST" and form.is_valid():
+        services.child_restrict(actor=request.user, child=child, named_users=list(form.cleaned_data["named"]))
+        messages.success(request, "The record is now restricted to the people named")
+        return redirect("people:detail", child_id=child.pk)
+    return _render_form(request, "people/restrict.html", form, child=child)

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from opencsc.accounts.access import can_create_child, can_search_children
+from opencsc.accounts.models import Role
 
 
 def navigation(request) -> dict:
@@ -12,6 +13,7 @@ def navigation(request) -> dict:
         links.append(("Find a child", reverse("people:search"), can_search_children(user)))
         links.append(("Add a child", reverse("people:create"), can_create_child(user)))
         links.append(("My notes", reverse("casework:my_notes"), True))
+        links.append(("Staff accounts", reverse("accounts:staff_list"), user.role == Role.ADMINISTRATOR))
         for text, href, allowed in links:
             if allowed:
                 items.append({"text": text, "href": href, "active": current == href})

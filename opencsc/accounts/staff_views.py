@@ -1,0 +1,81 @@
+"""Staff account management, for administrators."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from opencsc.accounts import services
+from opencsc.accounts.forms import EditAccountForm, NewAccountForm
+from opencsc.accounts.models import Role, User
+from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
+
+
+def _require_administrator(request) -> None:
+    if request.user.role != Role.ADMINISTRATOR:
+        raise PermissionDenied("Only administrators manage staff accounts")
+
+
+@login_required
+def staff_list(request):
+    _require_administrator(request)
+    users = User.objects.select_related("team").order_by("last_name", "first_name")
+    return render(request, "accounts/staff_list.html", {"users": users})
+
+
+@login_required
+def staff_new(request):
+    _require_administrator(request)
+    form = NewAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            field_errors_from_validation(form, error)
+        else:
+            messages.success(request, f"Account created for {user.display_name}")
+            return redirect("accounts:staff_list")
+    return render(
+        request,
+        "accounts/staff_form.html",
+        {"form": form, "heading": "Add a member of staff", "error_summary_params": error_summary(form)},
+    )
+
+
+@login_required
+def staff_edit(request, user_id: int):
+    _require_administrator(request)
+    user = get_object_or_404(User, pk=user_id)
+    initial = {field: getattr(user, field) for field in (*services.ACCOUNT_FIELDS, "is_active")}
+    form = EditAccountForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=user, **form.cleaned_data)
+        except ValidationError as error:
+            field_errors_from_validation(form, error)
+        else:
+            messages.success(request, f"Account updated for {user.display_name}")
+            return redirect("accounts:staff_list")
+    return render(
+        request,
+        "accounts/staff_form.html",
+        {
+            "form": form,
+            "heading": f"Change {user.display_name}",
+            "staff_member": user,
+            "error_summary_params": error_summary(form),
+        },
+    )
+
+
+@require_POST
+@login_required
+def staff_reset_two_factor(request, user_id: int):
+    _require_administrator(request)
+    user = get_object_or_404(User, pk=user_id)
+    services.user_reset_two_factor(actor=request.user, user=user)
+    messages.success(
+        request, f"{user.display_name} will set up a new authenticator app at their next sign-in"
+    )
+    return redirect("accounts:staff_edit", user_id=user.pk)
