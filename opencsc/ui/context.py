@@ -17,4 +17,4 @@ def navigation(request) -> dict:
         for text, href, allowed in links:
             if allowed:
                 items.append({"text": text, "href": href, "active": current == href})
-    return {"navigation_items": items}
+    return {"navigation_items": items, "cspNonce": getattr(request, "csp_nonce", "")}
