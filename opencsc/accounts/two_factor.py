@@ -28,7 +28,8 @@ def provisioning_qr_svg(user: User) -> str:
     image = qrcode.make(provisioning_uri(user), image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode()
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]  # drop the XML declaration: the SVG is embedded in an HTML page
 
 
 def _matching_step(secret: str, code: str) -> int | None:
