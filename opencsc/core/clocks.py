@@ -1,0 +1,302 @@
+"""Every statutory and local timescale, in one table, and the one engine that turns a start into a due date.
+
+A due date can always explain itself: "45 working days from the referral on 3 March 2026; Good Friday and
+Easter Monday skipped". Where the law leaves the limit to the authority (`local=True`), the limit here is the
+default and a ClockSetting row overrides it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+
+from opencsc.core.working_days import ENGLAND, Calendar, add_months
+
+
+class Unit(models.TextChoices):
+    WORKING_DAYS = "working_days", "working days"
+    SCHOOL_DAYS = "school_days", "school days"
+    CALENDAR_DAYS = "calendar_days", "days"
+    WEEKS = "weeks", "weeks"
+    MONTHS = "months", "months"
+    HOURS = "hours", "hours"
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    id: str
+    name: str
+    starts_at: str
+    stops_at: str
+    unit: Unit
+    limit: int
+    source: str
+    local: bool = False
+
+
+RULES: dict[str, ClockRule] = {
+    rule.id: rule
+    for rule in (
+        ClockRule(
+            "referral_decision",
+            "Referral decision",
+            "the contact",
+            "a decision is recorded",
+            Unit.WORKING_DAYS,
+            1,
+            "Working Together to Safeguard Children 2023",
+        ),
+        ClockRule(
+            "assessment",
+            "Child and family assessment",
+            "the referral",
+            "the assessment is authorised",
+            Unit.WORKING_DAYS,
+            45,
+            "Working Together to Safeguard Children 2023",
+        ),
+        ClockRule(
+            "icpc",
+            "Initial child protection conference",
+            "the strategy discussion",
+            "the conference is held",
+            Unit.WORKING_DAYS,
+            15,
+            "Working Together to Safeguard Children 2023",
+        ),
+        ClockRule(
+            "core_group_first",
+            "First core group",
+            "the initial conference",
+            "the core group meets",
+            Unit.WORKING_DAYS,
+            10,
+            "Working Together to Safeguard Children 2023",
+        ),
+        ClockRule(
+            "cp_review_first",
+            "First child protection review conference",
+            "the initial conference",
+            "the review is held",
+            Unit.MONTHS,
+            3,
+            "Working Together to Safeguard Children 2023",
+        ),
+        ClockRule(
+            "cp_review",
+            "Child protection review conference",
+            "the previous review",
+            "the review is held",
+            Unit.MONTHS,
+            6,
+            "Working Together to Safeguard Children 2023",
+        ),
+        ClockRule(
+            "cp_visit",
+            "Child protection visit",
+            "the plan start or the last visit",
+            "the child is seen",
+            Unit.WORKING_DAYS,
+            10,
+            "Local procedure",
+            local=True,
+        ),
+        ClockRule(
+            "cin_visit",
+            "Child in need visit",
+            "the plan start or the last visit",
+            "the child is seen",
+            Unit.WORKING_DAYS,
+            20,
+            "Local procedure",
+            local=True,
+        ),
+        ClockRule(
+            "cla_visit_first",
+            "First visit in a placement",
+            "the placement",
+            "the child is visited",
+            Unit.CALENDAR_DAYS,
+            7,
+            "Care Planning, Placement and Case Review Regulations 2010, reg 28",
+        ),
+        ClockRule(
+            "cla_visit",
+            "Looked-after visit (first year of placement)",
+            "the last visit",
+            "the child is visited",
+            Unit.WEEKS,
+            6,
+            "Care Planning, Placement and Case Review Regulations 2010, reg 28",
+        ),
+        ClockRule(
+            "cla_visit_long_term",
+            "Looked-after visit (long-term placement after a year)",
+            "the last visit",
+            "the child is visited",
+            Unit.MONTHS,
+            3,
+            "Care Planning, Placement and Case Review Regulations 2010, reg 28",
+        ),
+        ClockRule(
+            "cla_review_first",
+            "First looked-after review",
+            "becoming looked after",
+            "the review is held",
+            Unit.WORKING_DAYS,
+            20,
+            "Care Planning, Placement and Case Review Regulations 2010, reg 33",
+        ),
+        ClockRule(
+            "cla_review_second",
+            "Second looked-after review",
+            "the first review",
+            "the review is held",
+            Unit.MONTHS,
+            3,
+            "Care Planning, Placement and Case Review Regulations 2010, reg 33",
+        ),
+        ClockRule(
+            "cla_review",
+            "Looked-after review",
+            "the previous review",
+            "the review is held",
+            Unit.MONTHS,
+            6,
+            "Care Planning, Placement and Case Review Regulations 2010, reg 33",
+        ),
+        ClockRule(
+            "health_assessment_initial",
+            "Initial health assessment",
+            "becoming looked after",
+            "the assessment is done",
+            Unit.WORKING_DAYS,
+            20,
+            "Promoting the health and well-being of looked-after children, 2015",
+        ),
+        ClockRule(
+            "health_review_under_5",
+            "Health assessment review (under 5)",
+            "the last assessment",
+            "the review is done",
+            Unit.MONTHS,
+            6,
+            "Promoting the health and well-being of looked-after children, 2015",
+        ),
+        ClockRule(
+            "health_review",
+            "Health assessment review (5 and over)",
+            "the last assessment",
+            "the review is done",
+            Unit.MONTHS,
+            12,
+            "Promoting the health and well-being of looked-after children, 2015",
+        ),
+        ClockRule(
+            "pep",
+            "Personal education plan",
+            "becoming looked after",
+            "the plan is in place",
+            Unit.SCHOOL_DAYS,
+            20,
+            "Promoting the education of looked-after children, 2018",
+        ),
+        ClockRule(
+            "return_home_interview",
+            "Return home interview",
+            "the return from missing",
+            "the interview is done",
+            Unit.HOURS,
+            72,
+            "Children who run away or go missing from home or care, 2014",
+        ),
+        ClockRule(
+            "pathway_plan_review",
+            "Pathway plan review",
+            "the last plan",
+            "the plan is reviewed",
+            Unit.MONTHS,
+            6,
+            "Care Leavers (England) Regulations 2010",
+        ),
+        ClockRule(
+            "alert_review",
+            "Alert review",
+            "the alert being raised",
+            "the alert is reviewed",
+            Unit.CALENDAR_DAYS,
+            0,
+            "Set on each alert",
+            local=True,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class DueDate:
+    rule: ClockRule
+    start: dt.date | dt.datetime
+    due: dt.date | dt.datetime
+    limit: int
+    explanation: str
+
+    @property
+    def due_on(self) -> dt.date:
+        return self.due.date() if isinstance(self.due, dt.datetime) else self.due
+
+    def days_overdue(self, today: dt.date) -> int:
+        return max(0, (today - self.due_on).days)
+
+
+def _format_day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _skipped_text(calendar: Calendar, start: dt.date, due: dt.date) -> str:
+    skipped = calendar.skipped_days(start, due)
+    if not skipped:
+        return ""
+    names = [name for _, name in skipped]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"; {listed} skipped"
+
+
+def effective_limit(rule: ClockRule) -> int:
+    """The authority's own limit for a local rule, or the national default."""
+    if not rule.local:
+        return rule.limit
+    from opencsc.core.models import ClockSetting
+
+    setting = ClockSetting.objects.filter(rule_id=rule.id).values_list("limit", flat=True).first()
+    return setting if setting is not None else rule.limit
+
+
+def due_date(
+    rule_id: str, start: dt.date | dt.datetime, *, calendar: Calendar = ENGLAND, limit: int | None = None
+) -> DueDate:
+    """When the clock `rule_id`, started at `start`, runs out, with the reason in words."""
+    rule = RULES[rule_id]
+    limit = rule.limit if limit is None else limit
+    if rule.unit == Unit.HOURS:
+        if not isinstance(start, dt.datetime):
+            raise TypeError(f"{rule.name} counts hours, so it needs a date and time to start from")
+        due = start + dt.timedelta(hours=limit)
+        explanation = f"{limit} hours from {rule.starts_at} at {start:%H:%M} on {_format_day(start.date())}"
+        return DueDate(rule, start, due, limit, explanation)
+    start_day = start.date() if isinstance(start, dt.datetime) else start
+    skipped = ""
+    if rule.unit in (Unit.WORKING_DAYS, Unit.SCHOOL_DAYS):
+        due = calendar.add_working_days(start_day, limit)
+        skipped = _skipped_text(calendar, start_day, due)
+    elif rule.unit == Unit.CALENDAR_DAYS:
+        due = start_day + dt.timedelta(days=limit)
+    elif rule.unit == Unit.WEEKS:
+        due = start_day + dt.timedelta(weeks=limit)
+    else:
+        due = add_months(start_day, limit)
+    unit_text = Unit(rule.unit).label
+    if limit == 1:
+        unit_text = unit_text.removesuffix("s")
+    explanation = f"{limit} {unit_text} from {rule.starts_at} on {_format_day(start_day)}{skipped}"
+    return DueDate(rule, start, due, limit, explanation)
