@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "opencsc.audit",
     "opencsc.people",
     "opencsc.casework",
+    "opencsc.frontdoor",
     "opencsc.ui",
     "opencsc.synthetic",
 ]
@@ -160,3 +161,10 @@ LOGGING = {
 }
 TRUST_X_FORWARDED_FOR = env_bool("OPENCSC_TRUST_X_FORWARDED_FOR", False)
 SESSION_SAVE_EVERY_REQUEST = True  # activity, including note autosave, keeps a session alive
+
+EMAIL_BACKEND = os.environ.get("OPENCSC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("OPENCSC_FROM_EMAIL", "childrens.services@example.gov.uk")
+EMAIL_HOST = os.environ.get("OPENCSC_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("OPENCSC_EMAIL_PORT", 25))
+EMAIL_USE_TLS = env_bool("OPENCSC_EMAIL_USE_TLS", False)
+PARTNER_FORM_LIMIT_PER_HOUR = int(os.environ.get("OPENCSC_PARTNER_FORM_LIMIT_PER_HOUR", 5))

@@ -41,6 +41,7 @@ class User(AbstractUser):
     role = models.CharField(max_length=30, choices=Role.choices, default=Role.SOCIAL_WORKER)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     job_title = models.CharField(max_length=120, blank=True)
+    fte = models.DecimalField("Full-time equivalent", max_digits=3, decimal_places=2, default=1)
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_used_step = models.BigIntegerField(null=True, blank=True)

@@ -141,3 +141,65 @@ class ChronologyEntry(TimestampedModel):
                 fields=["child", "source_key"], condition=~Q(source_key=""), name="one_entry_per_source_event"
             )
         ]
+
+
+class Assessment(TimestampedModel):
+    """A child and family assessment. The clock runs 45 working days from the referral."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="assessments")
+    referral = models.ForeignKey(
+        "frontdoor.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    started_on = models.DateField()
+    authorised_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(authorised_on__isnull=True) | Q(authorised_on__gte=models.F("started_on")),
+                name="assessment_authorised_after_start",
+            )
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.authorised_on is None and self.closed_on is None
+
+
+class CaseType(models.TextChoices):
+    ASSESSMENT = "assessment", "Assessment"
+    CHILD_IN_NEED = "child_in_need", "Child in need"
+    CHILD_PROTECTION = "child_protection", "Child protection"
+    LOOKED_AFTER = "looked_after", "Looked after"
+    CARE_LEAVER = "care_leaver", "Care leaver"
+    OTHER = "other", "Other"
+
+
+DEFAULT_CASE_WEIGHTS = {
+    CaseType.ASSESSMENT: 1.0,
+    CaseType.CHILD_IN_NEED: 1.0,
+    CaseType.CHILD_PROTECTION: 1.5,
+    CaseType.LOOKED_AFTER: 1.5,
+    CaseType.CARE_LEAVER: 0.75,
+    CaseType.OTHER: 0.5,
+}
+DEFAULT_WEIGHTED_LIMIT_PER_FTE = 18.0
+
+
+class CaseloadPolicy(models.Model):
+    """How heavy each kind of case counts and how much weighted load one full-time worker should carry.
+    One row; absent means the defaults above."""
+
+    weights = models.JSONField(default=dict, help_text="Case type to weight; missing types take the default")
+    weighted_limit_per_fte = models.DecimalField(
+        max_digits=5, decimal_places=2, default=DEFAULT_WEIGHTED_LIMIT_PER_FTE
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def weight_for(self, case_type: str) -> float:
+        return float(self.weights.get(case_type, DEFAULT_CASE_WEIGHTS.get(case_type, 1.0)))

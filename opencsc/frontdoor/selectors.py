@@ -1,0 +1,106 @@
+"""Reads at the front door: the queue, a child's history at decision time, re-referrals."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from opencsc.accounts.models import Role, TeamKind
+from opencsc.core.working_days import anniversary
+from opencsc.frontdoor.models import Contact, ContactChild, ContactStatus, Referral
+
+LA_WIDE_FRONT_DOOR_ROLES = {Role.HEAD_OF_SERVICE, Role.DIRECTOR}
+
+
+def can_work_front_door(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role in LA_WIDE_FRONT_DOOR_ROLES:
+        return True
+    in_front_door_team = user.team is not None and user.team.kind == TeamKind.FRONT_DOOR
+    return user.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER) and in_front_door_team
+
+
+def open_contacts() -> QuerySet[Contact]:
+    return (
+        Contact.objects.exclude(status=ContactStatus.DECIDED)
+        .prefetch_related(Prefetch("subjects", queryset=ContactChild.objects.select_related("child")))
+        .order_by("decision_due_on", "received_at")
+    )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    contact: Contact
+    hours_waiting: int
+    is_overdue: bool
+    is_due_today: bool
+
+
+def front_door_queue(*, today: dt.date | None = None, limit: int = 500) -> list[QueueRow]:
+    """Open contacts, most urgent first: overdue, then red, amber, green, then by when they arrived."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    rag_order = {"red": 0, "amber": 1, "green": 2, "": 3}
+    rows = [
+        QueueRow(
+            contact=contact,
+            hours_waiting=int((now - contact.received_at).total_seconds() // 3600),
+            is_overdue=contact.decision_due_on < today,
+            is_due_today=contact.decision_due_on == today,
+        )
+        for contact in open_contacts()[:limit]
+    ]
+    rows.sort(key=lambda row: (not row.is_overdue, rag_order[row.contact.rag], row.contact.received_at))
+    return rows
+
+
+def decision_was_late(contact: Contact) -> bool | None:
+    """True if decided after its due date, None if not decided yet."""
+    if contact.decided_at is None:
+        return None
+    return timezone.localtime(contact.decided_at).date() > contact.decision_due_on
+
+
+@dataclass(frozen=True)
+class ChildHistory:
+    child: object
+    earlier_contacts: list[Contact]
+    earlier_referrals: list[Referral]
+    would_be_rereferral: bool
+    last_referral_within_12_months: Referral | None
+
+
+def child_history_at(child, *, on: dt.date, excluding_contact: Contact | None = None) -> ChildHistory:
+    """What the decision-maker needs: earlier contacts and referrals, and whether a referral on `on` would be a
+    re-referral (an earlier referral dated on or after the same calendar date a year before)."""
+    contacts = Contact.objects.filter(subjects__child=child, received_at__date__lte=on).order_by(
+        "-received_at"
+    )
+    if excluding_contact is not None:
+        contacts = contacts.exclude(pk=excluding_contact.pk)
+    referrals = list(child.referrals.filter(referral_date__lte=on).order_by("-referral_date"))
+    window_start = anniversary(on, -1)
+    recent = next((r for r in referrals if window_start <= r.referral_date < on), None)
+    return ChildHistory(
+        child=child,
+        earlier_contacts=list(contacts.distinct()[:20]),
+        earlier_referrals=referrals,
+        would_be_rereferral=recent is not None,
+        last_referral_within_12_months=recent,
+    )
+
+
+def is_rereferral(referral: Referral) -> bool:
+    window_start = anniversary(referral.referral_date, -1)
+    return (
+        Referral.objects.filter(child_id=referral.child_id, referral_date__gte=window_start)
+        .filter(referral_date__lt=referral.referral_date)
+        .exists()
+    )
+
+
+def open_contact_count_by_status() -> dict[str, int]:
+    counts = Contact.objects.exclude(status=ContactStatus.DECIDED).values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in counts}
