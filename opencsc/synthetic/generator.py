@@ -1,0 +1,131 @@
+"""Walks the domain modules in order to build a synthetic authority, and clears one away again.
+
+Households are planned and written in batches so memory stays flat however many children are asked for.
+Later modules (front door, looked after, ...) add their step to `_write_batch`.
+"""
+
+import datetime as dt
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from opencsc.accounts.models import Team, User
+from opencsc.audit.models import AuditEvent, RecordAccess
+from opencsc.casework.models import Allocation, CaseNote, CaseNoteAmendment, ChronologyEntry
+from opencsc.people.models import (
+    Alert,
+    Child,
+    ChildAccessGrant,
+    ChildAddress,
+    ChildAlias,
+    ChildDisability,
+    Person,
+    Relationship,
+)
+from opencsc.synthetic.casework import CaseworkWriter, assign_team
+from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
+from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
+from opencsc.synthetic.timestamps import at, historical_timestamps
+from opencsc.synthetic.workforce import build_workforce
+
+CHILDREN_PER_BATCH = 2_000
+CLOSED_SHARE_OF_THE_REST = 0.55
+
+
+def generate_authority(
+    *,
+    children: int,
+    seed: int,
+    la_code: str,
+    start_year: int | None = None,
+    today: dt.date | None = None,
+    progress=None,
+) -> Counter:
+    """Write a synthetic authority with `children` children. Returns how many rows of each kind were written."""
+    last_day = (today or timezone.localdate()) - dt.timedelta(days=1)
+    start_year = start_year or last_day.year - 5
+    if start_year > last_day.year:
+        raise ValueError(f"The start year {start_year} is after {last_day.year}")
+    sim = Simulation(
+        seed=seed, children=children, first_day=dt.date(start_year, 1, 1), last_day=last_day, la_code=la_code
+    )
+    with historical_timestamps(), transaction.atomic():
+        workforce = build_workforce(sim)
+        issuer = IdentifierIssuer(sim)
+        families = HouseholdWriter(sim, issuer, workforce)
+        casework = CaseworkWriter(sim, workforce)
+        for batch in _household_batches(sim, issuer, workforce):
+            families.write(batch)
+            casework.write(batch)
+            if progress:
+                progress(sim.written["children"], children)
+        _record_generation(sim)
+    return sim.written
+
+
+def _household_batches(sim: Simulation, issuer: IdentifierIssuer, workforce):
+    open_chance = sim.open_children_target / max(sim.children, 1)
+    planned, batch, in_batch = 0, [], 0
+    while planned < sim.children:
+        household = plan_household(sim, issuer, _casework_for(sim, open_chance), sim.children - planned)
+        assign_team(sim, workforce, household)
+        batch.append(household)
+        planned += len(household.children)
+        in_batch += len(household.children)
+        if in_batch >= CHILDREN_PER_BATCH:
+            yield batch
+            batch, in_batch = [], 0
+    if batch:
+        yield batch
+
+
+def _casework_for(sim: Simulation, open_chance: float) -> str:
+    draw = sim.rng.random()
+    if draw < open_chance:
+        return Casework.OPEN
+    if draw < open_chance + (1 - open_chance) * CLOSED_SHARE_OF_THE_REST:
+        return Casework.CLOSED
+    return Casework.CONTACT_ONLY
+
+
+def _record_generation(sim: Simulation) -> None:
+    AuditEvent.objects.create(
+        verb="synthetic.generated",
+        object_type="authority",
+        object_id=str(sim.seed),
+        payload={
+            "seed": sim.seed,
+            "children": sim.children,
+            "first_day": sim.first_day.isoformat(),
+            "last_day": sim.last_day.isoformat(),
+        },
+        at=at(sim.last_day, 23, 59),
+    )
+
+
+def generated_households_exist() -> bool:
+    return Child.objects.exists()
+
+
+@transaction.atomic
+def clear_generated_data() -> None:
+    """Remove every child and everything about them, the people around them, and the generated staff and teams.
+
+    Staff who were not generated stay, taken out of any generated team. The access log and audit events about
+    children go too: they are about records that no longer exist.
+    """
+    generated_staff = User.objects.filter(email__endswith=f"@{GENERATED_EMAIL_DOMAIN}")
+    RecordAccess.objects.all().delete()
+    AuditEvent.objects.filter(
+        Q(child__isnull=False) | Q(actor__in=generated_staff) | Q(verb="synthetic.generated")
+    ).delete()
+    for model in (CaseNoteAmendment, CaseNote.children.through, CaseNote, ChronologyEntry, Allocation, Alert):
+        model.objects.all().delete()
+    for model in (ChildAccessGrant, Relationship, ChildAddress, ChildAlias, ChildDisability, Child, Person):
+        model.objects.all().delete()
+    generated_team_ids = list(generated_staff.exclude(team=None).values_list("team_id", flat=True).distinct())
+    User.objects.filter(team_id__in=generated_team_ids).exclude(pk__in=generated_staff).update(team=None)
+    generated_staff.delete()
+    Team.objects.filter(pk__in=generated_team_ids).delete()

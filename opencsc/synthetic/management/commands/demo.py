@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from opencsc.people.models import Child
+from opencsc.synthetic.demo_accounts import DEMO_PASSWORD
+from opencsc.synthetic.demo_users import ensure_demo_users
+
+
+class Command(BaseCommand):
+    help = "Set up the database, a synthetic authority and demo logins, then serve OpenCSC on this computer."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, default=3000)
+        parser.add_argument("--seed", type=int, default=2014)
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--no-serve", action="store_true", help="set everything up, print the logins, then stop"
+        )
+
+    def handle(self, *args, children: int, seed: int, port: int, no_serve: bool, **options):
+        if settings.PRODUCTION:
+            raise CommandError("The demo sets a known password: it will not run in production")
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Child.objects.exists():
+            self.stdout.write(f"Generating a synthetic authority of {children:,} children (seed {seed})...")
+            call_command("generate", children=children, seed=seed, stdout=self.stdout)
+        accounts = ensure_demo_users()
+        self._print_logins(accounts, port)
+        if not no_serve:
+            # insecure_serving: runserver serves the static files even if DEBUG has been switched off.
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+
+    def _print_logins(self, accounts, port: int) -> None:
+        write = self.stdout.write
+        write("")
+        write(f"OpenCSC demo: open http://127.0.0.1:{port}")
+        write(f"Every demo login has the password: {DEMO_PASSWORD}")
+        write(
+            "For the two-factor code, run `opencsc totp <username>`, or add the secret to an authenticator app."
+        )
+        write("")
+        write(f"{'username':<14} {'role':<34} {'password':<19} {'code':<30} secret")
+        for account, user in accounts:
+            role = user.get_role_display()
+            code = f"run `opencsc totp {user.username}`"
+            write(f"{user.username:<14} {role:<34} {DEMO_PASSWORD:<19} {code:<30} {account.totp_secret}")
+        write("")
