@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("opencsc.accounts.urls")),
     path("children/", include("opencsc.people.urls")),
     path("", include("opencsc.casework.urls")),
+    path("front-door/", include("opencsc.frontdoor.urls")),
 ]
 
 handler403 = ui_views.permission_denied

@@ -104,3 +104,39 @@ def is_rereferral(referral: Referral) -> bool:
 def open_contact_count_by_status() -> dict[str, int]:
     counts = Contact.objects.exclude(status=ContactStatus.DECIDED).values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in counts}
+
+
+def contact_for_front_door(contact_id: int) -> Contact:
+    return (
+        Contact.objects.select_related("triaged_by", "decided_by", "recorded_by")
+        .prefetch_related(
+            Prefetch("subjects", queryset=ContactChild.objects.select_related("child")), "checks"
+        )
+        .get(pk=contact_id)
+    )
+
+
+def match_candidates(subject: ContactChild, limit: int = 10) -> list:
+    """Records that may be the child the referrer described: same surname with the same birth date or first
+    name, or the same surname at the same postcode. Searched across the authority: the front door must
+    find a child whichever team holds them."""
+    from django.db.models import Q
+
+    from opencsc.people.identifiers import name_key, postcode_key
+    from opencsc.people.models import Child
+
+    last = name_key(subject.given_last_name)
+    if not last:
+        return []
+    condition = Q(last_name_key=last, first_name_key=name_key(subject.given_first_name))
+    if subject.given_date_of_birth:
+        condition |= Q(last_name_key=last, date_of_birth=subject.given_date_of_birth)
+        condition |= Q(aliases__last_name_key=last, date_of_birth=subject.given_date_of_birth)
+    if subject.given_postcode:
+        condition |= Q(last_name_key=last, addresses__postcode_key=postcode_key(subject.given_postcode))
+    return list(
+        Child.objects.filter(condition)
+        .filter(is_restricted=False)
+        .distinct()
+        .order_by("date_of_birth")[:limit]
+    )

@@ -1,6 +1,7 @@
 """Writes at the front door: recording contacts, triage, partner checks, decisions and referrals."""
 
 import datetime as dt
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -62,7 +63,7 @@ def contact_record(
     if not children:
         raise ValidationError({"children": "Name at least one child the contact is about"})
     contact = Contact.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}-{id(children)}",
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
         received_at=received_at,
         channel=channel,
         source=source,

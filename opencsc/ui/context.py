@@ -1,7 +1,9 @@
 from django.urls import reverse
 
-from opencsc.accounts.access import can_create_child, can_search_children
+from opencsc.accounts.access import TEAM_ROLES, can_create_child, can_search_children
 from opencsc.accounts.models import Role
+from opencsc.casework.services import ALLOCATING_ROLES
+from opencsc.frontdoor.selectors import can_work_front_door
 
 
 def navigation(request) -> dict:
@@ -12,7 +14,9 @@ def navigation(request) -> dict:
         links = [("Home", reverse("ui:home"), True)]
         links.append(("Find a child", reverse("people:search"), can_search_children(user)))
         links.append(("Add a child", reverse("people:create"), can_create_child(user)))
-        links.append(("My notes", reverse("casework:my_notes"), True))
+        links.append(("Front door", reverse("frontdoor:queue"), can_work_front_door(user)))
+        links.append(("Unallocated", reverse("casework:unallocated"), user.role in ALLOCATING_ROLES))
+        links.append(("My notes", reverse("casework:my_notes"), user.role in TEAM_ROLES))
         links.append(("Staff accounts", reverse("accounts:staff_list"), user.role == Role.ADMINISTRATOR))
         for text, href, allowed in links:
             if allowed:

@@ -1,0 +1,113 @@
+"""Caseloads, allocation queues and the children with statutory work but no social worker."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+
+from opencsc.accounts.models import Role, User
+from opencsc.casework.models import Allocation, CaseloadPolicy
+from opencsc.casework.statutory import case_types, has_open_statutory_work, statutory_work_started
+from opencsc.people.models import Child
+
+CASE_HOLDING_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+
+
+def caseload_policy() -> CaseloadPolicy:
+    return CaseloadPolicy.objects.first() or CaseloadPolicy()
+
+
+@dataclass(frozen=True)
+class Caseload:
+    worker: User
+    cases: int
+    weighted: float
+    limit: float
+
+    @property
+    def percent_of_limit(self) -> int:
+        return round(100 * self.weighted / self.limit) if self.limit else 0
+
+    def would_exceed_with(self, extra_weight: float) -> bool:
+        return self.weighted + extra_weight > self.limit
+
+
+def caseloads(workers: list[User]) -> dict[int, Caseload]:
+    policy = caseload_policy()
+    open_allocations = list(
+        Allocation.objects.filter(worker__in=workers, ended_on__isnull=True).values_list(
+            "worker_id", "child_id"
+        )
+    )
+    types = case_types([child_id for _, child_id in open_allocations])
+    counts: dict[int, int] = {worker.pk: 0 for worker in workers}
+    weights: dict[int, float] = {worker.pk: 0.0 for worker in workers}
+    for worker_id, child_id in open_allocations:
+        counts[worker_id] += 1
+        weights[worker_id] += policy.weight_for(types[child_id])
+    limit_per_fte = float(policy.weighted_limit_per_fte)
+    return {
+        worker.pk: Caseload(
+            worker=worker,
+            cases=counts[worker.pk],
+            weighted=round(weights[worker.pk], 2),
+            limit=round(float(worker.fte or Decimal(0)) * limit_per_fte, 2),
+        )
+        for worker in workers
+    }
+
+
+def team_workers(team) -> list[User]:
+    return list(
+        User.objects.filter(team=team, is_active=True, role__in=CASE_HOLDING_ROLES).order_by("last_name")
+    )
+
+
+def case_weight(child: Child) -> float:
+    return caseload_policy().weight_for(case_types([child.pk])[child.pk])
+
+
+@dataclass(frozen=True)
+class WaitingChild:
+    child: Child
+    waiting_since: dt.date
+    days_waiting: int
+    previous_worker_left_on: dt.date | None
+
+
+def _unallocated_with_statutory_work():
+    allocated = Allocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    return (
+        Child.objects.filter(has_open_statutory_work())
+        .filter(~Exists(allocated))
+        .annotate(last_allocation_ended=Max("allocations__ended_on"))
+        .select_related("responsible_team")
+    )
+
+
+def unallocated_children(*, team=None, today: dt.date | None = None, limit: int = 1000) -> list[WaitingChild]:
+    """Children with open statutory work and no allocated worker, longest waiting first. A child waits from
+    the start of their statutory work, or from when their last worker's allocation ended if that is later."""
+    today = today or timezone.localdate()
+    children = _unallocated_with_statutory_work()
+    if team is not None:
+        children = children.filter(responsible_team=team)
+    children = list(children[: limit * 2])
+    started = statutory_work_started([child.pk for child in children])
+    rows = []
+    for child in children:
+        since = max(filter(None, [started.get(child.pk), child.last_allocation_ended]))
+        rows.append(WaitingChild(child, since, (today - since).days, child.last_allocation_ended))
+    rows.sort(key=lambda row: (-row.days_waiting, row.child.pk))
+    return rows[:limit]
+
+
+def unallocated_count() -> int:
+    return _unallocated_with_statutory_work().count()
+
+
+def allocation_count_for(child: Child) -> int:
+    """How many different workers the child has had."""
+    return child.allocations.values("worker").distinct().count()
