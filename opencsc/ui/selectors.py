@@ -2,7 +2,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from opencsc.accounts.models import Role
+from opencsc.casework.caseload import unallocated_children, unallocated_count
 from opencsc.casework.selectors import drafts_for, my_allocated_children
+from opencsc.casework.services import ALLOCATING_ROLES
+from opencsc.frontdoor.selectors import can_work_front_door, front_door_queue
 from opencsc.people.models import Alert
 from opencsc.people.selectors import children_visible_to
 
@@ -12,6 +16,26 @@ class HomeSummary:
     allocated_children: list
     draft_notes: list
     alerts_due_review: list
+    front_door: dict | None = None
+    unallocated: dict | None = None
+
+
+def _front_door_summary(user) -> dict | None:
+    if not can_work_front_door(user):
+        return None
+    rows = front_door_queue()
+    return {"open": len(rows), "overdue": sum(row.is_overdue for row in rows)}
+
+
+def _unallocated_summary(user) -> dict | None:
+    if user.role not in ALLOCATING_ROLES:
+        return None
+    team = user.team if user.role == Role.TEAM_MANAGER else None
+    return {
+        "service": unallocated_count(),
+        "team": len(unallocated_children(team=team)) if team else None,
+        "team_obj": team,
+    }
 
 
 def home_summary(*, user) -> HomeSummary:
@@ -28,4 +52,6 @@ def home_summary(*, user) -> HomeSummary:
         allocated_children=my_allocated_children(user=user),
         draft_notes=list(drafts_for(user=user)[:20]),
         alerts_due_review=list(alerts),
+        front_door=_front_door_summary(user),
+        unallocated=_unallocated_summary(user),
     )

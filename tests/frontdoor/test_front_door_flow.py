@@ -245,3 +245,15 @@ def test_a_referral_decision_needs_every_child_matched_and_a_team(mash_worker, a
             actor=mash_worker, contact=contact, decision=Decision.ASSESSMENT, reason="r", team=assessment_team
         )
     assert not Referral.objects.exists()
+
+
+def test_home_page_shows_each_role_its_headline_figures(client_for, make_user, front_door, assessment_team):
+    mash_manager = make_user(Role.TEAM_MANAGER, front_door)
+    home = client_for(mash_manager).get("/").content.decode()
+    assert (
+        "contacts waiting for a decision" in home
+        and "children with statutory work and no social worker" in home
+    )
+    social_worker = make_user(Role.SOCIAL_WORKER, assessment_team)
+    home = client_for(social_worker).get("/").content.decode()
+    assert "contacts waiting" not in home and "no social worker" not in home
