@@ -173,7 +173,10 @@ class DueItem:
 
 
 def child_due_items(child: Child) -> list[DueItem]:
-    """What is due on this child's record, soonest first. Later clocks (visits, reviews) add to this list."""
+    """What is due on this child's record, soonest first, each date from the clock engine."""
+    from opencsc.core.clocks import due_date
+    from opencsc.core.working_days import authority_calendar
+
     items = [
         DueItem(
             what=f"Review alert: {alert.get_category_display()}",
@@ -182,6 +185,13 @@ def child_due_items(child: Child) -> list[DueItem]:
         )
         for alert in child_open_alerts(child)
     ]
+    calendar = authority_calendar()
+    for assessment in child.assessments.filter(
+        authorised_on__isnull=True, closed_on__isnull=True
+    ).select_related("referral"):
+        start = assessment.referral.referral_date if assessment.referral else assessment.started_on
+        clock = due_date("assessment", start, calendar=calendar)
+        items.append(DueItem(what="Complete the assessment", due_on=clock.due, explanation=clock.explanation))
     return sorted(items, key=lambda item: item.due_on)
 
 

@@ -257,3 +257,23 @@ def test_home_page_shows_each_role_its_headline_figures(client_for, make_user, f
     social_worker = make_user(Role.SOCIAL_WORKER, assessment_team)
     home = client_for(social_worker).get("/").content.decode()
     assert "contacts waiting" not in home and "no social worker" not in home
+
+
+def test_the_child_record_shows_the_assessment_due_date_with_its_explanation(
+    client_for, mash_worker, child, assessment_team
+):
+    contact = _contact(mash_worker, child, _aware(2026, 3, 3, 9, 0))
+    services.contact_decide(
+        actor=mash_worker, contact=contact, decision=Decision.ASSESSMENT, reason="r", team=assessment_team
+    )
+    from opencsc.accounts.models import User
+
+    reader = User.objects.create_user(
+        "tm.north", password="x" * 14, role=Role.TEAM_MANAGER, team=assessment_team
+    )
+    page = client_for(reader).get(f"/children/{child.pk}/").content.decode()
+    assert "Complete the assessment" in page and "8 May 2026" in page
+    assert (
+        "45 working days from the referral on 3 March 2026; Good Friday, Easter Monday and May Day skipped"
+        in page
+    )
