@@ -1,0 +1,229 @@
+"""The generated authority obeys the rules the services enforce, and a seed always gives the same authority."""
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import models
+from django.utils import timezone
+
+from opencsc.accounts.models import Role, Team, TeamKind, User
+from opencsc.casework.models import (
+    Allocation,
+    CaseNote,
+    CaseNoteAmendment,
+    ChronologyEntry,
+    NoteStatus,
+    NoteType,
+)
+from opencsc.people.identifiers import name_key, nhs_number_problem, postcode_key, upn_problem
+from opencsc.people.models import (
+    SIBLING_TYPES,
+    Alert,
+    Child,
+    ChildAddress,
+    ChildAlias,
+    ChildDisability,
+    Person,
+    Relationship,
+)
+
+CHILDREN = 200
+TODAY = dt.date(2025, 11, 20)
+POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")
+GENERATED_MODELS = (
+    Team,
+    User,
+    Child,
+    ChildAddress,
+    ChildAlias,
+    ChildDisability,
+    Person,
+    Relationship,
+    Alert,
+    Allocation,
+    CaseNote,
+    CaseNote.children.through,
+    CaseNoteAmendment,
+    ChronologyEntry,
+)
+# The source key of a chronology entry names the row that wrote it, by primary key.
+SOURCE_KEY_MODELS = {
+    "child-created": Child,
+    "address": ChildAddress,
+    "alert": Alert,
+    "allocation": Allocation,
+    "note": CaseNote,
+}
+
+
+def generate(seed: int = 7, today: dt.date | None = TODAY, **options) -> None:
+    call_command("generate", children=CHILDREN, seed=seed, today=today, verbosity=0, **options)
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every generated row, with ids replaced by the row's position so two runs can be compared."""
+    positions = {
+        model: {pk: index for index, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True))}
+        for model in GENERATED_MODELS
+    }
+    tables = {}
+    for model in GENERATED_MODELS:
+        rows = []
+        for row in model.objects.order_by("pk").values():
+            row.pop("id")
+            for field in model._meta.concrete_fields:
+                if field.is_relation and row[field.attname] is not None:
+                    row[field.attname] = positions[field.related_model][row[field.attname]]
+            if row.get("source_key"):
+                prefix, pk = row["source_key"].rsplit("-", 1)
+                row["source_key"] = f"{prefix}-{positions[SOURCE_KEY_MODELS[prefix]][int(pk)]}"
+            rows.append(row)
+        tables[model._meta.label] = rows
+    return tables
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_authority_and_another_seed_a_different_one():
+    generate(seed=7)
+    first = snapshot()
+    generate(seed=7, replace=True)
+    assert snapshot() == first
+    generate(seed=8, replace=True)
+    other = snapshot()
+    assert other["people.Child"] != first["people.Child"]
+    assert len(other["people.Child"]) == CHILDREN
+
+
+@pytest.mark.django_db
+def test_refuses_a_database_that_already_has_children_unless_told_to_replace():
+    generate()
+    with pytest.raises(CommandError, match="--replace"):
+        generate()
+    generate(replace=True)
+    assert Child.objects.count() == CHILDREN
+    assert User.objects.filter(role=Role.DIRECTOR).count() == 1
+
+
+@pytest.mark.django_db
+def test_identifiers_are_valid_and_unique():
+    generate()
+    children = list(Child.objects.all())
+    upns = [child.upn for child in children if child.upn]
+    nhs_numbers = [child.nhs_number for child in children if child.nhs_number]
+    assert len(upns) > CHILDREN / 2 and len(nhs_numbers) > CHILDREN * 0.9
+    assert [upn for upn in upns if upn_problem(upn)] == []
+    assert {upn[1:4] for upn in upns} == {"825"}
+    assert [number for number in nhs_numbers if nhs_number_problem(number)] == []
+    assert len(set(upns)) == len(upns) and len(set(nhs_numbers)) == len(nhs_numbers)
+    assert all(re.fullmatch(r"C\d+", child.la_child_id) for child in children)
+    for child in children:
+        if child.date_of_birth and not child.upn:
+            assert child.upn_unknown_reason, child.la_child_id
+
+
+@pytest.mark.django_db
+def test_search_keys_are_filled_as_the_services_fill_them():
+    generate()
+    for child in Child.objects.all():
+        assert (child.first_name_key, child.last_name_key) == (name_key(child.first_name), name_key(child.last_name))
+    for alias in ChildAlias.objects.all():
+        assert (alias.first_name_key, alias.last_name_key) == (name_key(alias.first_name), name_key(alias.last_name))
+    addresses = list(ChildAddress.objects.all())
+    assert len(addresses) >= CHILDREN
+    for address in addresses:
+        assert POSTCODE.match(address.postcode), address.postcode
+        assert address.postcode_key == postcode_key(address.postcode)
+
+
+# Dates that are due, not done: they may rightly lie ahead.
+FORWARD_LOOKING = {("people.Child", "expected_date_of_birth"), ("people.Alert", "review_on")}
+
+
+@pytest.mark.django_db
+def test_nothing_recorded_is_in_the_future():
+    generate(today=None)
+    today, now = timezone.localdate(), timezone.now()
+    for model in GENERATED_MODELS:
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.DateField) or (model._meta.label, field.name) in FORWARD_LOOKING:
+                continue
+            limit = now if isinstance(field, models.DateTimeField) else today
+            late = model.objects.filter(**{f"{field.name}__gt": limit}).count()
+            assert late == 0, f"{model._meta.label}.{field.name} has {late} dates after {limit}"
+
+
+@pytest.mark.django_db
+def test_children_are_0_to_17_and_the_unborn_have_an_expected_date_and_unknown_sex():
+    generate()
+    for child in Child.objects.all():
+        if child.date_of_birth is None:
+            assert child.expected_date_of_birth > TODAY and child.sex == "U"
+        else:
+            assert dt.date(TODAY.year - 18, TODAY.month, TODAY.day) < child.date_of_birth < TODAY
+            assert child.sex in ("M", "F")
+
+
+@pytest.mark.django_db
+def test_each_child_has_at_most_one_open_allocation_and_most_open_cases_are_allocated():
+    generate()
+    open_counts = Counter(Allocation.objects.filter(ended_on=None).values_list("child_id", flat=True))
+    assert open_counts and max(open_counts.values()) == 1
+    casework_children = Child.objects.exclude(responsible_team__kind=TeamKind.FRONT_DOOR).exclude(
+        allocations__end_reason="Case closed"
+    )
+    allocated = casework_children.filter(allocations__ended_on=None).count()
+    assert 0.7 < allocated / casework_children.count() < 1
+    for allocation in Allocation.objects.select_related("child", "worker"):
+        assert allocation.team_id == allocation.worker.team_id
+        assert allocation.ended_on is None or allocation.ended_on >= allocation.started_on
+        assert allocation.ended_on is not None or allocation.worker.is_active
+
+
+@pytest.mark.django_db
+def test_siblings_are_linked_both_ways():
+    generate()
+    ties = set(
+        Relationship.objects.filter(kind__in=SIBLING_TYPES).values_list("child_id", "related_child_id", "kind")
+    )
+    assert ties
+    assert all((other, child, kind) in ties for child, other, kind in ties)
+    assert Relationship.objects.filter(related_person__isnull=False, kind="mother").exists()
+
+
+@pytest.mark.django_db
+def test_case_notes_meet_the_finalising_rules_and_visits_reach_the_chronology():
+    generate()
+    notes = list(CaseNote.objects.prefetch_related("children"))
+    assert {note.status for note in notes} == {NoteStatus.FINAL, NoteStatus.DRAFT}
+    visit_entries = set(
+        ChronologyEntry.objects.filter(source_key__startswith="note-").values_list("child_id", "source_key")
+    )
+    for note in notes:
+        assert note.children.all(), note.pk
+        if note.status == NoteStatus.DRAFT:
+            assert note.finalised_at is None
+            continue
+        assert note.recording_lag_days >= 0 and note.title and note.body
+        if note.note_type != NoteType.VISIT:
+            assert note.child_seen is None
+            continue
+        assert note.child_seen is not None
+        if note.child_seen and not note.child_seen_alone:
+            assert note.not_seen_alone_reason
+        assert all((child.pk, f"note-{note.pk}") in visit_entries for child in note.children.all())
+    for amendment in CaseNoteAmendment.objects.select_related("note"):
+        assert amendment.amended_at > amendment.note.finalised_at
+        assert amendment.previous["body"] != amendment.note.body
+
+
+@pytest.mark.django_db
+def test_every_role_has_staff_and_every_kind_of_team_exists():
+    generate()
+    assert {user.role for user in User.objects.all()} == set(Role.values)
+    assert {team.kind for team in Team.objects.all()} == set(TeamKind.values)
+    assert Team.objects.filter(kind=TeamKind.ASSESSMENT).count() >= 3
+    assert User.objects.filter(is_active=False, role=Role.SOCIAL_WORKER).exists()
