@@ -42,13 +42,14 @@ def chronology_for(child: Child, *, significant_only: bool = False) -> QuerySet[
     return entries.filter(is_significant=True) if significant_only else entries
 
 
-def note_get_for(*, user, note_id: int, path: str) -> CaseNote:
+def note_get_for(*, user, note_id: int, path: str, change: bool = False) -> CaseNote:
     """A note the user may read: a draft only by its author; a final note by anyone who can see one of its
-    children. Each child's record access is logged."""
+    children. With `change=True` the user must also be able to change every child's record. Each child's
+    record access (or refusal) is logged."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from opencsc.accounts.access import can_view_child
+    from opencsc.accounts.access import can_change_child, can_view_child
     from opencsc.audit.models import AccessKind
     from opencsc.audit.services import record_access_log
 
@@ -61,6 +62,10 @@ def note_get_for(*, user, note_id: int, path: str) -> CaseNote:
         for child in children:
             record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)
         raise PermissionDenied("You do not have access to this note")
+    if change and not all(can_change_child(user, child) for child in children):
+        for child in visible:
+            record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)
+        raise PermissionDenied("You can read this note but not change it")
     for child in visible:
         record_access_log(user=user, child=child, kind=AccessKind.VIEW, path=path)
     note.visible_children = visible

@@ -89,7 +89,7 @@ def _after_save(request, note, child):
 
 @login_required
 def note_edit(request, note_id: int):
-    note = selectors.note_get_for(user=request.user, note_id=note_id, path=request.path)
+    note = selectors.note_get_for(user=request.user, note_id=note_id, path=request.path, change=True)
     if note.is_final:
         return redirect("casework:note_detail", note_id=note.pk)
     child = note.visible_children[0]
@@ -126,7 +126,7 @@ def note_autosave_new(request, child):
 @require_POST
 @login_required
 def note_autosave(request, note_id: int):
-    note = selectors.note_get_for(user=request.user, note_id=note_id, path=request.path)
+    note = selectors.note_get_for(user=request.user, note_id=note_id, path=request.path, change=True)
     return _autosave(request, _allowed_for_note(request.user, note, note.visible_children[0]), note=note)
 
 
@@ -173,7 +173,7 @@ def note_detail(request, note_id: int):
 
 @login_required
 def note_amend(request, note_id: int):
-    note = selectors.note_get_for(user=request.user, note_id=note_id, path=request.path)
+    note = selectors.note_get_for(user=request.user, note_id=note_id, path=request.path, change=True)
     if not note.is_final:
         return redirect("casework:note_edit", note_id=note.pk)
     children = list(note.children.all())

@@ -13,6 +13,7 @@ def child_record_view(*, change: bool = False):
     """Loads the child for the view, refusing (and logging the refusal) anyone without access.
 
     Every load is logged as a view of the record; `change=True` also requires the right to change it.
+    A refusal raised by the view itself is logged as a refusal too.
     """
 
     def decorator(view):
@@ -23,7 +24,12 @@ def child_record_view(*, change: bool = False):
             if change and not can_change_child(request.user, child):
                 record_access_log(user=request.user, child=child, kind=AccessKind.REFUSED, path=request.path)
                 raise PermissionDenied("You can read this record but not change it")
-            return view(request, child, *args, **kwargs)
+            try:
+                return view(request, child, *args, **kwargs)
+            except PermissionDenied:
+                # A view's own refusal (access log, restricting, allocating) is logged like any other.
+                record_access_log(user=request.user, child=child, kind=AccessKind.REFUSED, path=request.path)
+                raise
 
         return wrapper
 
