@@ -121,6 +121,8 @@ def _apply_fields(note: CaseNote, fields: dict) -> None:
     for field in NOTE_CONTENT_FIELDS:
         if field in fields:
             value = fields[field]
+            if field == "event_on" and value is None:
+                continue  # a draft with the date left blank keeps the date it has (today when new)
             setattr(
                 note,
                 field,
