@@ -1,0 +1,346 @@
+"""The permission matrix: role x relationship to the child -> search membership and every child-record route.
+
+The expected tables are written out by hand from the rules in opencsc/accounts/access.py, so changing a rule
+breaks this test on purpose.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
+
+from opencsc.accounts.access import can_view_child, child_visibility_filter
+from opencsc.accounts.models import Role, Team, TeamKind
+from opencsc.audit.models import AccessKind, RecordAccess
+from opencsc.casework.models import Allocation, CaseNote, NoteStatus, NoteType
+from opencsc.people import services as people_services
+from opencsc.people.models import Child, ChildAccessGrant
+from opencsc.people.selectors import child_search, children_visible_to
+
+R = Role
+RELATIONSHIPS = (
+    "allocated",
+    "same_team",
+    "other_team",
+    "no_team",
+    "restricted_named",
+    "restricted_not_named",
+)
+
+# Can the user see the child? One row per role, columns in RELATIONSHIPS order.
+#                               alloc  same   other  noteam r_named r_not
+VIEW = {
+    R.SOCIAL_WORKER: (True, True, False, False, True, False),
+    R.TEAM_MANAGER: (True, True, False, False, True, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, False),
+    R.DIRECTOR: (True, True, True, True, True, False),
+    R.PERFORMANCE_ANALYST: (True, True, True, True, True, False),
+    R.AUDITOR: (True, True, True, True, True, False),
+    R.ADMINISTRATOR: (False, False, False, False, True, False),
+    R.CHIEF_EXECUTIVE: (False, False, False, False, True, False),
+    R.IMPROVEMENT_BOARD: (False, False, False, False, True, False),
+}
+# Can the user change the child's record? Read-only roles (analyst, auditor) never can.
+CHANGE = {
+    R.SOCIAL_WORKER: (True, True, False, False, True, False),
+    R.TEAM_MANAGER: (True, True, False, False, True, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, False),
+    R.DIRECTOR: (True, True, True, True, True, False),
+    R.PERFORMANCE_ANALYST: (False, False, False, False, False, False),
+    R.AUDITOR: (False, False, False, False, False, False),
+    R.ADMINISTRATOR: (False, False, False, False, True, False),
+    R.CHIEF_EXECUTIVE: (False, False, False, False, True, False),
+    R.IMPROVEMENT_BOARD: (False, False, False, False, True, False),
+}
+# Who may read the access log: managers and auditors who can see the record.
+ACCESS_LOG = {
+    R.SOCIAL_WORKER: (False,) * 6,
+    R.TEAM_MANAGER: (True, True, False, False, True, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, False),
+    R.DIRECTOR: (True, True, True, True, True, False),
+    R.PERFORMANCE_ANALYST: (False,) * 6,
+    R.AUDITOR: (True, True, True, True, True, False),
+    R.ADMINISTRATOR: (False,) * 6,
+    R.CHIEF_EXECUTIVE: (False,) * 6,
+    R.IMPROVEMENT_BOARD: (False,) * 6,
+}
+# Who may restrict: team managers, heads of service and the director, where they can change the record.
+RESTRICT = {
+    R.SOCIAL_WORKER: (False,) * 6,
+    R.TEAM_MANAGER: (True, True, False, False, True, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, False),
+    R.DIRECTOR: (True, True, True, True, True, False),
+    R.PERFORMANCE_ANALYST: (False,) * 6,
+    R.AUDITOR: (False,) * 6,
+    R.ADMINISTRATOR: (False,) * 6,
+    R.CHIEF_EXECUTIVE: (False,) * 6,
+    R.IMPROVEMENT_BOARD: (False,) * 6,
+}
+# Who may allocate: managers who can change the record; a team manager only within their own team
+# (the allocated and restricted-and-named children belong to the other team).
+ALLOCATE = {
+    R.SOCIAL_WORKER: (False,) * 6,
+    R.TEAM_MANAGER: (False, True, False, False, False, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, False),
+    R.DIRECTOR: (True, True, True, True, True, False),
+    R.PERFORMANCE_ANALYST: (False,) * 6,
+    R.AUDITOR: (False,) * 6,
+    R.ADMINISTRATOR: (False,) * 6,
+    R.CHIEF_EXECUTIVE: (False,) * 6,
+    R.IMPROVEMENT_BOARD: (False,) * 6,
+}
+
+# Every route about one child (or one note about a child): how it is requested, which table decides it, and
+# the status an allowed request gets. Notes are final notes about the child written by someone else.
+ROUTES = {
+    "people:detail": ("GET", "child", VIEW, 200),
+    "people:edit": ("GET", "child", CHANGE, 200),
+    "people:add_alias": ("GET", "child", CHANGE, 200),
+    "people:move_address": ("GET", "child", CHANGE, 200),
+    "people:add_relationship": ("GET", "child", CHANGE, 200),
+    "people:raise_alert": ("GET", "child", CHANGE, 200),
+    "people:chronology": ("GET", "child", VIEW, 200),
+    "people:access_log": ("GET", "child", ACCESS_LOG, 200),
+    "people:print": ("GET", "child", VIEW, 200),
+    "people:restrict": ("GET", "child", RESTRICT, 200),
+    "casework:note_new": ("GET", "child", CHANGE, 200),
+    "casework:note_autosave_new": ("POST", "child", CHANGE, 200),
+    "casework:allocate": ("GET", "child", ALLOCATE, 200),
+    "casework:note_detail": ("GET", "note", VIEW, 200),
+    "casework:note_edit": ("GET", "note", CHANGE, 302),  # a final note redirects to its page
+    "casework:note_autosave": ("POST", "note", CHANGE, 409),  # a final note cannot be autosaved
+    "casework:note_amend": ("GET", "note", CHANGE, 200),
+}
+# Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
+POST_CHANGE_ROUTES = [
+    "people:edit",
+    "people:add_alias",
+    "people:move_address",
+    "people:add_relationship",
+    "people:raise_alert",
+    "people:chronology",
+    "people:restrict",
+    "casework:note_new",
+    "casework:note_amend",
+]
+
+
+def _record_routes() -> set[str]:
+    """Every named route in people and casework that takes a child or a note."""
+    names = set()
+    for namespace in ("people", "casework"):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLPattern) and {"child_id", "note_id"} & set(pattern.pattern.converters):
+                names.add(f"{namespace}:{pattern.name}")
+    return names
+
+
+def test_the_matrix_covers_every_child_record_route():
+    assert _record_routes() == set(ROUTES)
+
+
+def _child(actor, team: Team, name: str, restricted: bool = False) -> Child:
+    child = people_services.child_create(
+        actor=actor,
+        team=team,
+        first_name=name,
+        last_name="Matrix",
+        date_of_birth=dt.date(2015, 6, 1),
+        sex="F",
+    )
+    if restricted:
+        Child.objects.filter(pk=child.pk).update(is_restricted=True)
+        child.refresh_from_db()
+    return child
+
+
+def _final_note(author, child) -> CaseNote:
+    note = CaseNote.objects.create(
+        note_type=NoteType.PHONE_CALL,
+        title=f"Call about {child.first_name}",
+        body="Spoke to school.",
+        event_on=timezone.localdate(),
+        status=NoteStatus.FINAL,
+        finalised_at=timezone.now(),
+        author=author,
+    )
+    note.children.set([child])
+    return note
+
+
+def _allocate(child, worker, team) -> None:
+    Allocation.objects.create(child=child, worker=worker, team=team, started_on=dt.date(2025, 1, 1))
+
+
+@pytest.fixture
+def world(make_user, teams):
+    north, south = teams["north"], teams["south"]
+    creator = make_user(R.HEAD_OF_SERVICE, Team.objects.create(name="Management", kind=TeamKind.MANAGEMENT))
+    return {"north": north, "south": south, "creator": creator}
+
+
+def _cells(world, make_user, role):
+    """(relationship, user, child) for one role. The user's team is North; the no-team user has none."""
+    north, south, creator = world["north"], world["south"], world["creator"]
+    user = make_user(role, north)
+    teamless = make_user(role, None)
+    allocated = _child(creator, south, "Allocated")
+    _allocate(allocated, user, north)
+    same = _child(creator, north, "Same")
+    other = _child(creator, south, "Other")
+    named = _child(creator, south, "Named", restricted=True)
+    ChildAccessGrant.objects.create(child=named, user=user, granted_by=creator)
+    not_named = _child(creator, north, "Unnamed", restricted=True)
+    _allocate(not_named, user, north)  # neither team nor allocation opens a restricted record
+    return [
+        ("allocated", user, allocated),
+        ("same_team", user, same),
+        ("other_team", user, other),
+        ("no_team", teamless, other),
+        ("restricted_named", user, named),
+        ("restricted_not_named", user, not_named),
+    ]
+
+
+def _url(name: str, target: str, child: Child, note: CaseNote) -> str:
+    return reverse(name, args=[child.pk if target == "child" else note.pk])
+
+
+AUTOSAVE_BODY = {"note_type": NoteType.PHONE_CALL, "title": "Autosaved", "body": "Typed so far"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_search_and_visibility_follow_the_matrix(role, world, make_user):
+    for column, (relationship, user, child) in enumerate(_cells(world, make_user, role)):
+        expected = VIEW[role][column]
+        cell = f"{role} / {relationship}"
+        assert can_view_child(user, child) is expected, cell
+        assert Child.objects.filter(child_visibility_filter(user), pk=child.pk).exists() is expected, cell
+        assert children_visible_to(user).filter(pk=child.pk).exists() is expected, cell
+        found = child_search(user=user, text=child.la_child_id)
+        assert (child in found) is expected, cell
+        assert (child in child_search(user=user, text=child.first_name)) is expected, cell
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_route_follows_the_matrix_and_every_request_is_logged(role, world, make_user, client_for):
+    author = world["creator"]
+    for column, (relationship, user, child) in enumerate(_cells(world, make_user, role)):
+        note = _final_note(author, child)
+        client = client_for(user)
+        for name, (method, target, table, allowed_status) in ROUTES.items():
+            url = _url(name, target, child, note)
+            body = {**AUTOSAVE_BODY, "children": [str(child.pk)]}
+            before = RecordAccess.objects.filter(user=user, child=child).count()
+            response = client.post(url, body) if method == "POST" else client.get(url)
+            allowed = table[role][column]
+            cell = f"{role} / {relationship} / {name}"
+            assert response.status_code == (allowed_status if allowed else 403), cell
+            new = RecordAccess.objects.filter(user=user, child=child).order_by("id")[before:]
+            kinds = [access.kind for access in new]
+            if allowed:
+                assert AccessKind.VIEW in kinds and AccessKind.REFUSED not in kinds, cell
+            else:
+                assert AccessKind.REFUSED in kinds, cell
+                assert all(access.path.startswith(url.split("?")[0]) for access in new), cell
+
+
+@pytest.mark.parametrize(
+    "role", [R.PERFORMANCE_ANALYST, R.AUDITOR, R.SOCIAL_WORKER, R.HEAD_OF_SERVICE, R.CHIEF_EXECUTIVE]
+)
+def test_posts_to_change_routes_are_refused_where_the_matrix_refuses_change(
+    role, world, make_user, client_for
+):
+    cells = _cells(world, make_user, role)
+    for column, (relationship, user, child) in enumerate(cells):
+        note = _final_note(world["creator"], child)
+        client = client_for(user)
+        for name in POST_CHANGE_ROUTES:
+            method, target, table, _ = ROUTES[name]
+            if table[role][column]:
+                continue  # allowed posts are exercised by the form tests
+            changed_before = child.updated_at
+            response = client.post(_url(name, target, child, note), {"first_name": "Changed"})
+            assert response.status_code == 403, f"{role} / {relationship} / {name}"
+            child.refresh_from_db()
+            assert child.first_name != "Changed" and child.updated_at == changed_before
+
+
+def test_read_only_roles_see_the_record_but_every_change_route_refuses(world, make_user, client_for):
+    """The sharpest rows of the matrix, spelled out: an auditor can open a child but not change it."""
+    auditor = make_user(R.AUDITOR, None)
+    child = _child(world["creator"], world["north"], "Readonly")
+    note = _final_note(world["creator"], child)
+    client = client_for(auditor)
+    assert client.get(reverse("people:detail", args=[child.pk])).status_code == 200
+    for name in ("people:edit", "people:raise_alert", "casework:note_new", "casework:note_amend"):
+        method, target, _, _ = ROUTES[name]
+        assert client.get(_url(name, target, child, note)).status_code == 403, name
+    assert RecordAccess.objects.filter(user=auditor, child=child, kind=AccessKind.REFUSED).count() == 4
+
+
+def test_someone_elses_draft_is_refused_and_logged(world, make_user, client_for):
+    author = make_user(R.SOCIAL_WORKER, world["north"])
+    colleague = make_user(R.SOCIAL_WORKER, world["north"])
+    child = _child(world["creator"], world["north"], "Drafted")
+    draft = CaseNote.objects.create(
+        note_type=NoteType.VISIT, title="Half done", body="x", event_on=timezone.localdate(), author=author
+    )
+    draft.children.set([child])
+    for name in ("casework:note_detail", "casework:note_edit", "casework:note_amend"):
+        assert client_for(colleague).get(reverse(name, args=[draft.pk])).status_code == 403, name
+    assert client_for(colleague).post(reverse("casework:note_autosave", args=[draft.pk])).status_code == 403
+    assert RecordAccess.objects.filter(user=colleague, child=child, kind=AccessKind.REFUSED).count() == 4
+    assert client_for(author).get(reverse("casework:note_edit", args=[draft.pk])).status_code == 200
+
+
+def test_anonymous_requests_to_every_route_go_to_sign_in(world):
+    from django.test import Client
+
+    child = _child(world["creator"], world["north"], "Anon")
+    note = _final_note(world["creator"], child)
+    client = Client()
+    sign_in = reverse("accounts:login")
+    for name, (method, target, _, _) in ROUTES.items():
+        url = _url(name, target, child, note)
+        response = client.post(url, AUTOSAVE_BODY) if method == "POST" else client.get(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(f"{sign_in}?next="), name
+    for name in ("people:search", "people:create", "casework:my_notes", "ui:home"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response["Location"].startswith(sign_in), name
+    assert not RecordAccess.objects.exists()
+
+
+def test_search_page_is_refused_to_roles_without_a_caseload_view(make_user, client_for):
+    for role in Role:
+        response = client_for(make_user(role, None)).get(reverse("people:search"), {"q": "Smith"})
+        expected = 200 if role in (R.SOCIAL_WORKER, R.TEAM_MANAGER, *VIEW_LA_WIDE) else 403
+        assert response.status_code == expected, role
+
+
+VIEW_LA_WIDE = (R.HEAD_OF_SERVICE, R.DIRECTOR, R.PERFORMANCE_ANALYST, R.AUDITOR)
+
+
+def test_an_inactive_user_sees_nothing(world, make_user):
+    user = make_user(R.DIRECTOR, None)
+    child = _child(world["creator"], world["north"], "Inactive")
+    user.is_active = False
+    assert not can_view_child(user, child)
+    assert not Child.objects.filter(child_visibility_filter(user)).exists()
+
+
+def test_an_ended_allocation_no_longer_opens_the_record(world, make_user):
+    worker = make_user(R.SOCIAL_WORKER, world["north"])
+    child = _child(world["creator"], world["south"], "Ended")
+    Allocation.objects.create(
+        child=child,
+        worker=worker,
+        team=world["north"],
+        started_on=dt.date(2025, 1, 1),
+        ended_on=dt.date(2025, 2, 1),
+    )
+    assert not can_view_child(worker, child)
+    assert not children_visible_to(worker).filter(pk=child.pk).exists()
