@@ -68,3 +68,12 @@ def case_types(child_ids: list[int]) -> dict[int, str]:
         child_id: next((t for t in CASE_TYPE_PRECEDENCE if t in kinds), CaseType.OTHER)
         for child_id, kinds in found.items()
     }
+
+
+def open_statutory_work_labels(child) -> list[str]:
+    """Plain words for each kind of statutory work open for the child, for the record's status line."""
+    return [
+        CaseType(case_type).label
+        for case_type, open_records, _ in STATUTORY_KINDS
+        if open_records().filter(child_id=child.pk).exists()
+    ]
