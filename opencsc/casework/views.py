@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,18 +47,20 @@ def _save_from_form(request, form, allowed, note=None):
     fields = form.note_fields()
     version = form.cleaned_data.get("version")
     try:
-        if note is None:
-            note = services.note_save_draft(actor=request.user, children=children, **fields)
-            version = note.version
-        if request.POST.get("action") == "finalise":
-            return services.note_finalise(
-                actor=request.user, note=note, children=children, expected_version=version, **fields
-            )
-        if version != note.version or form.has_changed():
-            note = services.note_save_draft(
-                actor=request.user, children=children, note=note, expected_version=version, **fields
-            )
-        return note
+        # One transaction: a new note that fails to finalise must not leave a hidden draft behind.
+        with transaction.atomic():
+            if note is None:
+                note = services.note_save_draft(actor=request.user, children=children, **fields)
+                version = note.version
+            if request.POST.get("action") == "finalise":
+                return services.note_finalise(
+                    actor=request.user, note=note, children=children, expected_version=version, **fields
+                )
+            if version != note.version or form.has_changed():
+                note = services.note_save_draft(
+                    actor=request.user, children=children, note=note, expected_version=version, **fields
+                )
+            return note
     except ValidationError as error:
         field_errors_from_validation(form, error)
         return None
