@@ -1,0 +1,178 @@
+"""The sign-in journey: password, then a TOTP code; enrolment, replay, throttling, sign-out, redirects."""
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY
+from opencsc.accounts.models import LoginAttempt, Role
+from opencsc.accounts.two_factor import current_code
+from opencsc.accounts.views import THROTTLED_MESSAGE
+
+PASSWORD = "a long test password"
+LOGIN = reverse("accounts:login")
+TWO_FACTOR = reverse("accounts:two_factor")
+HOME = reverse("ui:home")
+
+
+@pytest.fixture
+def worker(make_user, teams):
+    return make_user(Role.SOCIAL_WORKER, teams["north"])
+
+
+def _password_step(client, user, password=PASSWORD, url=LOGIN):
+    return client.post(url, {"username": user.username, "password": password})
+
+
+def _wrong_code(user) -> str:
+    right = current_code(user)
+    return f"{(int(right) + 500_000) % 1_000_000:06d}"
+
+
+def test_first_sign_in_enrols_then_signs_in(worker):
+    client = Client()
+    response = _password_step(client, worker)
+    assert response.status_code == 302 and response["Location"] == TWO_FACTOR
+    assert "_auth_user_id" not in client.session  # not signed in after the password alone
+    assert client.get(HOME).status_code == 302
+
+    page = client.get(TWO_FACTOR).content.decode()
+    worker.refresh_from_db()
+    assert worker.totp_secret and worker.totp_confirmed_at is None
+    assert worker.totp_secret in page and "<svg" in page
+
+    response = client.post(TWO_FACTOR, {"code": current_code(worker)})
+    assert response.status_code == 302 and response["Location"] == HOME
+    assert client.session[TWO_FACTOR_SESSION_KEY] is True
+    assert client.get(HOME).status_code == 200
+    worker.refresh_from_db()
+    assert worker.has_two_factor
+    assert LoginAttempt.objects.filter(username=worker.username, succeeded=True, stage="totp").exists()
+
+
+def test_later_sign_ins_do_not_show_the_secret(worker):
+    first = Client()
+    _password_step(first, worker)
+    first.get(TWO_FACTOR)
+    worker.refresh_from_db()
+    first.post(TWO_FACTOR, {"code": current_code(worker)})
+    worker.refresh_from_db()
+
+    second = Client()
+    _password_step(second, worker)
+    page = second.get(TWO_FACTOR).content.decode()
+    assert worker.totp_secret not in page and "<svg" not in page
+
+
+def test_a_wrong_code_is_refused(worker):
+    client = Client()
+    _password_step(client, worker)
+    client.get(TWO_FACTOR)
+    worker.refresh_from_db()
+    response = client.post(TWO_FACTOR, {"code": _wrong_code(worker)})
+    assert response.status_code == 200
+    assert "The code is not right or has already been used" in response.content.decode()
+    assert TWO_FACTOR_SESSION_KEY not in client.session
+    assert client.get(HOME).status_code == 302
+    assert LoginAttempt.objects.filter(succeeded=False, stage="totp").count() == 1
+
+
+def test_a_code_cannot_be_used_twice(worker):
+    client = Client()
+    _password_step(client, worker)
+    client.get(TWO_FACTOR)
+    worker.refresh_from_db()
+    code = current_code(worker)
+    assert client.post(TWO_FACTOR, {"code": code}).status_code == 302
+
+    replay = Client()
+    _password_step(replay, worker)
+    response = replay.post(TWO_FACTOR, {"code": code})
+    assert response.status_code == 200
+    assert "has already been used" in response.content.decode()
+    assert replay.get(HOME).status_code == 302
+
+
+def test_two_factor_page_needs_the_password_step_first(worker):
+    client = Client()
+    assert client.get(TWO_FACTOR)["Location"] == LOGIN
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=3)
+def test_repeated_password_failures_are_throttled(worker):
+    client = Client()
+    for _ in range(3):
+        response = _password_step(client, worker, password="wrong password each time")
+        assert "The username or password is not right" in response.content.decode()
+    response = _password_step(client, worker)  # even the right password is refused now
+    assert response.status_code == 200
+    assert THROTTLED_MESSAGE in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert LoginAttempt.objects.filter(username=worker.username, succeeded=False).count() == 3
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=2)
+def test_repeated_code_failures_are_throttled(worker):
+    client = Client()
+    _password_step(client, worker)
+    client.get(TWO_FACTOR)
+    worker.refresh_from_db()
+    for _ in range(2):
+        client.post(TWO_FACTOR, {"code": _wrong_code(worker)})
+    response = client.post(TWO_FACTOR, {"code": current_code(worker)})
+    assert response.status_code == 200 and THROTTLED_MESSAGE in response.content.decode()
+    assert client.get(HOME).status_code == 302
+
+
+def test_throttling_counts_the_username_in_any_case(worker):
+    with override_settings(LOGIN_FAILURE_LIMIT=2):
+        client = Client()
+        for name in (worker.username.upper(), worker.username):
+            client.post(LOGIN, {"username": name, "password": "wrong"})
+        response = _password_step(client, worker)
+        assert THROTTLED_MESSAGE in response.content.decode()
+
+
+def test_a_session_without_the_two_factor_flag_is_signed_out(worker):
+    client = Client()
+    client.force_login(worker)
+    response = client.get(HOME)
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_out(worker, client_for):
+    client = client_for(worker)
+    assert client.get(HOME).status_code == 200
+    assert client.get(reverse("accounts:logout")).status_code == 200  # the confirmation page
+    response = client.post(reverse("accounts:logout_confirm"))
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert client.get(HOME).status_code == 302
+    assert client.get(reverse("accounts:logout_confirm")).status_code == 405  # only a POST signs out
+
+
+def _full_sign_in(client, user, url):
+    _password_step(client, user, url=url)
+    client.get(TWO_FACTOR)
+    user.refresh_from_db()
+    return client.post(TWO_FACTOR, {"code": current_code(user)})
+
+
+@pytest.mark.parametrize("target", ["http://evil.example", "//evil.example/path", "https://evil.example/"])
+def test_an_off_site_next_is_ignored(worker, target):
+    response = _full_sign_in(Client(), worker, f"{LOGIN}?next={target}")
+    assert response.status_code == 302 and response["Location"] == HOME
+
+
+def test_an_on_site_next_is_followed(worker):
+    target = reverse("people:search")
+    response = _full_sign_in(Client(), worker, f"{LOGIN}?next={target}")
+    assert response["Location"] == target
+
+
+def test_an_inactive_user_cannot_sign_in(worker):
+    worker.is_active = False
+    worker.save()
+    response = _password_step(Client(), worker)
+    assert response.status_code == 200
+    assert "The username or password is not right" in response.content.decode()
