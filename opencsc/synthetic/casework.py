@@ -35,6 +35,9 @@ VISIT_INTERVAL = {
     TeamKind.DISABLED_CHILDREN: (28, 56),
 }
 UNALLOCATED_SHARE = 0.07
+# Closed cases keep their first visits, oversight and closure: enough history for the record and the returns
+# without closed work outweighing open work in the database.
+CLOSED_CASE_VISITS_KEPT = 4
 LONG_TERM_KINDS = {TeamKind.CHILD_IN_NEED, TeamKind.LOOKED_AFTER}
 NOT_SEEN_ALONE_REASONS = (
     "Mother declined to leave the room",
@@ -219,10 +222,10 @@ class CaseworkWriter:
             significant=True,
         )
         shortest, longest = VISIT_INTERVAL[kind]
-        if household.casework == Casework.CLOSED:
-            shortest, longest = shortest * 2, longest * 2
         day = period.started_on + dt.timedelta(days=rng.randint(1, 5))
-        while day <= end:
+        visits_left = CLOSED_CASE_VISITS_KEPT if household.casework == Casework.CLOSED else None
+        while day <= end and visits_left != 0:
+            visits_left = None if visits_left is None else visits_left - 1
             self._visit(batch, household, period.worker, day)
             if rng.random() < 0.5:
                 call_day = min(day + dt.timedelta(days=rng.randint(1, 6)), end)
@@ -252,6 +255,8 @@ class CaseworkWriter:
     def _manager_notes(self, batch, household, period, manager, kind, end) -> None:
         rng = self.sim.rng
         day = period.started_on + dt.timedelta(days=rng.randint(20, 35))
+        if household.casework == Casework.CLOSED:
+            day += dt.timedelta(days=rng.randint(30, 90))  # older cases carry only the later supervision
         while day <= end:
             self._note(
                 batch,
