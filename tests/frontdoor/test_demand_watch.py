@@ -451,6 +451,7 @@ def test_page_shows_the_alert_the_table_and_the_chart_to_the_head_of_service(hea
     assert "govuk-notification-banner" in html
     assert "Police contacts 1 Sep–30 Nov 2026" in html
     assert "Record the response" in html
+    assert "See demand by source and respond" not in html  # the banner's link to this very page is left out
     assert "<svg" in html and "<table" in html
     assert html.count(ROW_HEADER) >= 24 + 1
     for group in SourceGroup:
@@ -462,6 +463,9 @@ def test_page_weekly_view_has_26_weeks(heads, client_for):
     response = client_for(heads[0]).get(reverse("demand:page"), {"period": "week"})
     assert response.status_code == 200
     assert response.content.decode().count(f"{ROW_HEADER}Week from ") == 26
+    referrals = client_for(heads[0]).get(reverse("demand:page"), {"period": "week", "kind": "referrals"})
+    assert referrals.status_code == 200
+    assert "Referrals by source, by week" in referrals.content.decode()
 
 
 @pytest.mark.django_db
