@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("opencsc.accounts.urls")),
     path("children/", include("opencsc.people.urls")),
     path("", include("opencsc.casework.urls")),
+    path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),
 ]
 
