@@ -99,10 +99,13 @@ def test_the_same_seed_gives_the_same_authority_and_another_seed_a_different_one
 
 
 @pytest.mark.django_db
-def test_refuses_a_database_that_already_has_children_unless_told_to_replace():
+def test_refuses_a_database_that_already_has_children_unless_told_to_replace(client_for):
     generate()
     with pytest.raises(CommandError, match="--replace"):
         generate()
+    head_of_service = User.objects.filter(role=Role.HEAD_OF_SERVICE).first()
+    viewed = Child.objects.first()
+    assert client_for(head_of_service).get(f"/children/{viewed.pk}/").status_code == 200  # logs the access
     generate(replace=True)
     assert Child.objects.count() == CHILDREN
     assert User.objects.filter(role=Role.DIRECTOR).count() == 1
