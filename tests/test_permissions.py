@@ -49,9 +49,9 @@ CHANGE = {
     R.DIRECTOR: (True, True, True, True, True, False),
     R.PERFORMANCE_ANALYST: (False, False, False, False, False, False),
     R.AUDITOR: (False, False, False, False, False, False),
-    R.ADMINISTRATOR: (False, False, False, False, True, False),
-    R.CHIEF_EXECUTIVE: (False, False, False, False, True, False),
-    R.IMPROVEMENT_BOARD: (False, False, False, False, True, False),
+    R.ADMINISTRATOR: (False,) * 6,  # named on a restricted record, they may read it but never change it
+    R.CHIEF_EXECUTIVE: (False,) * 6,
+    R.IMPROVEMENT_BOARD: (False,) * 6,
 }
 # Who may read the access log: managers and auditors who can see the record.
 ACCESS_LOG = {
@@ -344,3 +344,21 @@ def test_an_ended_allocation_no_longer_opens_the_record(world, make_user):
     )
     assert not can_view_child(worker, child)
     assert not children_visible_to(worker).filter(pk=child.pk).exists()
+
+
+@pytest.mark.parametrize("role", [R.SOCIAL_WORKER, R.TEAM_MANAGER])
+def test_the_front_door_team_reads_every_unrestricted_record_but_changes_only_its_own(
+    role, world, make_user, client_for
+):
+    front_door = Team.objects.create(name="MASH", kind=TeamKind.FRONT_DOOR)
+    user = make_user(role, front_door)
+    elsewhere = _child(world["creator"], world["south"], "Elsewhere")
+    own = _child(world["creator"], front_door, "Own")
+    hidden = _child(world["creator"], world["south"], "Hidden", restricted=True)
+    client = client_for(user)
+    assert can_view_child(user, elsewhere) and not can_view_child(user, hidden)
+    assert set(children_visible_to(user)) == {elsewhere, own}
+    assert client.get(reverse("people:detail", args=[elsewhere.pk])).status_code == 200
+    assert client.get(reverse("people:edit", args=[elsewhere.pk])).status_code == 403
+    assert client.get(reverse("people:edit", args=[own.pk])).status_code == 200
+    assert client.get(reverse("people:detail", args=[hidden.pk])).status_code == 403

@@ -1,6 +1,8 @@
 """Who may see and change a child's record.
 
 Access is derived, never granted row by row: from the user's role, their team and the child's allocation.
+Social workers and team managers in the front-door team read every unrestricted record, because deciding a
+contact needs the child's history whichever team holds them; they change only their own team's records.
 A restricted record is the exception: only the people named on it may see it, whatever their role.
 `child_visibility_filter` (for lists) and `can_view_child` (for one record) encode the same rules and are
 tested together by the permission matrix.
@@ -8,11 +10,11 @@ tested together by the permission matrix.
 
 from django.db.models import Exists, OuterRef, Q
 
-from opencsc.accounts.models import Role
+from opencsc.accounts.models import Role, TeamKind
 
 LA_WIDE_READ_ROLES = {Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.PERFORMANCE_ANALYST, Role.AUDITOR}
 TEAM_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
-READ_ONLY_ROLES = {Role.PERFORMANCE_ANALYST, Role.AUDITOR}
+CHANGE_ROLES = TEAM_ROLES | {Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 CHILD_CREATING_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
 RESTRICTING_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 ACCESS_LOG_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.AUDITOR}
@@ -26,21 +28,33 @@ def _holds_allocation(child, user) -> bool:
     return child.allocations.filter(worker=user, ended_on__isnull=True).exists()
 
 
+def is_in_front_door_team(user) -> bool:
+    return user.role in TEAM_ROLES and user.team is not None and user.team.kind == TeamKind.FRONT_DOOR
+
+
+def _works_with(user, child) -> bool:
+    in_team = user.team_id is not None and child.responsible_team_id == user.team_id
+    return in_team or _holds_allocation(child, user)
+
+
 def can_view_child(user, child) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     if child.is_restricted:
         return _is_named_on(child, user)
-    if user.role in LA_WIDE_READ_ROLES:
+    if user.role in LA_WIDE_READ_ROLES or is_in_front_door_team(user):
         return True
     if user.role in TEAM_ROLES:
-        in_team = user.team_id is not None and child.responsible_team_id == user.team_id
-        return in_team or _holds_allocation(child, user)
+        return _works_with(user, child)
     return False
 
 
 def can_change_child(user, child) -> bool:
-    return user.role not in READ_ONLY_ROLES and can_view_child(user, child)
+    if user.role not in CHANGE_ROLES or not can_view_child(user, child):
+        return False
+    if child.is_restricted or user.role not in TEAM_ROLES:
+        return True
+    return _works_with(user, child)
 
 
 def can_create_child(user) -> bool:
@@ -68,7 +82,7 @@ def child_visibility_filter(user) -> Q:
         return Q(pk__in=[])
     named = Exists(ChildAccessGrant.objects.filter(child=OuterRef("pk"), user=user))
     restricted_and_named = Q(is_restricted=True) & Q(named)
-    if user.role in LA_WIDE_READ_ROLES:
+    if user.role in LA_WIDE_READ_ROLES or is_in_front_door_team(user):
         return Q(is_restricted=False) | restricted_and_named
     if user.role in TEAM_ROLES:
         allocated = Exists(
