@@ -376,7 +376,7 @@ def alert_explanation(alert: DemandAlert) -> str:
         period_end=alert.period_end,
         recent=alert.recent_count,
         baseline=alert.baseline_count,
-        increase_percent=alert.increase_percent if alert.baseline_count else None,
+        increase_percent=alert.increase_percent,
     )
 
 
@@ -453,7 +453,7 @@ def demand_alerts_raise(*, as_of: dt.date | None = None) -> list[DemandAlert]:
             period_end=finding.period_end,
             recent_count=finding.recent,
             baseline_count=finding.baseline,
-            increase_percent=finding.increase_percent if finding.increase_percent is not None else 0,
+            increase_percent=finding.increase_percent,
             raised_to=raised_to,
         )
         audit_event_record(

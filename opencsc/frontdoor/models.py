@@ -30,6 +30,7 @@ class Decision(models.TextChoices):
 
 
 REFERRAL_DECISIONS = {Decision.ASSESSMENT, Decision.STRATEGY_DISCUSSION}
+REFERRAL_ROUTE_CHOICES = [(d.value, d.label) for d in (Decision.ASSESSMENT, Decision.STRATEGY_DISCUSSION)]
 
 
 class ContactStatus(models.TextChoices):
@@ -76,7 +77,10 @@ class Contact(TimestampedModel):
 
     class Meta:
         ordering = ["decision_due_on", "received_at"]
-        indexes = [models.Index(fields=["status", "decision_due_on"])]
+        indexes = [
+            models.Index(fields=["status", "decision_due_on"]),
+            models.Index(fields=["received_at", "source"], name="contact_received_source"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="decided") | (Q(decided_at__isnull=False) & ~Q(decision="")),
@@ -143,7 +147,7 @@ class Referral(TimestampedModel):
     )
     referral_date = models.DateField(db_index=True)
     source = models.CharField(max_length=2, choices=ReferralSource.choices)
-    route = models.CharField(max_length=20, choices=[(d.value, d.label) for d in REFERRAL_DECISIONS])
+    route = models.CharField(max_length=20, choices=REFERRAL_ROUTE_CHOICES)
     primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True)
     is_nfa = models.BooleanField("No further action", default=False)
     team = models.ForeignKey(
@@ -180,7 +184,9 @@ class DemandAlert(TimestampedModel):
     period_end = models.DateField()
     recent_count = models.PositiveIntegerField()
     baseline_count = models.PositiveIntegerField()
-    increase_percent = models.DecimalField(max_digits=7, decimal_places=1)
+    increase_percent = models.DecimalField(
+        max_digits=7, decimal_places=1, null=True, help_text="Empty when the same months last year had none"
+    )
     raised_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

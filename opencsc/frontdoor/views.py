@@ -11,7 +11,7 @@ from opencsc.audit.models import AccessKind
 from opencsc.audit.services import record_access_log
 from opencsc.core.clocks import due_date
 from opencsc.core.working_days import authority_calendar
-from opencsc.frontdoor import selectors, services
+from opencsc.frontdoor import demand, selectors, services
 from opencsc.frontdoor.forms import (
     ContactForm,
     DecisionForm,
@@ -38,6 +38,7 @@ def queue(request):
         "rows": rows,
         "overdue": sum(row.is_overdue for row in rows),
         "counts": selectors.open_contact_count_by_status(),
+        "demand_alerts_open": demand.demand_alerts_open(),
     }
     return render(request, "frontdoor/queue.html", context)
 

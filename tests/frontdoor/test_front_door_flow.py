@@ -277,3 +277,20 @@ def test_the_child_record_shows_the_assessment_due_date_with_its_explanation(
         "45 working days from the referral on 3 March 2026; Good Friday, Easter Monday and May Day skipped"
         in page
     )
+
+
+def test_the_front_door_page_shows_open_demand_alerts(client_for, make_user, front_door):
+    from opencsc.frontdoor.models import DemandAlert
+
+    head = make_user(Role.HEAD_OF_SERVICE)
+    DemandAlert.objects.create(
+        source_group="police",
+        period_start=dt.date(2026, 8, 1),
+        period_end=dt.date(2026, 10, 31),
+        recent_count=486,
+        baseline_count=200,
+        increase_percent=143,
+        raised_to=head,
+    )
+    page = client_for(make_user(Role.SOCIAL_WORKER, front_door)).get("/front-door/").content.decode()
+    assert "486" in page and "143" in page
