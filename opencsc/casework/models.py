@@ -143,6 +143,59 @@ class ChronologyEntry(TimestampedModel):
         ]
 
 
+class AssessmentFactor(models.TextChoices):
+    """Factors identified at assessment (CIN census, rule 8897Q)."""
+
+    F1A = "1A", "Alcohol misuse: concern about the child"
+    F1B = "1B", "Alcohol misuse: concern about a parent or carer"
+    F1C = "1C", "Alcohol misuse: concern about another person in the household"
+    F2A = "2A", "Drug misuse: concern about the child"
+    F2B = "2B", "Drug misuse: concern about a parent or carer"
+    F2C = "2C", "Drug misuse: concern about another person in the household"
+    F3A = "3A", "Domestic abuse: concern about the child"
+    F3B = "3B", "Domestic abuse: concern about a parent or carer"
+    F3C = "3C", "Domestic abuse: concern about another person in the household"
+    F4A = "4A", "Mental health: concern about the child"
+    F4B = "4B", "Mental health: concern about a parent or carer"
+    F4C = "4C", "Mental health: concern about another person in the household"
+    F5A = "5A", "Learning disability: concern about the child"
+    F5B = "5B", "Learning disability: concern about a parent or carer"
+    F5C = "5C", "Learning disability: concern about another person in the household"
+    F6A = "6A", "Physical disability or illness: concern about the child"
+    F6B = "6B", "Physical disability or illness: concern about a parent or carer"
+    F6C = "6C", "Physical disability or illness: concern about another person in the household"
+    F7A = "7A", "Young carer"
+    F8B = "8B", "Privately fostered: overseas, intends to return"
+    F8C = "8C", "Privately fostered: overseas, intends to stay"
+    F8D = "8D", "Privately fostered: UK, educational placement"
+    F8E = "8E", "Privately fostered: UK, alternative family arrangements"
+    F8F = "8F", "Privately fostered: other"
+    F9A = "9A", "Unaccompanied asylum-seeking child"
+    F10A = "10A", "Going or being missing"
+    F11A = "11A", "Child sexual exploitation"
+    F12A = "12A", "Trafficking"
+    F13A = "13A", "Gangs"
+    F14A = "14A", "Socially unacceptable behaviour"
+    F15A = "15A", "Self-harm"
+    F16A = "16A", "Neglect"
+    F17A = "17A", "Emotional abuse"
+    F18B = "18B", "Physical abuse: child on child"
+    F18C = "18C", "Physical abuse: adult on child"
+    F19B = "19B", "Sexual abuse: child on child"
+    F19C = "19C", "Sexual abuse: adult on child"
+    F20 = "20", "Other"
+    F21 = "21", "No factors identified"
+    F22A = "22A", "Female genital mutilation"
+    F23A = "23A", "Abuse linked to faith or belief"
+    F24A = "24A", "Child criminal exploitation"
+
+
+class AssessmentOutcome(models.TextChoices):
+    SUPPORT_REQUIRED = "support", "Children's social care support required"
+    NO_FURTHER_ACTION = "nfa", "No further action"
+    EARLY_HELP = "early_help", "Step down to early help"
+
+
 class Assessment(TimestampedModel):
     """A child and family assessment. The clock runs 45 working days from the referral."""
 
@@ -150,9 +203,22 @@ class Assessment(TimestampedModel):
     referral = models.ForeignKey(
         "frontdoor.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
     )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_on = models.DateField()
+    child_seen_on = models.DateField(null=True, blank=True)
+    factors = models.JSONField(default=list, blank=True, help_text="DfE assessment factor codes")
+    outcome = models.CharField(max_length=20, choices=AssessmentOutcome.choices, blank=True)
+    completed_on = models.DateField(
+        null=True, blank=True, help_text="When the worker submitted it for sign-off"
+    )
     authorised_on = models.DateField(null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -166,6 +232,164 @@ class Assessment(TimestampedModel):
     @property
     def is_open(self) -> bool:
         return self.authorised_on is None and self.closed_on is None
+
+
+class StrategyDiscussion(TimestampedModel):
+    """A strategy discussion (meeting or calls) with police and health about possible significant harm."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="strategy_discussions")
+    referral = models.ForeignKey(
+        "frontdoor.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="strategy_discussions",
+    )
+    held_on = models.DateField()
+    attendees = models.CharField(max_length=500, blank=True)
+    section_47_agreed = models.BooleanField()
+    summary = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+
+class Section47Outcome(models.TextChoices):
+    CONCERNS_SUBSTANTIATED_ICPC = "icpc", "Concerns substantiated: initial conference needed"
+    CONCERNS_SUBSTANTIATED_NO_ICPC = (
+        "no_icpc",
+        "Concerns substantiated, child not at continuing risk: no conference",
+    )
+    NOT_SUBSTANTIATED = "not_substantiated", "Concerns not substantiated"
+
+
+class Section47Enquiry(TimestampedModel):
+    """A section 47 enquiry, started by the strategy discussion that starts the initial-conference clock."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="section_47s")
+    referral = models.ForeignKey(
+        "frontdoor.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="section_47s"
+    )
+    strategy_discussion = models.ForeignKey(
+        StrategyDiscussion, null=True, blank=True, on_delete=models.PROTECT, related_name="section_47s"
+    )
+    started_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Section47Outcome.choices, blank=True)
+    icpc_not_required = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=models.F("started_on")),
+                name="s47_completed_after_start",
+            )
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_on is None
+
+
+class CategoryOfAbuse(models.TextChoices):
+    NEGLECT = "NEG", "Neglect"
+    PHYSICAL = "PHY", "Physical abuse"
+    SEXUAL = "SAB", "Sexual abuse"
+    EMOTIONAL = "EMO", "Emotional abuse"
+    MULTIPLE = "MUL", "Multiple"
+
+
+class ConferenceKind(models.TextChoices):
+    INITIAL = "initial", "Initial child protection conference"
+    REVIEW = "review", "Review child protection conference"
+
+
+class ChildProtectionConference(TimestampedModel):
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="conferences")
+    kind = models.CharField(max_length=10, choices=ConferenceKind.choices)
+    section_47 = models.ForeignKey(
+        Section47Enquiry, null=True, blank=True, on_delete=models.PROTECT, related_name="conferences"
+    )
+    plan = models.ForeignKey(
+        "ChildProtectionPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="reviews"
+    )
+    held_on = models.DateField()
+    plan_decided = models.BooleanField(help_text="Initial: a plan was made. Review: the plan continues.")
+    category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices, blank=True)
+    chair = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+
+class ChildProtectionPlan(TimestampedModel):
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="protection_plans")
+    referral = models.ForeignKey(
+        "frontdoor.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="protection_plans"
+    )
+    initial_conference = models.ForeignKey(
+        ChildProtectionConference, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    initial_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
+    latest_category = models.CharField(max_length=3, choices=CategoryOfAbuse.choices)
+    previous_plans = models.PositiveSmallIntegerField(default=0, help_text="Plans before this one, anywhere")
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="cp_plan_ends_after_start",
+            )
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class CoreGroupMeeting(TimestampedModel):
+    plan = models.ForeignKey(ChildProtectionPlan, on_delete=models.PROTECT, related_name="core_groups")
+    held_on = models.DateField()
+
+    class Meta:
+        ordering = ["held_on"]
+
+
+class ChildInNeedPlan(TimestampedModel):
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="cin_plans")
+    referral = models.ForeignKey(
+        "frontdoor.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="cin_plans"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="cin_plan_ends_after_start",
+            )
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
+
+
+class ChildInNeedReview(TimestampedModel):
+    plan = models.ForeignKey(ChildInNeedPlan, on_delete=models.PROTECT, related_name="reviews")
+    held_on = models.DateField()
+
+    class Meta:
+        ordering = ["held_on"]
 
 
 class CaseType(models.TextChoices):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from opencsc.core.codes import PrimaryNeed, ReferralSource
+from opencsc.core.codes import PrimaryNeed, ReasonForClosure, ReferralSource
 from opencsc.core.models import TimestampedModel
 
 
@@ -154,6 +154,7 @@ class Referral(TimestampedModel):
         "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=3, choices=ReasonForClosure.choices, blank=True)
 
     class Meta:
         ordering = ["-referral_date", "-id"]
