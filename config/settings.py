@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "opencsc.people",
     "opencsc.casework",
     "opencsc.frontdoor",
+    "opencsc.oversight",
     "opencsc.ui",
     "opencsc.synthetic",
 ]

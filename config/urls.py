@@ -7,6 +7,9 @@ urlpatterns = [
     path("accounts/", include("opencsc.accounts.urls")),
     path("children/", include("opencsc.people.urls")),
     path("", include("opencsc.casework.urls")),
+    path("children/", include("opencsc.casework.protection_urls")),
+    path("work/", include("opencsc.casework.work_urls")),
+    path("oversight/", include("opencsc.oversight.urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),
 ]
