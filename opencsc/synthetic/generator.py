@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -116,7 +116,8 @@ def clear_generated_data() -> None:
     """Remove every child and everything about them, the people around them, and the generated staff and teams.
 
     Staff who were not generated stay, taken out of any generated team. The access log and audit events about
-    children go too: they are about records that no longer exist.
+    children go too: they are about records that no longer exist. Rows other modules keep about children or
+    generated staff (contacts, referrals, ...) are removed wherever they would block the deletion.
     """
     generated_staff = User.objects.filter(email__endswith=f"@{GENERATED_EMAIL_DOMAIN}")
     RecordAccess.objects.all().delete()
@@ -124,10 +125,26 @@ def clear_generated_data() -> None:
         Q(child__isnull=False) | Q(actor__in=generated_staff) | Q(verb="synthetic.generated")
     ).delete()
     for model in (CaseNoteAmendment, CaseNote.children.through, CaseNote, ChronologyEntry, Allocation, Alert):
-        model.objects.all().delete()
+        _delete_with_blockers(model.objects.all())
     for model in (ChildAccessGrant, Relationship, ChildAddress, ChildAlias, ChildDisability, Child, Person):
-        model.objects.all().delete()
+        _delete_with_blockers(model.objects.all())
     generated_team_ids = list(generated_staff.exclude(team=None).values_list("team_id", flat=True).distinct())
     User.objects.filter(team_id__in=generated_team_ids).exclude(pk__in=generated_staff).update(team=None)
-    generated_staff.delete()
-    Team.objects.filter(pk__in=generated_team_ids).delete()
+    _delete_with_blockers(generated_staff)
+    _delete_with_blockers(Team.objects.filter(pk__in=generated_team_ids))
+
+
+def _delete_with_blockers(queryset, depth: int = 0) -> None:
+    """Delete the rows, first deleting any rows whose protected foreign keys point at them."""
+    try:
+        queryset.delete()
+    except (ProtectedError, RestrictedError) as error:
+        if depth > 8:
+            raise
+        blockers = getattr(error, "protected_objects", None) or error.restricted_objects
+        by_model: dict = {}
+        for blocker in blockers:
+            by_model.setdefault(type(blocker), []).append(blocker.pk)
+        for model, pks in by_model.items():
+            _delete_with_blockers(model.objects.filter(pk__in=pks), depth + 1)
+        _delete_with_blockers(queryset, depth + 1)

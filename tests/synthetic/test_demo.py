@@ -27,7 +27,9 @@ def test_demo_without_serving_generates_the_authority_and_prints_working_logins(
         user = User.objects.get(username=account.username)
         assert user.check_password(DEMO_PASSWORD)
         assert user.has_two_factor and user.totp_secret == account.totp_secret
-        assert re.search(rf"{re.escape(account.username)}\s.*{DEMO_PASSWORD}.*opencsc totp {account.username}", printed)
+        assert re.search(
+            rf"{re.escape(account.username)}\s.*{DEMO_PASSWORD}.*opencsc totp {account.username}", printed
+        )
         assert account.totp_secret in printed
     assert {account.role for account in DEMO_ACCOUNTS} == set(Role.values)
     social_worker = User.objects.get(username="sw.demo")

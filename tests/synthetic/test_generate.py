@@ -67,7 +67,9 @@ def generate(seed: int = 7, today: dt.date | None = TODAY, **options) -> None:
 def snapshot() -> dict[str, list[dict]]:
     """Every generated row, with ids replaced by the row's position so two runs can be compared."""
     positions = {
-        model: {pk: index for index, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True))}
+        model: {
+            pk: index for index, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True))
+        }
         for model in GENERATED_MODELS
     }
     tables = {}
@@ -132,9 +134,15 @@ def test_identifiers_are_valid_and_unique():
 def test_search_keys_are_filled_as_the_services_fill_them():
     generate()
     for child in Child.objects.all():
-        assert (child.first_name_key, child.last_name_key) == (name_key(child.first_name), name_key(child.last_name))
+        assert (child.first_name_key, child.last_name_key) == (
+            name_key(child.first_name),
+            name_key(child.last_name),
+        )
     for alias in ChildAlias.objects.all():
-        assert (alias.first_name_key, alias.last_name_key) == (name_key(alias.first_name), name_key(alias.last_name))
+        assert (alias.first_name_key, alias.last_name_key) == (
+            name_key(alias.first_name),
+            name_key(alias.last_name),
+        )
     addresses = list(ChildAddress.objects.all())
     assert len(addresses) >= CHILDREN
     for address in addresses:
@@ -190,7 +198,9 @@ def test_each_child_has_at_most_one_open_allocation_and_most_open_cases_are_allo
 def test_siblings_are_linked_both_ways():
     generate()
     ties = set(
-        Relationship.objects.filter(kind__in=SIBLING_TYPES).values_list("child_id", "related_child_id", "kind")
+        Relationship.objects.filter(kind__in=SIBLING_TYPES).values_list(
+            "child_id", "related_child_id", "kind"
+        )
     )
     assert ties
     assert all((other, child, kind) in ties for child, other, kind in ties)
