@@ -1,0 +1,414 @@
+"""Due work in bulk: every open clock for a set of children, each due date from the one clock engine.
+
+`due_work(children, ctx)` takes a queryset of children (already narrowed to what the user may see and to the
+page's scope) and returns one `WorkItem` per open clock. It runs one query per kind of clock whatever the
+number of children: the last visit, last review and whether a core group has met are aggregated in the
+database. Each due date comes from `opencsc.core.clocks.due_date` with the authority's calendar, so it matches
+every other page and explains itself; results are memoised per (rule, start, calendar, limit), because many
+children share a start date.
+
+Clocks covered (rule ids from `core.clocks.RULES`):
+
+- `assessment`: an open assessment (not authorised, not closed); 45 working days from its referral's date, or
+  from the assessment's start if it has no referral.
+- `icpc`: an open section 47 enquiry with no initial conference yet, not marked as needing none; 15 working
+  days from the strategy discussion that started it (from the enquiry's start if none is linked).
+- `core_group_first`: an open child protection plan with no core group meeting; 10 working days from the
+  initial conference (the plan's start if no conference is linked).
+- `cp_review_first` / `cp_review`: an open plan; 3 months from the initial conference until a review is held,
+  then 6 months from the latest review.
+- `cp_visit`: an open plan; the authority's limit (ClockSetting, default 10 working days) from the later of
+  the plan's start and the last final visit note recording the child as seen.
+- `cin_visit`: the same for an open child-in-need plan, when the child has no open protection plan (whose
+  more frequent visits then apply).
+
+Lateness is counted in working days: `working_days` is positive while an item is due (working days left until
+the due date) and negative once it is overdue (working days since). An item is overdue from the day after its
+due date, even if that day is a weekend (it is then "overdue by 0 working days").
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from opencsc.accounts.access import child_visibility_filter
+from opencsc.casework.models import (
+    Allocation,
+    Assessment,
+    CaseNote,
+    ChildInNeedPlan,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ConferenceKind,
+    CoreGroupMeeting,
+    NoteStatus,
+    NoteType,
+    Section47Enquiry,
+    Section47Outcome,
+)
+from opencsc.core.clocks import RULES, ClockRule, DueDate, due_date, effective_limit
+from opencsc.core.working_days import Calendar, authority_calendar
+from opencsc.people.models import Child
+
+DUE_SOON_WORKING_DAYS = 5
+
+# The clocks this module computes, in the order they are offered as a filter.
+WORK_RULE_IDS = (
+    "assessment",
+    "icpc",
+    "core_group_first",
+    "cp_review_first",
+    "cp_review",
+    "cp_visit",
+    "cin_visit",
+)
+WHAT_IS_DUE = {
+    "assessment": "Complete the assessment",
+    "icpc": "Hold the initial child protection conference",
+    "core_group_first": "Hold the first core group",
+    "cp_review_first": "Hold the first review conference",
+    "cp_review": "Hold the review conference",
+    "cp_visit": "Visit and see the child (child protection)",
+    "cin_visit": "Visit and see the child (child in need)",
+}
+
+
+class Lateness:
+    DUE_SOON = "due_soon"
+    OVERDUE_1_5 = "overdue_1_5"
+    OVERDUE_6_20 = "overdue_6_20"
+    OVERDUE_21_PLUS = "overdue_21_plus"
+
+    choices = (
+        (DUE_SOON, f"Due in the next {DUE_SOON_WORKING_DAYS} working days"),
+        (OVERDUE_1_5, "Overdue by up to 5 working days"),
+        (OVERDUE_6_20, "Overdue by 6 to 20 working days"),
+        (OVERDUE_21_PLUS, "Overdue by more than 20 working days"),
+    )
+    labels = dict(choices)
+
+
+@lru_cache(maxsize=200_000)
+def _memoised_due(rule_id: str, start: dt.date, calendar: Calendar, limit: int) -> DueDate:
+    return due_date(rule_id, start, calendar=calendar, limit=limit)
+
+
+class WorkingDayIndex:
+    """Running counts of working days over a span of dates, so the working days between any two dates in it
+    cost a subtraction. Agrees with Calendar.working_days_between (tested)."""
+
+    def __init__(self, calendar: Calendar):
+        self.calendar = calendar
+        self.first: dt.date | None = None
+        self.counts: list[int] = []  # counts[i]: working days after `first` up to and including first + i
+
+    def _working(self, day: dt.date) -> int:
+        return 1 if self.calendar.is_working_day(day) else 0
+
+    def _cover(self, day: dt.date) -> None:
+        if self.first is None:
+            self.first, self.counts = day, [0]
+            return
+        if day < self.first:
+            gap = (self.first - day).days
+            prefix, running = [0], 0
+            for offset in range(1, gap + 1):
+                running += self._working(day + dt.timedelta(days=offset))
+                prefix.append(running)
+            self.counts = prefix[:-1] + [count + running for count in self.counts]
+            self.first = day
+            return
+        last = self.first + dt.timedelta(days=len(self.counts) - 1)
+        while last < day:
+            last += dt.timedelta(days=1)
+            self.counts.append(self.counts[-1] + self._working(last))
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end`; negative if `end` is before `start`."""
+        self._cover(start)
+        self._cover(end)
+        return self.counts[(end - self.first).days] - self.counts[(start - self.first).days]
+
+
+class ClockContext:
+    """Today, the authority's calendar and local limits, read once per request."""
+
+    def __init__(self, *, today: dt.date | None = None, calendar: Calendar | None = None):
+        self.today = today or timezone.localdate()
+        self.calendar = calendar if calendar is not None else authority_calendar()
+        self._limits: dict[str, int] = {}
+        self.index = WorkingDayIndex(self.calendar)
+
+    def limit(self, rule_id: str) -> int:
+        if rule_id not in self._limits:
+            self._limits[rule_id] = effective_limit(RULES[rule_id])
+        return self._limits[rule_id]
+
+    def due(self, rule_id: str, start: dt.date) -> DueDate:
+        return _memoised_due(rule_id, start, self.calendar, self.limit(rule_id))
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        return self.index.between(start, end)
+
+    def date_working_days_before_today(self, days: int) -> dt.date:
+        """The earliest date d with at most `days` working days after d up to and including today."""
+        day, counted = self.today, 0
+        while True:
+            step = counted + (1 if self.calendar.is_working_day(day) else 0)
+            if step > days:
+                return day
+            counted = step
+            day -= dt.timedelta(days=1)
+
+
+@dataclass
+class WorkItem:
+    child_id: int
+    rule: ClockRule
+    start: dt.date
+    due_on: dt.date
+    explanation: str
+    working_days: int  # until due if >= 0; overdue by -working_days if the item is overdue
+    is_overdue: bool
+    record_id: int
+    # Filled by attach_people for the rows shown.
+    child: Child | None = None
+    worker: object | None = None
+    team: object | None = None
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
+
+    @property
+    def what(self) -> str:
+        return WHAT_IS_DUE[self.rule.id]
+
+    @property
+    def working_days_overdue(self) -> int:
+        return max(0, -self.working_days) if self.is_overdue else 0
+
+    @property
+    def working_days_until_due(self) -> int:
+        return 0 if self.is_overdue else self.working_days
+
+    @property
+    def lateness(self) -> str | None:
+        if not self.is_overdue:
+            return Lateness.DUE_SOON if self.working_days <= DUE_SOON_WORKING_DAYS else None
+        late = self.working_days_overdue
+        if late <= 5:
+            return Lateness.OVERDUE_1_5
+        return Lateness.OVERDUE_6_20 if late <= 20 else Lateness.OVERDUE_21_PLUS
+
+
+def _item(ctx: ClockContext, rule_id: str, child_id: int, start: dt.date, record_id: int) -> WorkItem:
+    clock = ctx.due(rule_id, start)
+    due_on = clock.due_on
+    return WorkItem(
+        child_id=child_id,
+        rule=clock.rule,
+        start=start,
+        due_on=due_on,
+        explanation=clock.explanation,
+        working_days=ctx.working_days_between(ctx.today, due_on),
+        is_overdue=due_on < ctx.today,
+        record_id=record_id,
+    )
+
+
+def _last_seen_on_visit():
+    """The date of the child's last final visit note recording them as seen (correlated on child_id)."""
+    through = CaseNote.children.through
+    return Subquery(
+        through.objects.filter(
+            child_id=OuterRef("child_id"),
+            casenote__note_type=NoteType.VISIT,
+            casenote__status=NoteStatus.FINAL,
+            casenote__child_seen=True,
+        )
+        .order_by("-casenote__event_on")
+        .values("casenote__event_on")[:1]
+    )
+
+
+def _assessment_items(ctx, scope, rules) -> list[WorkItem]:
+    if "assessment" not in rules:
+        return []
+    rows = (
+        Assessment.objects.filter(authorised_on__isnull=True, closed_on__isnull=True, child__in=scope)
+        .values_list("pk", "child_id", "started_on", "referral__referral_date")
+        .order_by()
+    )
+    return [
+        _item(ctx, "assessment", child_id, referred or started, pk)
+        for pk, child_id, started, referred in rows
+    ]
+
+
+def _icpc_items(ctx, scope, rules) -> list[WorkItem]:
+    if "icpc" not in rules:
+        return []
+    initial = ChildProtectionConference.objects.filter(section_47=OuterRef("pk"), kind=ConferenceKind.INITIAL)
+    rows = (
+        Section47Enquiry.objects.filter(completed_on__isnull=True, icpc_not_required=False, child__in=scope)
+        .exclude(
+            outcome__in=[Section47Outcome.CONCERNS_SUBSTANTIATED_NO_ICPC, Section47Outcome.NOT_SUBSTANTIATED]
+        )
+        .filter(~Exists(initial))
+        .values_list("pk", "child_id", "started_on", "strategy_discussion__held_on")
+        .order_by()
+    )
+    return [_item(ctx, "icpc", child_id, strategy or started, pk) for pk, child_id, started, strategy in rows]
+
+
+def _protection_plan_items(ctx, scope, rules) -> list[WorkItem]:
+    wanted = rules & {"core_group_first", "cp_review_first", "cp_review", "cp_visit"}
+    if not wanted:
+        return []
+    last_review = Subquery(
+        ChildProtectionConference.objects.filter(plan=OuterRef("pk"), kind=ConferenceKind.REVIEW)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+    plans = ChildProtectionPlan.objects.filter(ended_on__isnull=True, child__in=scope).annotate(
+        icpc_on=F("initial_conference__held_on"),
+        core_group_met=Exists(CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))),
+        last_review_on=last_review,
+    )
+    if "cp_visit" in wanted:
+        plans = plans.annotate(last_seen_on=_last_seen_on_visit())
+    items = []
+    for plan in plans.values().order_by():
+        pk, child_id, started = plan["id"], plan["child_id"], plan["started_on"]
+        icpc_on = plan["icpc_on"] or started
+        if "core_group_first" in wanted and not plan["core_group_met"]:
+            items.append(_item(ctx, "core_group_first", child_id, icpc_on, pk))
+        if plan["last_review_on"]:
+            if "cp_review" in wanted:
+                items.append(_item(ctx, "cp_review", child_id, plan["last_review_on"], pk))
+        elif "cp_review_first" in wanted:
+            items.append(_item(ctx, "cp_review_first", child_id, icpc_on, pk))
+        if "cp_visit" in wanted:
+            start = max(filter(None, (started, plan["last_seen_on"])))
+            items.append(_item(ctx, "cp_visit", child_id, start, pk))
+    return items
+
+
+def _cin_plan_items(ctx, scope, rules) -> list[WorkItem]:
+    if "cin_visit" not in rules:
+        return []
+    on_protection_plan = ChildProtectionPlan.objects.filter(
+        child_id=OuterRef("child_id"), ended_on__isnull=True
+    )
+    rows = (
+        ChildInNeedPlan.objects.filter(ended_on__isnull=True, child__in=scope)
+        .filter(~Exists(on_protection_plan))
+        .annotate(last_seen_on=_last_seen_on_visit())
+        .values_list("pk", "child_id", "started_on", "last_seen_on")
+        .order_by()
+    )
+    return [
+        _item(ctx, "cin_visit", child_id, max(filter(None, (started, seen))), pk)
+        for pk, child_id, started, seen in rows
+    ]
+
+
+def due_work(
+    children: QuerySet[Child],
+    ctx: ClockContext,
+    *,
+    rules: set[str] | None = None,
+    lateness: str | None = None,
+) -> list[WorkItem]:
+    """Every open clock for `children`, most overdue first, then soonest due. `rules` limits which clocks are
+    computed; `lateness` keeps only items in one lateness band."""
+    wanted = set(WORK_RULE_IDS) if rules is None else set(rules) & set(WORK_RULE_IDS)
+    scope = children.order_by().values("pk")
+    items: list[WorkItem] = []
+    for collect in (_assessment_items, _icpc_items, _protection_plan_items, _cin_plan_items):
+        items.extend(collect(ctx, scope, wanted))
+    if lateness:
+        items = [item for item in items if item.lateness == lateness]
+    order = {rule_id: position for position, rule_id in enumerate(WORK_RULE_IDS)}
+    items.sort(key=lambda item: (item.due_on, order[item.rule.id], item.child_id))
+    return items
+
+
+def attach_people(items: list[WorkItem]) -> list[WorkItem]:
+    """Fill in each item's child, allocated worker and team (two queries), for the rows on one page. The team
+    is the allocation's team, or the child's responsible team if no one is allocated."""
+    child_ids = {item.child_id for item in items}
+    children = Child.objects.filter(pk__in=child_ids).select_related("responsible_team").in_bulk()
+    allocations = {
+        allocation.child_id: allocation
+        for allocation in Allocation.objects.filter(child_id__in=child_ids, ended_on__isnull=True)
+        .select_related("worker", "team")
+        .order_by()
+    }
+    for item in items:
+        item.child = children.get(item.child_id)
+        allocation = allocations.get(item.child_id)
+        item.worker = allocation.worker if allocation else None
+        item.team = allocation.team if allocation else (item.child.responsible_team if item.child else None)
+    return items
+
+
+@dataclass(frozen=True)
+class WorkSummary:
+    items: int
+    children: int
+    overdue: int
+    due_soon: int
+    by_lateness: dict[str, int] = field(default_factory=dict)
+    by_rule: dict[str, int] = field(default_factory=dict)
+
+
+def summarise(items: list[WorkItem]) -> WorkSummary:
+    by_lateness = Counter(item.lateness for item in items if item.lateness)
+    return WorkSummary(
+        items=len(items),
+        children=len({item.child_id for item in items}),
+        overdue=sum(1 for item in items if item.is_overdue),
+        due_soon=by_lateness.get(Lateness.DUE_SOON, 0),
+        by_lateness={key: by_lateness.get(key, 0) for key, _ in Lateness.choices},
+        by_rule=dict(Counter(item.rule.id for item in items)),
+    )
+
+
+# Scopes: which children a page covers, always within what the user may see.
+
+
+def visible_children(user) -> QuerySet[Child]:
+    return Child.objects.filter(child_visibility_filter(user))
+
+
+def caseload_children(user, worker) -> QuerySet[Child]:
+    """Children allocated to `worker` now, that `user` may see."""
+    allocated = Allocation.objects.filter(worker=worker, ended_on__isnull=True).values("child_id")
+    return visible_children(user).filter(pk__in=allocated)
+
+
+def team_children(user, team, *, worker=None, unallocated: bool = False) -> QuerySet[Child]:
+    """Children the team holds: allocated to someone in it, or with it as responsible team and no one else's
+    allocation. `worker` narrows to one worker's caseload; `unallocated` to children no one holds."""
+    open_allocations = Allocation.objects.filter(ended_on__isnull=True)
+    in_team = Q(pk__in=open_allocations.filter(team=team).values("child_id")) | (
+        Q(responsible_team=team) & ~Q(pk__in=open_allocations.values("child_id"))
+    )
+    children = visible_children(user).filter(in_team)
+    if worker is not None:
+        children = children.filter(pk__in=open_allocations.filter(worker=worker).values("child_id"))
+    elif unallocated:
+        children = children.exclude(pk__in=open_allocations.values("child_id"))
+    return children
+
+
+def service_children(user, *, team=None) -> QuerySet[Child]:
+    if team is None:
+        return visible_children(user)
+    return team_children(user, team)
