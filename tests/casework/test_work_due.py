@@ -155,7 +155,11 @@ def test_icpc_15_working_days_from_the_strategy_discussion_until_the_conference(
     assert item.is_overdue and item.working_days_overdue == 14 and item.lateness == Lateness.OVERDUE_6_20
 
     ChildProtectionConference.objects.create(
-        child=child, kind=ConferenceKind.INITIAL, section_47=enquiry, held_on=D(2026, 4, 17), plan_decided=False
+        child=child,
+        kind=ConferenceKind.INITIAL,
+        section_47=enquiry,
+        held_on=D(2026, 4, 17),
+        plan_decided=False,
     )
     assert [i.rule_id for i in items_for([child])] == []
 
