@@ -12,6 +12,7 @@ urlpatterns = [
     path("oversight/", include("opencsc.oversight.urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),
+    path("refer/", include("opencsc.frontdoor.partner_urls")),
 ]
 
 handler403 = ui_views.permission_denied
