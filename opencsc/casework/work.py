@@ -134,6 +134,25 @@ class WorkingDayIndex:
         return self.counts[(end - self.first).days] - self.counts[(start - self.first).days]
 
 
+@dataclass(frozen=True)
+class _Clock:
+    rule: ClockRule
+    due_on: dt.date
+    explanation: str
+    working_days: int
+    is_overdue: bool
+    lateness: str | None
+
+
+def _lateness(working_days: int, is_overdue: bool) -> str | None:
+    if not is_overdue:
+        return Lateness.DUE_SOON if working_days <= DUE_SOON_WORKING_DAYS else None
+    late = max(0, -working_days)
+    if late <= 5:
+        return Lateness.OVERDUE_1_5
+    return Lateness.OVERDUE_6_20 if late <= 20 else Lateness.OVERDUE_21_PLUS
+
+
 class ClockContext:
     """Today, the authority's calendar and local limits, read once per request."""
 
@@ -141,6 +160,7 @@ class ClockContext:
         self.today = today or timezone.localdate()
         self.calendar = calendar if calendar is not None else authority_calendar()
         self._limits: dict[str, int] = {}
+        self._clocks: dict[tuple[str, dt.date], _Clock] = {}
         self.index = WorkingDayIndex(self.calendar)
 
     def limit(self, rule_id: str) -> int:
@@ -150,6 +170,25 @@ class ClockContext:
 
     def due(self, rule_id: str, start: dt.date) -> DueDate:
         return _memoised_due(rule_id, start, self.calendar, self.limit(rule_id))
+
+    def clock(self, rule_id: str, start: dt.date) -> "_Clock":
+        """The due date and today's standing of the clock `rule_id` started on `start` (memoised: many
+        children share a start date)."""
+        key = (rule_id, start)
+        found = self._clocks.get(key)
+        if found is None:
+            due = self.due(rule_id, start)
+            working_days = self.working_days_between(self.today, due.due_on)
+            is_overdue = due.due_on < self.today
+            found = self._clocks[key] = _Clock(
+                due.rule,
+                due.due_on,
+                due.explanation,
+                working_days,
+                is_overdue,
+                _lateness(working_days, is_overdue),
+            )
+        return found
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         return self.index.between(start, end)
@@ -174,6 +213,7 @@ class WorkItem:
     explanation: str
     working_days: int  # until due if >= 0; overdue by -working_days if the item is overdue
     is_overdue: bool
+    lateness: str | None  # one of Lateness, or None if neither overdue nor due soon
     record_id: int
     # Filled by attach_people for the rows shown.
     child: Child | None = None
@@ -196,27 +236,18 @@ class WorkItem:
     def working_days_until_due(self) -> int:
         return 0 if self.is_overdue else self.working_days
 
-    @property
-    def lateness(self) -> str | None:
-        if not self.is_overdue:
-            return Lateness.DUE_SOON if self.working_days <= DUE_SOON_WORKING_DAYS else None
-        late = self.working_days_overdue
-        if late <= 5:
-            return Lateness.OVERDUE_1_5
-        return Lateness.OVERDUE_6_20 if late <= 20 else Lateness.OVERDUE_21_PLUS
-
 
 def _item(ctx: ClockContext, rule_id: str, child_id: int, start: dt.date, record_id: int) -> WorkItem:
-    clock = ctx.due(rule_id, start)
-    due_on = clock.due_on
+    clock = ctx.clock(rule_id, start)
     return WorkItem(
         child_id=child_id,
         rule=clock.rule,
         start=start,
-        due_on=due_on,
+        due_on=clock.due_on,
         explanation=clock.explanation,
-        working_days=ctx.working_days_between(ctx.today, due_on),
-        is_overdue=due_on < ctx.today,
+        working_days=clock.working_days,
+        is_overdue=clock.is_overdue,
+        lateness=clock.lateness,
         record_id=record_id,
     )
 
@@ -240,7 +271,7 @@ def _assessment_items(ctx, scope, rules) -> list[WorkItem]:
     if "assessment" not in rules:
         return []
     rows = (
-        Assessment.objects.filter(authorised_on__isnull=True, closed_on__isnull=True, child__in=scope)
+        Assessment.objects.filter(scope, authorised_on__isnull=True, closed_on__isnull=True)
         .values_list("pk", "child_id", "started_on", "referral__referral_date")
         .order_by()
     )
@@ -255,7 +286,7 @@ def _icpc_items(ctx, scope, rules) -> list[WorkItem]:
         return []
     initial = ChildProtectionConference.objects.filter(section_47=OuterRef("pk"), kind=ConferenceKind.INITIAL)
     rows = (
-        Section47Enquiry.objects.filter(completed_on__isnull=True, icpc_not_required=False, child__in=scope)
+        Section47Enquiry.objects.filter(scope, completed_on__isnull=True, icpc_not_required=False)
         .exclude(
             outcome__in=[Section47Outcome.CONCERNS_SUBSTANTIATED_NO_ICPC, Section47Outcome.NOT_SUBSTANTIATED]
         )
@@ -275,7 +306,7 @@ def _protection_plan_items(ctx, scope, rules) -> list[WorkItem]:
         .order_by("-held_on")
         .values("held_on")[:1]
     )
-    plans = ChildProtectionPlan.objects.filter(ended_on__isnull=True, child__in=scope).annotate(
+    plans = ChildProtectionPlan.objects.filter(scope, ended_on__isnull=True).annotate(
         icpc_on=F("initial_conference__held_on"),
         core_group_met=Exists(CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))),
         last_review_on=last_review,
@@ -306,7 +337,7 @@ def _cin_plan_items(ctx, scope, rules) -> list[WorkItem]:
         child_id=OuterRef("child_id"), ended_on__isnull=True
     )
     rows = (
-        ChildInNeedPlan.objects.filter(ended_on__isnull=True, child__in=scope)
+        ChildInNeedPlan.objects.filter(scope, ended_on__isnull=True)
         .filter(~Exists(on_protection_plan))
         .annotate(last_seen_on=_last_seen_on_visit())
         .values_list("pk", "child_id", "started_on", "last_seen_on")
@@ -318,17 +349,39 @@ def _cin_plan_items(ctx, scope, rules) -> list[WorkItem]:
     ]
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The children a page covers, always within what the user may see: either `children` (a narrow set, such
+    as a caseload or a team), or everyone except `hidden` (the children the user may not see), which is far
+    cheaper for a service-wide page where `hidden` is a handful of restricted records."""
+
+    children: QuerySet[Child] | None = None
+    hidden: QuerySet[Child] | None = None
+
+    def condition(self, field: str = "child") -> Q:
+        condition = Q()
+        if self.children is not None:
+            condition &= Q(**{f"{field}__in": self.children.order_by().values("pk")})
+        if self.hidden is not None:
+            condition &= ~Q(**{f"{field}__in": self.hidden.order_by().values("pk")})
+        return condition
+
+    def queryset(self) -> QuerySet[Child]:
+        children = self.children if self.children is not None else Child.objects.all()
+        return children.exclude(pk__in=self.hidden.values("pk")) if self.hidden is not None else children
+
+
 def due_work(
-    children: QuerySet[Child],
+    children: "QuerySet[Child] | Scope",
     ctx: ClockContext,
     *,
     rules: set[str] | None = None,
     lateness: str | None = None,
 ) -> list[WorkItem]:
-    """Every open clock for `children`, most overdue first, then soonest due. `rules` limits which clocks are
-    computed; `lateness` keeps only items in one lateness band."""
+    """Every open clock for `children` (a queryset or a Scope), most overdue first, then soonest due. `rules`
+    limits which clocks are computed; `lateness` keeps only items in one lateness band."""
     wanted = set(WORK_RULE_IDS) if rules is None else set(rules) & set(WORK_RULE_IDS)
-    scope = children.order_by().values("pk")
+    scope = (children if isinstance(children, Scope) else Scope(children=children)).condition()
     items: list[WorkItem] = []
     for collect in (_assessment_items, _icpc_items, _protection_plan_items, _cin_plan_items):
         items.extend(collect(ctx, scope, wanted))
@@ -408,7 +461,13 @@ def team_children(user, team, *, worker=None, unallocated: bool = False) -> Quer
     return children
 
 
-def service_children(user, *, team=None) -> QuerySet[Child]:
+def hidden_children(user) -> QuerySet[Child]:
+    """The children `user` may not see: the complement of child_visibility_filter."""
+    return Child.objects.exclude(child_visibility_filter(user))
+
+
+def service_children(user, *, team=None) -> Scope:
+    """Every child the user may see, or one team's."""
     if team is None:
-        return visible_children(user)
-    return team_children(user, team)
+        return Scope(hidden=hidden_children(user))
+    return Scope(children=team_children(user, team))

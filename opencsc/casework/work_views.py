@@ -205,8 +205,8 @@ def oversight(request):
         chosen_team = get_object_or_404(Team, pk=request.GET["team"])
     days = _oversight_days(request)
     ctx = work.ClockContext()
-    children = oversight_records.children_lacking_oversight(user, ctx, days=days, team=chosen_team)
-    page = _paginate(request, children.select_related("responsible_team"))
+    lacking = oversight_records.children_lacking_oversight(user, ctx, days=days, team=chosen_team)
+    page = _paginate(request, lacking)
     rows = oversight_records.describe_rows(list(page.object_list), ctx)
     return render(
         request,
