@@ -7,7 +7,7 @@ Later modules (front door, looked after, ...) add their step to `_write_batch`.
 import datetime as dt
 from collections import Counter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -64,7 +64,15 @@ def generate_authority(
             if progress:
                 progress(sim.written["children"], children)
         _record_generation(sim)
+    _refresh_planner_statistics()
     return sim.written
+
+
+def _refresh_planner_statistics() -> None:
+    """A bulk load leaves the planner's statistics empty until autovacuum runs: PostgreSQL then estimates
+    hundreds of rows where there are hundreds of thousands and sorts whole tables (1.8s for a record page)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _household_batches(sim: Simulation, issuer: IdentifierIssuer, workforce):
