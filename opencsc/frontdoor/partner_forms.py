@@ -155,6 +155,10 @@ class PartnerReferralForm(forms.Form):
                 widget=forms.TextInput(attrs={"autocomplete": "off"}),
                 error_messages={"max_length": f"Enter a full UK postcode for child {slot}, like HP19 8FF"},
             )
+        # The error summary lists problems in the order the page shows the fields.
+        about_you = [name for name in self.fields if name.startswith("referrer_") or name == "agency_type"]
+        children = [name for name in self.fields if name.startswith("child_")]
+        self.order_fields([*about_you, *children, "immediate_danger", "concerns"])
         # Name the child in every child field's messages, so the error summary says which child is meant.
         for slot in range(1, CHILD_SLOTS + 1):
             for part in ("first_name", "last_name", "age_note", "address"):

@@ -428,3 +428,14 @@ def test_the_referrer_is_told_the_decision(make_user, django_capture_on_commit_c
     assert "no further action" in decision_email.body
     contact.refresh_from_db()
     assert contact.referrer_told_decision_at is not None
+
+
+@pytest.mark.django_db
+def test_the_error_summary_lists_problems_in_the_order_of_the_page():
+    response = _client().post(URL, _valid(referrer_name="", child_1_postcode="HP", concerns="", consent=None))
+    assert list(_summary_links(response)) == [
+        "#id_referrer_name",
+        "#id_child_1_postcode",
+        "#id_concerns",
+        "#id_consent",
+    ]
