@@ -1,11 +1,12 @@
 """Due work in bulk: every open clock for a set of children, each due date from the one clock engine.
 
-`due_work(children, ctx)` takes a queryset of children (already narrowed to what the user may see and to the
-page's scope) and returns one `WorkItem` per open clock. It runs one query per kind of clock whatever the
-number of children: the last visit, last review and whether a core group has met are aggregated in the
-database. Each due date comes from `opencsc.core.clocks.due_date` with the authority's calendar, so it matches
-every other page and explains itself; results are memoised per (rule, start, calendar, limit), because many
-children share a start date.
+`due_work(children, ctx)` takes the children in scope (a queryset or a `Scope`, already narrowed to what the
+user may see) and returns one `WorkItem` per open clock. It runs five queries whatever the number of children:
+assessments, enquiries, protection plans (with the last review and whether a core group has met aggregated in
+the same query), child-in-need plans, and every child's last visit by one grouped aggregate. Each due date
+comes from `opencsc.core.clocks.due_date` with the authority's calendar, so it matches every other page and
+explains itself; results are memoised per (rule, start, calendar, limit), because many children share a start
+date.
 
 Clocks covered (rule ids from `core.clocks.RULES`):
 
@@ -32,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from opencsc.accounts.access import child_visibility_filter
@@ -252,22 +253,33 @@ def _item(ctx: ClockContext, rule_id: str, child_id: int, start: dt.date, record
     )
 
 
-def _last_seen_on_visit():
-    """The date of the child's last final visit note recording them as seen (correlated on child_id)."""
-    through = CaseNote.children.through
-    return Subquery(
-        through.objects.filter(
-            child_id=OuterRef("child_id"),
+def _last_seen_on_visits(scope: Q, rules: set[str]) -> dict[int, dt.date]:
+    """Each child's last final visit note recording them as seen, for children on an open plan whose visits
+    are wanted: one grouped query."""
+    on_plans = Q(pk__in=[])
+    if "cp_visit" in rules:
+        on_plans |= Q(
+            child_id__in=ChildProtectionPlan.objects.filter(scope, ended_on__isnull=True).values("child_id")
+        )
+    if "cin_visit" in rules:
+        on_plans |= Q(
+            child_id__in=ChildInNeedPlan.objects.filter(scope, ended_on__isnull=True).values("child_id")
+        )
+    return dict(
+        CaseNote.children.through.objects.filter(
+            on_plans,
             casenote__note_type=NoteType.VISIT,
             casenote__status=NoteStatus.FINAL,
             casenote__child_seen=True,
         )
-        .order_by("-casenote__event_on")
-        .values("casenote__event_on")[:1]
+        .values("child_id")
+        .annotate(last_seen_on=Max("casenote__event_on"))
+        .values_list("child_id", "last_seen_on")
+        .order_by()
     )
 
 
-def _assessment_items(ctx, scope, rules) -> list[WorkItem]:
+def _assessment_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
     if "assessment" not in rules:
         return []
     rows = (
@@ -281,7 +293,7 @@ def _assessment_items(ctx, scope, rules) -> list[WorkItem]:
     ]
 
 
-def _icpc_items(ctx, scope, rules) -> list[WorkItem]:
+def _icpc_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
     if "icpc" not in rules:
         return []
     initial = ChildProtectionConference.objects.filter(section_47=OuterRef("pk"), kind=ConferenceKind.INITIAL)
@@ -297,7 +309,7 @@ def _icpc_items(ctx, scope, rules) -> list[WorkItem]:
     return [_item(ctx, "icpc", child_id, strategy or started, pk) for pk, child_id, started, strategy in rows]
 
 
-def _protection_plan_items(ctx, scope, rules) -> list[WorkItem]:
+def _protection_plan_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
     wanted = rules & {"core_group_first", "cp_review_first", "cp_review", "cp_visit"}
     if not wanted:
         return []
@@ -311,10 +323,9 @@ def _protection_plan_items(ctx, scope, rules) -> list[WorkItem]:
         core_group_met=Exists(CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))),
         last_review_on=last_review,
     )
-    if "cp_visit" in wanted:
-        plans = plans.annotate(last_seen_on=_last_seen_on_visit())
     items = []
-    for plan in plans.values().order_by():
+    fields = ("id", "child_id", "started_on", "icpc_on", "core_group_met", "last_review_on")
+    for plan in plans.values(*fields).order_by():
         pk, child_id, started = plan["id"], plan["child_id"], plan["started_on"]
         icpc_on = plan["icpc_on"] or started
         if "core_group_first" in wanted and not plan["core_group_met"]:
@@ -325,12 +336,12 @@ def _protection_plan_items(ctx, scope, rules) -> list[WorkItem]:
         elif "cp_review_first" in wanted:
             items.append(_item(ctx, "cp_review_first", child_id, icpc_on, pk))
         if "cp_visit" in wanted:
-            start = max(filter(None, (started, plan["last_seen_on"])))
+            start = max(filter(None, (started, last_seen.get(child_id))))
             items.append(_item(ctx, "cp_visit", child_id, start, pk))
     return items
 
 
-def _cin_plan_items(ctx, scope, rules) -> list[WorkItem]:
+def _cin_plan_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
     if "cin_visit" not in rules:
         return []
     on_protection_plan = ChildProtectionPlan.objects.filter(
@@ -339,13 +350,12 @@ def _cin_plan_items(ctx, scope, rules) -> list[WorkItem]:
     rows = (
         ChildInNeedPlan.objects.filter(scope, ended_on__isnull=True)
         .filter(~Exists(on_protection_plan))
-        .annotate(last_seen_on=_last_seen_on_visit())
-        .values_list("pk", "child_id", "started_on", "last_seen_on")
+        .values_list("pk", "child_id", "started_on")
         .order_by()
     )
     return [
-        _item(ctx, "cin_visit", child_id, max(filter(None, (started, seen))), pk)
-        for pk, child_id, started, seen in rows
+        _item(ctx, "cin_visit", child_id, max(filter(None, (started, last_seen.get(child_id)))), pk)
+        for pk, child_id, started in rows
     ]
 
 
@@ -382,9 +392,10 @@ def due_work(
     limits which clocks are computed; `lateness` keeps only items in one lateness band."""
     wanted = set(WORK_RULE_IDS) if rules is None else set(rules) & set(WORK_RULE_IDS)
     scope = (children if isinstance(children, Scope) else Scope(children=children)).condition()
+    last_seen = _last_seen_on_visits(scope, wanted) if wanted & {"cp_visit", "cin_visit"} else {}
     items: list[WorkItem] = []
     for collect in (_assessment_items, _icpc_items, _protection_plan_items, _cin_plan_items):
-        items.extend(collect(ctx, scope, wanted))
+        items.extend(collect(ctx, scope, wanted, last_seen))
     if lateness:
         items = [item for item in items if item.lateness == lateness]
     order = {rule_id: position for position, rule_id in enumerate(WORK_RULE_IDS)}
