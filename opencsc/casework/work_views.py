@@ -185,12 +185,18 @@ def service(request):
     )
 
 
-def _oversight_days(request) -> int:
-    try:
-        days = int(request.GET.get("days", oversight_records.DEFAULT_OVERSIGHT_DAYS))
-    except ValueError:
-        return oversight_records.DEFAULT_OVERSIGHT_DAYS
-    return min(max(days, 0), oversight_records.MAX_OVERSIGHT_DAYS)
+def _oversight_days(request) -> tuple[int, str | None]:
+    """The N in "no oversight in the last N working days", and an error message if what was typed is unusable."""
+    text = request.GET.get("days", "").strip()
+    if not text:
+        return oversight_records.DEFAULT_OVERSIGHT_DAYS, None
+    if not text.isdigit() or int(text) > oversight_records.MAX_OVERSIGHT_DAYS:
+        limit = oversight_records.MAX_OVERSIGHT_DAYS
+        return (
+            oversight_records.DEFAULT_OVERSIGHT_DAYS,
+            f"Enter a whole number of working days from 0 to {limit}",
+        )
+    return int(text), None
 
 
 @login_required
@@ -203,7 +209,7 @@ def oversight(request):
     chosen_team = None
     if user.role in oversight_records.SERVICE_WIDE_OVERSIGHT_ROLES and request.GET.get("team", "").isdigit():
         chosen_team = get_object_or_404(Team, pk=request.GET["team"])
-    days = _oversight_days(request)
+    days, days_error = _oversight_days(request)
     ctx = work.ClockContext()
     lacking = oversight_records.children_lacking_oversight(user, ctx, days=days, team=chosen_team)
     page = _paginate(request, lacking)
@@ -216,6 +222,14 @@ def oversight(request):
             "rows": rows,
             "total": page.paginator.count,
             "days": days,
+            "days_error": days_error,
+            "days_typed": request.GET.get("days", ""),
+            "error_summary_params": {
+                "titleText": "There is a problem",
+                "errorList": [{"text": days_error, "href": "#days"}],
+            }
+            if days_error
+            else None,
             "since": ctx.date_working_days_before_today(days),
             "today": ctx.today,
             "team": chosen_team if user.role != Role.TEAM_MANAGER else user.team,

@@ -143,6 +143,15 @@ def test_page_shows_last_oversight_date_and_who_for_the_managers_team(setting, c
     assert listed(wider) == [kids["never"].pk]
 
 
+def test_an_unusable_number_of_days_is_explained_and_the_default_used(setting, client_for):
+    people, kids = setting
+    response = client_for(people["tm"]).get(reverse("work:oversight"), {"days": "twenty"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a whole number of working days from 0 to 260" in html and 'value="twenty"' in html
+    assert listed(response) == [kids["never"].pk, kids["stale"].pk]
+
+
 def test_head_of_service_sees_every_team_and_filters_by_team(setting, client_for, teams):
     people, kids = setting
     client = client_for(people["hos"])
