@@ -5,9 +5,12 @@ Django-free. Postcode centroids come from the ONS Postcode Directory shipped in 
 by the table in ``authorities``, which has the 2023 unitaries (Cumberland, Westmorland and Furness, North
 Yorkshire, Somerset) that the DfE 903 validator's 2021 lookup lacks.
 
-    >>> placement_distance("HP19 8FF", "HP11 2JU")      # Aylesbury to High Wycombe, miles
-    >>> placement_la_code("CA1 1AA")                    # "E06000063" (Cumberland)
-    >>> is_inside_authority("ME14 1XQ", "E10000016")    # True: Maidstone is in Kent
+    >>> placement_distance("HP19 8FF", "HP11 2JU")  # Aylesbury to High Wycombe, miles
+    13.8
+    >>> placement_la_code("CA1 1AA")  # Carlisle: Cumberland, a 2023 unitary
+    'E06000063'
+    >>> is_inside_authority("ME14 1XQ", "E10000016")  # Maidstone is in Kent
+    True
 """
 
 from .authorities import Authority, authority, english_authority, placement_la_code_for, upper_tier_code
