@@ -99,3 +99,14 @@ def test_social_workers_cannot_restrict_records(make_user, teams, client_for):
     worker = make_user(Role.SOCIAL_WORKER, teams["north"])
     child = _child(worker)
     assert client_for(worker).get(f"/children/{child.pk}/restrict/").status_code == 403
+
+
+def test_new_la_ids_follow_the_longest_highest_number(make_user, teams):
+    from opencsc.people.models import Child
+
+    worker = make_user(Role.SOCIAL_WORKER, teams["north"])
+    first = _child(worker)
+    assert first.la_child_id == "C100001"
+    Child.objects.filter(pk=first.pk).update(la_child_id="C999999")
+    assert _child(worker, first_name="Bo").la_child_id == "C1000000"
+    assert _child(worker, first_name="Cy").la_child_id == "C1000001"

@@ -9,16 +9,16 @@ from opencsc.core.models import TimestampedModel
 class Child(TimestampedModel):
     la_child_id = models.CharField("LA child ID", max_length=20, unique=True)
     upn = models.CharField("Unique pupil number", max_length=13, blank=True, db_index=True)
-    former_upn = models.CharField("Former UPN", max_length=13, blank=True)
+    former_upn = models.CharField("Former UPN", max_length=13, blank=True, db_index=True)
     upn_unknown_reason = models.CharField(max_length=3, choices=UPNUnknownReason.choices, blank=True)
     nhs_number = models.CharField("NHS number", max_length=10, blank=True, db_index=True)
     first_name = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=200, blank=True)
     last_name = models.CharField(max_length=100)
-    first_name_key = models.CharField(max_length=100, db_index=True, editable=False)
-    last_name_key = models.CharField(max_length=100, db_index=True, editable=False)
+    first_name_key = models.CharField(max_length=100, editable=False)
+    last_name_key = models.CharField(max_length=100, editable=False)
     date_of_birth = models.DateField(null=True, blank=True, db_index=True)
-    expected_date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(null=True, blank=True, db_index=True)
     date_of_death = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
@@ -40,7 +40,16 @@ class Child(TimestampedModel):
             ),
             models.CheckConstraint(condition=Q(sex__in=["M", "F", "U"]), name="child_sex_code"),
         ]
-        indexes = [models.Index(fields=["last_name_key", "first_name_key"])]
+        indexes = [
+            models.Index(fields=["last_name_key", "first_name_key"]),
+            # PostgreSQL needs pattern_ops to answer a prefix LIKE from an index (SQLite ignores opclasses).
+            models.Index(
+                fields=["first_name_key"], opclasses=["varchar_pattern_ops"], name="child_first_prefix"
+            ),
+            models.Index(
+                fields=["last_name_key"], opclasses=["varchar_pattern_ops"], name="child_last_prefix"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -68,9 +77,19 @@ class ChildAlias(TimestampedModel):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="aliases")
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100)
-    first_name_key = models.CharField(max_length=100, db_index=True, editable=False)
-    last_name_key = models.CharField(max_length=100, db_index=True, editable=False)
+    first_name_key = models.CharField(max_length=100, editable=False)
+    last_name_key = models.CharField(max_length=100, editable=False)
     kind = models.CharField(max_length=40, default="Also known as")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["first_name_key"], opclasses=["varchar_pattern_ops"], name="alias_first_prefix"
+            ),
+            models.Index(
+                fields=["last_name_key"], opclasses=["varchar_pattern_ops"], name="alias_last_prefix"
+            ),
+        ]
 
 
 class ChildAddress(TimestampedModel):
@@ -79,12 +98,17 @@ class ChildAddress(TimestampedModel):
     line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=8)
-    postcode_key = models.CharField(max_length=7, db_index=True, editable=False)
+    postcode_key = models.CharField(max_length=7, editable=False)
     moved_in_on = models.DateField()
     moved_out_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-moved_in_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["postcode_key"], opclasses=["varchar_pattern_ops"], name="address_postcode_prefix"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=models.F("moved_in_on")),

@@ -5,13 +5,14 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from opencsc.accounts.access import can_view_child, child_visibility_filter
 from opencsc.audit.models import AccessKind, RecordAccess
 from opencsc.audit.services import record_access_log
-from opencsc.people.identifiers import name_key, normalise_nhs_number
+from opencsc.people.identifiers import name_key, normalise_nhs_number, postcode_problem
 from opencsc.people.models import Alert, Child, ChildAddress, ChildAlias
 
 SEARCH_RESULT_LIMIT = 50
@@ -49,22 +50,59 @@ def _current_address_prefetch() -> Prefetch:
     )
 
 
+def prefix_filter(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, written so an index answers it on both databases.
+
+    PostgreSQL answers LIKE 'abc%' from the varchar_pattern_ops indexes declared on the key fields. SQLite
+    cannot use an index for LIKE here, but can for a range, and its default BINARY collation orders the keys
+    (upper- or lower-case letters, digits, spaces) by code point, so [prefix, prefix with its last character
+    incremented) holds exactly the keys that start with it.
+    """
+    if connection.vendor != "sqlite" or not prefix:
+        return Q(**{f"{field}__startswith": prefix})
+    successor = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": successor})
+
+
+MATCH_ID_LIMIT = 5000
+SORT_HERE_LIMIT = 500
+
+
+def _word_filter(word: str) -> Q:
+    own = prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
+    aliases = ChildAlias.objects.filter(
+        prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
+    ).values("child_id")
+    return own | Q(pk__in=aliases)
+
+
+def _children_matching_word(word: str) -> set[int] | None:
+    """Ids of children with a first or last name, or an alias, starting with `word`; None if too many to
+    list. Two index lookups, instead of one OR across a subquery that makes the database scan every child."""
+    on_record = Child.objects.filter(
+        prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
+    ).values_list("id", flat=True)[: MATCH_ID_LIMIT + 1]
+    by_alias = ChildAlias.objects.filter(
+        prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
+    ).values_list("child_id", flat=True)[: MATCH_ID_LIMIT + 1]
+    ids = set(on_record) | set(by_alias)
+    return ids if len(ids) <= MATCH_ID_LIMIT else None
+
+
 def _name_filter(words: list[str]) -> Q:
     """Every word must start a first or last name, on the record or an alias."""
     condition = Q()
     for word in words:
-        own = Q(first_name_key__startswith=word) | Q(last_name_key__startswith=word)
-        alias = Exists(
-            ChildAlias.objects.filter(child=OuterRef("pk")).filter(
-                Q(first_name_key__startswith=word) | Q(last_name_key__startswith=word)
-            )
-        )
-        condition &= own | Q(alias)
+        ids = _children_matching_word(word)
+        condition &= _word_filter(word) if ids is None else Q(pk__in=sorted(ids))
     return condition
 
 
-def _postcode_filter(prefix: str) -> Q:
-    return Q(Exists(ChildAddress.objects.filter(child=OuterRef("pk"), postcode_key__startswith=prefix)))
+def _postcode_filter(postcode: str) -> Q:
+    """Children who have lived at a postcode starting with `postcode` (or at exactly it, if it is whole)."""
+    full_postcode = postcode_problem(postcode) is None
+    matching = Q(postcode_key=postcode) if full_postcode else prefix_filter("postcode_key", postcode)
+    return Q(pk__in=ChildAddress.objects.filter(matching).values("child_id"))
 
 
 def search_filter(query: SearchQuery) -> Q:
@@ -75,14 +113,14 @@ def search_filter(query: SearchQuery) -> Q:
         return Q(date_of_birth=query.as_date) | Q(expected_date_of_birth=query.as_date)
     digits = normalise_nhs_number(text)
     if re.fullmatch(r"\d{10}", digits):
-        return Q(nhs_number=digits) | Q(la_child_id__iexact=digits)
+        return Q(nhs_number=digits) | Q(la_child_id=digits)
     if _UPN.match(compact):
         return Q(upn=compact) | Q(former_upn=compact)
     if _POSTCODE_PREFIX.match(text) and any(ch.isdigit() for ch in text):
         by_postcode = _postcode_filter(compact)
-        return by_postcode | Q(la_child_id__iexact=compact) if _LA_ID.match(compact) else by_postcode
+        return by_postcode | Q(la_child_id=compact) if _LA_ID.match(compact) else by_postcode
     if _LA_ID.match(compact):
-        return Q(la_child_id__iexact=compact)
+        return Q(la_child_id=compact)
     words = [name_key(word) for word in text.split() if word]
     return _name_filter(words)
 
@@ -90,13 +128,19 @@ def search_filter(query: SearchQuery) -> Q:
 def child_search(*, user, text: str, limit: int = SEARCH_RESULT_LIMIT) -> list[Child]:
     if not text.strip():
         return []
-    return list(
-        children_visible_to(user)
-        .filter(search_filter(SearchQuery(text)))
-        .select_related("responsible_team")
+    matches = children_visible_to(user).filter(search_filter(SearchQuery(text)))
+    # A narrow search is sorted here: ORDER BY ... LIMIT would tempt the database to walk the whole name index
+    # instead of starting from the search's own selective index. A broad one is cheap to walk in name order.
+    keys = list(matches.values_list("last_name_key", "first_name_key", "id")[: SORT_HERE_LIMIT + 1])
+    if len(keys) <= SORT_HERE_LIMIT:
+        chosen = [child_id for _, _, child_id in sorted(keys)[:limit]]
+        matches = Child.objects.filter(pk__in=chosen)
+    page = (
+        matches.select_related("responsible_team")
         .prefetch_related(_current_address_prefetch())
         .order_by("last_name_key", "first_name_key", "id")[:limit]
     )
+    return list(page)
 
 
 def child_get_for(*, user, pk: int, path: str, log: bool = True) -> Child:

@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child, can_create_child
@@ -84,11 +85,14 @@ def _check_child_rules(details: dict, today: dt.date) -> None:
 
 
 def _next_la_child_id() -> str:
-    highest = Child.objects.filter(la_child_id__startswith="C").aggregate(Max("la_child_id"))[
-        "la_child_id__max"
-    ]
-    number = int(highest[1:]) + 1 if highest and highest[1:].isdigit() else 100001
-    return f"C{number}"
+    """One more than the highest C-number; compared by length first, so C1000000 follows C999999."""
+    highest = (
+        Child.objects.filter(la_child_id__regex=r"^C[0-9]+$")
+        .order_by(Length("la_child_id").desc(), "-la_child_id")
+        .values_list("la_child_id", flat=True)
+        .first()
+    )
+    return f"C{int(highest[1:]) + 1 if highest else 100001}"
 
 
 @transaction.atomic
