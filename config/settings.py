@@ -34,7 +34,8 @@ ALLOWED_HOSTS = os.environ.get("OPENCSC_ALLOWED_HOSTS", "127.0.0.1,localhost,tes
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("OPENCSC_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 AUTHORITY_NAME = os.environ.get("OPENCSC_AUTHORITY_NAME", "Shire County Council")
-AUTHORITY_LA_CODE = os.environ.get("OPENCSC_LA_CODE", "825")
+AUTHORITY_LA_CODE = os.environ.get("OPENCSC_LA_CODE", "825")  # DfE number, used in returns
+AUTHORITY_ONS_CODE = os.environ.get("OPENCSC_LA_ONS_CODE", "E06000060")  # ONS upper-tier code, for geography
 
 INSTALLED_APPS = [
     "django.contrib.auth",
