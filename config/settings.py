@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "opencsc.casework",
     "opencsc.frontdoor",
     "opencsc.oversight",
+    "opencsc.looked_after",
     "opencsc.ui",
     "opencsc.synthetic",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("children/", include("opencsc.people.urls")),
     path("", include("opencsc.casework.urls")),
     path("children/", include("opencsc.casework.protection_urls")),
+    path("children/", include("opencsc.looked_after.urls")),
     path("work/", include("opencsc.casework.work_urls")),
     path("oversight/", include("opencsc.oversight.urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
