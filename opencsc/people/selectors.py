@@ -217,9 +217,9 @@ class DueItem:
 
 
 def child_due_items(child: Child) -> list[DueItem]:
-    """What is due on this child's record, soonest first, each date from the clock engine."""
-    from opencsc.core.clocks import due_date
-    from opencsc.core.working_days import authority_calendar
+    """What is due on this child's record, soonest first, each date from the clock engine: alert reviews and
+    every casework clock (assessment, initial conference, first core group, review conference, visits)."""
+    from opencsc.casework.protection_selectors import child_open_clocks
 
     items = [
         DueItem(
@@ -229,13 +229,10 @@ def child_due_items(child: Child) -> list[DueItem]:
         )
         for alert in child_open_alerts(child)
     ]
-    calendar = authority_calendar()
-    for assessment in child.assessments.filter(
-        authorised_on__isnull=True, closed_on__isnull=True
-    ).select_related("referral"):
-        start = assessment.referral.referral_date if assessment.referral else assessment.started_on
-        clock = due_date("assessment", start, calendar=calendar)
-        items.append(DueItem(what="Complete the assessment", due_on=clock.due, explanation=clock.explanation))
+    items.extend(
+        DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.explanation)
+        for clock in child_open_clocks(child)
+    )
     return sorted(items, key=lambda item: item.due_on)
 
 

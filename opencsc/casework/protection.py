@@ -1,0 +1,879 @@
+"""Writes for the statutory casework: assessments, strategy discussions, section 47 enquiries, conferences,
+protection plans, core groups, child-in-need plans and reviews, and closing the case.
+
+Each service is one step: one transaction, a permission check, the rules (refusing impossible sequences with a
+message naming the field), the audit event and the chronology entry. Nothing is half-saved: a refused step raises
+before anything is written, or inside the transaction, which then rolls back.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from opencsc.accounts.access import can_change_child
+from opencsc.accounts.models import Role
+from opencsc.audit.services import audit_event_record
+from opencsc.casework.chronology import chronology_record_event
+from opencsc.casework.models import (
+    Assessment,
+    AssessmentFactor,
+    AssessmentOutcome,
+    CategoryOfAbuse,
+    ChildInNeedPlan,
+    ChildInNeedReview,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ChronologyCategory,
+    ConferenceKind,
+    CoreGroupMeeting,
+    Section47Enquiry,
+    Section47Outcome,
+    StrategyDiscussion,
+)
+from opencsc.core.codes import ReasonForClosure
+from opencsc.frontdoor.models import Referral
+from opencsc.people.models import Child
+
+AUTHORISING_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
+NO_FACTORS = AssessmentFactor.F21.value
+AFTER_ASSESSMENT_REASONS = {ReasonForClosure.RC8.value, ReasonForClosure.RC9.value}
+NO_CONFERENCE_OUTCOMES = {
+    Section47Outcome.CONCERNS_SUBSTANTIATED_NO_ICPC.value,
+    Section47Outcome.NOT_SUBSTANTIATED.value,
+}
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _lock_child(actor, child: Child) -> Child:
+    """Check the actor may change the child, and lock the child's row so two people recording the same step
+    at once cannot both pass the checks."""
+    if not can_change_child(actor, child):
+        raise PermissionDenied("You cannot record casework for this child")
+    return Child.objects.select_for_update().get(pk=child.pk)
+
+
+def _check_date(errors: dict, field: str, value: dt.date | None, what: str, *, required: bool = True) -> bool:
+    """Adds an error for a missing or future date; True if the date is usable for further checks."""
+    if value is None:
+        if required:
+            errors.setdefault(field, f"Enter the date {what}")
+        return False
+    if value > timezone.localdate():
+        errors.setdefault(field, f"The date {what} must be today or in the past")
+        return False
+    return True
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _open_referral(child: Child) -> Referral | None:
+    return child.referrals.filter(closed_on__isnull=True).order_by("-referral_date", "-id").first()
+
+
+def _require_open_referral(child: Child, field: str) -> Referral:
+    referral = _open_referral(child)
+    if referral is None:
+        raise ValidationError(
+            {field: f"{child} has no open referral: casework is recorded within a referral (a CIN episode)"}
+        )
+    return referral
+
+
+def _locked(model, record):
+    return model.objects.select_for_update().get(pk=record.pk)
+
+
+# Assessments ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_start(*, actor, child: Child, started_on: dt.date | None = None) -> Assessment:
+    """Start a child and family assessment within the child's open referral."""
+    child = _lock_child(actor, child)
+    started_on = started_on or timezone.localdate()
+    errors: dict = {}
+    referral = _require_open_referral(child, "started_on")
+    valid = _check_date(errors, "started_on", started_on, "the assessment started")
+    if valid and started_on < referral.referral_date:
+        errors["started_on"] = (
+            f"The assessment cannot start before the referral on {_day(referral.referral_date)}"
+        )
+    current = child.assessments.filter(authorised_on__isnull=True, closed_on__isnull=True).first()
+    if current:
+        errors["started_on"] = (
+            f"{child} already has an assessment in progress, started on {_day(current.started_on)}"
+        )
+    _raise(errors)
+    assessment = Assessment.objects.create(
+        child=child, referral=referral, worker=actor, started_on=started_on
+    )
+    audit_event_record(actor=actor, verb="assessment.started", target=assessment, child=child)
+    chronology_record_event(
+        child=child,
+        occurred_on=started_on,
+        category=ChronologyCategory.ASSESSMENT,
+        summary="Child and family assessment started",
+        source_key=f"assessment-{assessment.pk}-started",
+        actor=actor,
+    )
+    return assessment
+
+
+def _lock_open_assessment(actor, assessment: Assessment) -> Assessment:
+    _lock_child(actor, assessment.child)
+    assessment = _locked(Assessment, assessment)
+    if assessment.authorised_on is not None:
+        raise ValidationError(
+            f"This assessment was authorised on {_day(assessment.authorised_on)}: it is final"
+        )
+    if assessment.closed_on is not None:
+        raise ValidationError(f"This assessment was closed on {_day(assessment.closed_on)}")
+    return assessment
+
+
+@transaction.atomic
+def assessment_record_child_seen(*, actor, assessment: Assessment, seen_on: dt.date | None) -> Assessment:
+    assessment = _lock_open_assessment(actor, assessment)
+    errors: dict = {}
+    if _check_date(errors, "seen_on", seen_on, "the child was seen"):
+        if seen_on < assessment.started_on:
+            errors["seen_on"] = (
+                f"The date the child was seen must be on or after the assessment started, "
+                f"{_day(assessment.started_on)}"
+            )
+        elif assessment.completed_on and seen_on > assessment.completed_on:
+            errors["seen_on"] = (
+                f"The date the child was seen must be on or before the assessment was completed, "
+                f"{_day(assessment.completed_on)}"
+            )
+    _raise(errors)
+    assessment.child_seen_on = seen_on
+    assessment.save(update_fields=["child_seen_on", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        verb="assessment.child_seen",
+        target=assessment,
+        child=assessment.child,
+        payload={"seen_on": seen_on.isoformat()},
+    )
+    chronology_record_event(
+        child=assessment.child,
+        occurred_on=seen_on,
+        category=ChronologyCategory.ASSESSMENT,
+        summary="Child seen for the assessment",
+        source_key=f"assessment-{assessment.pk}-seen-{seen_on.isoformat()}",
+        significant=False,
+        actor=actor,
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_record_factors(*, actor, assessment: Assessment, factors: list[str]) -> Assessment:
+    """The factors identified (DfE codes). '21 No factors identified' cannot be combined with others."""
+    assessment = _lock_open_assessment(actor, assessment)
+    codes = list(dict.fromkeys(factors))
+    known = set(AssessmentFactor.values)
+    if not codes:
+        raise ValidationError({"factors": "Select the factors identified, or '21 No factors identified'"})
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ValidationError({"factors": f"Not a DfE assessment factor code: {', '.join(unknown)}"})
+    if NO_FACTORS in codes and len(codes) > 1:
+        raise ValidationError(
+            {
+                "factors": "'21 No factors identified' cannot be selected with other factors: untick one or the other"
+            }
+        )
+    ordered = [code for code in AssessmentFactor.values if code in codes]
+    assessment.factors = ordered
+    assessment.save(update_fields=["factors", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        verb="assessment.factors",
+        target=assessment,
+        child=assessment.child,
+        payload={"factors": ordered},
+    )
+    chronology_record_event(
+        child=assessment.child,
+        occurred_on=timezone.localdate(),
+        category=ChronologyCategory.ASSESSMENT,
+        summary=f"Assessment factors recorded: {', '.join(ordered)}",
+        source_key=f"assessment-{assessment.pk}-factors-{'-'.join(ordered)}"[:80],
+        significant=False,
+        actor=actor,
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_record_outcome(*, actor, assessment: Assessment, outcome: str) -> Assessment:
+    assessment = _lock_open_assessment(actor, assessment)
+    if outcome not in AssessmentOutcome.values:
+        raise ValidationError({"outcome": "Select the outcome of the assessment"})
+    assessment.outcome = outcome
+    assessment.save(update_fields=["outcome", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        verb="assessment.outcome",
+        target=assessment,
+        child=assessment.child,
+        payload={"outcome": outcome},
+    )
+    chronology_record_event(
+        child=assessment.child,
+        occurred_on=timezone.localdate(),
+        category=ChronologyCategory.ASSESSMENT,
+        summary=f"Assessment outcome recorded: {AssessmentOutcome(outcome).label}",
+        source_key=f"assessment-{assessment.pk}-outcome-{outcome}",
+        significant=False,
+        actor=actor,
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, actor, assessment: Assessment, completed_on: dt.date | None) -> Assessment:
+    """The worker has finished the assessment and sends it for a manager's authorisation."""
+    assessment = _lock_open_assessment(actor, assessment)
+    errors: dict = {}
+    if assessment.completed_on:
+        errors["completed_on"] = f"This assessment was already submitted on {_day(assessment.completed_on)}"
+    if _check_date(errors, "completed_on", completed_on, "the assessment was completed"):
+        if completed_on < assessment.started_on:
+            errors["completed_on"] = (
+                f"The assessment cannot be completed before it started on {_day(assessment.started_on)}"
+            )
+        elif assessment.child_seen_on and completed_on < assessment.child_seen_on:
+            errors["completed_on"] = (
+                f"The assessment cannot be completed before the child was seen on "
+                f"{_day(assessment.child_seen_on)}"
+            )
+    if not assessment.factors:
+        errors["factors"] = "Record the factors identified before submitting the assessment"
+    if not assessment.outcome:
+        errors["outcome"] = "Record the outcome before submitting the assessment"
+    _raise(errors)
+    assessment.completed_on = completed_on
+    assessment.save(update_fields=["completed_on", "updated_at"])
+    audit_event_record(actor=actor, verb="assessment.submitted", target=assessment, child=assessment.child)
+    chronology_record_event(
+        child=assessment.child,
+        occurred_on=completed_on,
+        category=ChronologyCategory.ASSESSMENT,
+        summary="Assessment completed and sent for authorisation",
+        source_key=f"assessment-{assessment.pk}-submitted",
+        actor=actor,
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_authorise(*, actor, assessment: Assessment, authorised_on: dt.date | None) -> Assessment:
+    """A manager signs off a submitted assessment; this stops the 45-working-day clock."""
+    if actor.role not in AUTHORISING_ROLES:
+        raise PermissionDenied("Only a team manager, head of service or director can authorise an assessment")
+    assessment = _lock_open_assessment(actor, assessment)
+    errors: dict = {}
+    if not assessment.completed_on:
+        raise ValidationError(
+            {"authorised_on": "The assessment has not been submitted: the worker submits it first"}
+        )
+    if _check_date(errors, "authorised_on", authorised_on, "of authorisation"):
+        if authorised_on < assessment.started_on:
+            errors["authorised_on"] = (
+                f"The assessment cannot be authorised before it started on {_day(assessment.started_on)}"
+            )
+        elif authorised_on < assessment.completed_on:
+            errors["authorised_on"] = (
+                f"The assessment cannot be authorised before it was completed on "
+                f"{_day(assessment.completed_on)}"
+            )
+    _raise(errors)
+    assessment.authorised_on = authorised_on
+    assessment.authorised_by = actor
+    assessment.save(update_fields=["authorised_on", "authorised_by", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        verb="assessment.authorised",
+        target=assessment,
+        child=assessment.child,
+        payload={"outcome": assessment.outcome},
+    )
+    summary = f"Assessment authorised by {actor.display_name}: {assessment.get_outcome_display()}"
+    if assessment.outcome != AssessmentOutcome.SUPPORT_REQUIRED:
+        summary += " (the case can now be closed)"
+    chronology_record_event(
+        child=assessment.child,
+        occurred_on=authorised_on,
+        category=ChronologyCategory.ASSESSMENT,
+        summary=summary,
+        source_key=f"assessment-{assessment.pk}-authorised",
+        actor=actor,
+    )
+    return assessment
+
+
+# Closing the case -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_close(*, actor, referral: Referral, closed_on: dt.date | None, reason: str) -> Referral:
+    """Close the case (the CIN episode). Refused while an assessment, enquiry or plan is open. RC8 and RC9 are
+    for a case closed after an assessment (and no plan); RC1 to RC7 for any other ending."""
+    child = _lock_child(actor, referral.child)
+    referral = _locked(Referral, referral)
+    errors: dict = {}
+    if referral.closed_on:
+        raise ValidationError(f"This case was already closed on {_day(referral.closed_on)}")
+    if reason not in ReasonForClosure.values:
+        errors["reason"] = "Select the reason the case is closing"
+    open_work = [
+        (child.assessments.filter(authorised_on__isnull=True, closed_on__isnull=True), "an assessment"),
+        (child.section_47s.filter(completed_on__isnull=True), "a section 47 enquiry"),
+        (child.protection_plans.filter(ended_on__isnull=True), "a child protection plan"),
+        (child.cin_plans.filter(ended_on__isnull=True), "a child in need plan"),
+    ]
+    still_open = [what for records, what in open_work if records.exists()]
+    if still_open:
+        errors["reason"] = (
+            f"The case cannot close while {child} has {' and '.join(still_open)} open: "
+            "complete or end it first"
+        )
+    authorised = referral.assessments.filter(authorised_on__isnull=False)
+    had_plan = referral.protection_plans.exists() or referral.cin_plans.exists()
+    if reason in AFTER_ASSESSMENT_REASONS and not errors.get("reason"):
+        if not authorised.exists():
+            errors["reason"] = (
+                f"{ReasonForClosure(reason).label} needs an authorised assessment in this referral: "
+                "choose one of RC1 to RC7"
+            )
+        elif had_plan:
+            errors["reason"] = (
+                f"{ReasonForClosure(reason).label} is for a case closed after its assessment; "
+                "this case had a plan, so choose one of RC1 to RC7"
+            )
+    if _check_date(errors, "closed_on", closed_on, "the case closed"):
+        latest = _latest_event_in(referral)
+        if closed_on < referral.referral_date:
+            errors["closed_on"] = (
+                f"The case cannot close before the referral on {_day(referral.referral_date)}"
+            )
+        elif latest and closed_on < latest[0]:
+            errors["closed_on"] = f"The case cannot close before {latest[1]} on {_day(latest[0])}"
+    _raise(errors)
+    referral.closed_on = closed_on
+    referral.closure_reason = reason
+    referral.save(update_fields=["closed_on", "closure_reason", "updated_at"])
+    audit_event_record(
+        actor=actor, verb="referral.closed", target=referral, child=child, payload={"reason": reason}
+    )
+    chronology_record_event(
+        child=child,
+        occurred_on=closed_on,
+        category=ChronologyCategory.CONTACT,
+        summary=f"Case closed: {ReasonForClosure(reason).label}",
+        source_key=f"referral-{referral.pk}-closed",
+        actor=actor,
+    )
+    return referral
+
+
+def _latest_event_in(referral: Referral) -> tuple[dt.date, str] | None:
+    events = []
+    for day in referral.assessments.values_list("authorised_on", flat=True):
+        if day:
+            events.append((day, "the assessment was authorised"))
+    for day in referral.protection_plans.values_list("ended_on", flat=True):
+        if day:
+            events.append((day, "the protection plan ended"))
+    for day in referral.cin_plans.values_list("ended_on", flat=True):
+        if day:
+            events.append((day, "the child in need plan ended"))
+    for day in referral.section_47s.values_list("completed_on", flat=True):
+        if day:
+            events.append((day, "the section 47 enquiry was completed"))
+    return max(events) if events else None
+
+
+# Strategy discussions and section 47 enquiries ------------------------------------------------------------
+
+
+@transaction.atomic
+def strategy_discussion_record(
+    *,
+    actor,
+    child: Child,
+    held_on: dt.date | None,
+    section_47_agreed: bool | None,
+    attendees: str = "",
+    summary: str = "",
+    section_47_started_on: dt.date | None = None,
+) -> StrategyDiscussion:
+    """Record a strategy discussion; if it agreed a section 47 enquiry, start the enquiry (on the day of the
+    discussion unless another date is given). The initial conference clock runs from this discussion."""
+    child = _lock_child(actor, child)
+    referral = _require_open_referral(child, "held_on")
+    errors: dict = {}
+    if section_47_agreed is None:
+        errors["section_47_agreed"] = "Say whether a section 47 enquiry was agreed"
+    if not attendees.strip():
+        errors["attendees"] = "Enter who took part (at least the local authority, police and health)"
+    valid = _check_date(errors, "held_on", held_on, "of the strategy discussion")
+    if valid and held_on < referral.referral_date:
+        errors["held_on"] = (
+            f"The strategy discussion cannot be before the referral on {_day(referral.referral_date)}"
+        )
+    if section_47_agreed:
+        current = child.section_47s.filter(completed_on__isnull=True).first()
+        if current:
+            errors["section_47_agreed"] = (
+                f"{child} already has a section 47 enquiry open since {_day(current.started_on)}: "
+                "record its outcome before starting another"
+            )
+        start_valid = section_47_started_on is not None and _check_date(
+            errors, "section_47_started_on", section_47_started_on, "the enquiry started"
+        )
+        if start_valid and held_on and section_47_started_on < held_on:
+            errors["section_47_started_on"] = (
+                f"The section 47 enquiry cannot start before the strategy discussion on {_day(held_on)}"
+            )
+    elif section_47_started_on:
+        errors["section_47_started_on"] = "Leave the start of the enquiry blank when no enquiry was agreed"
+    _raise(errors)
+    discussion = StrategyDiscussion.objects.create(
+        child=child,
+        referral=referral,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        section_47_agreed=section_47_agreed,
+        summary=summary,
+        recorded_by=actor,
+    )
+    audit_event_record(
+        actor=actor,
+        verb="strategy_discussion.recorded",
+        target=discussion,
+        child=child,
+        payload={"section_47_agreed": section_47_agreed},
+    )
+    outcome = "section 47 enquiry agreed" if section_47_agreed else "no section 47 enquiry"
+    chronology_record_event(
+        child=child,
+        occurred_on=held_on,
+        category=ChronologyCategory.PROTECTION,
+        summary=f"Strategy discussion: {outcome}",
+        source_key=f"strategy-{discussion.pk}",
+        actor=actor,
+    )
+    if section_47_agreed:
+        started_on = section_47_started_on or held_on
+        enquiry = Section47Enquiry.objects.create(
+            child=child, referral=referral, strategy_discussion=discussion, started_on=started_on
+        )
+        audit_event_record(actor=actor, verb="section_47.started", target=enquiry, child=child)
+        chronology_record_event(
+            child=child,
+            occurred_on=started_on,
+            category=ChronologyCategory.PROTECTION,
+            summary="Section 47 enquiry started",
+            source_key=f"s47-{enquiry.pk}-started",
+            actor=actor,
+        )
+    return discussion
+
+
+@transaction.atomic
+def section_47_complete(
+    *, actor, enquiry: Section47Enquiry, completed_on: dt.date | None, outcome: str
+) -> Section47Enquiry:
+    """The enquiry's outcome. 'Conference needed' keeps the initial conference clock running; the other
+    outcomes stop it."""
+    _lock_child(actor, enquiry.child)
+    enquiry = _locked(Section47Enquiry, enquiry)
+    errors: dict = {}
+    if enquiry.completed_on:
+        raise ValidationError(f"This enquiry was completed on {_day(enquiry.completed_on)}")
+    if outcome not in Section47Outcome.values:
+        errors["outcome"] = "Select the outcome of the enquiry"
+    valid = _check_date(errors, "completed_on", completed_on, "the enquiry was completed")
+    if valid and completed_on < enquiry.started_on:
+        errors["completed_on"] = (
+            f"The enquiry cannot be completed before it started on {_day(enquiry.started_on)}"
+        )
+    _raise(errors)
+    enquiry.completed_on = completed_on
+    enquiry.outcome = outcome
+    enquiry.icpc_not_required = outcome in NO_CONFERENCE_OUTCOMES
+    enquiry.save(update_fields=["completed_on", "outcome", "icpc_not_required", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        verb="section_47.completed",
+        target=enquiry,
+        child=enquiry.child,
+        payload={"outcome": outcome},
+    )
+    chronology_record_event(
+        child=enquiry.child,
+        occurred_on=completed_on,
+        category=ChronologyCategory.PROTECTION,
+        summary=f"Section 47 enquiry completed: {Section47Outcome(outcome).label}",
+        source_key=f"s47-{enquiry.pk}-completed",
+        actor=actor,
+    )
+    return enquiry
+
+
+# Conferences and protection plans -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initial_conference_record(
+    *,
+    actor,
+    enquiry: Section47Enquiry,
+    held_on: dt.date | None,
+    plan_decided: bool | None,
+    category: str = "",
+    chair: str = "",
+    previous_plans: int | None = None,
+    plan_started_on: dt.date | None = None,
+) -> ChildProtectionConference:
+    """The initial child protection conference for an enquiry. If it decides on a plan, the plan starts on the
+    day of the conference, counting the child's earlier plans (or a higher count given from elsewhere)."""
+    child = _lock_child(actor, enquiry.child)
+    enquiry = _locked(Section47Enquiry, enquiry)
+    errors: dict = {}
+    if ChildProtectionConference.objects.filter(section_47=enquiry, kind=ConferenceKind.INITIAL).exists():
+        raise ValidationError({"held_on": "This enquiry already has an initial conference"})
+    if enquiry.icpc_not_required or enquiry.outcome in NO_CONFERENCE_OUTCOMES:
+        raise ValidationError(
+            {"held_on": f"The enquiry's outcome was '{enquiry.get_outcome_display()}': no conference is due"}
+        )
+    if plan_decided is None:
+        errors["plan_decided"] = "Say whether the conference decided on a child protection plan"
+    if plan_decided:
+        if category not in CategoryOfAbuse.values:
+            errors["category"] = "Select the category of abuse for the plan"
+        if child.protection_plans.filter(ended_on__isnull=True).exists():
+            errors["plan_decided"] = f"{child} is already on a child protection plan"
+        if previous_plans is not None and previous_plans < 0:
+            errors["previous_plans"] = "The number of previous plans must be 0 or more"
+    elif category:
+        errors["category"] = "Leave the category blank when no plan was decided"
+    discussion = enquiry.strategy_discussion
+    if _check_date(errors, "held_on", held_on, "of the conference"):
+        if discussion and held_on < discussion.held_on:
+            errors["held_on"] = (
+                f"The conference cannot be before the strategy discussion on {_day(discussion.held_on)}"
+            )
+        elif held_on < enquiry.started_on:
+            errors["held_on"] = (
+                f"The conference cannot be before the section 47 enquiry started on {_day(enquiry.started_on)}"
+            )
+    if (
+        plan_decided
+        and held_on
+        and plan_started_on
+        and plan_started_on != held_on
+        and "held_on" not in errors
+    ):
+        if plan_started_on < held_on:
+            errors["plan_started_on"] = (
+                f"A plan cannot start before the conference that made it, on {_day(held_on)}"
+            )
+        else:
+            errors["plan_started_on"] = (
+                f"A plan starts on the day of the conference that made it, {_day(held_on)}"
+            )
+    _raise(errors)
+    conference = ChildProtectionConference.objects.create(
+        child=child,
+        kind=ConferenceKind.INITIAL,
+        section_47=enquiry,
+        held_on=held_on,
+        plan_decided=plan_decided,
+        category=category if plan_decided else "",
+        chair=chair.strip(),
+    )
+    if enquiry.completed_on is None:
+        # The enquiry concludes at its conference.
+        enquiry.completed_on = held_on
+        enquiry.outcome = enquiry.outcome or Section47Outcome.CONCERNS_SUBSTANTIATED_ICPC
+        enquiry.save(update_fields=["completed_on", "outcome", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        verb="conference.initial",
+        target=conference,
+        child=child,
+        payload={"plan_decided": plan_decided, "category": category},
+    )
+    decided = f"plan made, {CategoryOfAbuse(category).label.lower()}" if plan_decided else "no plan"
+    chronology_record_event(
+        child=child,
+        occurred_on=held_on,
+        category=ChronologyCategory.PROTECTION,
+        summary=f"Initial child protection conference: {decided}",
+        source_key=f"conference-{conference.pk}",
+        actor=actor,
+    )
+    if plan_decided:
+        earlier = child.protection_plans.count()
+        plan = ChildProtectionPlan.objects.create(
+            child=child,
+            referral=enquiry.referral,
+            initial_conference=conference,
+            started_on=held_on,
+            initial_category=category,
+            latest_category=category,
+            previous_plans=max(earlier, previous_plans or 0),
+        )
+        conference.plan = plan
+        conference.save(update_fields=["plan", "updated_at"])
+        audit_event_record(actor=actor, verb="protection_plan.started", target=plan, child=child)
+        chronology_record_event(
+            child=child,
+            occurred_on=held_on,
+            category=ChronologyCategory.PROTECTION,
+            summary=f"Child protection plan started: {CategoryOfAbuse(category).label.lower()}",
+            source_key=f"cp-plan-{plan.pk}-started",
+            actor=actor,
+        )
+    return conference
+
+
+def _lock_open_plan(actor, plan: ChildProtectionPlan) -> ChildProtectionPlan:
+    _lock_child(actor, plan.child)
+    plan = _locked(ChildProtectionPlan, plan)
+    if plan.ended_on:
+        raise ValidationError(f"This plan ended on {_day(plan.ended_on)}")
+    return plan
+
+
+def _last_conference(plan: ChildProtectionPlan) -> dt.date:
+    last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+    return max(filter(None, (plan.started_on, last)))
+
+
+@transaction.atomic
+def core_group_record(*, actor, plan: ChildProtectionPlan, held_on: dt.date | None) -> CoreGroupMeeting:
+    plan = _lock_open_plan(actor, plan)
+    errors: dict = {}
+    if _check_date(errors, "held_on", held_on, "of the core group") and held_on < plan.started_on:
+        errors["held_on"] = f"A core group cannot meet before the plan started on {_day(plan.started_on)}"
+    _raise(errors)
+    meeting = CoreGroupMeeting.objects.create(plan=plan, held_on=held_on)
+    audit_event_record(actor=actor, verb="core_group.recorded", target=meeting, child=plan.child)
+    chronology_record_event(
+        child=plan.child,
+        occurred_on=held_on,
+        category=ChronologyCategory.PROTECTION,
+        summary="Core group meeting",
+        source_key=f"core-group-{meeting.pk}",
+        significant=False,
+        actor=actor,
+    )
+    return meeting
+
+
+@transaction.atomic
+def review_conference_record(
+    *,
+    actor,
+    plan: ChildProtectionPlan,
+    held_on: dt.date | None,
+    plan_continues: bool | None,
+    category: str = "",
+    chair: str = "",
+) -> ChildProtectionConference:
+    """A review conference: the plan continues (perhaps under a new category) or ends on the day."""
+    plan = _lock_open_plan(actor, plan)
+    errors: dict = {}
+    if plan_continues is None:
+        errors["plan_continues"] = "Say whether the plan continues"
+    if category and category not in CategoryOfAbuse.values:
+        errors["category"] = "Select a category of abuse"
+    if category and plan_continues is False:
+        errors["category"] = "Leave the category blank when the plan ends"
+    if _check_date(errors, "held_on", held_on, "of the review conference"):
+        last = _last_conference(plan)
+        if held_on <= last:
+            errors["held_on"] = (
+                f"A review conference must be after the plan's last conference on {_day(last)}"
+            )
+    _raise(errors)
+    conference = ChildProtectionConference.objects.create(
+        child=plan.child,
+        kind=ConferenceKind.REVIEW,
+        plan=plan,
+        held_on=held_on,
+        plan_decided=plan_continues,
+        category=category or (plan.latest_category if plan_continues else ""),
+        chair=chair.strip(),
+    )
+    changed = []
+    if plan_continues and category and category != plan.latest_category:
+        plan.latest_category = category
+        changed.append("latest_category")
+    if not plan_continues:
+        plan.ended_on = held_on
+        changed.append("ended_on")
+    if changed:
+        plan.save(update_fields=[*changed, "updated_at"])
+    audit_event_record(
+        actor=actor,
+        verb="conference.review",
+        target=conference,
+        child=plan.child,
+        payload={"plan_continues": plan_continues, "category": plan.latest_category},
+    )
+    if plan_continues:
+        result = f"plan continues, {plan.get_latest_category_display().lower()}"
+    else:
+        result = "plan ended"
+    chronology_record_event(
+        child=plan.child,
+        occurred_on=held_on,
+        category=ChronologyCategory.PROTECTION,
+        summary=f"Review child protection conference: {result}",
+        source_key=f"conference-{conference.pk}",
+        actor=actor,
+    )
+    return conference
+
+
+@transaction.atomic
+def protection_plan_end(*, actor, plan: ChildProtectionPlan, ended_on: dt.date | None) -> ChildProtectionPlan:
+    """End a plan outside a review conference (for example, the family moved to another authority)."""
+    plan = _lock_open_plan(actor, plan)
+    errors: dict = {}
+    if _check_date(errors, "ended_on", ended_on, "the plan ended"):
+        last = _last_conference(plan)
+        if ended_on < last:
+            errors["ended_on"] = f"The plan cannot end before its last conference on {_day(last)}"
+    _raise(errors)
+    plan.ended_on = ended_on
+    plan.save(update_fields=["ended_on", "updated_at"])
+    audit_event_record(actor=actor, verb="protection_plan.ended", target=plan, child=plan.child)
+    chronology_record_event(
+        child=plan.child,
+        occurred_on=ended_on,
+        category=ChronologyCategory.PROTECTION,
+        summary="Child protection plan ended",
+        source_key=f"cp-plan-{plan.pk}-ended",
+        actor=actor,
+    )
+    return plan
+
+
+# Child in need plans --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cin_plan_start(*, actor, child: Child, started_on: dt.date | None) -> ChildInNeedPlan:
+    """A child in need plan, after an authorised assessment that found support is needed (or when a
+    protection plan in the same referral has ended and the child steps down to a child in need plan)."""
+    child = _lock_child(actor, child)
+    referral = _require_open_referral(child, "started_on")
+    errors: dict = {}
+    if child.cin_plans.filter(ended_on__isnull=True).exists():
+        errors["started_on"] = f"{child} already has a child in need plan"
+    assessment = (
+        referral.assessments.filter(authorised_on__isnull=False, outcome=AssessmentOutcome.SUPPORT_REQUIRED)
+        .order_by("-authorised_on")
+        .first()
+    )
+    ended_plan = referral.protection_plans.filter(ended_on__isnull=False).order_by("-ended_on").first()
+    if assessment is None and ended_plan is None:
+        errors["started_on"] = (
+            "A child in need plan starts after an authorised assessment whose outcome is that support is "
+            "required: record and authorise the assessment first"
+        )
+    if _check_date(errors, "started_on", started_on, "the plan started") and "started_on" not in errors:
+        earliest = min(
+            day
+            for day in (assessment and assessment.authorised_on, ended_plan and ended_plan.ended_on)
+            if day
+        )
+        if started_on < earliest:
+            what = "the assessment was authorised" if assessment else "the protection plan ended"
+            errors["started_on"] = f"The plan cannot start before {what} on {_day(earliest)}"
+    _raise(errors)
+    plan = ChildInNeedPlan.objects.create(child=child, referral=referral, started_on=started_on)
+    audit_event_record(actor=actor, verb="cin_plan.started", target=plan, child=child)
+    chronology_record_event(
+        child=child,
+        occurred_on=started_on,
+        category=ChronologyCategory.OTHER,
+        summary="Child in need plan started",
+        source_key=f"cin-plan-{plan.pk}-started",
+        actor=actor,
+    )
+    return plan
+
+
+def _lock_open_cin_plan(actor, plan: ChildInNeedPlan) -> ChildInNeedPlan:
+    _lock_child(actor, plan.child)
+    plan = _locked(ChildInNeedPlan, plan)
+    if plan.ended_on:
+        raise ValidationError(f"This plan ended on {_day(plan.ended_on)}")
+    return plan
+
+
+@transaction.atomic
+def cin_review_record(*, actor, plan: ChildInNeedPlan, held_on: dt.date | None) -> ChildInNeedReview:
+    plan = _lock_open_cin_plan(actor, plan)
+    errors: dict = {}
+    if _check_date(errors, "held_on", held_on, "of the review"):
+        last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+        if held_on < plan.started_on:
+            errors["held_on"] = f"A review cannot be before the plan started on {_day(plan.started_on)}"
+        elif last and held_on <= last:
+            errors["held_on"] = f"A review must be after the plan's last review on {_day(last)}"
+    _raise(errors)
+    review = ChildInNeedReview.objects.create(plan=plan, held_on=held_on)
+    audit_event_record(actor=actor, verb="cin_review.recorded", target=review, child=plan.child)
+    chronology_record_event(
+        child=plan.child,
+        occurred_on=held_on,
+        category=ChronologyCategory.OTHER,
+        summary="Child in need plan reviewed",
+        source_key=f"cin-review-{review.pk}",
+        significant=False,
+        actor=actor,
+    )
+    return review
+
+
+@transaction.atomic
+def cin_plan_end(*, actor, plan: ChildInNeedPlan, ended_on: dt.date | None) -> ChildInNeedPlan:
+    plan = _lock_open_cin_plan(actor, plan)
+    errors: dict = {}
+    if _check_date(errors, "ended_on", ended_on, "the plan ended"):
+        last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
+        if ended_on < plan.started_on:
+            errors["ended_on"] = f"The plan cannot end before it started on {_day(plan.started_on)}"
+        elif last and ended_on < last:
+            errors["ended_on"] = f"The plan cannot end before its last review on {_day(last)}"
+    _raise(errors)
+    plan.ended_on = ended_on
+    plan.save(update_fields=["ended_on", "updated_at"])
+    audit_event_record(actor=actor, verb="cin_plan.ended", target=plan, child=plan.child)
+    chronology_record_event(
+        child=plan.child,
+        occurred_on=ended_on,
+        category=ChronologyCategory.OTHER,
+        summary="Child in need plan ended",
+        source_key=f"cin-plan-{plan.pk}-ended",
+        actor=actor,
+    )
+    return plan
