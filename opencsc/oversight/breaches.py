@@ -1,0 +1,182 @@
+"""Breach finders: every open item whose due date has passed, one finder per clock, in a registry.
+
+A breach is an item still not done whose due date (from `opencsc.core.clocks`, with the authority's calendar and
+local limits) is before the sweep date. Each finder is set-based: a fixed number of queries whatever the number of
+children. The casework clocks come from the bulk due-work selector (`opencsc.casework.work.due_work`) that the
+work pages use, so a breach here is exactly an item those pages show as overdue; it is computed once per sweep and
+shared by the casework finders.
+
+Definitions (rule ids from `core.clocks.RULES`):
+
+- `referral_decision`: a contact not yet decided whose `decision_due_on` (set by the front door from the clock
+  when the contact arrived) is before the sweep date. The child is the first child matched to a record on the
+  contact, or none if no child is matched yet; the escalation belongs to the front-door team.
+- `assessment`: an open assessment not authorised within 45 working days of its referral's date.
+- `icpc`: an open section 47 enquiry with no initial conference, not marked as needing none, 15 working days
+  after the strategy discussion that started it.
+- `core_group_first`: an open protection plan with no core group 10 working days after the initial conference.
+- `cp_review_first` / `cp_review`: an open plan without a review 3 months after the initial conference, or
+  without a further review 6 months after the latest review.
+- `cp_visit` / `cin_visit`: an open protection plan (child-in-need plan, when the child is not also on a
+  protection plan) whose child has not been seen on a final visit note within the local limit of working days
+  from the later of the plan's start and the last such visit.
+
+The subject key names the late item and, for clocks that restart (visits and later reviews), the date the clock
+started, so each missed visit is its own breach: `cp_visit` on plan 45 last seen on 2 March is
+`cp_plan:45:2026-03-02`; once the child is seen, that breach is resolved, and a later missed visit is a new one.
+
+To add a clock (looked-after visits, reviews, health), write a function taking a `SweepContext` and returning
+breaches, and register it with `@breach_finder("rule_id")`.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+
+from opencsc.accounts.models import Team, TeamKind
+from opencsc.casework.work import WHAT_IS_DUE, ClockContext, Scope, WorkItem, due_work
+from opencsc.core.clocks import RULES
+from opencsc.frontdoor.models import Contact, ContactChild, ContactStatus
+
+
+@dataclass(frozen=True)
+class Breach:
+    rule_id: str
+    child_id: int | None
+    subject_key: str
+    due_on: dt.date
+    explanation: str
+    team_id: int | None = None  # the team answerable when it is not the child's (the front door for contacts)
+
+
+class SweepContext:
+    """The sweep date, the clock context (calendar and local limits read once) and the casework items, computed
+    once and shared by the finders."""
+
+    def __init__(self, *, today: dt.date):
+        self.today = today
+        self.clocks = ClockContext(today=today)
+        self._casework: dict[str, list[WorkItem]] | None = None
+
+    def overdue_casework(self, rule_id: str) -> list[WorkItem]:
+        if self._casework is None:
+            self._casework = {}
+            for item in due_work(Scope(), self.clocks):
+                if item.is_overdue:
+                    self._casework.setdefault(item.rule.id, []).append(item)
+        return self._casework.get(rule_id, [])
+
+
+Finder = Callable[[SweepContext], Iterable[Breach]]
+FINDERS: dict[str, Finder] = {}
+
+
+def breach_finder(rule_id: str) -> Callable[[Finder], Finder]:
+    if rule_id not in RULES:
+        raise ValueError(f"No clock rule {rule_id!r} in core.clocks.RULES")
+
+    def register(function: Finder) -> Finder:
+        FINDERS[rule_id] = function
+        return function
+
+    return register
+
+
+def _format_day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _casework_breaches(ctx: SweepContext, rule_id: str, subject: Callable[[WorkItem], str]) -> list[Breach]:
+    return [
+        Breach(
+            rule_id=rule_id,
+            child_id=item.child_id,
+            subject_key=subject(item),
+            due_on=item.due_on,
+            explanation=f"{WHAT_IS_DUE[rule_id]}: due {_format_day(item.due_on)} ({item.explanation})",
+        )
+        for item in ctx.overdue_casework(rule_id)
+    ]
+
+
+@breach_finder("referral_decision")
+def referral_decision_breaches(ctx: SweepContext) -> list[Breach]:
+    first_child = Subquery(
+        ContactChild.objects.filter(contact=OuterRef("pk"), child__isnull=False)
+        .order_by("id")
+        .values("child_id")[:1]
+    )
+    front_door = (
+        Team.objects.filter(kind=TeamKind.FRONT_DOOR).order_by("id").values_list("id", flat=True).first()
+    )
+    rows = (
+        Contact.objects.exclude(status=ContactStatus.DECIDED)
+        .filter(decision_due_on__lt=ctx.today)
+        .annotate(first_child_id=first_child)
+        .values_list("pk", "reference", "decision_due_on", "first_child_id")
+        .order_by()
+    )
+    return [
+        Breach(
+            rule_id="referral_decision",
+            child_id=child_id,
+            subject_key=f"contact:{pk}",
+            due_on=due_on,
+            explanation=f"Decide contact {reference}: due {_format_day(due_on)}",
+            team_id=front_door,
+        )
+        for pk, reference, due_on, child_id in rows
+    ]
+
+
+@breach_finder("assessment")
+def assessment_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(ctx, "assessment", lambda item: f"assessment:{item.record_id}")
+
+
+@breach_finder("icpc")
+def icpc_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(ctx, "icpc", lambda item: f"s47:{item.record_id}")
+
+
+@breach_finder("core_group_first")
+def core_group_first_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(ctx, "core_group_first", lambda item: f"cp_plan:{item.record_id}")
+
+
+@breach_finder("cp_review_first")
+def cp_review_first_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(ctx, "cp_review_first", lambda item: f"cp_plan:{item.record_id}")
+
+
+@breach_finder("cp_review")
+def cp_review_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(
+        ctx, "cp_review", lambda item: f"cp_plan:{item.record_id}:{item.start.isoformat()}"
+    )
+
+
+@breach_finder("cp_visit")
+def cp_visit_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(
+        ctx, "cp_visit", lambda item: f"cp_plan:{item.record_id}:{item.start.isoformat()}"
+    )
+
+
+@breach_finder("cin_visit")
+def cin_visit_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(
+        ctx, "cin_visit", lambda item: f"cin_plan:{item.record_id}:{item.start.isoformat()}"
+    )
+
+
+def find_breaches(*, today: dt.date, rules: Iterable[str] | None = None) -> list[Breach]:
+    """Every breach on `today` from every registered finder (or only `rules`)."""
+    ctx = SweepContext(today=today)
+    wanted = FINDERS if rules is None else {rule_id: FINDERS[rule_id] for rule_id in rules}
+    breaches: list[Breach] = []
+    for finder in wanted.values():
+        breaches.extend(finder(ctx))
+    return breaches

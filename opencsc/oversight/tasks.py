@@ -1,0 +1,14 @@
+"""The daily sweep as a background task (django-tasks), so it can be enqueued and run by `opencsc db_worker`."""
+
+import datetime as dt
+
+from django_tasks import task
+
+from opencsc.oversight.services import escalations_sweep
+
+
+@task()
+def sweep_task(date: str | None = None) -> dict:
+    """Run the escalation sweep for `date` (YYYY-MM-DD, default today); returns the summary counts."""
+    today = dt.date.fromisoformat(date) if date else None
+    return escalations_sweep(today=today).as_dict()
