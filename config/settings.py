@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "opencsc.frontdoor",
     "opencsc.oversight",
     "opencsc.looked_after",
+    "opencsc.insight",
     "opencsc.ui",
     "opencsc.synthetic",
 ]
