@@ -13,7 +13,7 @@ from opencsc.accounts.models import Role, Team, TeamKind
 from opencsc.audit.models import AuditEvent
 from opencsc.frontdoor import services
 from opencsc.frontdoor.models import Channel, Contact, ContactChild, Decision, PartnerSubmission
-from opencsc.frontdoor.partner_views import partner_referral_submit
+from opencsc.frontdoor.partner import partner_referral_submit
 
 URL = "/refer/"
 
@@ -178,6 +178,7 @@ def test_a_child_in_immediate_danger_is_told_to_call_999_and_the_referral_is_sti
     response = _submit(client, _valid(immediate_danger="yes"), django_capture_on_commit_callbacks)
     contact = Contact.objects.get()
     assert contact.concerns.startswith("The referrer said a child is in immediate danger")
+    assert contact.rag == "red"  # straight to the top of the front-door queue
     done = client.get(response["Location"]).content.decode()
     assert 'data-testid="danger-warning"' in done and "Call 999 now" in done
 
