@@ -91,6 +91,20 @@ ALLOCATE = {
     R.IMPROVEMENT_BOARD: (False,) * 6,
 }
 
+# Who may authorise an assessment: team managers, heads of service and the director, where they can change the
+# record (authorising is a change to the child's record).
+AUTHORISE = {
+    R.SOCIAL_WORKER: (False,) * 6,
+    R.TEAM_MANAGER: (True, True, False, False, True, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, False),
+    R.DIRECTOR: (True, True, True, True, True, False),
+    R.PERFORMANCE_ANALYST: (False,) * 6,
+    R.AUDITOR: (False,) * 6,
+    R.ADMINISTRATOR: (False,) * 6,
+    R.CHIEF_EXECUTIVE: (False,) * 6,
+    R.IMPROVEMENT_BOARD: (False,) * 6,
+}
+
 # Every route about one child (or one note about a child): how it is requested, which table decides it, and
 # the status an allowed request gets. Notes are final notes about the child written by someone else.
 ROUTES = {
@@ -111,6 +125,25 @@ ROUTES = {
     "casework:note_edit": ("GET", "note", CHANGE, 302),  # a final note redirects to its page
     "casework:note_autosave": ("POST", "note", CHANGE, 409),  # a final note cannot be autosaved
     "casework:note_amend": ("GET", "note", CHANGE, 200),
+    # Statutory casework: each step page answers 200 even when there is nothing yet to record it against (it then
+    # says what must come first).
+    "protection:casework": ("GET", "child", VIEW, 200),
+    "protection:assessment_start": ("GET", "child", CHANGE, 200),
+    "protection:assessment_child_seen": ("GET", "child", CHANGE, 200),
+    "protection:assessment_factors": ("GET", "child", CHANGE, 200),
+    "protection:assessment_outcome": ("GET", "child", CHANGE, 200),
+    "protection:assessment_submit": ("GET", "child", CHANGE, 200),
+    "protection:assessment_authorise": ("GET", "child", AUTHORISE, 200),
+    "protection:case_close": ("GET", "child", CHANGE, 200),
+    "protection:strategy_discussion_new": ("GET", "child", CHANGE, 200),
+    "protection:section_47_outcome": ("GET", "child", CHANGE, 200),
+    "protection:initial_conference_new": ("GET", "child", CHANGE, 200),
+    "protection:core_group_new": ("GET", "child", CHANGE, 200),
+    "protection:review_conference_new": ("GET", "child", CHANGE, 200),
+    "protection:protection_plan_end": ("GET", "child", CHANGE, 200),
+    "protection:cin_plan_new": ("GET", "child", CHANGE, 200),
+    "protection:cin_review_new": ("GET", "child", CHANGE, 200),
+    "protection:cin_plan_end": ("GET", "child", CHANGE, 200),
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -123,13 +156,29 @@ POST_CHANGE_ROUTES = [
     "people:restrict",
     "casework:note_new",
     "casework:note_amend",
+    "protection:assessment_start",
+    "protection:assessment_child_seen",
+    "protection:assessment_factors",
+    "protection:assessment_outcome",
+    "protection:assessment_submit",
+    "protection:assessment_authorise",
+    "protection:case_close",
+    "protection:strategy_discussion_new",
+    "protection:section_47_outcome",
+    "protection:initial_conference_new",
+    "protection:core_group_new",
+    "protection:review_conference_new",
+    "protection:protection_plan_end",
+    "protection:cin_plan_new",
+    "protection:cin_review_new",
+    "protection:cin_plan_end",
 ]
 
 
 def _record_routes() -> set[str]:
-    """Every named route in people and casework that takes a child or a note."""
+    """Every named route in people, casework and protection that takes a child or a note."""
     names = set()
-    for namespace in ("people", "casework"):
+    for namespace in ("people", "casework", "protection"):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:
             if isinstance(pattern, URLPattern) and {"child_id", "note_id"} & set(pattern.pattern.converters):
