@@ -265,6 +265,8 @@ def main() -> None:
     prepare_database(arguments)
     ensure_demo_users()
     seed_open_casework(arguments)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics after the bulk inserts, as a live database keeps them
     users = {name: User.objects.get(username=f"{name}.demo") for name in ("hos", "tm", "sw")}
     head = users["hos"]
     ctx = work.ClockContext()

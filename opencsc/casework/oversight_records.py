@@ -24,7 +24,7 @@ from opencsc.accounts.models import Role, User
 from opencsc.casework.models import Allocation, CaseNote, NoteStatus, NoteType
 from opencsc.casework.services import note_finalise, note_save_draft
 from opencsc.casework.statutory import OPEN_WORK_KINDS, statutory_work_started
-from opencsc.casework.work import ClockContext, Scope, hidden_children, team_children, visible_children
+from opencsc.casework.work import ClockContext, service_children, team_children, visible_children
 from opencsc.people.models import Child
 
 OVERSIGHT_ROLES = (Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
@@ -63,7 +63,7 @@ def oversight_scope(user, *, team=None) -> QuerySet[Child]:
     if user.role in SERVICE_WIDE_OVERSIGHT_ROLES:
         if team is not None:
             return team_children(user, team)
-        return Scope(hidden=hidden_children(user)).queryset()
+        return service_children(user).queryset()
     return Child.objects.none()
 
 

@@ -362,23 +362,31 @@ def _cin_plan_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
 @dataclass(frozen=True)
 class Scope:
     """The children a page covers, always within what the user may see: either `children` (a narrow set, such
-    as a caseload or a team), or everyone except `hidden` (the children the user may not see), which is far
-    cheaper for a service-wide page where `hidden` is a handful of restricted records."""
+    as a caseload or a team), or everyone except the children the user may not see (`hidden_ids` when they are
+    few enough to list, else the `hidden` queryset), which is far cheaper for a service-wide page, where the
+    hidden children are a handful of restricted records."""
 
     children: QuerySet[Child] | None = None
     hidden: QuerySet[Child] | None = None
+    hidden_ids: tuple[int, ...] | None = None
 
     def condition(self, field: str = "child") -> Q:
         condition = Q()
         if self.children is not None:
             condition &= Q(**{f"{field}__in": self.children.order_by().values("pk")})
+        return condition & self._not_hidden(field)
+
+    def _not_hidden(self, field: str) -> Q:
+        condition = Q()
         if self.hidden is not None:
             condition &= ~Q(**{f"{field}__in": self.hidden.order_by().values("pk")})
+        if self.hidden_ids:
+            condition &= ~Q(**{f"{field}__in": self.hidden_ids})
         return condition
 
     def queryset(self) -> QuerySet[Child]:
         children = self.children if self.children is not None else Child.objects.all()
-        return children.exclude(pk__in=self.hidden.values("pk")) if self.hidden is not None else children
+        return children.filter(self._not_hidden("pk"))
 
 
 def due_work(
@@ -477,8 +485,16 @@ def hidden_children(user) -> QuerySet[Child]:
     return Child.objects.exclude(child_visibility_filter(user))
 
 
+HIDDEN_IDS_INLINE_LIMIT = 2000
+
+
 def service_children(user, *, team=None) -> Scope:
-    """Every child the user may see, or one team's."""
-    if team is None:
-        return Scope(hidden=hidden_children(user))
-    return Scope(children=team_children(user, team))
+    """Every child the user may see, or one team's. The children hidden from the user are read once and
+    listed, when they are few, rather than worked out again in every query."""
+    if team is not None:
+        return Scope(children=team_children(user, team))
+    hidden = hidden_children(user)
+    ids = tuple(hidden.order_by().values_list("pk", flat=True)[: HIDDEN_IDS_INLINE_LIMIT + 1])
+    if len(ids) > HIDDEN_IDS_INLINE_LIMIT:
+        return Scope(hidden=hidden)
+    return Scope(hidden_ids=ids)

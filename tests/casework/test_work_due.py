@@ -314,3 +314,25 @@ def test_date_n_working_days_before_today_is_the_oversight_threshold(db):
     assert since == D(2026, 3, 31)  # Wed 1, Thu 2, Tue 7, Wed 8, Thu 9 April: Easter skipped
     weekend = ClockContext(today=D(2026, 5, 9), calendar=Calendar())
     assert weekend.date_working_days_before_today(0) == D(2026, 5, 8)
+
+
+@time_machine.travel(MONDAY_11_MAY)
+def test_service_scope_leaves_out_restricted_children_whether_listed_or_queried(db, make_user):
+    from opencsc.casework.work import Scope, hidden_children, service_children
+    from opencsc.people.models import ChildAccessGrant
+
+    head = make_user(Role.HEAD_OF_SERVICE)
+    open_child, restricted = make_child(), make_child(is_restricted=True)
+    for child in (open_child, restricted):
+        open_assessment(child, referred_on=D(2026, 3, 2))
+
+    listed = service_children(head)
+    assert listed.hidden_ids == (restricted.pk,)
+    for scope in (listed, Scope(hidden=hidden_children(head))):
+        assert {item.child_id for item in due_work(scope, ClockContext())} == {open_child.pk}
+        assert set(scope.queryset().values_list("pk", flat=True)) == {open_child.pk}
+
+    ChildAccessGrant.objects.create(child=restricted, user=head)
+    named = service_children(head)
+    assert named.hidden_ids == ()
+    assert {item.child_id for item in due_work(named, ClockContext())} == {open_child.pk, restricted.pk}
