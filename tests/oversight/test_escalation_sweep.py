@@ -26,7 +26,6 @@ from opencsc.oversight.services import (
 )
 from opencsc.oversight.tasks import sweep_task
 
-
 D = dt.date
 LONDON = ZoneInfo("Europe/London")
 PLAN_START = D(2026, 3, 23)
