@@ -29,6 +29,15 @@ from opencsc.looked_after.codes import (
 )
 
 
+class EpisodeManager(models.Manager):
+    def care_summary(self):
+        """For templates given only the child: `child.care_episodes.care_summary()` is the selector's
+        `care_summary(child)` (this works on the related manager, which knows its child)."""
+        from opencsc.looked_after.selectors import care_summary
+
+        return care_summary(self.instance)
+
+
 class Episode(TimestampedModel):
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="care_episodes")
     started_on = models.DateField("Date episode commenced (DECOM)")
@@ -54,6 +63,8 @@ class Episode(TimestampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = EpisodeManager()
 
     class Meta:
         ordering = ["child", "started_on", "id"]
