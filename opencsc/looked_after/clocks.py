@@ -86,7 +86,9 @@ def _clock(rule_id: str, start, calendar: Calendar, *, what: str = "", note: str
 
 
 def _yearly(rule_id: str, what: str, start: dt.date, from_what: str) -> CareClock:
-    return CareClock(rule_id, what, start, add_months(start, 12), f"12 months from {from_what} on {_day(start)}")
+    return CareClock(
+        rule_id, what, start, add_months(start, 12), f"12 months from {from_what} on {_day(start)}"
+    )
 
 
 def _age_on(child: Child, day: dt.date) -> int | None:
@@ -176,7 +178,9 @@ def health_clocks(child: Child, period_start: dt.date, calendar: Calendar, today
         clocks.append(_yearly("dental", "Dental check", dental, "the last dental check"))
     else:
         clocks.append(
-            _yearly("dental", "Dental check", period_start, "becoming looked after (no dental check recorded)")
+            _yearly(
+                "dental", "Dental check", period_start, "becoming looked after (no dental check recorded)"
+            )
         )
     age_now = _age_on(child, today)
     if age_now is not None and SDQ_AGES[0] <= age_now <= SDQ_AGES[1]:
@@ -186,7 +190,9 @@ def health_clocks(child: Child, period_start: dt.date, calendar: Calendar, today
         else:
             fourth = anniversary(child.date_of_birth, SDQ_AGES[0])
             start, what = (
-                (period_start, "becoming looked after") if period_start >= fourth else (fourth, "the 4th birthday")
+                (period_start, "becoming looked after")
+                if period_start >= fourth
+                else (fourth, "the 4th birthday")
             )
             clocks.append(_yearly("sdq", "Strengths and difficulties questionnaire", start, what))
     return clocks
@@ -198,7 +204,9 @@ def pep_clock(child: Child, period_start: dt.date, calendar: Calendar, today: dt
         return None
     if _checks(child, [HealthCheckKind.PERSONAL_EDUCATION_PLAN], period_start) is not None:
         return None
-    return _clock("pep", period_start, calendar, what="Personal education plan in place", note=SCHOOL_DAYS_NOTE)
+    return _clock(
+        "pep", period_start, calendar, what="Personal education plan in place", note=SCHOOL_DAYS_NOTE
+    )
 
 
 def return_interview_clocks(child: Child, calendar: Calendar) -> list[CareClock]:

@@ -105,7 +105,9 @@ class PlacementFields(forms.Form):
 
 
 class StartCareForm(forms.Form):
-    started_on = _date("Date the child started to be looked after", "date the child started to be looked after")
+    started_on = _date(
+        "Date the child started to be looked after", "date the child started to be looked after"
+    )
     legal_status = _select("Legal status", LegalStatus.choices, "Select the legal status")
     category_of_need = _select("Category of need", CategoryOfNeed.choices, "Select the category of need")
     field_order = ["started_on", "legal_status", "category_of_need"]
@@ -142,7 +144,12 @@ class MovePlacementForm(forms.Form):
         help_text="Not needed for a temporary move (T0 to T4)",
     )
     legal_status = _select(
-        "Legal status", LegalStatus.choices, "", required=False, blank="Unchanged", help_text="Only if it changes"
+        "Legal status",
+        LegalStatus.choices,
+        "",
+        required=False,
+        blank="Unchanged",
+        help_text="Only if it changes",
     )
     category_of_need = _select(
         "Category of need", CategoryOfNeed.choices, "", required=False, blank="Unchanged"
@@ -206,7 +213,9 @@ class _InterviewFields(forms.Form):
         "Date the return home interview was done", "date the interview was done", required=False
     )
     interview_done_time = _time("Time it was done", "time the interview was done", required=False)
-    interview_declined = forms.BooleanField(label="The child declined the return home interview", required=False)
+    interview_declined = forms.BooleanField(
+        label="The child declined the return home interview", required=False
+    )
 
     PAIRS = (
         ("returned_on", "returned_time", "returned_at", "time the child returned", "date the child returned"),
@@ -271,7 +280,9 @@ class MissingUpdateForm(_InterviewFields):
             )
             for episode in episodes
         ]
-        self.fields["missing_episode"].widget = forms.RadioSelect(choices=self.fields["missing_episode"].choices)
+        self.fields["missing_episode"].widget = forms.RadioSelect(
+            choices=self.fields["missing_episode"].choices
+        )
 
 
 class CareCheckForm(forms.Form):

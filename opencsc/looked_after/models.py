@@ -53,7 +53,9 @@ class Episode(TimestampedModel):
     home_postcode = models.CharField("HOME_POST", max_length=8, blank=True)
     placement_postcode = models.CharField("PL_POST", max_length=8, blank=True)
     placement_la_code = models.CharField("PL_LA", max_length=9, blank=True)
-    placement_inside_authority = models.BooleanField(null=True, help_text="Empty when a postcode is unknown")
+    placement_inside_authority = models.BooleanField(
+        null=True, blank=True, help_text="Empty when a postcode is unknown"
+    )
     distance_miles = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     ended_on = models.DateField("Date episode ceased (DEC)", null=True, blank=True)
     reason_ceased = models.CharField("REC", max_length=3, choices=ReasonEpisodeCeased.choices, blank=True)

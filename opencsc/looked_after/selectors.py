@@ -235,7 +235,9 @@ def care_history(child: Child) -> CareHistory:
         episodes=episodes,
         placements=list(reversed(placements_from(episodes))),
         summary=care_summary(child),
-        reviews=list(CareReview.objects.filter(child=child).select_related("reviewing_officer").order_by("-held_on")),
+        reviews=list(
+            CareReview.objects.filter(child=child).select_related("reviewing_officer").order_by("-held_on")
+        ),
         missing=list(MissingEpisode.objects.filter(child=child).order_by("-started_at")),
         checks=list(HealthAndEducationCheck.objects.filter(child=child).order_by("-done_on", "-id")),
         uasc=child_uasc(child),
@@ -246,9 +248,9 @@ def care_history(child: Child) -> CareHistory:
 def missing_episodes_to_update(child: Child) -> list[MissingEpisode]:
     """Missing episodes still waiting for a return or for the return home interview to be done or declined."""
     return list(
-        MissingEpisode.objects.filter(child=child, interview_done_at__isnull=True, interview_declined=False).order_by(
-            "-started_at"
-        )
+        MissingEpisode.objects.filter(
+            child=child, interview_done_at__isnull=True, interview_declined=False
+        ).order_by("-started_at")
     )
 
 

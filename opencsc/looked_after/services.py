@@ -131,7 +131,11 @@ def _placement_fields(
     _check_choice(errors, "placement_type", placement_type, PlacementType, "Select the type of placement")
     if placement_provider:
         _check_choice(
-            errors, "placement_provider", placement_provider, PlacementProvider, "Select the placement provider"
+            errors,
+            "placement_provider",
+            placement_provider,
+            PlacementProvider,
+            "Select the placement provider",
         )
     elif placement_type not in PROVIDER_NOT_REQUIRED:
         errors["placement_provider"] = "Select the placement provider"
@@ -315,7 +319,9 @@ def _require_open_episode(child: Child, field: str, what: str) -> Episode:
     episode = _open_episode(child)
     if episode is None:
         raise ValidationError(
-            {field: f"{child.full_name} is not looked after, so there is no {what} to record. Start care first"}
+            {
+                field: f"{child.full_name} is not looked after, so there is no {what} to record. Start care first"
+            }
         )
     return episode
 
@@ -458,7 +464,9 @@ def episode_move_placement(
     )
     _audit(actor, "care.placement_moved", episode, reason_placement_changed=reason_placement_changed)
     reason = (
-        f" ({ReasonPlacementChange(reason_placement_changed).label.lower()})" if reason_placement_changed else ""
+        f" ({ReasonPlacementChange(reason_placement_changed).label.lower()})"
+        if reason_placement_changed
+        else ""
     )
     _chronology(
         actor,
@@ -507,11 +515,7 @@ def episode_end_care(*, actor, child: Child, ended_on: dt.date, reason_ceased: s
 
 
 def _looked_after_on(child: Child, day: dt.date) -> bool:
-    return (
-        Episode.objects.filter(child=child, started_on__lte=day)
-        .exclude(ended_on__lt=day)
-        .exists()
-    )
+    return Episode.objects.filter(child=child, started_on__lte=day).exclude(ended_on__lt=day).exists()
 
 
 def _age_on(child: Child, day: dt.date) -> int | None:
@@ -532,7 +536,9 @@ def care_review_record(
     today = timezone.localdate()
     errors: dict[str, str] = {}
     _check_date(errors, "held_on", held_on, "date of the review", today)
-    _check_choice(errors, "participation", participation, ReviewParticipation, "Select how the child took part")
+    _check_choice(
+        errors, "participation", participation, ReviewParticipation, "Select how the child took part"
+    )
     if reviewing_officer is None:
         errors["reviewing_officer"] = "Select the independent reviewing officer"
     if held_on and "held_on" not in errors:
@@ -573,7 +579,9 @@ def care_review_record(
 # Missing episodes -----------------------------------------------------------------------------------------
 
 
-def _check_missing(errors: dict, *, child, started_at, returned_at, offered_at, done_at, declined, now) -> None:
+def _check_missing(
+    errors: dict, *, child, started_at, returned_at, offered_at, done_at, declined, now
+) -> None:
     if started_at is None:
         errors["started_on"] = "Enter the date and time the child went missing"
     elif started_at > now:
@@ -764,9 +772,11 @@ def care_check_record(
             _check_choice(errors, "sdq_reason", sdq_reason, SdqReason, "Select the reason there is no score")
     elif sdq_score is not None or sdq_reason:
         errors["sdq_score"] = "A score is recorded only for a strengths and difficulties questionnaire"
-    if done_on and "done_on" not in errors and not Episode.objects.filter(
-        child=child, started_on__lte=done_on
-    ).exists():
+    if (
+        done_on
+        and "done_on" not in errors
+        and not Episode.objects.filter(child=child, started_on__lte=done_on).exists()
+    ):
         errors["done_on"] = f"{child.full_name} had not become looked after by {_day(done_on)}"
     if errors:
         raise ValidationError(errors)
@@ -875,4 +885,3 @@ def previous_permanence_record(
         payload={"kind": kind, "la_code": la_code, "order_date": order_date},
     )
     return record
-

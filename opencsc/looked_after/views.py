@@ -273,7 +273,11 @@ def check_new(request, child):
         ),
         success="Check recorded",
         missing="" if summary.ever_looked_after else _not_looked_after(child),
-        clocks=[c for c in summary.clocks if c.rule_id != "return_home_interview" and not c.rule_id.startswith("cla_")],
+        clocks=[
+            c
+            for c in summary.clocks
+            if c.rule_id != "return_home_interview" and not c.rule_id.startswith("cla_")
+        ],
         intro="Personal education plans are due within 20 school days of becoming looked after; school days "
         "are counted as working days because term dates are not held.",
     )
@@ -297,7 +301,9 @@ def uasc(request, child):
 @child_record_view(change=True)
 def previous_permanence(request, child):
     record = selectors.child_previous_permanence(child)
-    initial = {"kind": record.kind, "order_date": record.order_date, "la_code": record.la_code} if record else None
+    initial = (
+        {"kind": record.kind, "order_date": record.order_date, "la_code": record.la_code} if record else None
+    )
     return _step(
         request,
         child,
