@@ -319,11 +319,27 @@ def _climb(today: dt.date, calendar: Calendar, days: dict[str, int], summary: Sw
             moved = True
         if moved:
             changed.append(escalation)
-    Escalation.objects.bulk_update(
-        changed,
-        ["level", "assigned_to", "level_started_on", "level_deadline", "updated_at"],
-        batch_size=BATCH,
-    )
+    # Escalations climbing on the same day mostly land on the same level, holder and deadline: one UPDATE per
+    # distinct landing, not one CASE per row.
+    landings: dict[tuple, list[int]] = {}
+    for escalation in changed:
+        key = (
+            escalation.level,
+            escalation.assigned_to_id,
+            escalation.level_started_on,
+            escalation.level_deadline,
+        )
+        landings.setdefault(key, []).append(escalation.pk)
+    now = timezone.now()
+    for (level, holder, started_on, deadline), ids in landings.items():
+        for start in range(0, len(ids), BATCH):
+            Escalation.objects.filter(pk__in=ids[start : start + BATCH]).update(
+                level=level,
+                assigned_to_id=holder,
+                level_started_on=started_on,
+                level_deadline=deadline,
+                updated_at=now,
+            )
     EscalationStep.objects.bulk_create(steps, batch_size=BATCH)
     AuditEvent.objects.bulk_create(events, batch_size=BATCH)
     summary.climbed = len(steps)
