@@ -257,3 +257,57 @@ def test_review_conference_changes_category_then_ends_the_plan(world):
     plan.refresh_from_db()
     assert plan.ended_on == D(2026, 5, 8)
     assert "Hold the review conference" not in _due_section(_child_page(worker, child))
+
+
+def test_every_step_page_shows_its_form_once_there_is_something_to_record(world):
+    child, worker, manager = world["child"], world["worker_client"], world["manager_client"]
+    _post(worker, "protection:assessment_start", child, _date("started_on", D(2026, 3, 26)))
+    for name in (
+        "protection:assessment_child_seen",
+        "protection:assessment_factors",
+        "protection:assessment_outcome",
+        "protection:assessment_submit",
+        "protection:strategy_discussion_new",
+        "protection:case_close",
+    ):
+        page = worker.get(reverse(name, args=[child.pk])).content.decode()
+        assert "<form" in page and 'data-testid="missing"' not in page, name
+        if name.startswith("protection:assessment_"):
+            assert "45 working days from the referral on 25 March 2026" in page, name
+    page = worker.get(reverse("protection:assessment_factors", args=[child.pk])).content.decode()
+    assert "21 No factors identified" in page and "16A Neglect" in page
+    # Authorising waits for the worker to submit.
+    page = manager.get(reverse("protection:assessment_authorise", args=[child.pk])).content.decode()
+    assert "has not been submitted for authorisation yet" in page
+    _post(
+        worker,
+        "protection:strategy_discussion_new",
+        child,
+        {**_date("held_on", D(2026, 3, 27)), "attendees": "LA, police, health", "section_47_agreed": "yes"},
+    )
+    for name in ("protection:section_47_outcome", "protection:initial_conference_new"):
+        page = worker.get(reverse(name, args=[child.pk])).content.decode()
+        assert "<form" in page and "15 working days from the strategy discussion on 27 March 2026" in page
+    _post(
+        worker,
+        "protection:initial_conference_new",
+        child,
+        {**_date("held_on", D(2026, 4, 15)), "plan_decided": "yes", "category": "MUL"},
+    )
+    for name, clock_text in (
+        ("protection:core_group_new", "10 working days from the initial conference on 15 April 2026"),
+        ("protection:review_conference_new", "3 months from the initial conference on 15 April 2026"),
+        ("protection:protection_plan_end", ""),
+    ):
+        page = worker.get(reverse(name, args=[child.pk])).content.decode()
+        assert "<form" in page and clock_text in page, name
+    # Closing is refused while the plan is open, and says why.
+    response = worker.post(
+        reverse("protection:case_close", args=[child.pk]),
+        {"reason": "RC7", **_date("closed_on", D(2026, 5, 8))},
+    )
+    assert response.status_code == 200
+    assert "cannot close while Ava Journey has an assessment and a child protection plan open" in (
+        response.content.decode()
+    )
+    assert Referral.objects.get(child=child).closed_on is None
