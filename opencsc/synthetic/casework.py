@@ -35,6 +35,8 @@ VISIT_INTERVAL = {
     TeamKind.DISABLED_CHILDREN: (28, 56),
 }
 UNALLOCATED_SHARE = 0.07
+# Children on a protection plan are seen about every 10 working days; the longer gaps are the late visits.
+CP_VISIT_INTERVAL = (6, 16)
 # Closed cases keep their first visits, oversight and closure: enough history for the record and the returns
 # without closed work outweighing open work in the database.
 CLOSED_CASE_VISITS_KEPT = 4
@@ -222,6 +224,8 @@ class CaseworkWriter:
             significant=True,
         )
         shortest, longest = VISIT_INTERVAL[kind]
+        if household.cp_plan_open and kind in (TeamKind.ASSESSMENT, TeamKind.CHILD_IN_NEED):
+            shortest, longest = CP_VISIT_INTERVAL
         day = period.started_on + dt.timedelta(days=rng.randint(1, 5))
         visits_left = CLOSED_CASE_VISITS_KEPT if household.casework == Casework.CLOSED else None
         while day <= end and visits_left != 0:

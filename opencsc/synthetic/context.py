@@ -20,6 +20,9 @@ class Simulation:
     rng: random.Random = field(init=False)
     names: NamePool = field(init=False)
     written: Counter = field(default_factory=Counter)
+    demand: object = None  # seasons.Demand: contacts per day and their sources
+    calendar: object = None  # the authority's working-day calendar
+    front_door: object = None  # frontdoor.FrontDoorPlanner
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)

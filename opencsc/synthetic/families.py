@@ -161,6 +161,8 @@ class HouseholdPlan:
     casework_closed_on: dt.date | None = None
     team: object = None  # the accounts.Team responsible for the children, chosen by the casework module
     periods: list = field(default_factory=list)  # casework.Period: who held the cases, and when
+    contacts: list = field(default_factory=list)  # frontdoor.ContactPlan, oldest first
+    cp_plan_open: bool = False
 
 
 class IdentifierIssuer:
@@ -265,29 +267,29 @@ def _plan_disabilities(sim: Simulation) -> list[str]:
 
 
 def _plan_casework_dates(sim: Simulation, household: HouseholdPlan) -> None:
-    rng = sim.rng
+    """When the household's casework opened (and closed), then its contacts and referrals (front door)."""
+    rng, demand = sim.rng, sim.demand
     oldest = household.children[0].born_or_expected
     earliest = max(sim.first_day, min(oldest, sim.last_day))
+    referral_day = None
     if household.casework == Casework.OPEN:
         household.team_kind = _open_team_kind(sim, household)
         longest = {TeamKind.ASSESSMENT: 45, TeamKind.CHILD_IN_NEED: 540}.get(household.team_kind, 1100)
-        opened = day_between(
-            rng, max(earliest, sim.last_day - dt.timedelta(longest)), sim.last_day - dt.timedelta(2)
+        opened = demand.draw_day(
+            rng,
+            max(earliest, sim.last_day - dt.timedelta(longest)),
+            sim.last_day - dt.timedelta(2),
+            fixed=True,
         )
         household.casework_opened_on = opened
-        household.first_contact_on = max(earliest, opened - dt.timedelta(days=rng.randint(0, 30)))
+        referral_day = max(earliest, opened - dt.timedelta(days=rng.choice((0, 0, 0, 1, 2, 3))))
     elif household.casework == Casework.CLOSED and earliest < sim.last_day - dt.timedelta(120):
         household.team_kind = rng.choice((TeamKind.ASSESSMENT, TeamKind.ASSESSMENT, TeamKind.CHILD_IN_NEED))
-        contact = day_between(rng, earliest, sim.last_day - dt.timedelta(120))
-        household.first_contact_on = contact
-        household.casework_opened_on = contact + dt.timedelta(days=rng.randint(0, 20))
-        length = rng.randint(20, 60) if household.team_kind == TeamKind.ASSESSMENT else rng.randint(60, 400)
-        household.casework_closed_on = min(
-            household.casework_opened_on + dt.timedelta(length), sim.last_day - dt.timedelta(14)
-        )
+        referral_day = demand.draw_day(rng, earliest, sim.last_day - dt.timedelta(120))
+        household.casework_opened_on = referral_day + dt.timedelta(days=rng.choice((0, 0, 1, 2, 3)))
     else:
         household.casework = Casework.CONTACT_ONLY
-        household.first_contact_on = day_between(rng, earliest, sim.last_day - dt.timedelta(1))
+    sim.front_door.plan(household, earliest, referral_day)
     for child in household.children:
         child.created_on = max(household.first_contact_on, child.date_of_birth or household.first_contact_on)
 
