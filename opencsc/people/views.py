@@ -60,7 +60,8 @@ def search(request):
     results = None
     if form.is_valid() and form.cleaned_data["q"].strip():
         results = selectors.child_search(user=request.user, text=form.cleaned_data["q"])
-    return render(request, "people/search.html", {"form": form, "results": results})
+    context = {"form": form, "results": results, "can_create": can_create_child(request.user)}
+    return render(request, "people/search.html", context)
 
 
 @login_required

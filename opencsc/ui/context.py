@@ -1,26 +1,38 @@
 from django.urls import reverse
 
-from opencsc.accounts.access import TEAM_ROLES, can_create_child, can_search_children
+from opencsc.accounts.access import TEAM_ROLES, can_search_children
 from opencsc.accounts.models import Role
+from opencsc.casework.oversight_records import OVERSIGHT_ROLES
 from opencsc.casework.services import ALLOCATING_ROLES
+from opencsc.casework.work_views import SERVICE_ROLES
 from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
+from opencsc.oversight.selectors import can_view_chain
+
+
+def _links_for(user) -> list[tuple[str, str, bool]]:
+    """Each page a role works from, in the order a working day uses them."""
+    return [
+        ("Home", "ui:home", True),
+        ("Find a child", "people:search", can_search_children(user)),
+        ("My work", "work:mine", user.role in TEAM_ROLES),
+        ("Team's work", "work:team", user.role == Role.TEAM_MANAGER),
+        ("Service's work", "work:service", user.role in SERVICE_ROLES),
+        ("Front door", "frontdoor:queue", can_work_front_door(user)),
+        ("Demand", "demand:page", can_view_demand(user)),
+        ("Unallocated", "casework:unallocated", user.role in ALLOCATING_ROLES),
+        ("Oversight", "work:oversight", user.role in OVERSIGHT_ROLES),
+        ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
+        ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
+    ]
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     items = []
     if user is not None and user.is_authenticated:
-        current = request.path
-        links = [("Home", reverse("ui:home"), True)]
-        links.append(("Find a child", reverse("people:search"), can_search_children(user)))
-        links.append(("Add a child", reverse("people:create"), can_create_child(user)))
-        links.append(("Front door", reverse("frontdoor:queue"), can_work_front_door(user)))
-        links.append(("Demand", reverse("demand:page"), can_view_demand(user)))
-        links.append(("Unallocated", reverse("casework:unallocated"), user.role in ALLOCATING_ROLES))
-        links.append(("My notes", reverse("casework:my_notes"), user.role in TEAM_ROLES))
-        links.append(("Staff accounts", reverse("accounts:staff_list"), user.role == Role.ADMINISTRATOR))
-        for text, href, allowed in links:
+        for text, name, allowed in _links_for(user):
             if allowed:
-                items.append({"text": text, "href": href, "active": current == href})
+                href = reverse(name)
+                items.append({"text": text, "href": href, "active": request.path == href})
     return {"navigation_items": items, "cspNonce": getattr(request, "csp_nonce", "")}
