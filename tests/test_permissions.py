@@ -144,6 +144,18 @@ ROUTES = {
     "protection:cin_plan_new": ("GET", "child", CHANGE, 200),
     "protection:cin_review_new": ("GET", "child", CHANGE, 200),
     "protection:cin_plan_end": ("GET", "child", CHANGE, 200),
+    # Looked after: like the casework steps, each page answers 200 even when the child is not looked after.
+    "looked_after:history": ("GET", "child", VIEW, 200),
+    "looked_after:start": ("GET", "child", CHANGE, 200),
+    "looked_after:legal_status": ("GET", "child", CHANGE, 200),
+    "looked_after:move": ("GET", "child", CHANGE, 200),
+    "looked_after:end": ("GET", "child", CHANGE, 200),
+    "looked_after:review_new": ("GET", "child", CHANGE, 200),
+    "looked_after:missing_new": ("GET", "child", CHANGE, 200),
+    "looked_after:missing_update": ("GET", "child", CHANGE, 200),
+    "looked_after:check_new": ("GET", "child", CHANGE, 200),
+    "looked_after:uasc": ("GET", "child", CHANGE, 200),
+    "looked_after:previous_permanence": ("GET", "child", CHANGE, 200),
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -172,13 +184,23 @@ POST_CHANGE_ROUTES = [
     "protection:cin_plan_new",
     "protection:cin_review_new",
     "protection:cin_plan_end",
+    "looked_after:start",
+    "looked_after:legal_status",
+    "looked_after:move",
+    "looked_after:end",
+    "looked_after:review_new",
+    "looked_after:missing_new",
+    "looked_after:missing_update",
+    "looked_after:check_new",
+    "looked_after:uasc",
+    "looked_after:previous_permanence",
 ]
 
 
 def _record_routes() -> set[str]:
-    """Every named route in people, casework and protection that takes a child or a note."""
+    """Every named route in people, casework, protection and looked_after that takes a child or a note."""
     names = set()
-    for namespace in ("people", "casework", "protection"):
+    for namespace in ("people", "casework", "protection", "looked_after"):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:
             if isinstance(pattern, URLPattern) and {"child_id", "note_id"} & set(pattern.pattern.converters):

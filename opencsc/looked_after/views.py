@@ -15,6 +15,11 @@ from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 STEP_TEMPLATE = "looked_after/step.html"
 
 
+def _posted(request):
+    """The submitted data on a POST (even an empty one, such as a form with only optional fields)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _step(request, child, *, heading, form, save, success, missing="", intro="", button="Save", clocks=()):
     context = {"child": child, "heading": heading, "intro": intro, "clocks": list(clocks)}
     if missing:
@@ -86,7 +91,7 @@ def history(request, child):
 @child_record_view(change=True)
 def start_care(request, child):
     current = selectors.open_episode(child)
-    form = f.StartCareForm(request.POST or None)
+    form = f.StartCareForm(_posted(request))
     return _step(
         request,
         child,
@@ -118,7 +123,7 @@ def change_legal_status(request, child):
         request,
         child,
         heading="Record a change of legal status",
-        form=f.LegalStatusForm(request.POST or None),
+        form=f.LegalStatusForm(_posted(request)),
         save=lambda data: services.episode_change_legal_status(
             actor=request.user,
             child=child,
@@ -139,7 +144,7 @@ def move_placement(request, child):
         request,
         child,
         heading="Record a placement move",
-        form=f.MovePlacementForm(request.POST or None),
+        form=f.MovePlacementForm(_posted(request)),
         save=lambda data: services.episode_move_placement(
             actor=request.user,
             child=child,
@@ -164,7 +169,7 @@ def end_care(request, child):
         request,
         child,
         heading="End care",
-        form=f.EndCareForm(request.POST or None),
+        form=f.EndCareForm(_posted(request)),
         save=lambda data: services.episode_end_care(
             actor=request.user, child=child, ended_on=data["ended_on"], reason_ceased=data["reason_ceased"]
         ),
@@ -178,7 +183,7 @@ def end_care(request, child):
 @child_record_view(change=True)
 def review_new(request, child):
     summary = selectors.care_summary(child)
-    form = f.ReviewForm(request.POST or None, officers=selectors.reviewing_officers())
+    form = f.ReviewForm(_posted(request), officers=selectors.reviewing_officers())
     return _step(
         request,
         child,
@@ -199,7 +204,7 @@ def review_new(request, child):
 
 @child_record_view(change=True)
 def missing_new(request, child):
-    form = f.MissingEpisodeForm(request.POST or None)
+    form = f.MissingEpisodeForm(_posted(request))
     return _step(
         request,
         child,
@@ -225,7 +230,7 @@ def missing_new(request, child):
 def missing_update(request, child):
     episodes = selectors.missing_episodes_to_update(child)
     form = f.MissingUpdateForm(
-        request.POST or None,
+        _posted(request),
         episodes=episodes,
         initial={"missing_episode": episodes[0].pk} if len(episodes) == 1 else None,
     )
@@ -262,7 +267,7 @@ def check_new(request, child):
         request,
         child,
         heading="Record a health or education check",
-        form=f.CareCheckForm(request.POST or None),
+        form=f.CareCheckForm(_posted(request)),
         save=lambda data: services.care_check_record(
             actor=request.user,
             child=child,
@@ -290,7 +295,7 @@ def uasc(request, child):
         request,
         child,
         heading="Unaccompanied asylum-seeking child",
-        form=f.UascForm(request.POST or None, initial={"ceased_on": record.ceased_on} if record else None),
+        form=f.UascForm(_posted(request), initial={"ceased_on": record.ceased_on} if record else None),
         save=lambda data: services.uasc_record(actor=request.user, child=child, ceased_on=data["ceased_on"]),
         success="Recorded as an unaccompanied asylum-seeking child",
         intro="Saving records the child as an unaccompanied asylum-seeking child (UASC)."
@@ -308,7 +313,7 @@ def previous_permanence(request, child):
         request,
         child,
         heading="Previous permanence order",
-        form=f.PreviousPermanenceForm(request.POST or None, initial=initial),
+        form=f.PreviousPermanenceForm(_posted(request), initial=initial),
         save=lambda data: services.previous_permanence_record(
             actor=request.user,
             child=child,

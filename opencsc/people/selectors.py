@@ -218,7 +218,8 @@ class DueItem:
 
 def child_due_items(child: Child) -> list[DueItem]:
     """What is due on this child's record, soonest first, each date from the clock engine: alert reviews and
-    every casework clock (assessment, initial conference, first core group, review conference, visits)."""
+    every casework clock (assessment, initial conference, first core group, review conference, visits) and
+    every looked-after clock (visits, reviews, health, education, return home interviews)."""
     from opencsc.casework.protection_selectors import child_open_clocks
 
     items = [
@@ -232,6 +233,12 @@ def child_due_items(child: Child) -> list[DueItem]:
     items.extend(
         DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.explanation)
         for clock in child_open_clocks(child)
+    )
+    from opencsc.looked_after.clocks import child_care_clocks
+
+    items.extend(
+        DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.explanation)
+        for clock in child_care_clocks(child)
     )
     return sorted(items, key=lambda item: item.due_on)
 
