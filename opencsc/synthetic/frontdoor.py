@@ -181,12 +181,11 @@ class FrontDoorPlanner:
             )
             overlaps = any(start <= contact.day <= end + dt.timedelta(days=1) for start, end in episodes)
             if wanted and not overlaps and contact.day <= last_day - dt.timedelta(days=3):
-                kind = (
-                    "nfa"
-                    if rng.random() < 0.42 or contact.day > last_day - dt.timedelta(days=70)
-                    else "short"
-                )
+                kind = "nfa" if rng.random() < 0.12 else "short"
                 episode = plan_episode(sim, day=contact.day, kind=kind, is_open=False, deadline=last_day)
+                if episode.closed_on is None and rng.random() < 0.25:
+                    # Too recent for an assessment to have finished: some end at the front door instead.
+                    episode = plan_episode(sim, day=contact.day, kind="nfa", is_open=False, deadline=last_day)
                 upcoming = [start for start, _ in episodes if start > contact.day]
                 if episode.closed_on and (not upcoming or episode.closed_on < min(upcoming)):
                     contact.episode = episode

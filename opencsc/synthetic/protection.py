@@ -193,9 +193,15 @@ def _cp_timeline(rng, p: ProtectionDates, target_end: dt.date | None, last_day: 
             continue
         p.core_groups.append(day)
         day += dt.timedelta(days=rng.randint(28, 42))
-    if end is None and target_end is not None and review <= last_day:
-        p.reviews.append((review, False))
-        end = review
+    if end is None and target_end is not None:
+        # The plan must end within the case: a last review brought forward if need be.
+        held = [day for day, _ in p.reviews]
+        end = min(last_day, max([target_end, start + dt.timedelta(days=1), *held]))
+        if held and end == held[-1]:
+            p.reviews[-1] = (end, False)
+        else:
+            p.reviews.append((end, False))
+        p.core_groups = [day for day in p.core_groups if day <= end]
     p.plan_ended_on = end
     if rng.random() < 0.15:
         p.latest_category = CATEGORY.draw(rng)
