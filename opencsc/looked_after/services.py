@@ -506,7 +506,7 @@ def episode_end_care(*, actor, child: Child, ended_on: dt.date, reason_ceased: s
         open_episode,
         f"Stopped being looked after: {open_episode.get_reason_ceased_display()}",
         ended_on,
-        f"episode-{open_episode.pk}-ended",
+        f"episode-ended-{open_episode.pk}",
     )
     return open_episode
 
@@ -703,6 +703,7 @@ def missing_episode_update(
     returned_at = returned_at or episode.returned_at
     offered = interview_offered_at or episode.interview_offered_at
     done = interview_done_at or episode.interview_done_at
+    interview_declined = interview_declined or episode.interview_declined
     errors: dict[str, str] = {}
     _check_missing(
         errors,
@@ -735,7 +736,7 @@ def missing_episode_update(
         occurred_on=timezone.localtime(returned_at).date(),
         category=ChronologyCategory.CARE,
         summary=_missing_summary(episode),
-        source_key=f"missing-{episode.pk}-returned",
+        source_key=f"missing-returned-{episode.pk}",
         significant=True,
         actor=actor,
     )

@@ -189,3 +189,29 @@ def test_check_uasc_and_previous_permanence_pages(client, child, start_care):
     assert "(score 12)" in history
     assert 'data-testid="uasc">Yes' in history
     assert "P2: Special guardianship order, 00/05/2019" in history
+
+
+def test_every_form_page_renders_for_a_looked_after_child(client, child, start_care, worker):
+    from opencsc.looked_after import services
+
+    start_care(on=D(2026, 3, 25))
+    services.missing_episode_record(
+        actor=worker, child=child, kind="M", started_at=dt.datetime(2026, 5, 11, 7, 0, tzinfo=dt.UTC)
+    )
+    for name in (
+        "legal_status",
+        "move",
+        "end",
+        "review_new",
+        "missing_new",
+        "missing_update",
+        "check_new",
+        "uasc",
+        "previous_permanence",
+    ):
+        response = client.get(_url(name, child))
+        page = _page(response)
+        assert response.status_code == 200, name
+        assert '<form method="post" novalidate>' in page, name
+    assert "Looked after since 25 March 2026" in _page(client.get(_url("move", child)))
+    assert "already looked after (since 25 March 2026)" in _page(client.get(_url("start", child)))
