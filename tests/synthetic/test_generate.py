@@ -13,12 +13,21 @@ from django.utils import timezone
 from opencsc.accounts.models import Role, Team, TeamKind, User
 from opencsc.casework.models import (
     Allocation,
+    Assessment,
     CaseNote,
     CaseNoteAmendment,
+    ChildInNeedPlan,
+    ChildInNeedReview,
+    ChildProtectionConference,
+    ChildProtectionPlan,
     ChronologyEntry,
+    CoreGroupMeeting,
     NoteStatus,
     NoteType,
+    Section47Enquiry,
+    StrategyDiscussion,
 )
+from opencsc.frontdoor.models import Contact, ContactChild, PartnerCheck, Referral
 from opencsc.people.identifiers import name_key, nhs_number_problem, postcode_key, upn_problem
 from opencsc.people.models import (
     SIBLING_TYPES,
@@ -49,6 +58,18 @@ GENERATED_MODELS = (
     CaseNote.children.through,
     CaseNoteAmendment,
     ChronologyEntry,
+    Contact,
+    ContactChild,
+    PartnerCheck,
+    Referral,
+    Assessment,
+    StrategyDiscussion,
+    Section47Enquiry,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    CoreGroupMeeting,
+    ChildInNeedPlan,
+    ChildInNeedReview,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -57,7 +78,19 @@ SOURCE_KEY_MODELS = {
     "alert": Alert,
     "allocation": Allocation,
     "note": CaseNote,
+    "contact": Contact,
+    "referral": Referral,
+    "assessment": Assessment,
+    "strategy": StrategyDiscussion,
+    "s47": Section47Enquiry,
+    "conference": ChildProtectionConference,
+    "cp-plan": ChildProtectionPlan,
+    "core-group": CoreGroupMeeting,
+    "cin-plan": ChildInNeedPlan,
+    "cin-review": ChildInNeedReview,
 }
+CONTACT_REFERENCE = re.compile(r"FD\d\d-\d+")
+SOURCE_KEY = re.compile(r"^([a-z0-9-]+?)-(\d+)(-.*)?$")
 
 
 def generate(seed: int = 7, today: dt.date | None = TODAY, **options) -> None:
@@ -81,8 +114,12 @@ def snapshot() -> dict[str, list[dict]]:
                 if field.is_relation and row[field.attname] is not None:
                     row[field.attname] = positions[field.related_model][row[field.attname]]
             if row.get("source_key"):
-                prefix, pk = row["source_key"].rsplit("-", 1)
-                row["source_key"] = f"{prefix}-{positions[SOURCE_KEY_MODELS[prefix]][int(pk)]}"
+                prefix, pk, rest = SOURCE_KEY.match(row["source_key"]).groups()
+                row["source_key"] = f"{prefix}-{positions[SOURCE_KEY_MODELS[prefix]][int(pk)]}{rest or ''}"
+            if model is Contact:
+                row.pop("reference")  # made from the id
+            if model is ChronologyEntry:
+                row["summary"] = CONTACT_REFERENCE.sub("FD", row["summary"])
             rows.append(row)
         tables[model._meta.label] = rows
     return tables
