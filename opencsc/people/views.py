@@ -17,6 +17,7 @@ from opencsc.casework.chronology import chronology_add_manual
 from opencsc.casework.selectors import allocation_history, chronology_for, current_allocation, notes_for_child
 from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.statutory import open_statutory_work_labels
+from opencsc.looked_after.selectors import care_summary
 from opencsc.people import selectors, services
 from opencsc.people.decorators import child_record_view
 from opencsc.people.forms import (
@@ -130,6 +131,7 @@ def detail(request, child):
         "recent_notes": list(notes_for_child(child, user=request.user)[:5]),
         "can_change": can_change_child(request.user, child),
         "open_work": open_statutory_work_labels(child),
+        "looked_after": care_summary(child),
         "can_see_access_log": can_see_access_log(request.user, child),
         "can_allocate": can_change_child(request.user, child) and request.user.role in ALLOCATING_ROLES,
         "can_restrict": not child.is_restricted and can_restrict_child(request.user, child),
