@@ -4,12 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.utils import timezone
 
 from opencsc.accounts.models import Role, User
 from opencsc.casework.models import Allocation, CaseloadPolicy
-from opencsc.casework.statutory import case_types, has_open_statutory_work, statutory_work_started
+from opencsc.casework.statutory import case_types, children_with_open_statutory_work, statutory_work_started
 from opencsc.people.models import Child
 
 CASE_HOLDING_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
@@ -77,35 +77,41 @@ class WaitingChild:
     previous_worker_left_on: dt.date | None
 
 
-def _unallocated_with_statutory_work():
-    allocated = Allocation.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
-    return (
-        Child.objects.filter(has_open_statutory_work())
-        .filter(~Exists(allocated))
-        .annotate(last_allocation_ended=Max("allocations__ended_on"))
-        .select_related("responsible_team")
+def unallocated_child_ids() -> set[int]:
+    """Children with open statutory work and no open allocation."""
+    open_allocations = set(
+        Allocation.objects.filter(ended_on__isnull=True).values_list("child_id", flat=True)
     )
+    return children_with_open_statutory_work() - open_allocations
 
 
 def unallocated_children(*, team=None, today: dt.date | None = None, limit: int = 1000) -> list[WaitingChild]:
     """Children with open statutory work and no allocated worker, longest waiting first. A child waits from
     the start of their statutory work, or from when their last worker's allocation ended if that is later."""
     today = today or timezone.localdate()
-    children = _unallocated_with_statutory_work()
+    children = Child.objects.filter(pk__in=sorted(unallocated_child_ids())).select_related("responsible_team")
     if team is not None:
         children = children.filter(responsible_team=team)
-    children = list(children[: limit * 2])
-    started = statutory_work_started([child.pk for child in children])
+    children = list(children)
+    ids = [child.pk for child in children]
+    started = statutory_work_started(ids)
+    last_ended = dict(
+        Allocation.objects.filter(child_id__in=ids)
+        .values("child_id")
+        .annotate(last=Max("ended_on"))
+        .values_list("child_id", "last")
+    )
     rows = []
     for child in children:
-        since = max(filter(None, [started.get(child.pk), child.last_allocation_ended]))
-        rows.append(WaitingChild(child, since, (today - since).days, child.last_allocation_ended))
+        left_on = last_ended.get(child.pk)
+        since = max(filter(None, [started.get(child.pk), left_on]))
+        rows.append(WaitingChild(child, since, (today - since).days, left_on))
     rows.sort(key=lambda row: (-row.days_waiting, row.child.pk))
     return rows[:limit]
 
 
 def unallocated_count() -> int:
-    return _unallocated_with_statutory_work().count()
+    return len(unallocated_child_ids())
 
 
 def allocation_count_for(child: Child) -> int:

@@ -22,12 +22,14 @@ def can_work_front_door(user) -> bool:
     return user.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER) and in_front_door_team
 
 
+OPEN_STATUSES = [ContactStatus.AWAITING_TRIAGE, ContactStatus.AWAITING_DECISION]
+QUEUE_PAGE_SIZE = 100
+RAG_ORDER = {"red": 0, "amber": 1, "green": 2, "": 3}
+
+
 def open_contacts() -> QuerySet[Contact]:
-    return (
-        Contact.objects.exclude(status=ContactStatus.DECIDED)
-        .prefetch_related(Prefetch("subjects", queryset=ContactChild.objects.select_related("child")))
-        .order_by("decision_due_on", "received_at")
-    )
+    # The open statuses are named, not "not decided", so the (status, decision_due_on) index answers it.
+    return Contact.objects.filter(status__in=OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -38,22 +40,49 @@ class QueueRow:
     is_due_today: bool
 
 
-def front_door_queue(*, today: dt.date | None = None, limit: int = 500) -> list[QueueRow]:
-    """Open contacts, most urgent first: overdue, then red, amber, green, then by when they arrived."""
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    overdue: int
+    page: int
+    pages: int
+
+
+def front_door_queue(
+    *, today: dt.date | None = None, page: int = 1, per_page: int = QUEUE_PAGE_SIZE
+) -> QueuePage:
+    """Open contacts, most urgent first: overdue, then red, amber, green, then by when they arrived. Sorted on
+    four columns of every open contact; only the page shown is loaded in full."""
     today = today or timezone.localdate()
+    keys = list(open_contacts().order_by().values_list("id", "decision_due_on", "rag", "received_at"))
+    keys.sort(key=lambda key: (not key[1] < today, RAG_ORDER[key[2]], key[3]))
+    pages = max(1, -(-len(keys) // per_page))
+    page = min(max(page, 1), pages)
+    chosen = [key[0] for key in keys[(page - 1) * per_page : page * per_page]]
+    contacts = Contact.objects.filter(pk__in=chosen).prefetch_related(
+        Prefetch("subjects", queryset=ContactChild.objects.select_related("child"))
+    )
+    by_id = {contact.pk: contact for contact in contacts}
     now = timezone.now()
-    rag_order = {"red": 0, "amber": 1, "green": 2, "": 3}
     rows = [
         QueueRow(
-            contact=contact,
-            hours_waiting=int((now - contact.received_at).total_seconds() // 3600),
-            is_overdue=contact.decision_due_on < today,
-            is_due_today=contact.decision_due_on == today,
+            contact=by_id[pk],
+            hours_waiting=int((now - by_id[pk].received_at).total_seconds() // 3600),
+            is_overdue=by_id[pk].decision_due_on < today,
+            is_due_today=by_id[pk].decision_due_on == today,
         )
-        for contact in open_contacts()[:limit]
+        for pk in chosen
     ]
-    rows.sort(key=lambda row: (not row.is_overdue, rag_order[row.contact.rag], row.contact.received_at))
-    return rows
+    overdue = sum(1 for key in keys if key[1] < today)
+    return QueuePage(rows=rows, total=len(keys), overdue=overdue, page=page, pages=pages)
+
+
+def front_door_counts(*, today: dt.date | None = None) -> tuple[int, int]:
+    """(open contacts, of which past their decision date)."""
+    today = today or timezone.localdate()
+    open_now = open_contacts()
+    return open_now.count(), open_now.filter(decision_due_on__lt=today).count()
 
 
 def decision_was_late(contact: Contact) -> bool | None:
@@ -102,7 +131,7 @@ def is_rereferral(referral: Referral) -> bool:
 
 
 def open_contact_count_by_status() -> dict[str, int]:
-    counts = Contact.objects.exclude(status=ContactStatus.DECIDED).values("status").annotate(n=Count("id"))
+    counts = open_contacts().values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in counts}
 
 

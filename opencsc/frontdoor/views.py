@@ -33,10 +33,10 @@ def _require_front_door(request) -> None:
 @login_required
 def queue(request):
     _require_front_door(request)
-    rows = selectors.front_door_queue()
+    page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    queue = selectors.front_door_queue(page=page_number)
     context = {
-        "rows": rows,
-        "overdue": sum(row.is_overdue for row in rows),
+        "queue": queue,
         "counts": selectors.open_contact_count_by_status(),
         "demand_alerts_open": demand.demand_alerts_open(),
     }

@@ -6,7 +6,7 @@ from opencsc.accounts.models import Role
 from opencsc.casework.caseload import unallocated_children, unallocated_count
 from opencsc.casework.selectors import drafts_for, my_allocated_children
 from opencsc.casework.services import ALLOCATING_ROLES
-from opencsc.frontdoor.selectors import can_work_front_door, front_door_queue
+from opencsc.frontdoor.selectors import can_work_front_door, front_door_counts
 from opencsc.people.models import Alert
 from opencsc.people.selectors import children_visible_to
 
@@ -23,8 +23,8 @@ class HomeSummary:
 def _front_door_summary(user) -> dict | None:
     if not can_work_front_door(user):
         return None
-    rows = front_door_queue()
-    return {"open": len(rows), "overdue": sum(row.is_overdue for row in rows)}
+    open_contacts, overdue = front_door_counts()
+    return {"open": open_contacts, "overdue": overdue}
 
 
 def _unallocated_summary(user) -> dict | None:

@@ -294,3 +294,23 @@ def test_the_front_door_page_shows_open_demand_alerts(client_for, make_user, fro
     )
     page = client_for(make_user(Role.SOCIAL_WORKER, front_door)).get("/front-door/").content.decode()
     assert "486" in page and "143" in page
+
+
+def test_the_queue_shows_a_hundred_contacts_a_page_most_urgent_first(client_for, mash_worker, child):
+    for hour in range(105):
+        services.contact_record(
+            actor=mash_worker,
+            channel=Channel.PHONE,
+            source="6",
+            concerns="x",
+            children=[child],
+            received_at=_aware(2025, 1, 6, 9, 0) + dt.timedelta(hours=hour),
+        )
+    newest = Contact.objects.latest("received_at")
+    services.contact_triage(actor=mash_worker, contact=newest, rag="red")
+    client = client_for(mash_worker)
+    first = client.get("/front-door/").content.decode()
+    assert "105 open contacts" in first and "105 past the 1-working-day decision clock" in first
+    assert first.index(newest.reference) < first.index(Contact.objects.earliest("received_at").reference)
+    second = client.get("/front-door/?page=2").content.decode()
+    assert "Page 2 of 2" in second and second.count("/front-door/contacts/") - second.count("/front-door/contacts/new/") == 5
