@@ -313,4 +313,7 @@ def test_the_queue_shows_a_hundred_contacts_a_page_most_urgent_first(client_for,
     assert "105 open contacts" in first and "105 past the 1-working-day decision clock" in first
     assert first.index(newest.reference) < first.index(Contact.objects.earliest("received_at").reference)
     second = client.get("/front-door/?page=2").content.decode()
-    assert "Page 2 of 2" in second and second.count("/front-door/contacts/") - second.count("/front-door/contacts/new/") == 5
+    assert (
+        "Page 2 of 2" in second
+        and second.count("/front-door/contacts/") - second.count("/front-door/contacts/new/") == 5
+    )
