@@ -1,9 +1,10 @@
 """Due work in bulk: every open clock for a set of children, each due date from the one clock engine.
 
 `due_work(children, ctx)` takes the children in scope (a queryset or a `Scope`, already narrowed to what the
-user may see) and returns one `WorkItem` per open clock. It runs five queries whatever the number of children:
-assessments, enquiries, protection plans (with the last review and whether a core group has met aggregated in
-the same query), child-in-need plans, and every child's last visit by one grouped aggregate. Each due date
+user may see) and returns one `WorkItem` per open clock. It runs at most six queries whatever the number of
+children: the children in scope (when they are few enough to list), assessments, enquiries, protection plans
+(with the last review and whether a core group has met in the same query), child-in-need plans, and every
+child's last visit by one grouped aggregate. Each due date
 comes from `opencsc.core.clocks.due_date` with the authority's calendar, so it matches every other page and
 explains itself; results are memoised per (rule, start, calendar, limit), because many children share a start
 date.
@@ -253,21 +254,26 @@ def _item(ctx: ClockContext, rule_id: str, child_id: int, start: dt.date, record
     )
 
 
-def _last_seen_on_visits(scope: Q, rules: set[str]) -> dict[int, dt.date]:
-    """Each child's last final visit note recording them as seen, for children on an open plan whose visits
-    are wanted: one grouped query."""
-    on_plans = Q(pk__in=[])
-    if "cp_visit" in rules:
-        on_plans |= Q(
-            child_id__in=ChildProtectionPlan.objects.filter(scope, ended_on__isnull=True).values("child_id")
-        )
-    if "cin_visit" in rules:
-        on_plans |= Q(
-            child_id__in=ChildInNeedPlan.objects.filter(scope, ended_on__isnull=True).values("child_id")
-        )
+def _last_seen_on_visits(child_ids: set[int], scope: "Scope", rules: set[str]) -> dict[int, dt.date]:
+    """Each child's last final visit note recording them as seen, for the children on an open plan whose
+    visits are wanted (`child_ids`): one grouped query. A few hundred children are looked up by list, through
+    the index; a whole service's by the plans again, as subqueries."""
+    if not child_ids:
+        return {}
+    if len(child_ids) <= LISTED_CHILDREN_LIMIT:
+        children = Q(child_id__in=sorted(child_ids))
+    else:
+        condition = scope.condition()
+        children = Q(pk__in=[])
+        if "cp_visit" in rules:
+            on_cp = ChildProtectionPlan.objects.filter(condition, ended_on__isnull=True)
+            children |= Q(child_id__in=on_cp.values("child_id"))
+        if "cin_visit" in rules:
+            on_cin = ChildInNeedPlan.objects.filter(condition, ended_on__isnull=True)
+            children |= Q(child_id__in=on_cin.values("child_id"))
     return dict(
         CaseNote.children.through.objects.filter(
-            on_plans,
+            children,
             casenote__note_type=NoteType.VISIT,
             casenote__status=NoteStatus.FINAL,
             casenote__child_seen=True,
@@ -279,7 +285,7 @@ def _last_seen_on_visits(scope: Q, rules: set[str]) -> dict[int, dt.date]:
     )
 
 
-def _assessment_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
+def _assessment_items(ctx, scope, rules) -> list[WorkItem]:
     if "assessment" not in rules:
         return []
     rows = (
@@ -293,25 +299,27 @@ def _assessment_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
     ]
 
 
-def _icpc_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
+def _icpc_items(ctx, scope, rules) -> list[WorkItem]:
     if "icpc" not in rules:
         return []
-    initial = ChildProtectionConference.objects.filter(section_47=OuterRef("pk"), kind=ConferenceKind.INITIAL)
+    # Uncorrelated NOT IN subqueries: each is computed once, whatever the planner thinks of the foreign key.
+    conferenced = ChildProtectionConference.objects.filter(
+        kind=ConferenceKind.INITIAL, section_47__isnull=False
+    ).values("section_47_id")
     rows = (
         Section47Enquiry.objects.filter(scope, completed_on__isnull=True, icpc_not_required=False)
         .exclude(
             outcome__in=[Section47Outcome.CONCERNS_SUBSTANTIATED_NO_ICPC, Section47Outcome.NOT_SUBSTANTIATED]
         )
-        .filter(~Exists(initial))
+        .exclude(pk__in=conferenced)
         .values_list("pk", "child_id", "started_on", "strategy_discussion__held_on")
         .order_by()
     )
     return [_item(ctx, "icpc", child_id, strategy or started, pk) for pk, child_id, started, strategy in rows]
 
 
-def _protection_plan_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
-    wanted = rules & {"core_group_first", "cp_review_first", "cp_review", "cp_visit"}
-    if not wanted:
+def _open_protection_plans(scope, rules) -> list[dict]:
+    if not rules & {"core_group_first", "cp_review_first", "cp_review", "cp_visit"}:
         return []
     last_review = Subquery(
         ChildProtectionConference.objects.filter(plan=OuterRef("pk"), kind=ConferenceKind.REVIEW)
@@ -323,9 +331,13 @@ def _protection_plan_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
         core_group_met=Exists(CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))),
         last_review_on=last_review,
     )
-    items = []
     fields = ("id", "child_id", "started_on", "icpc_on", "core_group_met", "last_review_on")
-    for plan in plans.values(*fields).order_by():
+    return list(plans.values(*fields).order_by())
+
+
+def _protection_plan_items(ctx, plans, wanted, last_seen) -> list[WorkItem]:
+    items = []
+    for plan in plans:
         pk, child_id, started = plan["id"], plan["child_id"], plan["started_on"]
         icpc_on = plan["icpc_on"] or started
         if "core_group_first" in wanted and not plan["core_group_met"]:
@@ -341,22 +353,26 @@ def _protection_plan_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
     return items
 
 
-def _cin_plan_items(ctx, scope, rules, last_seen) -> list[WorkItem]:
+def _open_cin_plans(scope, rules) -> list[tuple[int, int, dt.date]]:
     if "cin_visit" not in rules:
         return []
-    on_protection_plan = ChildProtectionPlan.objects.filter(
-        child_id=OuterRef("child_id"), ended_on__isnull=True
-    )
-    rows = (
+    on_protection_plan = ChildProtectionPlan.objects.filter(ended_on__isnull=True).values("child_id")
+    return list(
         ChildInNeedPlan.objects.filter(scope, ended_on__isnull=True)
-        .filter(~Exists(on_protection_plan))
+        .exclude(child_id__in=on_protection_plan)
         .values_list("pk", "child_id", "started_on")
         .order_by()
     )
+
+
+def _cin_plan_items(ctx, rows, last_seen) -> list[WorkItem]:
     return [
         _item(ctx, "cin_visit", child_id, max(filter(None, (started, last_seen.get(child_id)))), pk)
         for pk, child_id, started in rows
     ]
+
+
+LISTED_CHILDREN_LIMIT = 2000
 
 
 @dataclass(frozen=True)
@@ -369,12 +385,25 @@ class Scope:
     children: QuerySet[Child] | None = None
     hidden: QuerySet[Child] | None = None
     hidden_ids: tuple[int, ...] | None = None
+    child_ids: tuple[int, ...] | None = None  # `children`, read once and listed (see listed())
 
     def condition(self, field: str = "child") -> Q:
         condition = Q()
-        if self.children is not None:
+        if self.child_ids is not None:
+            condition &= Q(**{f"{field}__in": self.child_ids})
+        elif self.children is not None:
             condition &= Q(**{f"{field}__in": self.children.order_by().values("pk")})
         return condition & self._not_hidden(field)
+
+    def listed(self) -> "Scope":
+        """The same scope with a narrow set of children read once into a list, so that the visibility and
+        team conditions are not worked out again in every query; unchanged if the set is large."""
+        if self.children is None or self.child_ids is not None:
+            return self
+        ids = tuple(self.children.order_by().values_list("pk", flat=True)[: LISTED_CHILDREN_LIMIT + 1])
+        if len(ids) > LISTED_CHILDREN_LIMIT:
+            return self
+        return Scope(children=self.children, hidden=self.hidden, hidden_ids=self.hidden_ids, child_ids=ids)
 
     def _not_hidden(self, field: str) -> Q:
         condition = Q()
@@ -399,11 +428,15 @@ def due_work(
     """Every open clock for `children` (a queryset or a Scope), most overdue first, then soonest due. `rules`
     limits which clocks are computed; `lateness` keeps only items in one lateness band."""
     wanted = set(WORK_RULE_IDS) if rules is None else set(rules) & set(WORK_RULE_IDS)
-    scope = (children if isinstance(children, Scope) else Scope(children=children)).condition()
-    last_seen = _last_seen_on_visits(scope, wanted) if wanted & {"cp_visit", "cin_visit"} else {}
-    items: list[WorkItem] = []
-    for collect in (_assessment_items, _icpc_items, _protection_plan_items, _cin_plan_items):
-        items.extend(collect(ctx, scope, wanted, last_seen))
+    listed = (children if isinstance(children, Scope) else Scope(children=children)).listed()
+    scope = listed.condition()
+    cp_plans, cin_plans = _open_protection_plans(scope, wanted), _open_cin_plans(scope, wanted)
+    visited = {plan["child_id"] for plan in cp_plans} if "cp_visit" in wanted else set()
+    visited |= {child_id for _, child_id, _ in cin_plans}
+    last_seen = _last_seen_on_visits(visited, listed, wanted)
+    items = _assessment_items(ctx, scope, wanted) + _icpc_items(ctx, scope, wanted)
+    items += _protection_plan_items(ctx, cp_plans, wanted, last_seen)
+    items += _cin_plan_items(ctx, cin_plans, last_seen)
     if lateness:
         items = [item for item in items if item.lateness == lateness]
     order = {rule_id: position for position, rule_id in enumerate(WORK_RULE_IDS)}
