@@ -1,16 +1,16 @@
 """Pages for the statutory casework. Thin: the permission check (child_record_view), a form, one service call,
 a redirect to the child's casework page. Each step page shows the clock it belongs to."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
 
 from opencsc.accounts.access import can_change_child
 from opencsc.casework import protection
 from opencsc.casework import protection_forms as f
 from opencsc.casework import protection_selectors as selectors
 from opencsc.people.decorators import child_record_view
-from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
+from opencsc.ui.steps import form_step
 
 STEP_TEMPLATE = "protection/step.html"
 
@@ -33,19 +33,14 @@ def _step(
     context = {"child": child, "heading": heading, "clocks": [c for c in clocks if c], "intro": intro}
     if missing:
         return render(request, STEP_TEMPLATE, {**context, "missing": missing})
-    form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            field_errors_from_validation(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("protection:casework", child_id=child.pk)
-    return render(
+    return form_step(
         request,
-        STEP_TEMPLATE,
-        {**context, "form": form, "error_summary_params": error_summary(form), "button": button},
+        form=form_class(request.POST or None, initial=initial),
+        save=save,
+        success=success,
+        done_url=reverse("protection:casework", args=[child.pk]),
+        template=STEP_TEMPLATE,
+        context={**context, "button": button},
     )
 
 

@@ -1,16 +1,15 @@
 """Pages for recording care. Thin: the permission check (child_record_view), a form, one service call, a
 redirect to the child's care history."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from opencsc.accounts.access import can_change_child
 from opencsc.looked_after import forms as f
 from opencsc.looked_after import selectors, services
 from opencsc.looked_after.codes import URN_NOT_REQUIRED
 from opencsc.people.decorators import child_record_view
-from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
+from opencsc.ui.steps import form_step
 
 STEP_TEMPLATE = "looked_after/step.html"
 
@@ -24,18 +23,14 @@ def _step(request, child, *, heading, form, save, success, missing="", intro="",
     context = {"child": child, "heading": heading, "intro": intro, "clocks": list(clocks)}
     if missing:
         return render(request, STEP_TEMPLATE, {**context, "missing": missing})
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            field_errors_from_validation(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("looked_after:history", child_id=child.pk)
-    return render(
+    return form_step(
         request,
-        STEP_TEMPLATE,
-        {**context, "form": form, "error_summary_params": error_summary(form), "button": button},
+        form=form,
+        save=save,
+        success=success,
+        done_url=reverse("looked_after:history", args=[child.pk]),
+        template=STEP_TEMPLATE,
+        context={**context, "button": button},
     )
 
 

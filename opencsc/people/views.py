@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from opencsc.accounts.access import (
     can_change_child,
@@ -33,6 +34,7 @@ from opencsc.people.forms import (
 )
 from opencsc.people.models import Child
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
+from opencsc.ui.steps import form_step
 
 DETAIL_FIELDS = [
     "first_name",
@@ -162,16 +164,15 @@ def edit(request, child):
 
 
 def _simple_child_form(request, child, form_class, template, save, success: str):
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            field_errors_from_validation(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("people:detail", child_id=child.pk)
-    return _render_form(request, template, form, child=child)
+    return form_step(
+        request,
+        form=form_class(request.POST or None),
+        save=save,
+        success=success,
+        done_url=reverse("people:detail", args=[child.pk]),
+        template=template,
+        context={"child": child},
+    )
 
 
 @child_record_view(change=True)
