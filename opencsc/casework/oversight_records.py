@@ -24,7 +24,13 @@ from opencsc.accounts.models import Role, User
 from opencsc.casework.models import Allocation, CaseNote, NoteStatus, NoteType
 from opencsc.casework.services import note_finalise, note_save_draft
 from opencsc.casework.statutory import OPEN_WORK_KINDS, statutory_work_started
-from opencsc.casework.work import ClockContext, service_children, team_children, visible_children
+from opencsc.casework.work import (
+    LISTED_CHILDREN_LIMIT,
+    ClockContext,
+    service_children,
+    team_children,
+    visible_children,
+)
 from opencsc.people.models import Child
 
 OVERSIGHT_ROLES = (Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR)
@@ -79,17 +85,20 @@ def children_lacking_oversight(user, ctx: ClockContext, *, days: int, team=None)
     date by aggregate."""
     since = ctx.date_working_days_before_today(days)
     candidates = oversight_scope(user, team=team).filter(_open_statutory_work()).order_by().values("pk")
+    ids = list(candidates.values_list("pk", flat=True))
+    # A team's children are looked up by list (through the index); a whole service's by the same subquery.
+    children = Q(child_id__in=ids) if len(ids) <= LISTED_CHILDREN_LIMIT else Q(child_id__in=candidates)
     latest = dict(
         _oversight_links()
         .order_by()
-        .filter(child_id__in=candidates)
+        .filter(children)
         .values("child_id")
         .annotate(last_on=Max("casenote__event_on"))
         .values_list("child_id", "last_on")
     )
     lacking = [
         Lacking(child_id, latest.get(child_id))
-        for child_id in candidates.values_list("pk", flat=True)
+        for child_id in ids
         if latest.get(child_id) is None or latest[child_id] < since
     ]
     lacking.sort(key=lambda row: (row.last_on is not None, row.last_on or dt.date.min, row.child_id))
