@@ -153,6 +153,12 @@ def govuk_field(
             },
         ]
         return "date", {**params, **extra}
+    # CheckboxSelectMultiple is a subclass of RadioSelect in Django, so it must be tested first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        params["fieldset"] = _fieldset(bound_field, label_size, is_page_heading)
+        params["items"] = _choice_items(bound_field, _selected_values(bound_field), conditional)
+        params["idPrefix"] = params.pop("id")
+        return "checkboxes", {**params, **extra}
     if isinstance(widget, forms.RadioSelect):
         params["fieldset"] = _fieldset(bound_field, label_size, is_page_heading)
         params["items"] = _choice_items(bound_field, _selected_values(bound_field), conditional)
@@ -160,11 +166,6 @@ def govuk_field(
             params["classes"] = (params.get("classes", "") + " govuk-radios--inline").strip()
         params["idPrefix"] = params.pop("id")
         return "radios", {**params, **extra}
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        params["fieldset"] = _fieldset(bound_field, label_size, is_page_heading)
-        params["items"] = _choice_items(bound_field, _selected_values(bound_field), conditional)
-        params["idPrefix"] = params.pop("id")
-        return "checkboxes", {**params, **extra}
     if isinstance(widget, forms.CheckboxInput):
         params["idPrefix"] = params.pop("id")
         params["items"] = [
