@@ -1,0 +1,88 @@
+"""Where looked-after children live: breakdowns, drill-down and who may see them."""
+
+import datetime as dt
+
+import pytest
+
+from opencsc.accounts.models import Role
+from opencsc.insight.sufficiency import sufficiency_on
+from opencsc.looked_after.models import Episode
+from opencsc.people.models import Child
+
+pytestmark = pytest.mark.django_db
+ON = dt.date(2026, 3, 31)
+
+
+def _looked_after(n, team, placed, *, place="U6", provider="PR1", ls="C2", home="HP19 8FF"):
+    child = Child.objects.create(
+        la_child_id=f"S{n:05d}",
+        first_name=f"Kid{n}",
+        last_name="Placed",
+        first_name_key=f"kid{n}",
+        last_name_key="placed",
+        date_of_birth=dt.date(2012, 1, 1),
+        sex="M",
+        responsible_team=team,
+    )
+    Episode.objects.create(
+        child=child,
+        started_on=dt.date(2025, 6, 1),
+        reason_new_episode="S",
+        legal_status=ls,
+        category_of_need="N1",
+        placement_type=place,
+        placement_provider=provider,
+        home_postcode=home,
+        placement_postcode=placed,
+    )
+    return child
+
+
+def _rows(breakdown):
+    return {key: len(ids) for key, _, ids in breakdown.rows}
+
+
+def test_breakdowns_by_location_distance_type_and_provider(teams):
+    north = teams["north"]
+    _looked_after(1, north, "HP11 2JU")  # inside, 13.8 miles
+    _looked_after(2, north, "MK9 3EJ", place="K2", provider="PR4")  # outside, 15.5 miles
+    _looked_after(3, north, "CA1 1AA", place="K2", provider="PR4")  # outside, 229.4 miles
+    _looked_after(4, north, "ZZ1 1ZZ", place="U4", provider="PR5")  # unknown
+    _looked_after(5, north, "HP11 2JU", ls="V3")  # short break: not counted
+    location, distance, placement, provider = sufficiency_on(ON)
+    assert _rows(location) == {"inside": 1, "outside": 2, "unknown": 1}
+    assert location.percent("outside") == 66.7 and location.percent("unknown") is None
+    assert _rows(distance)["10 to 20 miles"] == 2 and _rows(distance)["50 miles or more"] == 1
+    assert _rows(distance)["unknown"] == 1
+    assert _rows(placement)["foster"] == 2 and _rows(placement)["childrens_homes"] == 2
+    assert _rows(provider)["PR4"] == 2
+
+
+def test_drill_down_lists_only_children_the_user_may_open(teams, make_user, client_for):
+    inside = _looked_after(1, teams["north"], "HP11 2JU")
+    _looked_after(2, teams["south"], "HP11 2JU")
+    manager = make_user(Role.TEAM_MANAGER, teams["north"])
+    page = (
+        client_for(manager)
+        .get("/looked-after/sufficiency/", {"on": ON.isoformat(), "dimension": "location", "value": "inside"})
+        .content.decode()
+    )
+    assert inside.full_name in page and "Kid2" not in page
+    assert "1 more child you cannot open is counted but not listed" in page
+    head = make_user(Role.HEAD_OF_SERVICE)
+    page = (
+        client_for(head)
+        .get("/looked-after/sufficiency/", {"on": ON.isoformat(), "dimension": "location", "value": "inside"})
+        .content.decode()
+    )
+    assert "Kid1" in page and "Kid2" in page
+
+
+def test_sufficiency_is_refused_to_roles_without_a_management_view(make_user, teams, client_for):
+    for role in (Role.IMPROVEMENT_BOARD, Role.ADMINISTRATOR, Role.SOCIAL_WORKER):
+        assert (
+            client_for(make_user(role, teams["north"])).get("/looked-after/sufficiency/").status_code == 403
+        )
+    assert (
+        client_for(make_user(Role.PERFORMANCE_ANALYST)).get("/looked-after/sufficiency/").status_code == 200
+    )
