@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "opencsc.oversight",
     "opencsc.looked_after",
     "opencsc.insight",
+    "opencsc.returns",
     "opencsc.ui",
     "opencsc.synthetic",
 ]

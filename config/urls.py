@@ -15,6 +15,7 @@ urlpatterns = [
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),
     path("refer/", include("opencsc.frontdoor.partner_urls")),
+    path("returns/", include("opencsc.returns.urls")),
 ]
 
 handler403 = ui_views.permission_denied

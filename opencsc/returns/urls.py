@@ -1,0 +1,9 @@
+from django.urls import path
+
+from opencsc.returns import views
+
+app_name = "returns"
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("<slug:kind>/", views.worklist, name="kind_worklist"),
+]
