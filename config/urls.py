@@ -12,6 +12,7 @@ urlpatterns = [
     path("work/", include("opencsc.casework.work_urls")),
     path("oversight/", include("opencsc.oversight.urls")),
     path("looked-after/", include("opencsc.insight.urls")),
+    path("", include("opencsc.looked_after.extra_urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),
     path("refer/", include("opencsc.frontdoor.partner_urls")),
