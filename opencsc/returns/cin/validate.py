@@ -34,6 +34,11 @@ BLANKS = {"nan", "NaT", "<NA>", "None", ""}
 class CensusFileError(ValueError):
     """The file is not a CIN census XML that can be read at all."""
 
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(f"line {line}: {message}" if line else message)
+        self.reason = message
+        self.line = line
+
 
 def parse_census(source: Path | bytes):
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -43,7 +48,7 @@ def parse_census(source: Path | bytes):
         return etree.parse(str(source), parser).getroot()
     except etree.XMLSyntaxError as error:
         line = error.position[0] if error.position else error.lineno
-        raise CensusFileError(f"line {line}: {error.msg}") from error
+        raise CensusFileError(error.msg, line) from error
     except OSError as error:
         raise CensusFileError(str(error)) from error
 

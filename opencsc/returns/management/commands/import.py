@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from opencsc.returns.registry import get_kind, kinds
+
+
+class Command(BaseCommand):
+    help = (
+        "Read statutory return files into the records: opencsc import cin FILE... "
+        "Records already held are matched, not duplicated; importing a file twice changes nothing. "
+        "Exits 1 when a file was refused or a record skipped (each is listed with its line and reason)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="Which return: " + ", ".join(sorted(kinds())))
+        parser.add_argument("files", nargs="+", type=Path)
+
+    def handle(self, *args, kind: str, files: list[Path], **options):
+        try:
+            return_kind = get_kind(kind)
+        except LookupError as error:
+            raise CommandError(str(error)) from None
+        if return_kind.import_files is None:
+            raise CommandError(f"The {return_kind.title} cannot be imported yet")
+        report = return_kind.import_files(files, actor=None)
+        for path in report.files_read:
+            self.stdout.write(f"Read {path}")
+        for what, count in sorted(report.counts.items()):
+            self.stdout.write(f"  {count:7}  {what}")
+        if not report.counts and report.files_read:
+            self.stdout.write("  Nothing to change: every record was already held")
+        for problem in report.files_refused:
+            self.stderr.write(f"REFUSED {problem}")
+        for problem in report.skipped:
+            self.stderr.write(f"SKIPPED {problem}")
+        if not report.ok:
+            raise CommandError(
+                f"{len(report.files_refused)} file(s) refused, {len(report.skipped)} record(s) skipped",
+                returncode=1,
+            )
