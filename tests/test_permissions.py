@@ -156,6 +156,13 @@ ROUTES = {
     "looked_after:check_new": ("GET", "child", CHANGE, 200),
     "looked_after:uasc": ("GET", "child", CHANGE, 200),
     "looked_after:previous_permanence": ("GET", "child", CHANGE, 200),
+    # Adoption and leaving care: each page answers 200 even with no plan or contact yet.
+    "looked_after_extra:adoption": ("GET", "child", VIEW, 200),
+    "looked_after_extra:adoption_record": ("GET", "child", CHANGE, 200),
+    "looked_after_extra:adoption_cease": ("GET", "child", CHANGE, 200),
+    "looked_after_extra:leaving_care": ("GET", "child", VIEW, 200),
+    "looked_after_extra:leaving_care_contact": ("GET", "child", CHANGE, 200),
+    "looked_after_extra:pathway_plan_review": ("GET", "child", CHANGE, 200),
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -194,13 +201,18 @@ POST_CHANGE_ROUTES = [
     "looked_after:check_new",
     "looked_after:uasc",
     "looked_after:previous_permanence",
+    "looked_after_extra:adoption_record",
+    "looked_after_extra:adoption_cease",
+    "looked_after_extra:leaving_care_contact",
+    "looked_after_extra:pathway_plan_review",
 ]
 
 
 def _record_routes() -> set[str]:
-    """Every named route in people, casework, protection and looked_after that takes a child or a note."""
+    """Every named route in people, casework, protection, looked_after and looked_after_extra that takes a child
+    or a note."""
     names = set()
-    for namespace in ("people", "casework", "protection", "looked_after"):
+    for namespace in ("people", "casework", "protection", "looked_after", "looked_after_extra"):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:
             if isinstance(pattern, URLPattern) and {"child_id", "note_id"} & set(pattern.pattern.converters):
