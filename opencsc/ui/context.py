@@ -8,6 +8,7 @@ from opencsc.casework.work_views import SERVICE_ROLES
 from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
 from opencsc.insight.views import SUFFICIENCY_ROLES
+from opencsc.looked_after.extra_views import CARE_LEAVER_LIST_ROLES
 from opencsc.oversight.selectors import can_view_chain
 
 
@@ -24,6 +25,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Unallocated", "casework:unallocated", user.role in ALLOCATING_ROLES),
         ("Oversight", "work:oversight", user.role in OVERSIGHT_ROLES),
         ("Where children live", "insight:sufficiency", user.role in SUFFICIENCY_ROLES),
+        ("Care leavers", "looked_after_extra:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
         ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
         ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
     ]

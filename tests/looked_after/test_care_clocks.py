@@ -7,7 +7,6 @@ Becoming looked after on Wednesday 25 March 2026: 20 working days skip Good Frid
 import datetime as dt
 
 import pytest
-from conftest import LONDON, WYCOMBE
 from django.core.exceptions import ValidationError
 
 from opencsc.accounts.models import Role
@@ -18,6 +17,7 @@ from opencsc.looked_after.clocks import child_care_clocks
 from opencsc.looked_after.models import MissingEpisode
 from opencsc.people import services as people_services
 from opencsc.people.selectors import child_due_items
+from tests.looked_after.conftest import LONDON, WYCOMBE
 
 D = dt.date
 

@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import CARLISLE, UNKNOWN, WYCOMBE
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from opencsc.accounts.models import Role
@@ -13,6 +12,7 @@ from opencsc.audit.models import AuditEvent
 from opencsc.casework.models import ChronologyEntry
 from opencsc.looked_after import selectors, services
 from opencsc.looked_after.models import Episode
+from tests.looked_after.conftest import CARLISLE, UNKNOWN, WYCOMBE
 
 D = dt.date
 

@@ -6,11 +6,11 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import CARLISLE, UNKNOWN
 from django.urls import reverse
 
 from opencsc.accounts.models import Role
 from opencsc.looked_after.models import CareReview, Episode, MissingEpisode, PreviousPermanenceRecord
+from tests.looked_after.conftest import CARLISLE, UNKNOWN
 
 D = dt.date
 
