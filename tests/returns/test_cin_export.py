@@ -141,6 +141,9 @@ def test_later_dates_are_not_yet_known_to_an_earlier_census(census_authority):
     earlier = _children(cin_census_bytes(2024, now=NOW))
     assert sorted(earlier) == ["C100003"]
     assert earlier["C100003"].findtext("CINdetails/CINclosureDate") == "2024-03-01"
+    # Censuses before 2024-25 carried GenderCurrent (2 = female), not Sex.
+    assert earlier["C100003"].find("ChildIdentifiers/Sex") is None
+    assert earlier["C100003"].findtext("ChildIdentifiers/GenderCurrent") == "2"
 
 
 def test_dates_after_the_reference_date_are_left_out(protected_child):

@@ -29,6 +29,12 @@ def test_clean_data_has_no_errors(census_authority):
     assert result.notes == []
 
 
+def test_earlier_censuses_pass_their_own_years_rules(census_authority):
+    """2023-24 expects GenderCurrent where 2024-25 on expects Sex (returns.md §8)."""
+    for year in (2024, 2025):
+        assert validate_cin(cin_census_bytes(year, now=NOW), year).errors == []
+
+
 def test_a_wrong_check_letter_is_an_error_against_that_child(census_authority):
     child = Child.objects.get(la_child_id="C100003")
     wrong = "A" if child.upn[0] != "A" else "B"

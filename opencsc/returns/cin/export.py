@@ -37,6 +37,10 @@ from opencsc.people.models import Child, ChildDisability
 from opencsc.returns.registry import census_period
 
 SOFTWARE_CODE = "OpenCSC"
+# Censuses up to 2023-24 (Year 2024) carried GenderCurrent (CBDS N00043: 0 not known, 1 male, 2 female) where
+# later ones carry Sex (M/F/U); the DfE rules for those years expect it (returns.md §8).
+LAST_GENDER_CURRENT_YEAR = 2024
+GENDER_CURRENT = {"M": "1", "F": "2", "U": "0"}
 DISABILITY_ORDER = {code: index for index, code in enumerate(Disability.values)}
 
 
@@ -175,7 +179,7 @@ def cin_census_tree(year: int, *, serial: str = "001", now: dt.datetime | None =
     children_element = _add(root, "Children")
     children = Child.objects.filter(pk__in=child_ids).order_by("la_child_id")
     for child in children.iterator(chunk_size=2000):
-        _child(children_element, child, end, disabilities[child.pk], episodes[child.pk], reviews, calendar)
+        _child(children_element, child, year, disabilities[child.pk], episodes[child.pk], reviews, calendar)
     return etree.ElementTree(root)
 
 
@@ -200,7 +204,8 @@ def _header(root, year: int, end: dt.date, serial: str, now: dt.datetime) -> Non
     _add(source, "DateTime", now.replace(microsecond=0, tzinfo=None).isoformat())
 
 
-def _child(parent, child: Child, end: dt.date, codes: list[str], episodes: list[_Episode], reviews, calendar):
+def _child(parent, child: Child, year: int, codes: list[str], episodes: list[_Episode], reviews, calendar):
+    _, end = census_period(year)
     element = _add(parent, "Child")
     identifiers = _add(element, "ChildIdentifiers")
     _add(identifiers, "LAchildID", child.la_child_id)
@@ -217,7 +222,11 @@ def _child(parent, child: Child, end: dt.date, codes: list[str], episodes: list[
         expected = child.expected_date_of_birth or child.date_of_birth
         if expected:
             _add(identifiers, "ExpectedPersonBirthDate", _day(expected))
-    _add(identifiers, "Sex", child.sex if born else "U")
+    sex = child.sex if born else "U"
+    if year <= LAST_GENDER_CURRENT_YEAR:
+        _add(identifiers, "GenderCurrent", GENDER_CURRENT[sex])
+    else:
+        _add(identifiers, "Sex", sex)
     died = _within(child.date_of_death, end)
     if died:
         _add(identifiers, "PersonDeathDate", _day(died))

@@ -53,6 +53,7 @@ from opencsc.returns.cin.validate import CensusFileError, parse_census
 from opencsc.returns.registry import ImportProblem, ImportReport
 
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
+GENDER_CURRENT = {"1": "M", "2": "F", "0": "U", "9": "U"}
 
 
 class RecordError(ValueError):
@@ -149,6 +150,13 @@ class _Reader:
             self.fail(f"{name} '{value}' must be true, false, 1 or 0", block.find(name))
         return value in TRUE
 
+    def sex(self, ids) -> str:
+        """Sex (M/F/U) from 2024-25 on; GenderCurrent (0 not known, 1 male, 2 female, 9 not specified) before."""
+        if ids.find("Sex") is not None or ids.find("GenderCurrent") is None:
+            return self.code(ids, "Sex", Sex.values, required=True)
+        gender = self.code(ids, "GenderCurrent", GENDER_CURRENT, required=True)
+        return GENDER_CURRENT[gender]
+
     def child(self) -> _Child:
         element = self.element
         ids = element.find("ChildIdentifiers")
@@ -163,7 +171,7 @@ class _Reader:
             "upn_unknown_reason": self.code(ids, "UPNunknown", UPNUnknownReason.values) or "",
             "date_of_birth": self.date(ids, "PersonBirthDate"),
             "expected_date_of_birth": self.date(ids, "ExpectedPersonBirthDate"),
-            "sex": self.code(ids, "Sex", Sex.values, required=True),
+            "sex": self.sex(ids),
             "date_of_death": self.date(ids, "PersonDeathDate"),
         }
         if details["upn"] and details["upn_unknown_reason"]:
@@ -385,14 +393,15 @@ class _Writer:
         plan_days = {plan.started_on: plan for plan in episode.cp_plans}
         conferences = {}
         for s in episode.section_47s:
+            # The census has no completion date for an enquiry: a new one that led to a conference is taken as
+            # complete on the conference day, so that it does not show as open work; a held one is left alone.
             enquiry = self.upsert(
                 Section47Enquiry,
                 {"child": child, "started_on": s.started_on},
                 {"referral": referral, "icpc_not_required": s.not_required},
+                create_only={"completed_on": s.icpc_on},
             )
             if s.icpc_on:
-                if enquiry.completed_on is None:
-                    enquiry = self.upsert(Section47Enquiry, {"pk": enquiry.pk}, {"completed_on": s.icpc_on})
                 conferences[s.icpc_on] = self._initial_conference(child, s.icpc_on, enquiry, plan_days)
         if episode.icpc_on and episode.icpc_on not in conferences:
             conferences[episode.icpc_on] = self._initial_conference(child, episode.icpc_on, None, plan_days)
