@@ -39,14 +39,6 @@ def day(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _new_page(browser, live_server, user):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    sign_in(page, user)
-    return context, page
-
-
 def _fill_date(page, field: str, value: dt.date) -> None:
     page.fill(f"#id_{field}-day", str(value.day))
     page.fill(f"#id_{field}-month", str(value.month))
@@ -90,7 +82,7 @@ def county(make_user):
     }
 
 
-def test_referral_to_child_protection_plan_shows_each_due_date(page, browser, live_server, county):
+def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_page, county):
     worker, manager = county["worker"], county["manager"]
     child = people_services.child_create(
         actor=county["mash_worker"],
@@ -201,7 +193,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, browser, li
     expect(completed).to_contain_text(day(today))
 
     # The team manager authorises it: the assessment clock stops and leaves the list of what is due.
-    manager_context, manager_page = _new_page(browser, live_server, manager)
+    manager_page = signed_in_page(manager)
     manager_page.goto(f"/children/{child.pk}/casework/")
     manager_page.click("a:has-text('Authorise the assessment')")
     _fill_date(manager_page, "authorised_on", today)
@@ -215,7 +207,6 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, browser, li
     due = manager_page.locator("[data-testid='due']")
     expect(due).not_to_contain_text("Complete the assessment")
     expect(due).to_contain_text("Hold the first review conference")
-    manager_context.close()
 
 
 # The escalation -------------------------------------------------------------------------------------------
@@ -273,7 +264,7 @@ def _sweep(on: dt.date) -> str:
 
 
 def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
-    page, browser, live_server, make_user, county
+    page, signed_in_page, make_user, county
 ):
     head = make_user(Role.HEAD_OF_SERVICE, first_name="Hal", last_name="Head")
     director = make_user(Role.DIRECTOR, first_name="Dee", last_name="Director")
@@ -313,7 +304,7 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
     report = _sweep(ENGLAND.add_working_days(manager_deadline, 1))
     assert "1 climbs" in report
     head_deadline = ENGLAND.add_working_days(manager_deadline, days[Level.HEAD_OF_SERVICE])
-    head_context, head_page = _new_page(browser, live_server, head)
+    head_page = signed_in_page(head)
     head_page.goto("/oversight/escalations/")
     row = head_page.locator("[data-testid='escalation-row']")
     expect(row).to_have_count(1)
@@ -322,12 +313,11 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
     expect(row).to_contain_text(day(head_deadline))
     page.reload()
     expect(page.locator("[data-testid='my-escalations']")).to_contain_text("Nothing is escalated to you.")
-    head_context.close()
 
     # Still no one: it climbs to the director, and the whole chain shows the history with no acknowledgement.
     report = _sweep(ENGLAND.add_working_days(head_deadline, 1))
     assert "1 climbs" in report
-    director_context, director_page = _new_page(browser, live_server, director)
+    director_page = signed_in_page(director)
     director_page.goto("/oversight/escalations/all/")
     expect(director_page.locator("[data-testid='count-director']")).to_have_text("1")
     row = director_page.locator("[data-testid='escalation-row']")
@@ -343,7 +333,7 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
     screenshot(director_page, "escalation-chain-director")
 
     # The improvement board watches the chain without seeing who the child is.
-    board_context, board_page = _new_page(browser, live_server, board_member)
+    board_page = signed_in_page(board_member)
     board_page.goto("/oversight/escalations/all/")
     expect(board_page.locator("body")).to_contain_text("Children are not named here")
     board_row = board_page.locator("[data-testid='escalation-row']")
@@ -376,7 +366,6 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
         "closed with a response by Dee Director"
     )
     screenshot(director_page, "escalation-closed")
-    director_context.close()
 
     escalation.refresh_from_db()
     assert escalation.closed_by == director and escalation.response == response
@@ -388,4 +377,3 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
         "A child in Safeguarding East"
     )
     expect(board_page.locator("body")).not_to_contain_text("Noah")
-    board_context.close()

@@ -71,14 +71,12 @@ def _refer_online(page) -> str:
     return reference
 
 
-def test_online_police_referral_to_allocation(page, browser, live_server, county):
+def test_online_police_referral_to_allocation(page, signed_in_page, county):
     reference = _refer_online(page)
     contact = Contact.objects.get(reference=reference)
     assert contact.source == "6" and contact.decision_due_on >= timezone.localdate()
 
-    mash_context = browser.new_context(base_url=live_server.url)
-    mash = mash_context.new_page()
-    sign_in(mash, county["mash_worker"])
+    mash = signed_in_page(county["mash_worker"])
     mash.goto("/front-door/")
     mash.click(f"text={reference}")
     expect(mash.locator("[data-testid='decision-clock']")).to_contain_text("Decision due by")
@@ -94,7 +92,6 @@ def test_online_police_referral_to_allocation(page, browser, live_server, county
     mash.click("button:has-text('Record decision')")
     expect(mash.locator("[data-testid='decision-clock']")).to_contain_text("Within the clock")
     screenshot(mash, "front-door-decided")
-    mash_context.close()
 
     sign_in(page, county["manager"])
     page.goto("/allocation/unallocated/")
