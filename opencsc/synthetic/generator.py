@@ -44,7 +44,6 @@ from opencsc.synthetic.casework import CaseworkWriter, assign_team
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
-from opencsc.synthetic.looked_after import LookedAfterWriter, looked_after_records
 from opencsc.synthetic.seasons import Demand
 from opencsc.synthetic.timestamps import at, historical_timestamps
 from opencsc.synthetic.workforce import build_workforce
@@ -82,12 +81,10 @@ def generate_authority(
         families = HouseholdWriter(sim, issuer, workforce)
         casework = CaseworkWriter(sim, workforce)
         front_door = FrontDoorWriter(sim, workforce)
-        looked_after = LookedAfterWriter(sim, issuer, workforce)
         for batch in _household_batches(sim, issuer, workforce):
             families.write(batch)
             casework.write(batch)
             front_door.write(batch)
-            looked_after.write(batch)
             if progress:
                 progress(sim.written["children"], children)
         _record_generation(sim)
@@ -177,8 +174,6 @@ def clear_generated_data() -> None:
         DemandAlert,
     )
     for model in casework_records:
-        _delete_with_blockers(model.objects.all())
-    for model in looked_after_records():
         _delete_with_blockers(model.objects.all())
     for model in (CaseNoteAmendment, CaseNote.children.through, CaseNote, ChronologyEntry, Allocation, Alert):
         _delete_with_blockers(model.objects.all())
