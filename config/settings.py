@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "opencsc.looked_after",
     "opencsc.insight",
     "opencsc.returns",
+    "opencsc.workforce",
     "opencsc.ui",
     "opencsc.synthetic",
 ]
