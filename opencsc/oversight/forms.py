@@ -1,6 +1,7 @@
 from django import forms
 
-from opencsc.oversight.models import LEVEL_ORDER
+from opencsc.oversight.models import LEVEL_ORDER, ActionStatus
+from opencsc.ui.govuk_forms import GovukDateField
 
 
 class CloseForm(forms.Form):
@@ -29,3 +30,58 @@ class ChainFilterForm(forms.Form):
         ]
         self.fields["rule"].choices = [("", "Any timescale")] + choices["rules"]
         self.fields["team"].choices = [("", "Any team")] + [(str(pk), name) for pk, name in choices["teams"]]
+
+
+class ActionForm(forms.Form):
+    """Shape only: the service says what is missing or inconsistent, in the service's words."""
+
+    description = forms.CharField(
+        label="What will be done",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+    owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
+    due_on = GovukDateField(label="Due date", label_for_errors="due date", required=False)
+    status = forms.ChoiceField(
+        label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect, required=False
+    )
+    completed_on = GovukDateField(
+        label="Completion date",
+        label_for_errors="completion date",
+        help_text="Only for a complete action. For example, 27 3 2015",
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owners = {owner.pk: owner for owner in owners}
+        self.fields["owner"].choices = [("", "Choose the owner")] + [
+            (str(owner.pk), f"{owner.display_name} ({owner.job_title or owner.get_role_display()})")
+            for owner in owners
+        ]
+
+    def action_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "description": data.get("description") or "",
+            "owner": self.owners.get(data.get("owner")),
+            "due_on": data.get("due_on"),
+            "status": data.get("status") or "",
+            "completed_on": data.get("completed_on"),
+        }
+
+
+class EvidenceForm(forms.Form):
+    note = forms.CharField(
+        label="Evidence",
+        help_text="What was done and what it shows, for example: audit of 40 assessments in March: 31 good or "
+        "better, up from 18 in January.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=10000,
+    )
+    recorded_on = GovukDateField(
+        label="Date of the evidence", label_for_errors="date of the evidence", required=False
+    )

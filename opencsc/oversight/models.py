@@ -127,3 +127,135 @@ class EscalationStep(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+# The improvement plan ---------------------------------------------------------------------------------------
+
+
+class Judgement(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class Theme(models.TextChoices):
+    """What a recommendation is about, so the board can see progress by area."""
+
+    ALLOCATION = "allocation", "Allocation of children in need of protection"
+    RECORDS = "records", "Quality of case records and assessments"
+    TIMELINESS = "timeliness", "Timeliness"
+    FRONT_DOOR = "front_door", "Front door demand"
+    WORKFORCE = "workforce", "Workforce stability"
+    PLACEMENTS = "placements", "Placements and sufficiency"
+    LEADERSHIP = "leadership", "Leadership and management oversight"
+    OTHER = "other", "Other"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete"
+
+
+class Inspection(TimestampedModel):
+    """An Ofsted inspection whose recommendations the improvement plan answers."""
+
+    title = models.CharField(max_length=200)
+    inspected_from = models.DateField()
+    inspected_to = models.DateField()
+    published_on = models.DateField()
+    overall_judgement = models.CharField(max_length=30, choices=Judgement.choices)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inspected_to__gte=models.F("inspected_from")), name="inspection_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_on__gte=models.F("inspected_to")), name="inspection_published_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Recommendation(TimestampedModel):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    theme = models.CharField(max_length=20, choices=Theme.choices)
+    kpi_ids = models.JSONField(
+        default=list, blank=True, help_text="The ids of the KPIs (design.md) that show progress"
+    )
+
+    class Meta:
+        ordering = ["inspection", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "number"], name="one_recommendation_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Recommendation {self.number}"
+
+
+class ImprovementAction(TimestampedModel):
+    """One action in the plan. Its status history is kept in ActionStatusChange, so the plan can be shown as
+    it stood on the day of any board meeting; `status` is the latest."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    completed_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["recommendation", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status=ActionStatus.COMPLETE) & Q(completed_on__isnull=False))
+                | (~Q(status=ActionStatus.COMPLETE) & Q(completed_on__isnull=True)),
+                name="action_completed_on_iff_complete",
+            ),
+            models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="action_status_known"),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="action_status_due")]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class ActionStatusChange(models.Model):
+    """A status the action took on a day (the first row is its status when added)."""
+
+    action = models.ForeignKey(ImprovementAction, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    on = models.DateField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["action", "on"], name="action_status_on")]
+
+
+class ActionEvidence(models.Model):
+    """What shows the action is happening: a note, the day it refers to and who wrote it."""
+
+    action = models.ForeignKey(ImprovementAction, on_delete=models.CASCADE, related_name="evidence")
+    note = models.TextField()
+    recorded_on = models.DateField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_on", "id"]

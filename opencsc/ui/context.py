@@ -9,6 +9,7 @@ from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
 from opencsc.insight.views import SUFFICIENCY_ROLES
 from opencsc.looked_after.extra_views import CARE_LEAVER_LIST_ROLES
+from opencsc.oversight.improvement import can_read_plan
 from opencsc.oversight.selectors import can_view_chain
 
 
@@ -27,6 +28,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Where children live", "insight:sufficiency", user.role in SUFFICIENCY_ROLES),
         ("Care leavers", "looked_after_extra:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
         ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
+        ("Improvement plan", "oversight:plan", can_read_plan(user)),
         ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
     ]
 
