@@ -28,6 +28,10 @@ from opencsc.synthetic.context import Simulation
 from opencsc.synthetic.randomness import Weighted, day_between, years_before
 from opencsc.synthetic.timestamps import at, stamp
 
+# An unborn child can be known to the service for at most a pregnancy before the expected birth (DfE rule 8606:
+# a referral more than 40 weeks before it is an error); the household's referral comes a little inside that.
+PREGNANCY = dt.timedelta(weeks=40)
+PRE_BIRTH_REFERRAL_WINDOW = dt.timedelta(weeks=38)
 CHILDREN_PER_HOUSEHOLD = Weighted({1: 0.40, 2: 0.32, 3: 0.17, 4: 0.08, 5: 0.03})
 # Buckinghamshire's children, roughly as the school census records them.
 ETHNICITY = Weighted(
@@ -147,6 +151,11 @@ class ChildPlan:
     @property
     def born_or_expected(self) -> dt.date:
         return self.date_of_birth or self.expected_date_of_birth
+
+    @property
+    def known_from(self) -> dt.date:
+        """The first day the child can be named on a contact: birth, or the start of the pregnancy."""
+        return self.date_of_birth or self.expected_date_of_birth - PREGNANCY
 
 
 @dataclass
@@ -275,9 +284,11 @@ def _plan_casework_dates(sim: Simulation, household: HouseholdPlan) -> None:
     if household.casework == Casework.OPEN:
         household.team_kind = _open_team_kind(sim, household)
         longest = {TeamKind.ASSESSMENT: 45, TeamKind.CHILD_IN_NEED: 540}.get(household.team_kind, 1100)
+        unborn_due = [child.expected_date_of_birth for child in household.children if not child.date_of_birth]
+        pre_birth = [due - PRE_BIRTH_REFERRAL_WINDOW for due in unborn_due]
         opened = demand.draw_day(
             rng,
-            max(earliest, sim.last_day - dt.timedelta(longest)),
+            max(earliest, sim.last_day - dt.timedelta(longest), *pre_birth),
             sim.last_day - dt.timedelta(2),
             fixed=True,
         )
@@ -291,7 +302,7 @@ def _plan_casework_dates(sim: Simulation, household: HouseholdPlan) -> None:
         household.casework = Casework.CONTACT_ONLY
     sim.front_door.plan(household, earliest, referral_day)
     for child in household.children:
-        child.created_on = max(household.first_contact_on, child.date_of_birth or household.first_contact_on)
+        child.created_on = max(household.first_contact_on, child.known_from)
 
 
 def _open_team_kind(sim: Simulation, household: HouseholdPlan) -> str:

@@ -267,6 +267,9 @@ def plan_episode(
                 )
     outcome = {"short": rng.choice(("nfa", "nfa", "early_help", "early_help", "nfa"))}.get(kind, "support")
     episode.assessment = _assessment(rng, day, last_day, outcome)
+    if episode.protection and episode.protection.section_47:
+        # After an enquiry the case closes RC7 (rule 2990), and "no factors" with RC7 is a DfE query (8873Q).
+        episode.assessment.no_factors = False
     if kind == "short" and episode.assessment.authorised_on is None and not is_open:
         return episode  # too recent to have finished: not closed, so the front door keeps it as a contact
     p = episode.protection
@@ -306,8 +309,12 @@ def plan_episode(
         return episode
     closed = min(closed + dt.timedelta(days=rng.randint(0, 10)), last_day)
     episode.closed_on = closed
-    had_plan = episode.cin is not None or (p is not None and p.plan_decided)
-    if not had_plan and episode.assessment and outcome in ("nfa", "early_help"):
+    # RC8/RC9 mean "closed after assessment": an enquiry, conference or plan on the episode rules them out
+    # (DfE rule 2990).
+    went_beyond_assessment = episode.cin is not None or (
+        p is not None and (p.section_47 or p.icpc_on is not None or p.plan_decided)
+    )
+    if not went_beyond_assessment and episode.assessment and outcome in ("nfa", "early_help"):
         episode.closure_reason = ReasonForClosure.RC8 if outcome == "nfa" else ReasonForClosure.RC9
     else:
         draw = rng.random()

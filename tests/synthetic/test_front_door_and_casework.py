@@ -149,6 +149,7 @@ def test_referrals_follow_the_census_rules(authority):
         if referral.closure_reason in (ReasonForClosure.RC8, ReasonForClosure.RC9):
             assert referral.assessments.filter(authorised_on__isnull=False).exists()
             assert not referral.protection_plans.exists() and not referral.cin_plans.exists()
+            assert not referral.section_47s.exists(), "RC8/RC9 close after assessment: no enquiry (rule 2990)"
         if referral.closed_on:
             child = referral.child
             for records in (

@@ -210,6 +210,10 @@ def test_children_are_0_to_17_and_the_unborn_have_an_expected_date_and_unknown_s
     for child in Child.objects.all():
         if child.date_of_birth is None:
             assert child.expected_date_of_birth > TODAY and child.sex == "U"
+            # Known for at most a pregnancy before the expected birth (DfE rule 8606).
+            pregnancy_began = child.expected_date_of_birth - dt.timedelta(weeks=40)
+            assert not child.referrals.filter(referral_date__lt=pregnancy_began).exists()
+            assert not child.contacts.filter(contact__received_at__date__lt=pregnancy_began).exists()
         else:
             assert dt.date(TODAY.year - 18, TODAY.month, TODAY.day) < child.date_of_birth < TODAY
             assert child.sex in ("M", "F")
