@@ -11,6 +11,7 @@ urlpatterns = [
     path("children/", include("opencsc.looked_after.urls")),
     path("work/", include("opencsc.casework.work_urls")),
     path("oversight/", include("opencsc.oversight.urls")),
+    path("board/", include("opencsc.oversight.board_urls")),
     path("looked-after/", include("opencsc.insight.urls")),
     path("", include("opencsc.looked_after.extra_urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
