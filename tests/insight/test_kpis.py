@@ -17,6 +17,7 @@ from opencsc.casework.models import (
     Section47Enquiry,
     StrategyDiscussion,
 )
+from opencsc.core.working_days import ENGLAND
 from opencsc.frontdoor.models import Referral
 from opencsc.insight.kpis import KPIS, ReportingYear, compute_kpis, rate
 from opencsc.looked_after.models import Episode
@@ -87,6 +88,18 @@ def test_rereferral_windows_around_a_leap_day():
     assert (result.numerator, result.denominator, result.value) == (1, 3, 33.3)
 
 
+def test_rereferral_window_of_a_leap_day_referral_starts_on_28_february():
+    year = ReportingYear(2024)  # 1 April 2023 to 31 March 2024
+    on_boundary, just_outside = child(1), child(2)
+    referral(on_boundary, D(2023, 2, 28))
+    referral(on_boundary, D(2024, 2, 29))  # a year before 29 February 2024 is 28 February 2023
+    referral(just_outside, D(2023, 2, 27))
+    referral(just_outside, D(2024, 2, 29))
+    result = kpi("rereferral_rate_12m", year)
+    assert result.numerator_children == {on_boundary.pk}
+    assert (result.numerator, result.denominator) == (1, 2)
+
+
 def test_nfa_rate_of_referrals_in_year():
     kid = child()
     referral(kid, D(2025, 5, 1), is_nfa=True)
@@ -109,6 +122,20 @@ def test_assessments_within_45_working_days_of_their_start():
     result = kpi("assessments_within_45wd_rate")
     assert kpi("assessments_completed").value == 3
     assert (result.numerator, result.denominator) == (2, 3)
+
+
+def test_the_45th_working_day_counts_a_bank_holiday_as_skipped():
+    kid = child()
+    # From Tuesday 1 July 2025 the 45th working day is 3 September, not 2 September: the Late Summer Bank
+    # Holiday (25 August) is not a working day. The 46th is 4 September.
+    assert ENGLAND.skipped_days(D(2025, 7, 1), D(2025, 9, 4)) == [
+        (D(2025, 8, 25), "Late Summer Bank Holiday")
+    ]
+    assert ENGLAND.add_working_days(D(2025, 7, 1), 45) == D(2025, 9, 3)
+    for authorised in (D(2025, 9, 2), D(2025, 9, 3), D(2025, 9, 4)):  # the 44th, 45th and 46th
+        _assessment(kid, D(2025, 7, 1), authorised)
+    result = kpi("assessments_within_45wd_rate")
+    assert (result.numerator, result.denominator, result.value) == (2, 3, 66.7)
 
 
 def test_icpc_within_15_working_days_of_the_section_47_start():
@@ -190,10 +217,15 @@ def _episode(kid, start, end=None, rne="S", ls="C2", rec="", place="U6", home="H
 
 
 def test_short_breaks_are_not_looked_after_at_year_end():
-    care, short_break = child(1), child(2)
+    care, short_break, short_breaks = child(1), child(2), child(3)
     _episode(care, D(2025, 1, 1))
     _episode(short_break, D(2025, 1, 1), ls="V3")
+    _episode(short_breaks, D(2025, 1, 1), ls="V4")
     assert kpi("cla_at_year_end").numerator_children == {care.pk}
+    # Nor do they count in the rates over looked-after children, or as statutory work needing a worker.
+    for rate_id in ("cla_3plus_placements_rate", "cla_placed_outside_la_rate", "cla_placed_20mi_plus_rate"):
+        assert kpi(rate_id).denominator_children == {care.pk}, rate_id
+    assert kpi("unallocated_statutory").numerator_children == {care.pk}
 
 
 def test_placements_in_the_year_count_a_short_move_and_its_return_as_two():
@@ -219,6 +251,34 @@ def test_placement_location_rates_leave_unknown_postcodes_out_of_both_sides():
     far = kpi("cla_placed_20mi_plus_rate")
     assert (outside.numerator, outside.denominator, outside.value) == (1, 2, 50.0)
     assert (far.numerator, far.denominator, far.value) == (1, 2, 50.0)
+
+
+def test_an_unknown_home_postcode_leaves_a_child_out_of_the_distance_rate_only():
+    near, home_unknown, home_blank, placement_blank = child(1), child(2), child(3), child(4)
+    _episode(near, D(2025, 1, 1), placed="HP11 2JU")
+    _episode(home_unknown, D(2025, 1, 1), home="ZZ1 1ZZ", placed="CA1 1AA")
+    _episode(home_blank, D(2025, 1, 1), home="", placed="CA1 1AA")
+    _episode(placement_blank, D(2025, 1, 1), placed="")
+    far = kpi("cla_placed_20mi_plus_rate")
+    assert far.denominator_children == {near.pk} and far.value == 0.0
+    # Inside or outside the authority needs only the placement postcode.
+    outside = kpi("cla_placed_outside_la_rate")
+    assert outside.denominator_children == {near.pk, home_unknown.pk, home_blank.pk}
+    assert outside.numerator_children == {home_unknown.pk, home_blank.pk}
+    assert kpi("cla_at_year_end").value == 4
+
+
+def test_every_rate_with_an_empty_denominator_is_null_not_zero():
+    referral(child(), D(2024, 5, 1))  # outside the year: nothing to divide by
+    results = compute_kpis(2026)
+    rates = [kpi_id for kpi_id in KPIS if "_rate" in kpi_id]
+    assert len(rates) == 9
+    for kpi_id in rates:
+        assert results[kpi_id].value is None, kpi_id
+        assert results[kpi_id].denominator == 0, kpi_id
+    out = io.StringIO()
+    call_command("kpis", "--year", "2026", "--json", stdout=out)
+    assert all(json.loads(out.getvalue())["kpis"][kpi_id] is None for kpi_id in rates)
 
 
 def test_unallocated_statutory_on_31_march():

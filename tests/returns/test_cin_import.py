@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -177,3 +178,82 @@ def test_a_later_census_adds_to_a_record_without_overwriting_it(census_authority
     unborn.refresh_from_db()
     assert (unborn.date_of_birth, unborn.sex, unborn.first_name) == (dt.date(2026, 5, 28), "M", "Test")
     assert report.counts == {"child updated": 1}
+
+
+@pytest.mark.parametrize(
+    ("found", "replaced_by", "reason"),
+    [
+        (
+            "<CINreferralDate>2025-05-06</CINreferralDate>",
+            "<CINreferralDate>2025-13-06</CINreferralDate>",
+            "CINreferralDate '2025-13-06' is not a date in the form YYYY-MM-DD",
+        ),
+        ("<LAchildID>C100001</LAchildID>", "<LAchildID> </LAchildID>", "LAchildID is missing"),
+        (
+            "<NumberOfPreviousCPP>1</NumberOfPreviousCPP>",
+            "<NumberOfPreviousCPP>one</NumberOfPreviousCPP>",
+            "NumberOfPreviousCPP 'one' is not a whole number",
+        ),
+        (
+            "<CPPendDate>2026-02-18</CPPendDate>",
+            "<CPPendDate>2025-05-22</CPPendDate>",
+            "CPPendDate is before CPPstartDate",
+        ),
+        (
+            "<ReferralNFA>false</ReferralNFA>",
+            "<ReferralNFA>maybe</ReferralNFA>",
+            "must be true, false, 1 or 0",
+        ),
+    ],
+)
+def test_each_broken_record_is_skipped_with_its_line_and_the_rest_imported(
+    census_authority, tmp_path, found, replaced_by, reason
+):
+    text = cin_census_bytes(2026, now=NOW).decode()
+    assert text.index(found) < text.index("<LAchildID>C100002")  # in the first child, C100001
+    broken = text.replace(found, replaced_by, 1)
+    path = _write(tmp_path, "cin.xml", broken.encode())
+    _empty_database()
+
+    report = import_cin_files([path])
+    assert not report.files_refused
+    assert [p.record for p in report.skipped] == ["" if "LAchildID" in reason else "C100001"]
+    problem = report.skipped[0]
+    assert reason in problem.reason
+    child_starts = broken.rfind("<Child>", 0, broken.index(replaced_by))
+    child_ends = broken.index("</Child>", child_starts)
+    assert broken[:child_starts].count("\n") + 1 <= problem.line <= broken[:child_ends].count("\n") + 1
+    assert sorted(Child.objects.values_list("la_child_id", flat=True)) == [
+        "C100002",
+        "C100003",
+        "C100004",
+        "C100005",
+    ]
+    assert not ChildProtectionPlan.objects.exists() and not Section47Enquiry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "Document is empty"),
+        (b"\xff\xfe\x00 not xml", "Start tag expected"),
+        (
+            b"<?xml version='1.0'?>\n<Message>\n<Header><CollectionDetails><Year>2026</Year></CollectionDetails>"
+            b"</Header>\n<Children>\n<Child><ChildIdentifiers><LAchildID>X1</LAchildID></ChildIdentifiers>\n"
+            b"</Children>\n</Message>\n",
+            "mismatch",
+        ),
+        (b"<?xml version='1.0'?>\n<Message>\n<Children/>\n</Message>\n", "no CollectionDetails/Year"),
+    ],
+)
+def test_an_unreadable_file_is_refused_whole_and_nothing_is_written(
+    census_authority, tmp_path, content, reason
+):
+    path = _write(tmp_path, "unreadable.xml", content)
+    _empty_database()
+    report = import_cin_files([path, tmp_path / "missing.xml"])
+    refused = {Path(p.file).name: p for p in report.files_refused}
+    assert set(refused) == {"unreadable.xml", "missing.xml"}
+    assert reason in refused["unreadable.xml"].reason and refused["unreadable.xml"].line
+    assert "No such file" in refused["missing.xml"].reason
+    assert report.files_read == [] and not Child.objects.exists()

@@ -496,7 +496,7 @@ def _import_census(census: _Census, report: ImportReport, actor) -> None:
         try:
             record = _Reader(element).child()
         except RecordError as error:
-            la_child_id = element.findtext("ChildIdentifiers/LAchildID") or ""
+            la_child_id = (element.findtext("ChildIdentifiers/LAchildID") or "").strip()
             report.skipped.append(ImportProblem(str(census.path), error.reason, error.line, la_child_id))
             continue
         writer = _Writer()
