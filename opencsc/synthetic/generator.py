@@ -30,6 +30,7 @@ from opencsc.casework.models import (
 )
 from opencsc.core.working_days import authority_calendar
 from opencsc.frontdoor.models import Contact, ContactChild, DemandAlert, PartnerCheck, Referral
+from opencsc.oversight.models import Inspection
 from opencsc.people.models import (
     Alert,
     Child,
@@ -44,6 +45,7 @@ from opencsc.synthetic.casework import CaseworkWriter, assign_team
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
+from opencsc.synthetic.improvement import build_improvement_plan
 from opencsc.synthetic.seasons import Demand
 from opencsc.synthetic.timestamps import at, historical_timestamps
 from opencsc.synthetic.workforce import build_workforce
@@ -87,6 +89,7 @@ def generate_authority(
             front_door.write(batch)
             if progress:
                 progress(sim.written["children"], children)
+        build_improvement_plan(sim)
         _record_generation(sim)
     _refresh_planner_statistics()
     return sim.written
@@ -153,6 +156,7 @@ def clear_generated_data() -> None:
     """
     generated_staff = User.objects.filter(email__endswith=f"@{GENERATED_EMAIL_DOMAIN}")
     RecordAccess.objects.all().delete()
+    Inspection.objects.all().delete()  # with its recommendations, actions, status history and evidence
     AuditEvent.objects.filter(
         Q(child__isnull=False) | Q(actor__in=generated_staff) | Q(verb="synthetic.generated")
     ).delete()

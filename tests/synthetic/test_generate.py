@@ -28,6 +28,13 @@ from opencsc.casework.models import (
     StrategyDiscussion,
 )
 from opencsc.frontdoor.models import Contact, ContactChild, PartnerCheck, Referral
+from opencsc.oversight.models import (
+    ActionEvidence,
+    ActionStatusChange,
+    ImprovementAction,
+    Inspection,
+    Recommendation,
+)
 from opencsc.people.identifiers import name_key, nhs_number_problem, postcode_key, upn_problem
 from opencsc.people.models import (
     SIBLING_TYPES,
@@ -70,6 +77,11 @@ GENERATED_MODELS = (
     CoreGroupMeeting,
     ChildInNeedPlan,
     ChildInNeedReview,
+    Inspection,
+    Recommendation,
+    ImprovementAction,
+    ActionStatusChange,
+    ActionEvidence,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -188,7 +200,11 @@ def test_search_keys_are_filled_as_the_services_fill_them():
 
 
 # Dates that are due, not done: they may rightly lie ahead.
-FORWARD_LOOKING = {("people.Child", "expected_date_of_birth"), ("people.Alert", "review_on")}
+FORWARD_LOOKING = {
+    ("people.Child", "expected_date_of_birth"),
+    ("people.Alert", "review_on"),
+    ("oversight.ImprovementAction", "due_on"),
+}
 
 
 @pytest.mark.django_db
