@@ -8,6 +8,7 @@ class ReturnsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each kind of return registers its exporter, importer and validator when its package is imported.
-        from opencsc.returns.cin import register
+        from opencsc.returns import annexa, cin
 
-        register()
+        cin.register()
+        annexa.register()

@@ -78,6 +78,7 @@ class ReturnKind:
         None  # (paths: Sequence[Path], actor=None) -> ImportReport
     )
     validate: Callable[..., ValidationResult] | None = None  # (path: Path, year: int) -> ValidationResult
+    export_takes_reference_date: bool = False  # export(..., on=date) draws the return up for that day
 
 
 _KINDS: dict[str, ReturnKind] = {}

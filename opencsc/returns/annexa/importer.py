@@ -1,0 +1,738 @@
+"""Reading an Ofsted Annex A workbook (OpenCSC's or a legacy system's) into the domain model.
+
+Sheets are found by name ("List 3", "List 3 - Referrals", ...), the header row by its "Child Unique ID" cell
+within the first 10 rows, and columns by header text (case and spacing ignored; "Age" for "Age of Child
+(Years)"). Labels are read by the code inside them (`q) 6: Police` is 6, `N4 - Family in acute stress` is N4),
+dates from date cells or dd/mm/yyyy text.
+
+What is read and what it makes (lists 2 and 11, and the columns not named here, are not read):
+- every list: the child, by Child Unique ID (the same child across lists is one record; a record already held
+  keeps what it has and only gains what it lacks), with gender, ethnicity and date of birth (age -1: the
+  date is the expected date of birth); disability `a) Yes` adds DDA (other disability) when nothing is held,
+  since Annex A does not say which, and `b) No` adds NONE;
+- list 3: a referral by child and date, with its source and no-further-action flag (an NFA referral is closed
+  the day it was made); list 6: the same referral's primary need, closure date and reason (source 10,
+  unknown, when the referral is not in list 3);
+- list 4: an assessment by child and start date, with its authorisation, whether the child was seen (the file
+  gives no date: the start date is taken) and whether support was required (support, or no further action);
+- list 5: a section 47 enquiry by child and start date, whether a conference was unnecessary, and the initial
+  conference on its date with whether it made a plan;
+- list 7: a child protection plan by child and start date, its categories, end, previous plans and its latest
+  review conference;
+- list 1: a contact on its date from its source, decided (the decision is the route of a referral made the
+  same day, or else no further action: Annex A does not carry it), channel and concerns not known;
+- list 8: the latest period of care as episodes: one from the date started, a new one (RNE L, P or B) where
+  the current legal status or placement started, each taking the current legal status, category of need and
+  placement (Annex A gives no earlier ones), the last ending on the date ceased; also UASC and the latest
+  health assessment and dental check. A period already held (an episode starting that day) is not rebuilt;
+- list 9: a care leaver's contact, dated the workbook's reference date (OpenCSC writes it in the workbook's
+  keywords; for another system's file, the latest date in the lists);
+- list 10: the adoption milestones by child and decision date.
+
+Refusals and skips: a file that is not an xlsx workbook, has no sheet named "List 1" to "List 11", or has a
+list sheet without its header row or a column the import reads is refused whole, naming the sheet and row.
+Otherwise each row is written in its own savepoint: a row that breaks a rule (an unknown code, a date that is
+not dd/mm/yyyy, an end before its start, a database constraint) is skipped with its sheet, row and reason,
+and the rest is imported. Importing the same file twice changes nothing. Each row that changes something gets
+an audit event, verb "import.annexa".
+"""
+
+import datetime as dt
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from opencsc.audit.services import audit_event_record
+from opencsc.casework.models import (
+    Assessment,
+    AssessmentOutcome,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ConferenceKind,
+    Section47Enquiry,
+    Section47Outcome,
+)
+from opencsc.core.codes import Ethnicity, Sex
+from opencsc.frontdoor.models import Channel, Contact, ContactChild, ContactStatus, Decision, Referral
+from opencsc.looked_after.models import (
+    AdoptionMilestones,
+    CareLeaverContact,
+    Episode,
+    HealthAndEducationCheck,
+    HealthCheckKind,
+    UnaccompaniedAsylumSeeker,
+)
+from opencsc.people.identifiers import name_key
+from opencsc.people.models import Child, ChildDisability
+from opencsc.returns.annexa import layout as L
+from opencsc.returns.annexa.export import REFERENCE_KEYWORD
+from opencsc.returns.registry import ImportProblem, ImportReport
+
+HEADER_SEARCH_ROWS = 10
+SHEET_NAME = re.compile(r"^\s*list\s*(\d+)\b", re.IGNORECASE)
+
+# The columns each list's import reads (besides the child's own columns); the round-trip test compares them.
+READ_COLUMNS = {
+    1: ("Date of Contact", "Contact Source"),
+    3: ("Date of referral", "Referral Source", "Referral NFA?"),
+    4: (
+        "Continuous Assessment Start Date",
+        "Child Seen During Continuous Assessment",
+        "Continuous Assessment Date of Authorisation",
+        "Was the child assessed as requiring LA children's social care support?",
+    ),
+    5: (
+        "Strategy discussion initiating Section 47 Enquiry Start Date",
+        "Was an Initial Child Protection Conference deemed unnecessary?",
+        "Date of Initial Child Protection Conference",
+        "Did the Initial Child Protection Conference Result in a Child Protection Plan",
+    ),
+    6: ("CIN Start Date", "Primary Need Code", "CIN Closure Date", "Reason for Closure"),
+    7: (
+        "Child Protection Plan Start Date",
+        "Initial Category of Abuse",
+        "Latest Category of Abuse",
+        "Date of latest review conference",
+        "Child Protection Plan End Date",
+        "Number of Previous Child Protection Plans",
+    ),
+    8: (
+        "UASC within the Last 12 Months (Y/N)",
+        "Date Started to be Looked After",
+        "Child's Category of Need",
+        "Start date of current legal status",
+        "Child's Legal Status",
+        "Date of Last Health Assessment",
+        "Date of Last Dental Check",
+        "Date Ceased to be Looked After",
+        "Reason Ceased to be Looked After",
+        "Start Date of Most Recent Placement",
+        "Placement Type",
+        "Placement Provider",
+        "Placement postcode",
+        "URN of Placement",
+        "Placement Location",
+        "LA of Placement",
+    ),
+    9: (
+        "Eligibility Category",
+        "LA in Touch",
+        "Type of Accommodation",
+        "Suitability of Accommodation",
+        "Activity Status",
+    ),
+    10: (
+        "Date of Decision that Child Should be Placed for Adoption",
+        "Date of Placement Order",
+        "Date of Matching Child and Prospective Adopters",
+        "Date Placed for Adoption",
+        "Date of Adoption Order",
+        "Date of Decision that Child Should No Longer be Placed for Adoption",
+        "Reason Why Child No Longer Placed for Adoption",
+    ),
+}
+CHILD_COLUMNS = (L.CHILD_ID, "Gender", "Ethnicity", "Date of Birth", L.AGE)
+OPTIONAL_COLUMNS = {L.DISABILITY, L.AGE}
+WRITE_ORDER = (3, 6, 4, 5, 7, 1, 8, 9, 10)
+
+
+class RowError(ValueError):
+    pass
+
+
+@dataclass
+class _Row:
+    number: int
+    line: int
+    values: dict  # header -> raw cell value
+
+    def text(self, column: str) -> str:
+        value = self.values.get(column)
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value).strip()
+
+    def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        value = self.values.get(column)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = self.text(column)
+        if not text:
+            if required:
+                raise RowError(f"'{column}' is empty")
+            return None
+        try:
+            return dt.datetime.strptime(text, "%d/%m/%Y").date()
+        except ValueError:
+            raise RowError(f"'{column}' '{text}' is not a date in the form dd/mm/yyyy") from None
+
+    def code(self, column: str, mapping: dict, *, required: bool = False):
+        text = self.text(column)
+        if not text:
+            if required:
+                raise RowError(f"'{column}' is empty")
+            return None
+        try:
+            return L.lookup(mapping, text)
+        except KeyError:
+            raise RowError(f"'{column}' '{text}' is not a value Annex A allows") from None
+
+    def yes_no(self, column: str) -> bool | None:
+        text = self.text(column).casefold()
+        words = L.code_in(text)
+        if not text or words == "unknown":
+            return None
+        if words in ("yes", "y"):
+            return True
+        if words in ("no", "n"):
+            return False
+        raise RowError(f"'{column}' '{self.text(column)}' is not yes or no")
+
+    def whole_number(self, column: str) -> int | None:
+        text = self.text(column)
+        if not text:
+            return None
+        if not text.isdigit():
+            raise RowError(f"'{column}' '{text}' is not a whole number")
+        return int(text)
+
+
+@dataclass
+class _Sheet:
+    number: int
+    name: str
+    rows: list[_Row] = field(default_factory=list)
+
+
+class FileRefused(ValueError):
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(reason)
+        self.reason, self.line = reason, line
+
+
+def read_workbook(path: Path) -> tuple[dict[int, _Sheet], dt.date | None]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise FileRefused(f"not an xlsx workbook ({error})") from None
+    try:
+        keywords = workbook.properties.keywords or ""
+        reference = None
+        if keywords.startswith(REFERENCE_KEYWORD):
+            try:
+                reference = dt.date.fromisoformat(keywords[len(REFERENCE_KEYWORD) :].strip())
+            except ValueError:
+                reference = None
+        sheets: dict[int, _Sheet] = {}
+        for worksheet in workbook.worksheets:
+            match = SHEET_NAME.match(worksheet.title)
+            if not match or not 1 <= int(match.group(1)) <= 11:
+                continue
+            number = int(match.group(1))
+            if number in sheets:
+                raise FileRefused(
+                    f"two sheets are List {number}: '{sheets[number].name}' and '{worksheet.title}'"
+                )
+            sheets[number] = _read_sheet(number, worksheet)
+    finally:
+        workbook.close()
+    if not sheets:
+        raise FileRefused("no sheet is named 'List 1' to 'List 11'")
+    return sheets, reference
+
+
+def _read_sheet(number: int, worksheet) -> _Sheet:
+    sheet = _Sheet(number, worksheet.title)
+    annex = L.LIST_BY_NUMBER[number]
+    key_column = L.header_key(annex.columns[0])
+    columns: dict[int, str] | None = None
+    known = {L.header_key(title): title for title in annex.columns}
+    for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        if columns is None:
+            keys = [L.HEADER_ALIASES.get(L.header_key(v), L.header_key(v)) for v in values]
+            if key_column in keys:
+                columns = {index: known[key] for index, key in enumerate(keys) if key in known}
+                wanted = [*CHILD_COLUMNS, *READ_COLUMNS.get(number, ())] if number in READ_COLUMNS else []
+                missing = [c for c in wanted if c not in columns.values() and c not in OPTIONAL_COLUMNS]
+                if missing:
+                    raise FileRefused(
+                        f"sheet '{worksheet.title}', row {line}: no column "
+                        + ", ".join(f"'{c}'" for c in missing),
+                        line,
+                    )
+            elif line >= HEADER_SEARCH_ROWS:
+                raise FileRefused(
+                    f"sheet '{worksheet.title}': no header row with '{annex.columns[0]}' in its first "
+                    f"{HEADER_SEARCH_ROWS} rows"
+                )
+            continue
+        row = {columns[i]: value for i, value in enumerate(values) if i in columns}
+        if all(value is None or str(value).strip() == "" for value in row.values()):
+            continue
+        sheet.rows.append(_Row(number, line, row))
+    if columns is None and sheet.rows == []:
+        # An empty sheet with no header at all: nothing to read.
+        return sheet
+    return sheet
+
+
+def _latest_date(sheets: dict[int, _Sheet]) -> dt.date | None:
+    latest = None
+    for sheet in sheets.values():
+        for row in sheet.rows:
+            for column, value in row.values.items():
+                if column == "Date of Birth":
+                    continue
+                day = value.date() if isinstance(value, dt.datetime) else value
+                if isinstance(day, dt.date) and (latest is None or day > latest):
+                    latest = day
+    return latest
+
+
+def _child_details(row: _Row) -> dict:
+    la_child_id = row.text(L.CHILD_ID)
+    if not la_child_id:
+        raise RowError(f"'{L.CHILD_ID}' is empty")
+    if len(la_child_id) > 20:
+        raise RowError(f"'{L.CHILD_ID}' '{la_child_id}' is longer than 20 characters")
+    gender_text = row.text("Gender")
+    sex = Sex.UNKNOWN
+    if gender_text:
+        if L.code_in(gender_text).casefold() in ("neither", "d) neither"):
+            sex = Sex.UNKNOWN
+        else:
+            sex = row.code("Gender", L.GENDER)
+    ethnicity = row.code("Ethnicity", L.ETHNICITY) or Ethnicity.NOBT
+    born = row.date("Date of Birth")
+    age_text = row.text(L.AGE)
+    unborn = age_text in ("-1", "-1.0")
+    if born is None and unborn:
+        raise RowError("an unborn child (age -1) needs the expected date of birth in 'Date of Birth'")
+    if born is None:
+        raise RowError("'Date of Birth' is empty")
+    return {
+        "la_child_id": la_child_id,
+        "sex": sex,
+        "ethnicity": ethnicity,
+        "date_of_birth": None if unborn else born,
+        "expected_date_of_birth": born if unborn else None,
+        "disabled": row.yes_no(L.DISABILITY) if L.DISABILITY in row.values else None,
+    }
+
+
+def _check(row) -> None:
+    """Field and code checks in Python; related rows were just read or written here, and uniqueness and check
+    constraints are the database's own (an IntegrityError skips the row). A nullable field left empty (an
+    unknown yes/no) is allowed even where a form would require it."""
+    unchecked = [
+        f.name
+        for f in row._meta.concrete_fields
+        if f.is_relation or (f.null and getattr(row, f.attname) is None)
+    ]
+    row.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
+
+
+class _Writer:
+    """Writes one row, noting what it created and changed."""
+
+    def __init__(self, reference: dt.date | None):
+        self.reference = reference
+        self.changes: list[str] = []
+        self.counts: dict[str, int] = {}
+
+    def note(self, what: str, detail: str = "") -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+        self.changes.append(f"{what}{f' ({detail})' if detail else ''}")
+
+    def upsert(self, model, lookup: dict, values: dict, *, create_only: dict | None = None):
+        values = {name: value for name, value in values.items() if value is not None}
+        row = model.objects.filter(**lookup).order_by("pk").first()
+        label = model._meta.verbose_name
+        if row is None:
+            row = model(**lookup, **values, **(create_only or {}))
+            _check(row)
+            row.save()
+            self.note(f"{label} created")
+            return row
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            _check(row)
+            row.save()
+            self.note(f"{label} updated", ", ".join(changed))
+        return row
+
+    def child(self, details: dict) -> Child:
+        child = Child.objects.filter(la_child_id=details["la_child_id"]).first()
+        fields = {k: v for k, v in details.items() if k not in ("la_child_id", "disabled")}
+        if child is None:
+            child = Child(
+                la_child_id=details["la_child_id"],
+                first_name="Unknown",
+                last_name=details["la_child_id"],
+                first_name_key=name_key("Unknown"),
+                last_name_key=name_key(details["la_child_id"]),
+                **fields,
+            )
+            child.full_clean(validate_unique=False, validate_constraints=False)
+            child.save()
+            self.note("child created")
+        else:
+            gained = {}
+            for name in ("date_of_birth", "expected_date_of_birth"):
+                if fields[name] and not child.date_of_birth and not getattr(child, name):
+                    gained[name] = fields[name]
+            if child.sex == Sex.UNKNOWN and fields["sex"] != Sex.UNKNOWN:
+                gained["sex"] = fields["sex"]
+            if child.ethnicity == Ethnicity.NOBT and fields["ethnicity"] != Ethnicity.NOBT:
+                gained["ethnicity"] = fields["ethnicity"]
+            if gained:
+                for name, value in gained.items():
+                    setattr(child, name, value)
+                child.save()
+                self.note("child updated", ", ".join(sorted(gained)))
+        if details["disabled"] is not None and not child.disabilities.exists():
+            code = "DDA" if details["disabled"] else "NONE"
+            ChildDisability.objects.create(child=child, code=code)
+            self.note("disability added", code)
+        return child
+
+    @staticmethod
+    def _referral_on(child: Child, day: dt.date) -> Referral | None:
+        return child.referrals.filter(referral_date__lte=day).order_by("-referral_date", "-pk").first()
+
+    def list_3(self, child: Child, row: _Row) -> None:
+        day = row.date("Date of referral", required=True)
+        is_nfa = row.yes_no("Referral NFA?")
+        self.upsert(
+            Referral,
+            {"child": child, "referral_date": day},
+            {"source": row.code("Referral Source", L.SOURCE, required=True), "is_nfa": is_nfa},
+            create_only={"route": Decision.ASSESSMENT, "closed_on": day if is_nfa else None},
+        )
+
+    def list_6(self, child: Child, row: _Row) -> None:
+        started = row.date("CIN Start Date", required=True)
+        closed = row.date("CIN Closure Date")
+        if closed and closed < started:
+            raise RowError("'CIN Closure Date' is before 'CIN Start Date'")
+        self.upsert(
+            Referral,
+            {"child": child, "referral_date": started},
+            {
+                "primary_need": row.code("Primary Need Code", L.PRIMARY_NEED),
+                "closed_on": closed,
+                "closure_reason": row.code("Reason for Closure", L.CLOSURE_REASON) if closed else None,
+            },
+            create_only={"source": "10", "route": Decision.ASSESSMENT},
+        )
+
+    def list_4(self, child: Child, row: _Row) -> None:
+        started = row.date("Continuous Assessment Start Date", required=True)
+        authorised = row.date("Continuous Assessment Date of Authorisation")
+        if authorised and authorised < started:
+            raise RowError("'Continuous Assessment Date of Authorisation' is before the start date")
+        support = row.yes_no("Was the child assessed as requiring LA children's social care support?")
+        held = Assessment.objects.filter(child=child, started_on=started).order_by("pk").first()
+        outcome = None
+        if support is True:
+            outcome = AssessmentOutcome.SUPPORT_REQUIRED
+        elif support is False and not (
+            held and held.outcome in (AssessmentOutcome.NO_FURTHER_ACTION, AssessmentOutcome.EARLY_HELP)
+        ):
+            outcome = AssessmentOutcome.NO_FURTHER_ACTION
+        seen = row.yes_no("Child Seen During Continuous Assessment")
+        self.upsert(
+            Assessment,
+            {"child": child, "started_on": started},
+            {
+                "authorised_on": authorised,
+                "outcome": outcome,
+                "child_seen_on": started if seen and not (held and held.child_seen_on) else None,
+            },
+            create_only={"referral": self._referral_on(child, started)},
+        )
+
+    def list_5(self, child: Child, row: _Row) -> None:
+        started = row.date("Strategy discussion initiating Section 47 Enquiry Start Date", required=True)
+        unnecessary = row.yes_no("Was an Initial Child Protection Conference deemed unnecessary?")
+        icpc = row.date("Date of Initial Child Protection Conference")
+        if icpc and icpc < started:
+            raise RowError("'Date of Initial Child Protection Conference' is before the enquiry started")
+        made_plan = row.yes_no(
+            "Did the Initial Child Protection Conference Result in a Child Protection Plan"
+        )
+        held = Section47Enquiry.objects.filter(child=child, started_on=started).order_by("pk").first()
+        awaiting_conference = unnecessary is False and icpc is None and not (held and held.outcome)
+        enquiry = self.upsert(
+            Section47Enquiry,
+            {"child": child, "started_on": started},
+            {
+                "icpc_not_required": True if unnecessary else None,
+                "outcome": Section47Outcome.CONCERNS_SUBSTANTIATED_ICPC if awaiting_conference else None,
+            },
+            create_only={"referral": self._referral_on(child, started), "completed_on": icpc},
+        )
+        if icpc:
+            self.upsert(
+                ChildProtectionConference,
+                {"child": child, "kind": ConferenceKind.INITIAL, "held_on": icpc},
+                {"section_47": enquiry, "plan_decided": made_plan},
+                create_only={} if made_plan is not None else {"plan_decided": False},
+            )
+
+    def list_7(self, child: Child, row: _Row) -> None:
+        started = row.date("Child Protection Plan Start Date", required=True)
+        ended = row.date("Child Protection Plan End Date")
+        if ended and ended < started:
+            raise RowError("'Child Protection Plan End Date' is before its start date")
+        latest = row.code("Latest Category of Abuse", L.CATEGORY_OF_ABUSE, required=True)
+        plan = self.upsert(
+            ChildProtectionPlan,
+            {"child": child, "started_on": started},
+            {
+                "initial_category": row.code("Initial Category of Abuse", L.CATEGORY_OF_ABUSE, required=True),
+                "latest_category": latest,
+                "ended_on": ended,
+                "previous_plans": row.whole_number("Number of Previous Child Protection Plans"),
+            },
+            create_only={
+                "referral": self._referral_on(child, started),
+                "initial_conference": ChildProtectionConference.objects.filter(
+                    child=child, kind=ConferenceKind.INITIAL, held_on=started
+                ).first(),
+            },
+        )
+        review = row.date("Date of latest review conference")
+        if review:
+            if review < started:
+                raise RowError("'Date of latest review conference' is before the plan started")
+            self.upsert(
+                ChildProtectionConference,
+                {"child": child, "kind": ConferenceKind.REVIEW, "plan": plan, "held_on": review},
+                {},
+                create_only={"plan_decided": ended != review, "category": latest},
+            )
+
+    def list_1(self, child: Child, row: _Row) -> None:
+        day = row.date("Date of Contact", required=True)
+        source = row.code("Contact Source", L.SOURCE, required=True)
+        zone = timezone.get_current_timezone()
+        since = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+        held = ContactChild.objects.filter(
+            child=child,
+            contact__source=source,
+            contact__received_at__gte=since,
+            contact__received_at__lt=since + dt.timedelta(days=1),
+        )
+        if held.exists():
+            return
+        received = dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone)
+        referral = child.referrals.filter(referral_date=day, contact__isnull=True).first()
+        contact = Contact.objects.create(
+            reference=f"tmp{uuid.uuid4().hex[:16]}",
+            received_at=received,
+            channel=Channel.PHONE,
+            source=source,
+            concerns=f"Imported from Ofsted Annex A list 1: a contact on {day:%d/%m/%Y}; "
+            "the file gives only its date and source.",
+            status=ContactStatus.DECIDED,
+            decision_due_on=day,
+            decision=referral.route if referral else Decision.NO_FURTHER_ACTION,
+            decision_reason="Imported from Annex A: the decision is not in the file"
+            if referral is None
+            else "Imported from Annex A: a referral was made the same day",
+            decided_at=received,
+        )
+        contact.reference = f"AA{day:%y}-{contact.pk:06d}"
+        contact.save(update_fields=["reference"])
+        ContactChild.objects.create(contact=contact, child=child)
+        if referral is not None:
+            referral.contact = contact
+            referral.save(update_fields=["contact"])
+        self.note("contact created")
+
+    def list_8(self, child: Child, row: _Row) -> None:
+        started = row.date("Date Started to be Looked After", required=True)
+        legal_from = row.date("Start date of current legal status") or started
+        placed_from = row.date("Start Date of Most Recent Placement") or started
+        ceased = row.date("Date Ceased to be Looked After")
+        reason = row.code("Reason Ceased to be Looked After", L.REASON_CEASED) if ceased else None
+        if legal_from < started or placed_from < started:
+            raise RowError(
+                "the current legal status or placement starts before the child became looked after"
+            )
+        if ceased and ceased < max(legal_from, placed_from):
+            raise RowError("'Date Ceased to be Looked After' is before the current legal status or placement")
+        if ceased and not reason:
+            raise RowError("'Reason Ceased to be Looked After' is empty for a child who ceased")
+        inside = row.code("Placement Location", L.PLACEMENT_LOCATION)
+        values = {
+            "legal_status": row.code("Child's Legal Status", L.LEGAL_STATUS, required=True),
+            "category_of_need": row.code("Child's Category of Need", L.CATEGORY_OF_NEED, required=True),
+            "placement_type": row.code("Placement Type", L.PLACEMENT_TYPE, required=True),
+            "placement_provider": row.code("Placement Provider", L.PLACEMENT_PROVIDER) or "",
+            "placement_postcode": row.text("Placement postcode")[:8],
+            "urn": row.text("URN of Placement")[:8],
+            "placement_la_code": row.text("LA of Placement")[:9],
+            "placement_inside_authority": inside,
+        }
+        held = Episode.objects.filter(child=child, started_on=started).order_by("pk").first()
+        if held is None:
+            self._care_period(child, started, legal_from, placed_from, ceased, reason, values)
+        elif ceased:
+            last = child.care_episodes.filter(started_on__gte=started).order_by("-started_on", "-pk").first()
+            if last.ended_on is None:
+                self.upsert(Episode, {"pk": last.pk}, {"ended_on": ceased, "reason_ceased": reason})
+        if row.yes_no("UASC within the Last 12 Months (Y/N)") and not hasattr(child, "uasc"):
+            UnaccompaniedAsylumSeeker.objects.create(child=child)
+            self.note("UASC record created")
+        health = row.date("Date of Last Health Assessment")
+        if health:
+            kinds = [HealthCheckKind.INITIAL_HEALTH_ASSESSMENT, HealthCheckKind.REVIEW_HEALTH_ASSESSMENT]
+            if not child.care_checks.filter(kind__in=kinds, done_on=health).exists():
+                kind = kinds[0] if health <= started + dt.timedelta(days=28) else kinds[1]
+                HealthAndEducationCheck.objects.create(child=child, kind=kind, done_on=health)
+                self.note("health assessment created")
+        dental = row.date("Date of Last Dental Check")
+        if dental and not child.care_checks.filter(kind=HealthCheckKind.DENTAL, done_on=dental).exists():
+            HealthAndEducationCheck.objects.create(child=child, kind=HealthCheckKind.DENTAL, done_on=dental)
+            self.note("dental check created")
+
+    def _care_period(self, child, started, legal_from, placed_from, ceased, reason, values) -> None:
+        starts = sorted({started, legal_from, placed_from})
+        for index, day in enumerate(starts):
+            if index == 0:
+                new_episode = "S"
+            elif day == legal_from and day == placed_from:
+                new_episode = "B"
+            else:
+                new_episode = "L" if day == legal_from else "P"
+            last = index == len(starts) - 1
+            episode = Episode(
+                child=child,
+                started_on=day,
+                reason_new_episode=new_episode,
+                ended_on=(ceased if last else starts[index + 1]),
+                reason_ceased=(reason or "") if last else "X1",
+                **values,
+            )
+            if last and not ceased:
+                episode.ended_on, episode.reason_ceased = None, ""
+            episode.full_clean(
+                exclude=["child", "recorded_by"], validate_unique=False, validate_constraints=False
+            )
+            episode.save()
+            self.note("episode created")
+
+    def list_9(self, child: Child, row: _Row) -> None:
+        if self.reference is None:
+            raise RowError("the workbook has no date to give this care leaver's contact")
+        values = {
+            "eligibility": row.code("Eligibility Category", L.ELIGIBILITY, required=True),
+            "in_touch": row.code("LA in Touch", L.IN_TOUCH, required=True),
+            "accommodation": row.code("Type of Accommodation", L.ACCOMMODATION) or "",
+            "accommodation_suitable": row.code("Suitability of Accommodation", L.SUITABILITY),
+            "activity": row.code("Activity Status", L.ACTIVITY) or "",
+        }
+        latest = (
+            child.care_leaver_contacts.filter(contacted_on__lte=self.reference)
+            .order_by("-contacted_on", "-pk")
+            .first()
+        )
+        if latest and all(getattr(latest, name) == value for name, value in values.items()):
+            return  # the latest contact held already says the same
+        self.upsert(CareLeaverContact, {"child": child, "contacted_on": self.reference}, values)
+
+    def list_10(self, child: Child, row: _Row) -> None:
+        decided = row.date("Date of Decision that Child Should be Placed for Adoption", required=True)
+        ceased = row.date("Date of Decision that Child Should No Longer be Placed for Adoption")
+        dates = {
+            "placement_order_on": row.date("Date of Placement Order"),
+            "matched_on": row.date("Date of Matching Child and Prospective Adopters"),
+            "placed_on": row.date("Date Placed for Adoption"),
+            "adoption_order_on": row.date("Date of Adoption Order"),
+            "ceased_on": ceased,
+        }
+        for name, day in dates.items():
+            if day and day < decided:
+                raise RowError(f"the {name.replace('_on', '').replace('_', ' ')} date is before the decision")
+        reason = row.code("Reason Why Child No Longer Placed for Adoption", L.ADOPTION_CEASED)
+        self.upsert(
+            AdoptionMilestones,
+            {"child": child, "decided_on": decided},
+            {**dates, "reason_ceased": reason if ceased else None},
+        )
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    if isinstance(error, IntegrityError):
+        return f"the database refused it: {error}"
+    return str(error)
+
+
+def import_annexa_files(paths, actor=None) -> ImportReport:
+    report = ImportReport()
+    for path in paths:
+        path = Path(path)
+        try:
+            sheets, reference = read_workbook(path)
+        except FileRefused as error:
+            report.files_refused.append(ImportProblem(str(path), error.reason, error.line))
+            continue
+        reference = reference or _latest_date(sheets)
+        with transaction.atomic():
+            _import_sheets(path, sheets, reference, report, actor)
+        report.files_read.append(str(path))
+    return report
+
+
+def _import_sheets(path: Path, sheets: dict[int, _Sheet], reference, report: ImportReport, actor) -> None:
+    for number in WRITE_ORDER:
+        sheet = sheets.get(number)
+        if sheet is None:
+            continue
+        for row in sheet.rows:
+            writer = _Writer(reference)
+            where = f"{path}, sheet '{sheet.name}'"
+            la_child_id = row.text(L.CHILD_ID)
+            try:
+                details = _child_details(row)
+                with transaction.atomic():
+                    child = writer.child(details)
+                    getattr(writer, f"list_{number}")(child, row)
+                    if writer.changes:
+                        audit_event_record(
+                            actor=actor,
+                            verb="import.annexa",
+                            target=child,
+                            child=child,
+                            payload={
+                                "file": path.name,
+                                "list": number,
+                                "row": row.line,
+                                "changes": writer.changes,
+                            },
+                        )
+            except (RowError, ValidationError, IntegrityError) as error:
+                report.skipped.append(ImportProblem(where, _reason(error), row.line, la_child_id))
+                continue
+            for what, count in writer.counts.items():
+                report.count(what, count)
