@@ -8,7 +8,8 @@ class ReturnsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each kind of return registers its exporter, importer and validator when its package is imported.
-        from opencsc.returns import annexa, cin
+        from opencsc.returns import annexa, cin, csww
 
         cin.register()
         annexa.register()
+        csww.register()

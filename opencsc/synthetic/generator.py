@@ -47,6 +47,7 @@ from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssu
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
 from opencsc.synthetic.improvement import build_improvement_plan
 from opencsc.synthetic.seasons import Demand
+from opencsc.synthetic.staffing import write_staffing
 from opencsc.synthetic.timestamps import at, historical_timestamps
 from opencsc.synthetic.workforce import build_workforce
 
@@ -90,6 +91,7 @@ def generate_authority(
             if progress:
                 progress(sim.written["children"], children)
         build_improvement_plan(sim)
+        write_staffing(sim)
         _record_generation(sim)
     _refresh_planner_statistics()
     return sim.written
@@ -184,9 +186,19 @@ def clear_generated_data() -> None:
     for model in (ChildAccessGrant, Relationship, ChildAddress, ChildAlias, ChildDisability, Child, Person):
         _delete_with_blockers(model.objects.all())
     generated_team_ids = list(generated_staff.exclude(team=None).values_list("team_id", flat=True).distinct())
+    _clear_generated_workforce(generated_staff, generated_team_ids)
     User.objects.filter(team_id__in=generated_team_ids).exclude(pk__in=generated_staff).update(team=None)
     _delete_with_blockers(generated_staff)
     _delete_with_blockers(Team.objects.filter(pk__in=generated_team_ids))
+
+
+def _clear_generated_workforce(generated_staff, generated_team_ids: list[int]) -> None:
+    from opencsc.workforce.models import Absence, Post, StaffRecord
+
+    records = StaffRecord.objects.filter(Q(team_id__in=generated_team_ids) | Q(user__in=generated_staff))
+    Absence.objects.filter(staff__in=records).delete()
+    records.delete()
+    Post.objects.filter(team_id__in=generated_team_ids).delete()
 
 
 def _delete_with_blockers(queryset, depth: int = 0) -> None:

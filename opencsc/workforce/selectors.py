@@ -146,8 +146,11 @@ class _Workforce:
     def figures(self, day: dt.date, team_id: int | None) -> WorkforceFigures:
         team_ids = [team_id] if team_id is not None else self.team_ids()
         parts = [self._team_counts(day, one_team) for one_team in team_ids]
-        total = {key: sum((part[key] for part in parts), Decimal(0)) for key in parts[0]} if parts else {}
-        get = lambda key: total.get(key, Decimal(0))  # noqa: E731
+        total: dict[str, Decimal] = defaultdict(Decimal)
+        for part in parts:
+            for key, value in part.items():
+                total[key] += value
+        get = total.__getitem__
         employed, agency, vacancy = get("employed_fte"), get("agency_fte"), get("vacancy_fte")
         return WorkforceFigures(
             on=day,

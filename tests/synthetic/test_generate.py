@@ -46,6 +46,7 @@ from opencsc.people.models import (
     Person,
     Relationship,
 )
+from opencsc.workforce.models import Absence, Post, StaffRecord
 
 CHILDREN = 200
 TODAY = dt.date(2025, 11, 20)
@@ -82,6 +83,9 @@ GENERATED_MODELS = (
     ImprovementAction,
     ActionStatusChange,
     ActionEvidence,
+    StaffRecord,
+    Post,
+    Absence,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {

@@ -54,12 +54,14 @@ def test_the_authority_adds_up_its_teams_and_an_over_established_team_fills_no_o
 ):
     south = teams["south"]
     post(south, "1")
+    staff(south, start=D(2020, 1, 1), leaving=D(2022, 3, 1))  # a leaver only the second team has
     staff(south, start=D(2020, 1, 1))
     staff(south, start=D(2020, 1, 1))
     whole = workforce_figures(CENSUS)
     assert whole.team_id is None and whole.team_name == "All teams"
     assert whole.employed_fte == 4.0 and whole.funded_fte == 11.0
     assert whole.vacancy_fte == 8.0  # south's extra worker does not fill north's posts
+    assert whole.leavers_fte == 3.0 and whole.turnover_rate == 75.0
     assert [row.team_name for row in figures_by_team(CENSUS)] == ["Assessment North", "Assessment South"]
 
 
