@@ -10,12 +10,21 @@ Conventions, applied everywhere:
 - Rates are percentages rounded to one decimal place (half away from zero); an empty denominator gives None.
 
 Every KPI returns the children behind it, so each number can be drilled into.
+
+Any period works, not only a reporting year: a KPI counting records in the year counts them in the period,
+and a KPI taken "on 31 March" is taken on the period's last day. The records behind each family of KPIs
+(referrals; assessments; enquiries; initial conferences; plans started; plans ended; the records open on a
+day) are fetched once for a whole span, so that `kpi_trend` works out many periods from one query per family
+(ADR 0005).
 """
 
 import datetime as dt
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import Protocol
 
 from django.db.models import Q
 
@@ -32,6 +41,16 @@ from opencsc.frontdoor.models import Referral
 from opencsc.looked_after.codes import PLACEMENT_CHANGING_REASONS, SHORT_BREAK_STATUSES
 from opencsc.looked_after.models import Episode
 
+ONE_DAY = dt.timedelta(days=1)
+
+
+class Span(Protocol):
+    @property
+    def start(self) -> dt.date: ...
+
+    @property
+    def end(self) -> dt.date: ...
+
 
 @dataclass(frozen=True)
 class ReportingYear:
@@ -47,6 +66,22 @@ class ReportingYear:
 
     def contains(self, day: dt.date | None) -> bool:
         return day is not None and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Period:
+    """Any run of days, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+def twelve_months_to(end: dt.date) -> Period:
+    """The 12 months ending on `end`: for 31 March 2026, 1 April 2025 to 31 March 2026 (a reporting year)."""
+    return Period(anniversary(end + ONE_DAY, -1), end)
 
 
 @dataclass
@@ -88,6 +123,10 @@ def _rate(kpi_id: str, rows: list[tuple[int, int, bool]]) -> KpiResult:
     )
 
 
+def _children(kpi_id: str, children: set[int]) -> KpiResult:
+    return KpiResult(kpi_id, len(children), numerator_children=children)
+
+
 def open_on(day: dt.date, start: str, *ends: str) -> Q:
     condition = Q(**{f"{start}__lte": day})
     for end in ends:
@@ -95,257 +134,438 @@ def open_on(day: dt.date, start: str, *ends: str) -> Q:
     return condition
 
 
-# Front door ---------------------------------------------------------------------------------------------
+def _overlapping(span: Span, start: str, *ends: str) -> Q:
+    """Records that may be open on some day of the span (a superset: open_on decides)."""
+    condition = Q(**{f"{start}__lte": span.end})
+    for end in ends:
+        condition &= Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": span.start})
+    return condition
 
 
-def _referrals_in(year: ReportingYear):
-    return Referral.objects.filter(referral_date__range=(year.start, year.end))
+# Records dated in a period --------------------------------------------------------------------------------
 
 
-def referrals(year: ReportingYear) -> KpiResult:
-    return _count("referrals", list(_referrals_in(year).values_list("id", "child_id")))
+class Dated:
+    """Records of one KPI dated within a span, sorted by date: each (record id, child id, counts in the
+    numerator). A flag of None leaves the record out of a rate (it cannot be timed)."""
+
+    def __init__(self, kpi_id: str, kind: str, rows: Iterable[tuple[dt.date, int, int, bool | None]]):
+        ordered = sorted(rows, key=lambda row: (row[0], row[1]))
+        self.kpi_id, self.kind = kpi_id, kind
+        self.dates = [row[0] for row in ordered]
+        self.rows = [(pk, child, flag) for _, pk, child, flag in ordered]
+
+    def within(self, period: Span) -> list[tuple[int, int, bool | None]]:
+        return self.rows[bisect_left(self.dates, period.start) : bisect_right(self.dates, period.end)]
+
+    def result(self, period: Span) -> KpiResult:
+        rows = self.within(period)
+        if self.kind == "count":
+            return _count(self.kpi_id, [(pk, child) for pk, child, _ in rows])
+        return _rate(self.kpi_id, [row for row in rows if row[2] is not None])
 
 
-def rereferral_rate_12m(year: ReportingYear) -> KpiResult:
-    """Referrals whose child had an earlier referral dated on or after the same calendar date a year before."""
-    in_year = list(_referrals_in(year).values_list("id", "child_id", "referral_date"))
-    children = {child for _, child, _ in in_year}
+def _referral_family(span: Span) -> list[Dated]:
+    in_span = list(
+        Referral.objects.filter(referral_date__range=(span.start, span.end)).values_list(
+            "id", "child_id", "referral_date", "is_nfa"
+        )
+    )
     history: dict[int, list[dt.date]] = {}
-    earliest = anniversary(year.start, -1)
+    earliest = anniversary(span.start, -1)
+    children = {child for _, child, _, _ in in_span}
     for child, date in Referral.objects.filter(
-        child_id__in=children, referral_date__gte=earliest
+        child_id__in=children, referral_date__gte=earliest, referral_date__lte=span.end
     ).values_list("child_id", "referral_date"):
         history.setdefault(child, []).append(date)
-    rows = []
-    for referral_id, child, date in in_year:
+
+    def rereferred(child: int, date: dt.date) -> bool:
         window_start = anniversary(date, -1)
-        earlier = any(window_start <= other < date for other in history.get(child, []))
-        rows.append((referral_id, child, earlier))
-    return _rate("rereferral_rate_12m", rows)
+        return any(window_start <= other < date for other in history.get(child, []))
+
+    return [
+        Dated("referrals", "count", ((date, pk, child, None) for pk, child, date, _ in in_span)),
+        Dated(
+            "rereferral_rate_12m",
+            "rate",
+            ((date, pk, child, rereferred(child, date)) for pk, child, date, _ in in_span),
+        ),
+        Dated("referral_nfa_rate", "rate", ((date, pk, child, nfa) for pk, child, date, nfa in in_span)),
+    ]
 
 
-def referral_nfa_rate(year: ReportingYear) -> KpiResult:
-    return _rate("referral_nfa_rate", list(_referrals_in(year).values_list("id", "child_id", "is_nfa")))
-
-
-# Assessments and child protection -----------------------------------------------------------------------
-
-
-def _assessments_authorised_in(year: ReportingYear):
-    return Assessment.objects.filter(authorised_on__range=(year.start, year.end))
-
-
-def assessments_completed(year: ReportingYear) -> KpiResult:
-    return _count(
-        "assessments_completed", list(_assessments_authorised_in(year).values_list("id", "child_id"))
-    )
-
-
-def assessments_within_45wd_rate(year: ReportingYear) -> KpiResult:
-    rows = [
-        (pk, child, ENGLAND.working_days_between(started, authorised) <= 45)
-        for pk, child, started, authorised in _assessments_authorised_in(year).values_list(
+def _assessment_family(span: Span) -> list[Dated]:
+    rows = list(
+        Assessment.objects.filter(authorised_on__range=(span.start, span.end)).values_list(
             "id", "child_id", "started_on", "authorised_on"
         )
+    )
+    return [
+        Dated("assessments_completed", "count", ((done, pk, child, None) for pk, child, _, done in rows)),
+        Dated(
+            "assessments_within_45wd_rate",
+            "rate",
+            (
+                (done, pk, child, ENGLAND.working_days_between(started, done) <= 45)
+                for pk, child, started, done in rows
+            ),
+        ),
     ]
-    return _rate("assessments_within_45wd_rate", rows)
 
 
-def s47_started(year: ReportingYear) -> KpiResult:
-    rows = Section47Enquiry.objects.filter(started_on__range=(year.start, year.end)).values_list(
-        "id", "child_id"
+def _s47_family(span: Span) -> list[Dated]:
+    rows = Section47Enquiry.objects.filter(started_on__range=(span.start, span.end)).values_list(
+        "id", "child_id", "started_on"
     )
-    return _count("s47_started", list(rows))
+    return [Dated("s47_started", "count", ((started, pk, child, None) for pk, child, started in rows))]
 
 
-def _icpcs_held_in(year: ReportingYear):
-    return ChildProtectionConference.objects.filter(
-        kind=ConferenceKind.INITIAL, held_on__range=(year.start, year.end)
+def _icpc_family(span: Span) -> list[Dated]:
+    """A conference recorded without its enquiry cannot be timed: counted as held, left out of the rate."""
+    rows = list(
+        ChildProtectionConference.objects.filter(
+            kind=ConferenceKind.INITIAL, held_on__range=(span.start, span.end)
+        ).values_list("id", "child_id", "held_on", "section_47__started_on")
     )
-
-
-def icpc_held(year: ReportingYear) -> KpiResult:
-    return _count("icpc_held", list(_icpcs_held_in(year).values_list("id", "child_id")))
-
-
-def icpc_within_15wd_rate(year: ReportingYear) -> KpiResult:
-    """Initial conferences held in the year within 15 working days of the start of the section 47 enquiry that
-    led to them. A conference recorded without its enquiry cannot be timed and is left out of both sides."""
-    rows = [
-        (pk, child, ENGLAND.working_days_between(s47_start, held) <= 15)
-        for pk, child, s47_start, held in _icpcs_held_in(year)
-        .filter(section_47__isnull=False)
-        .values_list("id", "child_id", "section_47__started_on", "held_on")
+    return [
+        Dated("icpc_held", "count", ((held, pk, child, None) for pk, child, held, _ in rows)),
+        Dated(
+            "icpc_within_15wd_rate",
+            "rate",
+            (
+                (held, pk, child, None if s47 is None else ENGLAND.working_days_between(s47, held) <= 15)
+                for pk, child, held, s47 in rows
+            ),
+        ),
     ]
-    return _rate("icpc_within_15wd_rate", rows)
 
 
-def cpp_started(year: ReportingYear) -> KpiResult:
-    rows = ChildProtectionPlan.objects.filter(started_on__range=(year.start, year.end)).values_list(
-        "id", "child_id"
-    )
-    return _count("cpp_started", list(rows))
-
-
-def cpp_second_or_subsequent_rate(year: ReportingYear) -> KpiResult:
+def _cpp_started_family(span: Span) -> list[Dated]:
     started = list(
-        ChildProtectionPlan.objects.filter(started_on__range=(year.start, year.end)).values_list(
+        ChildProtectionPlan.objects.filter(started_on__range=(span.start, span.end)).values_list(
             "id", "child_id", "started_on", "previous_plans"
         )
     )
     earlier_starts: dict[int, list[dt.date]] = {}
     for child, start in ChildProtectionPlan.objects.filter(
-        child_id__in={child for _, child, _, _ in started}
+        child_id__in={child for _, child, _, _ in started}, started_on__lte=span.end
     ).values_list("child_id", "started_on"):
         earlier_starts.setdefault(child, []).append(start)
-    rows = [
-        (pk, child, previous > 0 or any(other < start for other in earlier_starts[child]))
-        for pk, child, start, previous in started
+    return [
+        Dated("cpp_started", "count", ((start, pk, child, None) for pk, child, start, _ in started)),
+        Dated(
+            "cpp_second_or_subsequent_rate",
+            "rate",
+            (
+                (start, pk, child, previous > 0 or any(other < start for other in earlier_starts[child]))
+                for pk, child, start, previous in started
+            ),
+        ),
     ]
-    return _rate("cpp_second_or_subsequent_rate", rows)
 
 
-def _plans_ended_in(year: ReportingYear):
-    return ChildProtectionPlan.objects.filter(ended_on__range=(year.start, year.end))
-
-
-def cpp_ended(year: ReportingYear) -> KpiResult:
-    return _count("cpp_ended", list(_plans_ended_in(year).values_list("id", "child_id")))
-
-
-def cpp_ended_2y_plus_rate(year: ReportingYear) -> KpiResult:
-    rows = [
-        (pk, child, ended >= anniversary(started, 2))
-        for pk, child, started, ended in _plans_ended_in(year).values_list(
+def _cpp_ended_family(span: Span) -> list[Dated]:
+    rows = list(
+        ChildProtectionPlan.objects.filter(ended_on__range=(span.start, span.end)).values_list(
             "id", "child_id", "started_on", "ended_on"
         )
+    )
+    return [
+        Dated("cpp_ended", "count", ((ended, pk, child, None) for pk, child, _, ended in rows)),
+        Dated(
+            "cpp_ended_2y_plus_rate",
+            "rate",
+            ((ended, pk, child, ended >= anniversary(started, 2)) for pk, child, started, ended in rows),
+        ),
     ]
-    return _rate("cpp_ended_2y_plus_rate", rows)
 
 
-# Snapshots at 31 March ----------------------------------------------------------------------------------
+FLOW_FAMILIES: list[Callable[[Span], list[Dated]]] = [
+    _referral_family,
+    _assessment_family,
+    _s47_family,
+    _icpc_family,
+    _cpp_started_family,
+    _cpp_ended_family,
+]
 
 
-def cin_at_year_end(year: ReportingYear) -> KpiResult:
-    children = set(
-        Referral.objects.filter(open_on(year.end, "referral_date", "closed_on")).values_list(
-            "child_id", flat=True
+def _flow(kpi_id: str, family: Callable[[Span], list[Dated]], period: Span) -> KpiResult:
+    return next(dated for dated in family(period) if dated.kpi_id == kpi_id).result(period)
+
+
+def referrals(year: Span) -> KpiResult:
+    return _flow("referrals", _referral_family, year)
+
+
+def rereferral_rate_12m(year: Span) -> KpiResult:
+    """Referrals whose child had an earlier referral dated on or after the same calendar date a year before."""
+    return _flow("rereferral_rate_12m", _referral_family, year)
+
+
+def referral_nfa_rate(year: Span) -> KpiResult:
+    return _flow("referral_nfa_rate", _referral_family, year)
+
+
+def assessments_completed(year: Span) -> KpiResult:
+    return _flow("assessments_completed", _assessment_family, year)
+
+
+def assessments_within_45wd_rate(year: Span) -> KpiResult:
+    return _flow("assessments_within_45wd_rate", _assessment_family, year)
+
+
+def s47_started(year: Span) -> KpiResult:
+    return _flow("s47_started", _s47_family, year)
+
+
+def icpc_held(year: Span) -> KpiResult:
+    return _flow("icpc_held", _icpc_family, year)
+
+
+def icpc_within_15wd_rate(year: Span) -> KpiResult:
+    """Initial conferences held in the year within 15 working days of the start of the section 47 enquiry that
+    led to them. A conference recorded without its enquiry cannot be timed and is left out of both sides."""
+    return _flow("icpc_within_15wd_rate", _icpc_family, year)
+
+
+def cpp_started(year: Span) -> KpiResult:
+    return _flow("cpp_started", _cpp_started_family, year)
+
+
+def cpp_second_or_subsequent_rate(year: Span) -> KpiResult:
+    return _flow("cpp_second_or_subsequent_rate", _cpp_started_family, year)
+
+
+def cpp_ended(year: Span) -> KpiResult:
+    return _flow("cpp_ended", _cpp_ended_family, year)
+
+
+def cpp_ended_2y_plus_rate(year: Span) -> KpiResult:
+    return _flow("cpp_ended_2y_plus_rate", _cpp_ended_family, year)
+
+
+# Snapshots on the last day ------------------------------------------------------------------------------
+
+
+class Intervals:
+    """Records with a start and an end, each (child id, start, end, extra): open on d when start <= d and the
+    end is None or after d. Sorted by start, so the records started by d are a prefix."""
+
+    def __init__(self, rows: Iterable[tuple]):
+        self.rows = sorted(rows, key=lambda row: (row[1], row[0]))
+        self.starts = [row[1] for row in self.rows]
+
+    def open_on(self, day: dt.date) -> list[tuple]:
+        return [row for row in self.rows[: bisect_right(self.starts, day)] if row[2] is None or row[2] > day]
+
+    def children_on(self, day: dt.date) -> set[int]:
+        return {row[0] for row in self.open_on(day)}
+
+
+def _earliest(*dates: dt.date | None) -> dt.date | None:
+    known = [date for date in dates if date is not None]
+    return min(known) if known else None
+
+
+@dataclass(frozen=True)
+class Placement:
+    child_id: int
+    started_on: dt.date
+    ended_on: dt.date | None
+    reason_new_episode: str
+    looked_after: bool  # not a short break
+    home_postcode: str
+    placement_postcode: str
+
+
+class Snapshots:
+    """The records open at some point in a span, fetched once each (lazily) and asked about any day in it.
+    Episodes are fetched from `episodes_from` (the first day of the earliest period), for placements counted
+    over a period."""
+
+    def __init__(self, span: Span, *, episodes_from: dt.date | None = None):
+        self.span = span
+        self.episode_span = Period(min(episodes_from or span.start, span.start), span.end)
+
+    @cached_property
+    def cin(self) -> Intervals:
+        rows = Referral.objects.filter(_overlapping(self.span, "referral_date", "closed_on")).values_list(
+            "child_id", "referral_date", "closed_on"
         )
-    )
-    return KpiResult("cin_at_year_end", len(children), numerator_children=children)
+        return Intervals((child, start, end, None) for child, start, end in rows)
 
+    @cached_property
+    def plans(self) -> Intervals:
+        rows = ChildProtectionPlan.objects.filter(
+            _overlapping(self.span, "started_on", "ended_on")
+        ).values_list("child_id", "started_on", "ended_on")
+        return Intervals((child, start, end, None) for child, start, end in rows)
 
-def cpp_at_year_end(year: ReportingYear) -> KpiResult:
-    children = set(
-        ChildProtectionPlan.objects.filter(open_on(year.end, "started_on", "ended_on")).values_list(
-            "child_id", flat=True
+    @cached_property
+    def episodes(self) -> list[Placement]:
+        rows = Episode.objects.filter(_overlapping(self.episode_span, "started_on", "ended_on")).values_list(
+            "child_id",
+            "started_on",
+            "ended_on",
+            "reason_new_episode",
+            "legal_status",
+            "home_postcode",
+            "placement_postcode",
         )
-    )
-    return KpiResult("cpp_at_year_end", len(children), numerator_children=children)
+        return [
+            Placement(child, start, end, reason, status not in SHORT_BREAK_STATUSES, home, placed)
+            for child, start, end, reason, status, home, placed in rows
+        ]
+
+    @cached_property
+    def looked_after(self) -> Intervals:
+        return Intervals((e.child_id, e.started_on, e.ended_on, e) for e in self.episodes if e.looked_after)
+
+    @cached_property
+    def episodes_by_child(self) -> dict[int, list[Placement]]:
+        by_child: dict[int, list[Placement]] = {}
+        for episode in self.episodes:
+            by_child.setdefault(episode.child_id, []).append(episode)
+        return by_child
+
+    @cached_property
+    def assessments(self) -> Intervals:
+        rows = Assessment.objects.filter(
+            _overlapping(self.span, "started_on", "authorised_on", "closed_on")
+        ).values_list("child_id", "started_on", "authorised_on", "closed_on")
+        return Intervals((child, start, _earliest(done, closed), None) for child, start, done, closed in rows)
+
+    @cached_property
+    def enquiries(self) -> Intervals:
+        rows = Section47Enquiry.objects.filter(
+            _overlapping(self.span, "started_on", "completed_on")
+        ).values_list("child_id", "started_on", "completed_on")
+        return Intervals((child, start, end, None) for child, start, end in rows)
+
+    @cached_property
+    def allocations(self) -> Intervals:
+        rows = Allocation.objects.filter(_overlapping(self.span, "started_on", "ended_on")).values_list(
+            "child_id", "started_on", "ended_on"
+        )
+        return Intervals((child, start, end, None) for child, start, end in rows)
+
+    def looked_after_placements_on(self, day: dt.date) -> list[Placement]:
+        return [row[3] for row in self.looked_after.open_on(day)]
+
+    def placements_in(self, period: Span, child_ids: set[int]) -> dict[int, int]:
+        """Placements each child had in the period: the one open on its first day, plus each episode starting in
+        it with a reason that changes placement (S, P, B, T, U). An episode that both is open on the first day
+        and starts a placement that day is one placement, not two."""
+        counts = dict.fromkeys(child_ids, 0)
+        for child in child_ids:
+            for episode in self.episodes_by_child.get(child, []):
+                changes = episode.reason_new_episode in PLACEMENT_CHANGING_REASONS
+                is_open = episode.started_on <= period.start and (
+                    episode.ended_on is None or episode.ended_on > period.start
+                )
+                if is_open and not (episode.started_on == period.start and changes):
+                    counts[child] += 1
+                if changes and period.start <= episode.started_on <= period.end:
+                    counts[child] += 1
+        return counts
 
 
-def _looked_after_episodes_on(day: dt.date):
-    return Episode.objects.filter(open_on(day, "started_on", "ended_on")).exclude(
-        legal_status__in=SHORT_BREAK_STATUSES
-    )
+def _snapshots(period: Span) -> Snapshots:
+    return Snapshots(Period(period.end, period.end), episodes_from=period.start)
 
 
-def cla_at_year_end(year: ReportingYear) -> KpiResult:
-    children = set(_looked_after_episodes_on(year.end).values_list("child_id", flat=True))
-    return KpiResult("cla_at_year_end", len(children), numerator_children=children)
+def cin_at_year_end(year: Span, snapshots: Snapshots | None = None) -> KpiResult:
+    snapshots = snapshots or _snapshots(year)
+    return _children("cin_at_year_end", snapshots.cin.children_on(year.end))
 
 
-def placements_in_year(year: ReportingYear, child_ids: set[int]) -> dict[int, int]:
-    """Placements each child had in the year: the one open on 1 April, plus each episode starting in the year
-    with a reason that changes placement (S, P, B, T, U). An episode that both is open on 1 April and starts
-    a placement that day is one placement, not two."""
-    counts = dict.fromkeys(child_ids, 0)
-    for child in (
-        Episode.objects.filter(child_id__in=child_ids)
-        .filter(open_on(year.start, "started_on", "ended_on"))
-        .exclude(started_on=year.start, reason_new_episode__in=PLACEMENT_CHANGING_REASONS)
-        .values_list("child_id", flat=True)
-    ):
-        counts[child] += 1
-    for child in Episode.objects.filter(
-        child_id__in=child_ids,
-        started_on__range=(year.start, year.end),
-        reason_new_episode__in=PLACEMENT_CHANGING_REASONS,
-    ).values_list("child_id", flat=True):
-        counts[child] += 1
-    return counts
+def cpp_at_year_end(year: Span, snapshots: Snapshots | None = None) -> KpiResult:
+    snapshots = snapshots or _snapshots(year)
+    return _children("cpp_at_year_end", snapshots.plans.children_on(year.end))
 
 
-def cla_3plus_placements_rate(year: ReportingYear) -> KpiResult:
-    looked_after = cla_at_year_end(year).numerator_children
-    counts = placements_in_year(year, looked_after)
+def cla_at_year_end(year: Span, snapshots: Snapshots | None = None) -> KpiResult:
+    snapshots = snapshots or _snapshots(year)
+    return _children("cla_at_year_end", snapshots.looked_after.children_on(year.end))
+
+
+def placements_in_year(year: Span, child_ids: set[int]) -> dict[int, int]:
+    """Placements each child had in the period (see Snapshots.placements_in)."""
+    return _snapshots(year).placements_in(year, child_ids)
+
+
+def cla_3plus_placements_rate(year: Span, snapshots: Snapshots | None = None) -> KpiResult:
+    snapshots = snapshots or _snapshots(year)
+    looked_after = snapshots.looked_after.children_on(year.end)
+    counts = snapshots.placements_in(year, looked_after)
     return _rate(
         "cla_3plus_placements_rate", [(child, child, counts[child] >= 3) for child in sorted(looked_after)]
     )
 
 
-def _year_end_placements(year: ReportingYear) -> list[tuple[int, str, str]]:
-    """(child, home postcode, placement postcode) for each child looked after on 31 March."""
-    return list(
-        _looked_after_episodes_on(year.end).values_list("child_id", "home_postcode", "placement_postcode")
-    )
+_LOCATIONS: dict[tuple[str, str], tuple[bool | None, float | None]] = {}
 
 
-def cla_placed_outside_la_rate(year: ReportingYear) -> KpiResult:
+def _placement_location(home: str, placement: str) -> tuple[bool | None, float | None]:
+    """Whether the placement is inside the authority, and how many miles from home; None where unknown."""
     from django.conf import settings
 
-    from opencsc.geography import is_inside_authority
+    from opencsc.geography import distance_miles, is_inside_authority, postcode_location
 
-    rows = []
-    for child, _, placement in _year_end_placements(year):
+    key = (home, placement, settings.AUTHORITY_ONS_CODE)
+    if key not in _LOCATIONS:
         inside = is_inside_authority(placement, settings.AUTHORITY_ONS_CODE) if placement else None
+        home_at = postcode_location(home) if home else None
+        placed_at = postcode_location(placement) if placement else None
+        miles = distance_miles(home_at, placed_at) if home_at and placed_at else None
+        if len(_LOCATIONS) > 100_000:
+            _LOCATIONS.clear()
+        _LOCATIONS[key] = (inside, miles)
+    return _LOCATIONS[key]
+
+
+def cla_placed_outside_la_rate(year: Span, snapshots: Snapshots | None = None) -> KpiResult:
+    snapshots = snapshots or _snapshots(year)
+    rows = []
+    for episode in snapshots.looked_after_placements_on(year.end):
+        inside, _ = _placement_location(episode.home_postcode, episode.placement_postcode)
         if inside is not None:
-            rows.append((child, child, not inside))
+            rows.append((episode.child_id, episode.child_id, not inside))
     return _rate("cla_placed_outside_la_rate", rows)
 
 
-def cla_placed_20mi_plus_rate(year: ReportingYear) -> KpiResult:
-    from opencsc.geography import distance_miles, postcode_location
-
+def cla_placed_20mi_plus_rate(year: Span, snapshots: Snapshots | None = None) -> KpiResult:
+    snapshots = snapshots or _snapshots(year)
     rows = []
-    for child, home, placement in _year_end_placements(year):
-        home_at = postcode_location(home) if home else None
-        placed_at = postcode_location(placement) if placement else None
-        if home_at and placed_at:
-            rows.append((child, child, distance_miles(home_at, placed_at) > 20))
+    for episode in snapshots.looked_after_placements_on(year.end):
+        _, miles = _placement_location(episode.home_postcode, episode.placement_postcode)
+        if miles is not None:
+            rows.append((episode.child_id, episode.child_id, miles > 20))
     return _rate("cla_placed_20mi_plus_rate", rows)
 
 
-def unallocated_statutory(year: ReportingYear) -> KpiResult:
-    """Children on 31 March with an open assessment, section 47 enquiry, protection plan or looked-after episode
-    and no allocated worker."""
+def unallocated_statutory(year: Span, snapshots: Snapshots | None = None) -> KpiResult:
+    """Children on the last day with an open assessment, section 47 enquiry, protection plan or looked-after
+    episode and no allocated worker."""
+    snapshots = snapshots or _snapshots(year)
     day = year.end
-    with_work = set(
-        Assessment.objects.filter(open_on(day, "started_on", "authorised_on", "closed_on")).values_list(
-            "child_id", flat=True
-        )
-    )
-    with_work |= set(
-        Section47Enquiry.objects.filter(open_on(day, "started_on", "completed_on")).values_list(
-            "child_id", flat=True
-        )
-    )
-    with_work |= set(
-        ChildProtectionPlan.objects.filter(open_on(day, "started_on", "ended_on")).values_list(
-            "child_id", flat=True
-        )
-    )
-    with_work |= set(_looked_after_episodes_on(day).values_list("child_id", flat=True))
-    allocated = set(
-        Allocation.objects.filter(open_on(day, "started_on", "ended_on"), child_id__in=with_work).values_list(
-            "child_id", flat=True
-        )
-    )
-    children = with_work - allocated
-    return KpiResult("unallocated_statutory", len(children), numerator_children=children)
+    with_work = snapshots.assessments.children_on(day) | snapshots.enquiries.children_on(day)
+    with_work |= snapshots.plans.children_on(day) | snapshots.looked_after.children_on(day)
+    return _children("unallocated_statutory", with_work - snapshots.allocations.children_on(day))
 
 
-KPIS: dict[str, Callable[[ReportingYear], KpiResult]] = {
+SNAPSHOT_KPIS: dict[str, Callable[[Span, Snapshots | None], KpiResult]] = {
+    "cin_at_year_end": cin_at_year_end,
+    "cpp_at_year_end": cpp_at_year_end,
+    "cla_at_year_end": cla_at_year_end,
+    "cla_3plus_placements_rate": cla_3plus_placements_rate,
+    "cla_placed_outside_la_rate": cla_placed_outside_la_rate,
+    "cla_placed_20mi_plus_rate": cla_placed_20mi_plus_rate,
+    "unallocated_statutory": unallocated_statutory,
+}
+
+KPIS: dict[str, Callable[[Span], KpiResult]] = {
     "referrals": referrals,
     "rereferral_rate_12m": rereferral_rate_12m,
     "referral_nfa_rate": referral_nfa_rate,
@@ -358,16 +578,29 @@ KPIS: dict[str, Callable[[ReportingYear], KpiResult]] = {
     "cpp_second_or_subsequent_rate": cpp_second_or_subsequent_rate,
     "cpp_ended": cpp_ended,
     "cpp_ended_2y_plus_rate": cpp_ended_2y_plus_rate,
-    "cin_at_year_end": cin_at_year_end,
-    "cpp_at_year_end": cpp_at_year_end,
-    "cla_at_year_end": cla_at_year_end,
-    "cla_3plus_placements_rate": cla_3plus_placements_rate,
-    "cla_placed_outside_la_rate": cla_placed_outside_la_rate,
-    "cla_placed_20mi_plus_rate": cla_placed_20mi_plus_rate,
-    "unallocated_statutory": unallocated_statutory,
+    **SNAPSHOT_KPIS,
 }
 
 
+def kpi_trends(periods: list[Span]) -> dict[str, list[KpiResult]]:
+    """Every KPI for each period (in the order given), from one fetch per family of records over the span
+    they cover together. The result for one period equals `KPIS[kpi_id](period)`."""
+    if not periods:
+        return {kpi_id: [] for kpi_id in KPIS}
+    span = Period(min(p.start for p in periods), max(p.end for p in periods))
+    trends: dict[str, list[KpiResult]] = {}
+    for family in FLOW_FAMILIES:
+        for dated in family(span):
+            trends[dated.kpi_id] = [dated.result(period) for period in periods]
+    snapshots = Snapshots(Period(min(p.end for p in periods), span.end), episodes_from=span.start)
+    for kpi_id, compute in SNAPSHOT_KPIS.items():
+        trends[kpi_id] = [compute(period, snapshots) for period in periods]
+    return {kpi_id: trends[kpi_id] for kpi_id in KPIS}
+
+
+def kpis_for_period(period: Span) -> dict[str, KpiResult]:
+    return {kpi_id: results[0] for kpi_id, results in kpi_trends([period]).items()}
+
+
 def compute_kpis(year: int) -> dict[str, KpiResult]:
-    reporting_year = ReportingYear(year)
-    return {kpi_id: compute(reporting_year) for kpi_id, compute in KPIS.items()}
+    return kpis_for_period(ReportingYear(year))
