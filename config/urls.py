@@ -13,6 +13,7 @@ urlpatterns = [
     path("oversight/", include("opencsc.oversight.urls")),
     path("board/", include("opencsc.oversight.board_urls")),
     path("looked-after/", include("opencsc.insight.urls")),
+    path("insight/", include("opencsc.insight.dashboard_urls")),
     path("", include("opencsc.looked_after.extra_urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),

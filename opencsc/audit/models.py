@@ -25,6 +25,7 @@ class AccessKind(models.TextChoices):
     VIEW = "view", "Viewed"
     EXPORT = "export", "Exported"
     REFUSED = "refused", "Refused"
+    LISTED = "listed", "Listed"
 
 
 class RecordAccess(models.Model):

@@ -92,6 +92,7 @@ class KpiResult:
     denominator_children: set[int] = field(default_factory=set)
     numerator: int | None = None
     denominator: int | None = None
+    missed_children: set[int] = field(default_factory=set)  # rates: children with a record not counted
 
     @property
     def children(self) -> set[int]:
@@ -120,6 +121,7 @@ def _rate(kpi_id: str, rows: list[tuple[int, int, bool]]) -> KpiResult:
         denominator_children={child for _, child, _ in rows},
         numerator=len(hits),
         denominator=len(rows),
+        missed_children={child for _, child, hit in rows if not hit},
     )
 
 

@@ -7,6 +7,7 @@ from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.work_views import SERVICE_ROLES
 from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
+from opencsc.insight.dashboard import can_view_dashboard
 from opencsc.insight.views import SUFFICIENCY_ROLES
 from opencsc.looked_after.extra_views import CARE_LEAVER_LIST_ROLES
 from opencsc.oversight.improvement import can_read_plan
@@ -17,6 +18,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
     """Each page a role works from, in the order a working day uses them."""
     return [
         ("Home", "ui:home", True),
+        ("Dashboard", "numbers:dashboard", can_view_dashboard(user)),
         ("Find a child", "people:search", can_search_children(user)),
         ("My work", "work:mine", user.role in TEAM_ROLES),
         ("Team's work", "work:team", user.role == Role.TEAM_MANAGER),
@@ -26,6 +28,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Unallocated", "casework:unallocated", user.role in ALLOCATING_ROLES),
         ("Oversight", "work:oversight", user.role in OVERSIGHT_ROLES),
         ("Where children live", "insight:sufficiency", user.role in SUFFICIENCY_ROLES),
+        ("KPIs", "numbers:kpis", can_view_dashboard(user)),
         ("Care leavers", "looked_after_extra:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
         ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
         ("Improvement plan", "oversight:plan", can_read_plan(user)),

@@ -1,0 +1,253 @@
+"""Pages for leaders: the KPIs for a reporting year, the dashboard, the children behind each number, and
+the targets. Numbers for every leader; children's names only for those who may open their records, and every
+list of names is written to the record-access log."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from opencsc.audit.services import record_access_log_list
+from opencsc.insight.catalogue import CATALOGUE, part_label
+from opencsc.insight.dashboard import (
+    can_drill,
+    can_view_dashboard,
+    dashboard_for,
+    last_month_end,
+    panel_children,
+    period_to,
+)
+from opencsc.insight.kpis import KPIS, ReportingYear, compute_kpis
+from opencsc.insight.targets import can_set_targets, kpi_target_reset, kpi_target_set, kpi_targets
+from opencsc.insight.views import _day
+from opencsc.people.selectors import children_visible_to
+
+PAGE_SIZE = 100
+PARTS = ("numerator", "missed", "denominator")
+
+
+def _require_dashboard(request) -> None:
+    if not can_view_dashboard(request.user):
+        raise PermissionDenied("Only leaders and performance analysts see the dashboard")
+
+
+def _require_drill(request) -> None:
+    _require_dashboard(request)
+    if not can_drill(request.user):
+        raise PermissionDenied("You see the numbers, not the children behind them")
+
+
+def current_reporting_year(today: dt.date) -> int:
+    return today.year + 1 if today.month >= 4 else today.year
+
+
+def _year(request) -> tuple[int, str]:
+    this_year = current_reporting_year(timezone.localdate())
+    text = request.GET.get("year", "").strip()
+    if not text:
+        return this_year, ""
+    if not text.isdigit() or not 2000 <= int(text) <= this_year:
+        return this_year, f"Enter the year as 4 digits, 2000 to {this_year}: showing {this_year} instead"
+    return int(text), ""
+
+
+@login_required
+def dashboard(request):
+    _require_dashboard(request)
+    day, problem = _day(request.GET.get("on"))
+    board = dashboard_for(on=day, user=request.user)
+    return render(
+        request,
+        "insight/dashboard.html",
+        {"board": board, "problem": problem, "can_set_targets": can_set_targets(request.user)},
+    )
+
+
+@login_required
+def kpis_page(request):
+    _require_dashboard(request)
+    year, problem = _year(request)
+    results = compute_kpis(year)
+    drill = can_drill(request.user)
+    rows = [(info, results[kpi_id]) for kpi_id, info in CATALOGUE.items()]
+    return render(
+        request,
+        "insight/kpis.html",
+        {
+            "year": year,
+            "reporting_year": ReportingYear(year),
+            "problem": problem,
+            "rows": rows,
+            "drill": drill,
+            "targets": kpi_targets(),
+            "years": list(range(current_reporting_year(timezone.localdate()), 2000, -1))[:10],
+        },
+    )
+
+
+def _period_of(request):
+    """?year=Y (a reporting year) or ?on=DATE (the 12 months ending on DATE)."""
+    if request.GET.get("year"):
+        year, problem = _year(request)
+        if problem:
+            raise Http404(problem)
+        return ReportingYear(year), {"year": year}
+    day, problem = _day(request.GET.get("on"))
+    if problem:
+        raise Http404(problem)
+    return period_to(day), {"on": day.isoformat()}
+
+
+def _visible_rows(user, ids: set[int]) -> list[tuple[int, str, str, str]]:
+    """(pk, first name, last name, LA child ID) of the children in `ids` that `user` may see, by name."""
+    ordered = sorted(ids)
+    rows = []
+    for start in range(0, len(ordered), 900):
+        rows += (
+            children_visible_to(user)
+            .filter(pk__in=ordered[start : start + 900])
+            .values_list("pk", "first_name", "last_name", "la_child_id")
+        )
+    rows.sort(key=lambda row: (row[2].lower(), row[1].lower(), row[0]))
+    return rows
+
+
+def _page_of(request, rows: list) -> tuple[list, int, int]:
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    text = request.GET.get("page", "1")
+    number = min(max(int(text), 1), pages) if text.isdigit() else 1
+    return rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], number, pages
+
+
+def _children_page(request, *, title: str, ids: set[int], context: dict):
+    rows = _visible_rows(request.user, ids)
+    shown, number, pages = _page_of(request, rows)
+    record_access_log_list(
+        user=request.user, child_ids=[row[0] for row in shown], path=request.get_full_path()
+    )
+    query = request.GET.copy()
+    links = {}
+    for name, target in (("previous", number - 1), ("next", number + 1)):
+        if 1 <= target <= pages:
+            query["page"] = str(target)
+            links[name] = f"?{query.urlencode()}"
+    return render(
+        request,
+        "insight/children.html",
+        {
+            "title": title,
+            "children": shown,
+            "total": len(ids),
+            "listed": len(rows),
+            "hidden": len(ids) - len(rows),
+            "page": number,
+            "pages": pages,
+            "links": links,
+            **context,
+        },
+    )
+
+
+@login_required
+def kpi_children(request, kpi_id: str):
+    _require_drill(request)
+    if kpi_id not in KPIS:
+        raise Http404("No such KPI")
+    part = request.GET.get("part", "numerator")
+    if part not in PARTS:
+        raise Http404("No such part of a KPI")
+    info = CATALOGUE[kpi_id]
+    if part != "numerator" and not info.is_rate:
+        raise Http404("Only a rate has a denominator")
+    period, query = _period_of(request)
+    result = KPIS[kpi_id](period)
+    ids = {
+        "numerator": result.numerator_children,
+        "missed": result.missed_children,
+        "denominator": result.denominator_children,
+    }[part]
+    parts = [(name, part_label(kpi_id, name)) for name in PARTS] if info.is_rate else []
+    return _children_page(
+        request,
+        title=f"{info.title}: {part_label(kpi_id, part).lower()}",
+        ids=ids,
+        context={
+            "info": info,
+            "result": result,
+            "period": period,
+            "part": part,
+            "parts": parts,
+            "query": query,
+            "back": ("numbers:kpis", f"?year={query['year']}")
+            if "year" in query
+            else ("numbers:dashboard", f"?on={query['on']}"),
+        },
+    )
+
+
+@login_required
+def panel_children_page(request, panel: str, key: str):
+    _require_drill(request)
+    day, problem = _day(request.GET.get("on"))
+    if problem:
+        raise Http404(problem)
+    found = panel_children(panel, key, day)
+    if found is None:
+        raise Http404("No such number on the dashboard")
+    title, ids = found
+    return _children_page(
+        request,
+        title=title,
+        ids=ids,
+        context={"on": day, "back": ("numbers:dashboard", f"?on={day.isoformat()}")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets_page(request):
+    _require_dashboard(request)
+    editable = can_set_targets(request.user)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Only the director and performance analysts set targets")
+        kpi_id = request.POST.get("kpi_id", "")
+        if kpi_id not in CATALOGUE:
+            raise Http404("No such KPI")
+        try:
+            if request.POST.get("reset"):
+                kpi_target_reset(actor=request.user, kpi_id=kpi_id)
+                messages.success(request, f"{CATALOGUE[kpi_id].title}: back to the default target")
+            else:
+                kpi_target_set(
+                    actor=request.user,
+                    kpi_id=kpi_id,
+                    target=request.POST.get("target", ""),
+                    direction=request.POST.get("direction", ""),
+                )
+                messages.success(request, f"{CATALOGUE[kpi_id].title}: target saved")
+            return redirect("numbers:targets")
+        except ValidationError as error:
+            errors = {
+                kpi_id: "; ".join(
+                    message for messages_ in error.message_dict.values() for message in messages_
+                )
+            }
+    return render(
+        request,
+        "insight/targets.html",
+        {
+            "catalogue": list(CATALOGUE.values()),
+            "targets": kpi_targets(),
+            "editable": editable,
+            "errors": errors,
+            "posted": request.POST if errors else {},
+            "month_end": last_month_end(timezone.localdate()),
+        },
+    )
