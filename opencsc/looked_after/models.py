@@ -154,6 +154,13 @@ class HealthCheckKind(models.TextChoices):
     IMMUNISATIONS = "immunisations", "Immunisations up to date"
     SDQ = "sdq", "Strengths and difficulties questionnaire"
     PERSONAL_EDUCATION_PLAN = "pep", "Personal education plan"
+    # The rest of the 903 OC2 items: each is recorded when it happens, and the return reports 0 for a year
+    # with none recorded.
+    DEVELOPMENT = "development", "Development assessment (under 5)"
+    SUBSTANCE_MISUSE = "substance_misuse", "Substance misuse problem identified"
+    SUBSTANCE_INTERVENTION_OFFERED = "substance_offered", "Substance misuse intervention offered"
+    SUBSTANCE_INTERVENTION_RECEIVED = "substance_received", "Substance misuse intervention received"
+    CONVICTION = "conviction", "Convicted, or given a final warning or reprimand"
 
 
 class HealthAndEducationCheck(TimestampedModel):

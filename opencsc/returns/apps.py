@@ -8,8 +8,9 @@ class ReturnsConfig(AppConfig):
 
     def ready(self) -> None:
         # Each kind of return registers its exporter, importer and validator when its package is imported.
-        from opencsc.returns import annexa, cin, csww
+        from opencsc.returns import annexa, cin, csww, ssda903
 
         cin.register()
         annexa.register()
         csww.register()
+        ssda903.register()
