@@ -45,6 +45,15 @@ class SeniorEscalation:
         return Level(self.level).label
 
     @property
+    def state_detail(self) -> str:
+        """The state without its headline word, for a page that shows the headline as a tag."""
+        if self.state == "answered":
+            return f"On {self.answered_on:%-d %B %Y} by {self.answered_by}"
+        if self.state == "acknowledged":
+            return f"By {self.answered_by}; no response yet, {self.days_waiting} days since raised"
+        return f"{self.days_waiting} days since raised"
+
+    @property
     def state_label(self) -> str:
         if self.state == "answered":
             return f"Answered on {self.answered_on:%-d %B %Y} by {self.answered_by}"

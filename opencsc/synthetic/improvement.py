@@ -1,6 +1,6 @@
 """The synthetic authority's Ofsted inspection and improvement plan.
 
-A year into the simulation Ofsted judges the service inadequate, with recommendations of the kind Buckinghamshire
+About thirteen months before the last simulated day Ofsted judges the service inadequate, with recommendations of the kind Buckinghamshire
 received in 2014 (see ../shared/context): children in need of protection without a social worker, weak case records
 and assessments, late work, a front door swamped by police and health referrals, an unstable workforce, children
 placed out of county, and leaders who did not know. Each recommendation gets actions owned by the leadership team;
@@ -27,6 +27,7 @@ from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.timestamps import at
 
 S = ActionStatus
+PLAN_MONTHS_BEFORE_THE_END = 13
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ RECOMMENDATIONS = (
             (
                 "Monthly audit of 40 case files, graded, with findings fed back to each team",
                 Role.PERFORMANCE_ANALYST,
-                6,
+                12,
             ),
             ("Assessment template rebuilt around analysis and the child's voice", Role.HEAD_OF_SERVICE, 5),
         ),
@@ -92,7 +93,7 @@ RECOMMENDATIONS = (
             (
                 "Conference booking moved to the front door so initial conferences are booked at strategy",
                 Role.HEAD_OF_SERVICE,
-                6,
+                9,
             ),
         ),
     ),
@@ -102,7 +103,7 @@ RECOMMENDATIONS = (
         "and work with police and health partners on the quality and volume of their referrals.",
         ("referrals", "rereferral_rate_12m", "referral_nfa_rate"),
         (
-            ("Multi-agency safeguarding hub with police and health co-located", Role.HEAD_OF_SERVICE, 9),
+            ("Multi-agency safeguarding hub with police and health co-located", Role.HEAD_OF_SERVICE, 15),
             (
                 "Threshold document agreed with partners and training delivered to police and schools",
                 Role.HEAD_OF_SERVICE,
@@ -120,9 +121,9 @@ RECOMMENDATIONS = (
             (
                 "Recruitment campaign for 30 permanent social workers, with a market supplement",
                 Role.DIRECTOR,
-                12,
+                18,
             ),
-            ("Permanent team managers in every team", Role.DIRECTOR, 9),
+            ("Permanent team managers in every team", Role.DIRECTOR, 12),
             (
                 "Caseload of every social worker reviewed monthly; no worker above 20 children",
                 Role.HEAD_OF_SERVICE,
@@ -137,7 +138,7 @@ RECOMMENDATIONS = (
         ("cla_placed_outside_la_rate", "cla_placed_20mi_plus_rate", "cla_3plus_placements_rate"),
         (
             ("Sufficiency strategy with a target for in-county foster carers", Role.HEAD_OF_SERVICE, 6),
-            ("Foster carer recruitment: 25 new in-county households", Role.HEAD_OF_SERVICE, 18),
+            ("Foster carer recruitment: 25 new in-county households", Role.HEAD_OF_SERVICE, 24),
         ),
     ),
     PlannedRecommendation(
@@ -195,7 +196,7 @@ def _history(
     history = [(start, S.NOT_STARTED)]
     day = start + dt.timedelta(days=rng.randint(10, 45))
     history.append((day, S.ON_TRACK))
-    slips = rng.random() < 0.45
+    slips = rng.random() < 0.55
     finish = due + dt.timedelta(days=rng.randint(-20, 10))
     if slips:
         day = day + max((due - day) * rng.uniform(0.3, 0.7), dt.timedelta(days=14))
@@ -203,9 +204,9 @@ def _history(
         if rng.random() < 0.6:
             day = day + dt.timedelta(days=rng.randint(20, 60))
             history.append((day, S.OFF_TRACK))
-        finish = max(due, day) + dt.timedelta(days=rng.randint(30, 150))
-        day = day + dt.timedelta(days=rng.randint(30, 90))
-        if day < finish:
+        finish = max(due, day) + dt.timedelta(days=rng.randint(60, 240))
+        day = day + dt.timedelta(days=rng.randint(30, 120))
+        if day < finish and rng.random() < 0.6:  # a recovery plan that works; otherwise it stays off course
             history.append((day, S.ON_TRACK))
     finish = max(finish, history[-1][0] + dt.timedelta(days=7))
     history.append((finish, S.COMPLETE))
@@ -213,8 +214,12 @@ def _history(
 
 
 def build_improvement_plan(sim: Simulation) -> None:
-    """Write the inspection a year into the simulation (if the simulation is long enough) and its plan."""
-    inspected_from = _add_months(sim.first_day, 12)
+    """Write the inspection and its plan: about 13 months before the last simulated day, so the board sees a
+    plan part done, with some actions slipping (at least six months into the simulation, so the numbers show the
+    service before the inspection too)."""
+    inspected_from = max(
+        _add_months(sim.last_day, -PLAN_MONTHS_BEFORE_THE_END), _add_months(sim.first_day, 6)
+    )
     published_on = inspected_from + dt.timedelta(days=67)
     if published_on + dt.timedelta(days=30) > sim.last_day:
         return

@@ -10,6 +10,7 @@ from opencsc.frontdoor.selectors import can_work_front_door
 from opencsc.insight.dashboard import can_view_dashboard
 from opencsc.insight.views import SUFFICIENCY_ROLES
 from opencsc.looked_after.extra_views import CARE_LEAVER_LIST_ROLES
+from opencsc.oversight.board_pack import can_view_board_pack
 from opencsc.oversight.improvement import can_read_plan
 from opencsc.oversight.selectors import can_view_chain
 
@@ -32,6 +33,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Care leavers", "looked_after_extra:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
         ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
         ("Improvement plan", "oversight:plan", can_read_plan(user)),
+        ("Board pack", "board:pack", can_view_board_pack(user)),
         ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
     ]
 

@@ -176,7 +176,7 @@ def test_page_shows_plan_and_escalations_and_no_child_name(world, make_user, cli
     assert "Unallocated down from 140 to 61" in page
     assert "Overdue 14 days" in page
     assert "Chief executive, 11 December 2014 (Chris Chief)" in page
-    assert "Answered on 10 November 2014 by Dana Director" in page
+    assert "On 10 November 2014 by Dana Director" in page
     assert "Zebedee" not in page and "Quartermaine" not in page and "BP00001" not in page
     assert "board-pack.css" in page
     event = AuditEvent.objects.get(verb="board_pack.viewed", actor=board)
