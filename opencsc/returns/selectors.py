@@ -12,6 +12,11 @@ def can_see_worklist(user) -> bool:
     return user.is_authenticated and user.role in WORKLIST_ROLES
 
 
+def can_export_annexa(user) -> bool:
+    """Annex A lists every child the authority worked with: the same people who check the returns."""
+    return user.is_authenticated and user.role in WORKLIST_ROLES
+
+
 def latest_run(kind: str) -> ValidationRun | None:
     return ValidationRun.objects.filter(kind=kind).first()
 

@@ -5,5 +5,6 @@ from opencsc.returns import views
 app_name = "returns"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("annexa/download/", views.annexa_download, name="annexa_download"),
     path("<slug:kind>/", views.worklist, name="kind_worklist"),
 ]

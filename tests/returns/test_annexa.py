@@ -669,3 +669,59 @@ def test_the_import_command_lists_what_it_skipped(db, tmp_path):
         "SKIPPED" in err.getvalue()
         and "'Child Protection Plan End Date' is before its start date" in err.getvalue()
     )
+
+
+# --- download from the returns page ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "role, allowed",
+    [
+        (Role.PERFORMANCE_ANALYST, True),
+        (Role.HEAD_OF_SERVICE, True),
+        (Role.DIRECTOR, True),
+        (Role.SOCIAL_WORKER, False),
+        (Role.TEAM_MANAGER, False),
+        (Role.AUDITOR, False),
+        (Role.ADMINISTRATOR, False),
+        (Role.CHIEF_EXECUTIVE, False),
+    ],
+)
+def test_only_analysts_and_leaders_download_annex_a(authority, make_user, client_for, role, allowed):
+    from opencsc.audit.models import AccessKind, RecordAccess
+
+    user = make_user(role)
+    client = client_for(user)
+    page = client.get("/returns/annexa/")
+    response = client.get("/returns/annexa/download/", {"on": "2026-03-31"})
+    exported = RecordAccess.objects.filter(user=user, kind=AccessKind.EXPORT)
+    if not allowed:
+        assert response.status_code == 403
+        assert not exported.exists()
+        return
+    assert page.status_code == 200 and b"Download Annex A" in page.content
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="annex-a-2026-03-31.xlsx"' in response["Content-Disposition"]
+    assert _workbook(response.content)["List 3 - Referrals"]["A2"].value == "A0001"
+    # Every child in the workbook is logged as exported, on their own record's access log.
+    assert set(exported.values_list("child__la_child_id", flat=True)) == {
+        "A0001",
+        "A0002",
+        "A0003",
+        "A0004",
+        "A0005",
+    }
+    event = AuditEvent.objects.get(verb="export.annexa", actor=user)
+    assert event.payload["reference_date"] == "2026-03-31" and event.payload["children"] == 5
+
+
+def test_a_bad_reference_date_is_explained(db, make_user, client_for):
+    client = client_for(make_user(Role.PERFORMANCE_ANALYST))
+    response = client.get("/returns/annexa/download/", {"on": "31/03/2026"})
+    assert response.status_code == 400
+    assert b"Enter the reference date as a real date" in response.content
+    future = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.get("/returns/annexa/download/", {"on": future})
+    assert response.status_code == 400 and b"cannot be in the future" in response.content
+    assert not AuditEvent.objects.filter(verb="export.annexa").exists()
