@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 
 BLUE, GREY, BLACK, ORANGE = "#1d70b8", "#b1b4b6", "#0b0c0c", "#f47738"
 FONT = 'font-family="arial, sans-serif" font-size="12"'
+BAR_FONT = 'font-family="arial, sans-serif" font-size="14"'
 
 
 def _number(value) -> str:
@@ -37,6 +38,7 @@ def line_chart(
     unit: str = "",
     width: int = 360,
     height: int = 140,
+    target_label: str = "Target",
 ) -> Markup:
     """A line through monthly values (gaps where a value is None), with the target as a dashed line. Labels
     show the first and last points."""
@@ -64,7 +66,12 @@ def line_chart(
         ty = y(float(target))
         parts.append(
             f'<line x1="{left}" y1="{ty:.1f}" x2="{width - right}" y2="{ty:.1f}" stroke="{ORANGE}" '
-            f'stroke-width="2" stroke-dasharray="6 4"><title>Target {_number(target)}{unit}</title></line>'
+            f'stroke-width="2" stroke-dasharray="6 4"><title>{escape(target_label)} {_number(target)}{unit}</title></line>',
+        )
+        label_y = ty - 4 if ty > top + 14 else ty + 13
+        parts.append(
+            f'<text x="{width - right}" y="{label_y:.1f}" text-anchor="end" {FONT} fill="#505a5f">'
+            f"{escape(target_label.lower())} {_number(target)}{unit}</text>"
         )
     segment: list[str] = []
     segments = []
@@ -105,11 +112,11 @@ def bar_chart(
     title: str,
     description: str,
     bars: list[tuple[str, float | int]],
-    width: int = 420,
-    label_width: int = 190,
+    width: int = 460,
+    label_width: int = 250,
 ) -> Markup:
     """Horizontal bars, one a row, each labelled with its value."""
-    row = 26
+    row = 28
     height = max(row * len(bars), row)
     top_value = max((float(v) for _, v in bars), default=0) or 1
     bar_space = width - label_width - 50
@@ -121,8 +128,10 @@ def bar_chart(
     for i, (label, value) in enumerate(bars):
         length = bar_space * float(value) / top_value
         y = row * i
-        parts.append(f'<text x="0" y="{y + 17}" {FONT}>{escape(label)}</text>')
+        parts.append(f'<text x="0" y="{y + 18}" {BAR_FONT}>{escape(label)}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 5}" width="{length:.1f}" height="16" fill="{BLUE}"/>')
-        parts.append(f'<text x="{label_width + length + 5:.1f}" y="{y + 17}" {FONT}>{_number(value)}</text>')
+        parts.append(
+            f'<text x="{label_width + length + 5:.1f}" y="{y + 18}" {BAR_FONT}>{_number(value)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -24,7 +24,7 @@ from opencsc.accounts.models import Role
 from opencsc.core.codes import SourceGroup
 from opencsc.frontdoor.demand import GROUP_OF_CODE, add_months, demand_series, local_midnight, month_end
 from opencsc.insight import charts
-from opencsc.insight.catalogue import CATALOGUE, KpiInfo
+from opencsc.insight.catalogue import CATALOGUE, KpiInfo, part_label
 from opencsc.insight.kpis import KpiResult, Period, kpi_trends, twelve_months_to, unallocated_statutory
 from opencsc.insight.national import NATIONAL, NO_COMPARATOR_REASON, Comparator
 from opencsc.insight.targets import Target, kpi_targets
@@ -105,6 +105,10 @@ class KpiRow:
         return self.info.id
 
     @property
+    def missed_label(self) -> str:
+        return part_label(self.info.id, "missed")
+
+    @property
     def value_label(self) -> str:
         return _format(self.result.value, self.info.unit)
 
@@ -147,6 +151,32 @@ class Panel:
 
 
 @dataclass
+class WorkforceMeasure:
+    key: str
+    title: str
+    unit: str
+    value: float | None
+    comparator: Comparator | None
+    chart: Markup
+    trend: list[tuple[dt.date, float | None]]
+    definition: str
+
+    @property
+    def value_label(self) -> str:
+        return _format(self.value, self.unit)
+
+
+@dataclass
+class WorkforceSection:
+    """Children's social workers on the day (opencsc.workforce): the DfE's rates, their trend and each team."""
+
+    on: dt.date
+    figures: object  # opencsc.workforce.selectors.WorkforceFigures, the authority
+    measures: list[WorkforceMeasure]
+    by_team: list  # WorkforceFigures, one per team
+
+
+@dataclass
 class Dashboard:
     on: dt.date
     month_end: dt.date
@@ -154,6 +184,7 @@ class Dashboard:
     kpis: list[KpiRow]
     panels: list[Panel]
     can_drill: bool
+    workforce: WorkforceSection | None = None
     amber_note: str = (
         "Green: on target or better. Amber: on the wrong side of the target by no more than 5 percentage points "
         "(rates) or 10% of the target (counts). Red: further off than that."
@@ -336,7 +367,7 @@ def _panels(on: dt.date, drill: bool) -> list[Panel]:
             name,
             len(children),
             panel_href("overdue", rule, on=on) if drill and children else None,
-            detail=f"{len(set(children))} children",
+            detail=str(len(set(children))),
         )
         for rule, (name, children) in overdue.items()
     ]
@@ -394,6 +425,69 @@ def _panels(on: dt.date, drill: bool) -> list[Panel]:
     return panels
 
 
+WORKFORCE_MEASURES = [
+    (
+        "turnover_rate",
+        "Turnover",
+        "%",
+        "Employed social workers' FTE leaving in the 12 months to the day, over the employed FTE in post.",
+    ),
+    ("agency_rate", "Agency workers", "%", "Agency FTE in post over agency and employed FTE in post."),
+    (
+        "vacancy_rate",
+        "Vacancies",
+        "%",
+        "Funded FTE not filled by employed social workers, over vacancies and employed FTE.",
+    ),
+    (
+        "caseload_per_fte",
+        "Caseload per FTE",
+        "",
+        "Children allocated to case holders over the FTE of case holders.",
+    ),
+]
+
+
+def workforce_section(on: dt.date) -> WorkforceSection:
+    from opencsc.insight.national import NATIONAL_WORKFORCE
+    from opencsc.workforce.selectors import figures_by_team, workforce_figures, workforce_trend
+
+    figures = workforce_figures(on)
+    month_ends = trend_month_ends(on)
+    trend = workforce_trend(month_ends)
+    measures = []
+    for key, title, unit, definition in WORKFORCE_MEASURES:
+        points = [(point.on, getattr(point, key)) for point in trend]
+        comparator = NATIONAL_WORKFORCE.get(key)
+        measures.append(
+            WorkforceMeasure(
+                key=key,
+                title=title,
+                unit=unit,
+                value=getattr(figures, key),
+                comparator=comparator,
+                chart=charts.line_chart(
+                    f"workforce-{key}",
+                    title=f"{title}: monthly trend",
+                    description=f"{title} at each month end from {month_ends[0]:%B %Y} to {month_ends[-1]:%B %Y}"
+                    + (
+                        f"; England {comparator.label} ({comparator.year}), the dashed line"
+                        if comparator
+                        else ""
+                    )
+                    + ". The table below the chart has every value.",
+                    points=[(f"{day:%b %Y}", value) for day, value in points],
+                    target=comparator.value if comparator else None,
+                    unit=unit,
+                    target_label="England",
+                ),
+                trend=points,
+                definition=definition,
+            )
+        )
+    return WorkforceSection(on=on, figures=figures, measures=measures, by_team=figures_by_team(on))
+
+
 def panel_children(panel: str, key: str, on: dt.date) -> tuple[str, set[int]] | None:
     """The title and children behind one panel number, or None if there is no such number."""
     if panel == "unallocated":
@@ -428,6 +522,7 @@ def dashboard_for(*, on: dt.date, user) -> Dashboard:
         kpis=_kpi_rows(on, drill),
         panels=_panels(on, drill),
         can_drill=drill,
+        workforce=workforce_section(on),
     )
 
 

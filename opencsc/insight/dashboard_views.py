@@ -174,7 +174,7 @@ def kpi_children(request, kpi_id: str):
     parts = [(name, part_label(kpi_id, name)) for name in PARTS] if info.is_rate else []
     return _children_page(
         request,
-        title=f"{info.title}: {part_label(kpi_id, part).lower()}",
+        title=part_label(kpi_id, part),
         ids=ids,
         context={
             "info": info,

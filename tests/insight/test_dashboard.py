@@ -281,3 +281,12 @@ def test_leaders_have_the_dashboard_in_their_navigation(make_user, client_for):
     assert 'href="/insight/dashboard/"' in page and 'href="/insight/kpis/"' in page
     social_worker_home = client_for(make_user(Role.SOCIAL_WORKER)).get("/").content.decode()
     assert "/insight/dashboard/" not in social_worker_home
+
+
+def test_dashboard_has_the_workforce_rates_with_englands_2023_figures(make_user):
+    board = dashboard_for(on=D(2025, 12, 15), user=make_user(Role.DIRECTOR))
+    measures = {measure.key: measure for measure in board.workforce.measures}
+    assert set(measures) == {"turnover_rate", "agency_rate", "vacancy_rate", "caseload_per_fte"}
+    assert measures["turnover_rate"].comparator.label == "15.9%"
+    assert measures["caseload_per_fte"].comparator.year == "30 September 2023"
+    assert len(measures["agency_rate"].trend) == 36 and "<svg" in measures["agency_rate"].chart
