@@ -3,19 +3,23 @@
     OPENCSC_DATA_DIR=/tmp/opencsc-cin-gen .venv/bin/python benchmarks/returns_cin.py [--reuse] [--year 2026]
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/returns_cin.py [--reuse]
 
-Builds a 5,000-child authority with `opencsc generate --children 5000 --seed 7 --replace` (unless --reuse finds
-children already there), then times:
+Builds an authority with `opencsc generate --children N --seed 7 --replace` (unless --reuse finds children
+already there). About a fifth of a generated authority's children are in a year's census, so the default of
+255,000 children gives a 2025-26 census of about 50,000 children (`--children 5000` for a quick run). Then times:
 - export: `cin_census_bytes(year)` (the XML for the census year);
 - validation: parsing the file and building the validator's tables in one pass (`cin_tables`), then the 109 DfE
   rules of csc-validator-be-cin, and the findings by rule;
-- with --validator-ingest, the validator's own XML reader (`convert_data`) on the same file, for comparison
-  (quadratic: about 45 s for 5,000 children);
+- the validator's own XML reader (`convert_data`) for comparison. It is quadratic (one `pd.concat` per child),
+  so it is timed on the first 5,000 and 10,000 children of the same file (`--validator-ingest-sizes`) and
+  extrapolated to the whole file with t = a*n + b*n^2 through those two points; `--validator-ingest-full` also
+  times it on the whole file (hours at 50,000 children);
 - import into an empty database: a fresh SQLite database in a temporary folder, migrated, then
-  `opencsc import cin FILE` in a child process (the migration is not counted);
+  `opencsc import cin FILE` in a child process (the migration is not counted; SQLite runs only);
 - import again into the authority the file came from: every record matched, nothing changed.
 """
 
 import argparse
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -37,6 +41,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from lxml import etree  # noqa: E402
 
 from opencsc.people.models import Child  # noqa: E402
 from opencsc.returns.cin.export import cin_census_bytes  # noqa: E402
@@ -51,13 +56,54 @@ def timed(label: str, func, *args, **kwargs):
     return value
 
 
+def first_children(xml: bytes, count: int) -> bytes:
+    """The census with only its first `count` children."""
+    root = parse_census(xml)
+    for child in root.findall("Children/Child")[count:]:
+        child.getparent().remove(child)
+    return etree.tostring(root)
+
+
+def validator_ingest(xml: bytes, children: int, sizes: list[int], *, full: bool) -> None:
+    import xml.etree.ElementTree as ET
+
+    from cin_validator.cin_validator import convert_data
+
+    convert_data(ET.fromstring(first_children(xml, 20)))  # the first call pays pandas' warm-up
+    measured = []
+    for size in sorted(s for s in sizes if s < children):
+        sample = ET.fromstring(first_children(xml, size))
+        start = time.perf_counter()
+        convert_data(sample)
+        seconds = time.perf_counter() - start
+        measured.append((size, seconds))
+        label = f"the validator's own XML reader, first {size} children"
+        print(f"{label:58} {seconds:8.2f} s")
+    if len(measured) >= 2:
+        (n1, t1), (n2, t2) = measured[-2:]
+        # t = a*n + b*n^2 through the two largest samples.
+        b = (t2 / n2 - t1 / n1) / (n2 - n1)
+        a = t1 / n1 - b * n1
+        estimate = a * children + b * children**2
+        label = f"  extrapolated to {children} children (a*n + b*n^2)"
+        print(f"{label:58} {estimate:8.0f} s")
+    if full:
+        timed(f"the validator's own XML reader, all {children} children", convert_data, ET.fromstring(xml))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--children", type=int, default=5000)
+    parser.add_argument("--children", type=int, default=255_000)
+    parser.add_argument("--today", type=dt.date.fromisoformat, help="generate as if today were this date")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--year", type=int, default=2026)
-    parser.add_argument("--validator-ingest", action="store_true")
+    parser.add_argument(
+        "--validator-ingest-sizes",
+        default="5000,10000",
+        help="children in the samples the validator's own reader is timed on ('' to skip)",
+    )
+    parser.add_argument("--validator-ingest-full", action="store_true")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "opencsc-cin-bench.xml")
     args = parser.parse_args()
 
@@ -70,6 +116,7 @@ def main() -> None:
             children=args.children,
             seed=args.seed,
             replace=True,
+            today=args.today,
         )
     xml = timed(f"export CIN census {args.year}", cin_census_bytes, args.year)
     args.out.write_bytes(xml)
@@ -88,12 +135,9 @@ def main() -> None:
     for note in result.notes:
         print(f"    note: {note}")
 
-    if args.validator_ingest:
-        import xml.etree.ElementTree as ET
-
-        from cin_validator.cin_validator import convert_data
-
-        timed("the validator's own XML reader (convert_data)", convert_data, ET.fromstring(xml))
+    sizes = [int(size) for size in args.validator_ingest_sizes.split(",") if size.strip()]
+    if sizes:
+        validator_ingest(xml, children, sizes, full=args.validator_ingest_full)
 
     if not os.environ.get("DATABASE_URL"):
         with tempfile.TemporaryDirectory() as folder:
