@@ -19,6 +19,7 @@ urlpatterns = [
     path("front-door/", include("opencsc.frontdoor.urls")),
     path("refer/", include("opencsc.frontdoor.partner_urls")),
     path("returns/", include("opencsc.returns.urls")),
+    path("workforce/", include("opencsc.workforce.urls")),
 ]
 
 handler403 = ui_views.permission_denied

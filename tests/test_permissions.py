@@ -445,3 +445,59 @@ def test_the_front_door_team_reads_every_unrestricted_record_but_changes_only_it
     assert client.get(reverse("people:edit", args=[elsewhere.pk])).status_code == 403
     assert client.get(reverse("people:edit", args=[own.pk])).status_code == 200
     assert client.get(reverse("people:detail", args=[hidden.pk])).status_code == 403
+
+
+# Workforce pages (about staff, not children): which roles may open each. Rates for leaders and the board;
+# named staff details for those who manage or report on them; changes for heads of service, the director
+# and administrators. Columns in WORKFORCE_ROUTES order.
+WORKFORCE_ROUTES = (
+    "workforce:overview",
+    "workforce:staff_list",
+    "workforce:posts",
+    "workforce:staff_new",
+    "workforce:staff_edit",
+    "workforce:staff_leave",
+    "workforce:post_new",
+)
+#                              overview staff  posts  new    edit   leave  post_new
+WORKFORCE = {
+    R.SOCIAL_WORKER: (False, False, False, False, False, False, False),
+    R.TEAM_MANAGER: (False, False, False, False, False, False, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, True, True),
+    R.DIRECTOR: (True, True, True, True, True, True, True),
+    R.PERFORMANCE_ANALYST: (True, True, True, False, False, False, False),
+    R.AUDITOR: (False, False, False, False, False, False, False),
+    R.ADMINISTRATOR: (True, True, True, True, True, True, True),
+    R.CHIEF_EXECUTIVE: (True, False, False, False, False, False, False),
+    R.IMPROVEMENT_BOARD: (True, False, False, False, False, False, False),
+}
+
+
+def test_the_workforce_matrix_covers_every_workforce_route():
+    resolver = get_resolver().namespace_dict["workforce"][1]
+    assert {f"workforce:{p.name}" for p in resolver.url_patterns} == set(WORKFORCE_ROUTES)
+    assert set(WORKFORCE) == set(Role)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_workforce_pages_follow_the_matrix(role, world, make_user, client_for):
+    from opencsc.workforce.models import StaffRecord
+
+    record = StaffRecord.objects.create(
+        team=world["north"],
+        first_name="Sam",
+        last_name="Staff",
+        job_title="Social worker",
+        org_role="5",
+        contract="permanent",
+        fte=1,
+        swe_number="SW123",
+        start_date=dt.date(2020, 1, 1),
+    )
+    client = client_for(make_user(role, world["north"]))
+    for name, allowed in zip(WORKFORCE_ROUTES, WORKFORCE[role], strict=True):
+        args = [record.pk] if name in ("workforce:staff_edit", "workforce:staff_leave") else []
+        status = client.get(reverse(name, args=args)).status_code
+        assert status == (200 if allowed else 403), (role, name, status)
+        if name in ("workforce:staff_new", "workforce:staff_leave", "workforce:post_new") and not allowed:
+            assert client.post(reverse(name, args=args), {}).status_code == 403, (role, name)

@@ -71,14 +71,16 @@ def _check(record: StaffRecord) -> None:
 
 
 def _save_with_version(record, expected_version: int | None, what: str) -> None:
-    """Save, refusing if someone else saved the record after `expected_version` was read."""
+    """Save, refusing if someone else saved the record after `expected_version` was read. The version is
+    claimed with one conditional UPDATE, so two saves racing from the same version cannot both win."""
+    model = type(record)
+    claimed = model.objects.filter(pk=record.pk)
     if expected_version is not None:
-        current = type(record).objects.filter(pk=record.pk).values_list("version", flat=True).first()
-        if current != expected_version:
-            raise ConcurrentEditError(what)
-    record.version = F("version") + 1
+        claimed = claimed.filter(version=expected_version)
+    if not claimed.update(version=F("version") + 1):
+        raise ConcurrentEditError(what)
+    record.version = model.objects.filter(pk=record.pk).values_list("version", flat=True).get()
     record.save()
-    record.refresh_from_db(fields=["version"])
 
 
 def _payload(record: StaffRecord, fields) -> dict:
