@@ -26,6 +26,7 @@ from reportlab.platypus import (
 )
 from svglib.svglib import svg2rlg
 
+from opencsc.insight import charts
 from opencsc.oversight.board_pack import BoardPack
 from opencsc.oversight.improvement_selectors import STATUS_ORDER, status_label
 
@@ -64,6 +65,14 @@ def _styles() -> dict[str, ParagraphStyle]:
             "cell_bold", parent=body, fontSize=8, leading=10, fontName="Helvetica-Bold"
         ),
         "cell_right": ParagraphStyle("cell_right", parent=body, fontSize=8, leading=10, alignment=TA_RIGHT),
+        "cell_bold_right": ParagraphStyle(
+            "cell_bold_right",
+            parent=body,
+            fontSize=8,
+            leading=10,
+            fontName="Helvetica-Bold",
+            alignment=TA_RIGHT,
+        ),
     }
 
 
@@ -89,17 +98,22 @@ class _Builder:
         self.story.append(self.para(text, f"h{level}"))
 
     def table(
-        self, header: list[str], rows: list[list], widths: list[float], *, numeric_from: int = 99
+        self, header: list[str], rows: list[list], widths: list[float], *, numeric: set[int] = frozenset()
     ) -> Table:
+        """A table whose columns in `numeric` are right-aligned, header included."""
+
         def cell(value, column, bold=False):
             if isinstance(value, Paragraph):
                 return value
-            style = "cell_bold" if bold else ("cell_right" if column >= numeric_from else "cell")
+            right = column in numeric
+            style = (
+                ("cell_bold_right" if right else "cell_bold") if bold else ("cell_right" if right else "cell")
+            )
             return self.para(value, style)
 
         data = [[cell(value, i, bold=True) for i, value in enumerate(header)]]
         data += [[cell(value, i) for i, value in enumerate(row)] for row in rows]
-        table = Table(data, colWidths=[w * FRAME_WIDTH for w in widths], repeatRows=1)
+        table = Table(data, colWidths=[w * FRAME_WIDTH for w in widths], repeatRows=1, hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
@@ -190,68 +204,103 @@ def _dashboard(b: _Builder, pack: BoardPack) -> None:
     b.heading("Performance")
     b.add(
         b.para(
-            f"Each measure over the 12 months to {dashboard.month_end:%-d %B %Y} (counts taken on a day are "
-            "taken on that day), with its target, red/amber/green rating and the national figure.",
+            f"Each measure over the 12 months to {dashboard.month_end:%-d %B %Y} (counts of children taken on that "
+            "day), with its target, red/amber/green rating and England's figure. " + dashboard.amber_note,
             "small",
         )
     )
     for group, rows in dashboard.groups:
         b.heading(group, 3)
-        table_rows = []
-        for row in rows:
-            rag = getattr(row, "rag", None)
-            comparator = getattr(row, "comparator", None)
-            table_rows.append(
-                [
-                    row.info.title,
-                    row.value_label,
-                    row.target_label,
-                    b.tag(row.rag_label, RAG_COLOURS[rag]) if rag in RAG_COLOURS else row.rag_label,
-                    _comparator_text(comparator, row),
-                ]
-            )
+        table_rows = [
+            [
+                row.info.title,
+                row.value_label,
+                _year_before(row),
+                row.target_label,
+                b.tag(row.rag_label, RAG_COLOURS[row.rag]) if row.rag in RAG_COLOURS else row.rag_label,
+                _comparator_text(row),
+            ]
+            for row in rows
+        ]
         b.add(
             b.table(
-                ["Measure", "Latest", "Target", "Rating", "England"],
+                ["Measure", "Latest", "A year before", "Target", "Rating", "England"],
                 table_rows,
-                [0.36, 0.1, 0.14, 0.1, 0.3],
-                numeric_from=1,
+                [0.33, 0.09, 0.1, 0.13, 0.1, 0.25],
+                numeric={1, 2},
             )
         )
+    b.add(PageBreak())
+    b.heading(f"Pressures on {dashboard.on:%-d %B %Y}")
+    for panel in dashboard.panels:
+        drawing = chart_drawing(_panel_chart(panel), FRAME_WIDTH * 0.8) if panel.rows else None
+        rows = [[row.label, f"{row.count:,}"] for row in panel.rows] or [["None", ""]]
+        rows.append([b.para("Total", "cell_bold"), b.para(f"{panel.total:,}", "cell_bold_right")])
+        parts = [
+            b.para(panel.title, "h3"),
+            b.para(panel.description + (" " + panel.note if panel.note else ""), "small"),
+        ]
+        parts += [drawing] if drawing is not None else []
+        parts.append(b.table(["", panel.count_label], rows, [0.5, 0.15], numeric={1}))
+        b.add(KeepTogether(parts))
+    for group, rows in dashboard.groups:
+        b.add(PageBreak())
+        b.heading(f"Three-year trends: {group}")
         charts = []
         for row in rows:
             drawing = chart_drawing(row.chart, FRAME_WIDTH / 2 - 6 * mm)
             if drawing is not None:
-                caption = _trend_caption(row)
-                charts.append([b.para(row.info.title, "cell_bold"), drawing, b.para(caption, "small")])
-        b.add(Spacer(1, 4 * mm))
+                charts.append(
+                    [b.para(row.info.title, "cell_bold"), drawing, b.para(_trend_caption(row), "small")]
+                )
         b.add(*_two_columns(charts))
-    for panel in dashboard.panels:
-        b.heading(panel.title, 3)
-        b.add(b.para(panel.description, "small"))
-        drawing = chart_drawing(panel.chart, FRAME_WIDTH * 0.7)
-        rows = [[row.label, f"{row.count:,}"] for row in panel.rows]
-        rows.append(["Total", f"{panel.total:,}"])
-        parts = [drawing] if drawing is not None else []
-        parts.append(b.table(["", panel.count_label], rows, [0.6, 0.2], numeric_from=1))
-        b.add(KeepTogether(parts))
+        b.add(_trend_table(b, rows))
 
 
-def _comparator_text(comparator, row) -> str:
+def _panel_chart(panel) -> str:
+    """The panel's bars drawn again with room for long labels ('First child protection review conference'):
+    the page's chart is sized for a narrow column."""
+    return charts.bar_chart(
+        f"pdf-panel-{panel.key}",
+        title=panel.title,
+        description=panel.description,
+        bars=[(row.label, row.count) for row in panel.rows],
+        width=560,
+        label_width=270,
+    )
+
+
+def _year_before(row) -> str:
+    before = row.year_before
+    if before is None or before.value is None:
+        return ""
+    return f"{before.value}{row.info.unit}"
+
+
+def _comparator_text(row) -> str:
+    comparator = row.comparator
     if comparator is None:
-        return getattr(row, "no_comparator_reason", "") or "No national figure"
-    value = getattr(comparator, "label", None) or getattr(comparator, "value", "")
-    year = getattr(comparator, "year", "")
-    source = getattr(comparator, "source", "")
-    return " ".join(str(part) for part in (value, f"({year})" if year else "", source) if part)
+        return "No national figure"
+    return f"{comparator.label} ({comparator.year})"
 
 
 def _trend_caption(row) -> str:
-    before = getattr(row, "year_before", None)
-    unit = getattr(row.info, "unit", "")
-    if before is None or before.value is None:
-        return f"Latest {row.value_label}."
-    return f"Latest {row.value_label}; a year earlier {before.value}{unit}."
+    before = _year_before(row)
+    return f"Latest {row.value_label}" + (f"; a year before {before}." if before else ".")
+
+
+def _trend_table(b: _Builder, rows) -> Table:
+    """The charts as a table: each measure at every third month end (the page has every month)."""
+    points = rows[0].trend[::-1][::3][::-1] if rows else []
+    header = ["Measure", *[f"{point.month_end:%b %y}" for point in points]]
+    body = []
+    for row in rows:
+        values = row.trend[::-1][::3][::-1]
+        body.append([row.info.title, *["–" if p.value is None else f"{p.value}" for p in values]])
+    measure = 0.25
+    widths = [measure] + [(1 - measure) / max(len(points), 1)] * len(points)
+    table = b.table(header, body, widths, numeric=set(range(1, len(header))))
+    return KeepTogether([b.para("The charts as a table: the value at every third month end", "small"), table])
 
 
 def _two_columns(cells: list[list]) -> list:
@@ -297,7 +346,7 @@ def _plan(b: _Builder, pack: BoardPack) -> None:
             ["Recommendation", *[status_label(s) for s in STATUS_ORDER], "Overdue"],
             rows,
             [0.34, 0.11, 0.1, 0.11, 0.1, 0.12, 0.12],
-            numeric_from=1,
+            numeric=set(range(1, len(STATUS_ORDER) + 2)),
         )
     )
     b.heading(f"Off track or overdue ({len(meeting.attention)})", 3)
