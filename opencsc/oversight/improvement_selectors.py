@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from opencsc.insight.kpis import KPIS, ReportingYear
+from opencsc.insight.kpis import KPIS, Period, ReportingYear
 from opencsc.oversight.models import (
     ActionEvidence,
     ActionStatus,
@@ -261,7 +261,7 @@ class KpiProgress:
 
 
 def kpi_progress(kpi_ids: list[str], day: dt.date, years: int = 3) -> list[KpiProgress]:
-    """Each KPI for the reporting years up to the one containing the day (that one 'so far')."""
+    """Each KPI for the reporting years up to the one containing the day (that one up to the day)."""
     last = reporting_year_of(day)
     progress = []
     for kpi_id in kpi_ids:
@@ -270,8 +270,12 @@ def kpi_progress(kpi_ids: list[str], day: dt.date, years: int = 3) -> list[KpiPr
             continue
         values = []
         for year in range(last - years + 1, last + 1):
-            label = f"{year - 1}-{str(year)[2:]}" + (" so far" if year == last else "")
-            values.append((label, compute(ReportingYear(year)).value))
+            label = f"{year - 1}-{str(year)[2:]}"
+            period = ReportingYear(year)
+            if year == last:  # the year so far: counts to the day, snapshots taken on the day
+                label += f" to {day.day} {day:%b}"
+                period = Period(period.start, day)
+            values.append((label, compute(period).value))
         progress.append(KpiProgress(kpi_id, kpi_name(kpi_id), values))
     return progress
 

@@ -298,3 +298,10 @@ def test_evidence_form(plan, client_for):
 def test_leaders_have_the_plan_in_their_navigation(db, make_user, client_for, role):
     page = client_for(make_user(role)).get(reverse("ui:home")).content.decode()
     assert (reverse("oversight:plan") in page) == (role in EDITORS + READERS_ONLY)
+
+
+def test_kpi_progress_gives_the_last_years_and_this_year_to_the_day(plan):
+    (progress,) = selectors.kpi_progress(["referrals", "not_a_kpi"], dt.date(2014, 12, 15))
+    assert progress.name == "Referrals"
+    assert [label for label, _ in progress.values] == ["2012-13", "2013-14", "2014-15 to 15 Dec"]
+    assert [value for _, value in progress.values] == [0, 0, 0]
