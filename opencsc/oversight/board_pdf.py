@@ -243,6 +243,7 @@ def _dashboard(b: _Builder, pack: BoardPack) -> None:
         parts += [drawing] if drawing is not None else []
         parts.append(b.table(["", panel.count_label], rows, [0.5, 0.15], numeric={1}))
         b.add(KeepTogether(parts))
+    _workforce(b, dashboard)
     for group, rows in dashboard.groups:
         b.add(PageBreak())
         b.heading(f"Three-year trends: {group}")
@@ -255,6 +256,75 @@ def _dashboard(b: _Builder, pack: BoardPack) -> None:
                 )
         b.add(*_two_columns(charts))
         b.add(_trend_table(b, rows))
+
+
+def _workforce(b: _Builder, dashboard) -> None:
+    section = getattr(dashboard, "workforce", None)
+    if section is None:
+        return
+    b.add(PageBreak())
+    b.heading(f"Workforce on {section.on:%-d %B %Y}")
+    figures = section.figures
+    b.add(
+        b.para(
+            f"Children and family social workers: {figures.employed_fte} employed FTE and {figures.agency_fte} "
+            f"agency FTE in post, {figures.vacancy_fte} FTE of funded posts vacant, {figures.cases} children "
+            "allocated to case holders. The dashed line on each chart is England's figure.",
+            "small",
+        )
+    )
+    rows = [
+        [
+            measure.title,
+            measure.value_label,
+            _comparator_text(measure) if measure.comparator else "No national figure",
+        ]
+        for measure in section.measures
+    ]
+    b.add(b.table(["Measure", "Now", "England"], rows, [0.45, 0.15, 0.4], numeric={1}))
+    charts_ = []
+    for measure in section.measures:
+        drawing = chart_drawing(measure.chart, FRAME_WIDTH / 2 - 6 * mm)
+        if drawing is not None:
+            charts_.append([b.para(measure.title, "cell_bold"), drawing])
+    b.add(Spacer(1, 3 * mm), *_two_columns(charts_))
+    quarter_ends = section.measures[0].trend[::-1][::3][::-1] if section.measures else []
+    header = ["Measure", *[f"{day:%b %y}" for day, _ in quarter_ends]]
+    body = [
+        [m.title, *["–" if value is None else f"{value}" for _, value in m.trend[::-1][::3][::-1]]]
+        for m in section.measures
+    ]
+    widths = [0.25] + [0.75 / max(len(quarter_ends), 1)] * len(quarter_ends)
+    b.add(
+        KeepTogether(
+            [
+                b.para("The charts as a table: the value at every third month end", "small"),
+                b.table(header, body, widths, numeric=set(range(1, len(header)))),
+            ]
+        )
+    )
+    team_rows = [
+        [
+            team.team_name,
+            f"{team.employed_fte}",
+            f"{team.agency_fte}",
+            *[
+                "–" if value is None else f"{value}%"
+                for value in (team.turnover_rate, team.agency_rate, team.vacancy_rate)
+            ],
+            "–" if team.caseload_per_fte is None else f"{team.caseload_per_fte}",
+        ]
+        for team in section.by_team
+    ] or [["No social work staff recorded", "", "", "", "", "", ""]]
+    b.heading("Each team", 3)
+    b.add(
+        b.table(
+            ["Team", "Employed FTE", "Agency FTE", "Turnover", "Agency", "Vacancies", "Caseload per FTE"],
+            team_rows,
+            [0.3, 0.11, 0.11, 0.11, 0.11, 0.12, 0.14],
+            numeric=set(range(1, 7)),
+        )
+    )
 
 
 def _panel_chart(panel) -> str:

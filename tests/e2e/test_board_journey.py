@@ -51,6 +51,12 @@ def test_board_member_sees_the_numbers_never_a_child(page, live_user):
     expect(navigation).to_contain_text("Escalations")
     expect(navigation).not_to_contain_text("Find a child")
 
+    page.click(".govuk-service-navigation >> text=Dashboard")
+    expect(page.locator("h1")).to_contain_text("How the service is doing")
+    expect(page.locator("[data-testid='kpi-summary']")).to_be_visible()
+    expect(page.locator("[data-testid^='drill-']")).to_have_count(0)  # numbers, never the children
+    screenshot(page, "board-member-dashboard")
+
     page.click(".govuk-service-navigation >> text=Improvement plan")
     expect(page.locator("h1")).to_contain_text("Inspection of services for children")
     expect(page.locator("[data-testid='recommendations'] tbody tr")).to_have_count(7)
