@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("annexa/download/", views.annexa_download, name="annexa_download"),
     path("<slug:kind>/", views.worklist, name="kind_worklist"),
+    path("<slug:kind>/check/", views.check, name="check"),
 ]

@@ -4,6 +4,7 @@ defects worked round), import (merging years, idempotent, refusals) and the roun
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from opencsc.accounts.models import Role
@@ -13,6 +14,7 @@ from opencsc.looked_after import services as la
 from opencsc.looked_after.models import Episode, HealthCheckKind
 from opencsc.people import services as people
 from opencsc.people.models import Child
+from opencsc.returns.models import ValidationRun
 from opencsc.returns.ssda903.export import export_903, ssda903_return
 from opencsc.returns.ssda903.importer import import_903_files
 from opencsc.returns.ssda903.tables import FILE_NAMES, HEADERS, tables_for
@@ -309,3 +311,37 @@ def test_commands_export_validate_and_import(authority, tmp_path, capsys):
     assert "ERRORS: 0" in out
     call_command("import", "903", str(tmp_path))
     assert "Nothing to change" in capsys.readouterr().out
+
+
+def test_the_returns_page_checks_the_current_records_and_uploaded_files(
+    authority, tmp_path, make_user, client_for
+):
+    analyst = client_for(make_user(Role.PERFORMANCE_ANALYST))
+    page = analyst.get("/returns/903/")
+    assert page.status_code == 200 and 'data-testid="check-form"' in page.content.decode()
+
+    response = analyst.post("/returns/903/check/", {"year": str(YEAR)})
+    assert response.status_code == 302
+    run = ValidationRun.objects.get(kind="903")
+    assert (run.year, run.error_count) == (YEAR, 0) and run.source.startswith("OpenCSC records")
+
+    export_903(YEAR, tmp_path)
+    episodes = tmp_path / "episodes.csv"
+    episodes.write_text(episodes.read_text().replace(",U4,", ",ZZ,"))
+    uploads = [SimpleUploadedFile(path.name, path.read_bytes()) for path in sorted(tmp_path.iterdir())]
+    response = analyst.post("/returns/903/check/", {"year": str(YEAR), "files": uploads})
+    assert response.status_code == 302
+    html = analyst.get("/returns/903/?rule=146").content.decode()
+    lily = authority["lily"]
+    assert f'href="/children/{lily.pk}/"' in html and "Episodes.PLACE=ZZ" in html
+
+    bad = SimpleUploadedFile("notes.csv", b"A,B\n1,2\n")
+    refused = analyst.post("/returns/903/check/", {"year": str(YEAR), "files": [bad]})
+    assert refused.status_code == 400 and "not one of the SSDA903 tables" in refused.content.decode()
+    assert analyst.post("/returns/903/check/", {"year": ""}).status_code == 400
+
+
+def test_only_analysts_and_leaders_may_check_a_return(db, make_user, client_for):
+    for role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.AUDITOR):
+        assert client_for(make_user(role)).post("/returns/903/check/", {"year": "2026"}).status_code == 403
+    assert not ValidationRun.objects.exists()
