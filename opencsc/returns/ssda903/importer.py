@@ -237,6 +237,7 @@ def _import_set(return_set: ReturnSet, report: ImportReport, actor) -> None:
         for row in rows:
             by_child[row.text("CHILD")][table].append(row)
     year = return_set.year
+    workers: dict[str, User] = {}
     for la_child_id in sorted(by_child):
         rows = by_child[la_child_id]
         if not rows.get("Header"):
@@ -247,7 +248,7 @@ def _import_set(return_set: ReturnSet, report: ImportReport, actor) -> None:
                 )
             )
             continue
-        writer = _Writer(year)
+        writer = _Writer(year, workers)
         try:
             with transaction.atomic():
                 child = writer.child(la_child_id, rows)
@@ -262,10 +263,12 @@ def _import_set(return_set: ReturnSet, report: ImportReport, actor) -> None:
             for what, n in writer.counts.items():
                 report.count(what, n)
         except RowError as error:
+            workers.clear()  # a worker added for this child was rolled back with it
             report.skipped.append(
                 ImportProblem(str(error.row.path), error.reason, error.row.line, la_child_id)
             )
         except (ValidationError, IntegrityError) as error:
+            workers.clear()
             reason = (
                 "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
                 if isinstance(error, ValidationError) and hasattr(error, "error_dict")
@@ -282,8 +285,9 @@ def _noon(day: dt.date) -> dt.datetime:
 class _Writer:
     """Writes one child's rows of one set, counting what it creates and changes."""
 
-    def __init__(self, year: int):
+    def __init__(self, year: int, workers: dict):
         self.year = year
+        self.workers = workers  # SW_ID -> user, shared by the set's children
         self.start, self.end = census_period(year) if year else (dt.date.min, dt.date.max)
         self.today = timezone.localdate()
         self.counts: dict[str, int] = defaultdict(int)
@@ -647,7 +651,8 @@ class _Writer:
         sw_id = row.text("SW_ID").upper()
         if not sw_id:
             row.fail("SW_ID is blank")
-        if previous is None:  # the allocation before this one may have come from an earlier year's set
+        if previous is None and reason and reason != SW_FIRST_CONTACT:
+            # the allocation before this one may have come from an earlier year's set
             previous = (
                 Allocation.objects.filter(child=child, started_on__lt=started)
                 .order_by("-started_on", "-pk")
@@ -679,8 +684,11 @@ class _Writer:
         return allocation
 
     def _worker(self, sw_id: str) -> User:
+        if sw_id in self.workers:
+            return self.workers[sw_id]
         worker = User.objects.filter(username__iexact=sw_id).first()
         if worker is not None:
+            self.workers[sw_id] = worker
             return worker
         team, _ = Team.objects.get_or_create(
             name=IMPORTED_WORKERS_TEAM, defaults={"kind": TeamKind.LOOKED_AFTER}
@@ -691,4 +699,5 @@ class _Writer:
         worker.set_unusable_password()
         worker.save()
         self.note("social worker added", sw_id)
+        self.workers[sw_id] = worker
         return worker
