@@ -173,7 +173,7 @@ class StaffingWriter:
                 org_role,
                 ContractType.AGENCY,
                 interim_from,
-                leaving=appointed - dt.timedelta(days=1),
+                leaving=appointed,
                 reason=ReasonLeave.OTHER,
             )
         else:
@@ -201,7 +201,7 @@ class StaffingWriter:
                 ContractType.AGENCY,
                 start,
                 user=worker,
-                leaving=converted - dt.timedelta(days=1),
+                leaving=converted,
                 reason=ReasonLeave.OTHER,
             )
             self._record(
@@ -233,11 +233,10 @@ class StaffingWriter:
     def _historic_churn(self, team: Team, funded: Decimal) -> None:
         """Employed social workers who left during the years (without accounts), enough for the turnover each
         year should show, and short-term locums covering the early vacancies."""
-        for year_start in _year_starts(self.first, self.last):
-            year_end = min(years_before(year_start, -1) - dt.timedelta(days=1), self.last)
-            target = (
-                TURNOVER_AT_START + (TURNOVER_AT_END - TURNOVER_AT_START) * self.progress(year_start)
-            ) * float(funded)
+        for year_start, year_end in _census_years(self.first, self.last):
+            share_of_year = ((year_end - year_start).days + 1) / 365
+            rate = TURNOVER_AT_START + (TURNOVER_AT_END - TURNOVER_AT_START) * self.progress(year_start)
+            target = rate * float(funded) * share_of_year
             already = sum(
                 float(r.fte)
                 for r in self.records
@@ -264,7 +263,7 @@ class StaffingWriter:
                 )
                 already += float(record.fte)
             early = 1 - self.progress(year_start)
-            for _ in range(round(early * early * float(funded) * 0.35)):
+            for _ in range(round(early * early * float(funded) * 0.35 * share_of_year)):
                 start = day_between(self.rng, year_start, year_end)
                 self._record(
                     team,
@@ -283,14 +282,16 @@ class StaffingWriter:
 
     def _free_seat_since(self, team: Team, funded: Decimal, leaving: dt.date) -> dt.date | None:
         """When someone leaving on `leaving` could have started without the team's employed staff exceeding
-        its funded posts: a tenure of four months to four years, cut short to where a seat was free."""
-        if self._employed_in_post(team, leaving) + 1 > funded:
+        funded posts by more than one (a team may briefly hold one worker above its establishment, as when a
+        leaver works a notice period beside their successor): a tenure of four months to four years, cut short
+        to where a seat was free."""
+        if self._employed_in_post(team, leaving) > funded:
             return None
         start = leaving - dt.timedelta(days=self.rng.randint(120, 1500))
         day = leaving
         while day > start:
             day -= dt.timedelta(days=30)
-            if self._employed_in_post(team, day) + 1 > funded:
+            if self._employed_in_post(team, day) > funded:
                 return day + dt.timedelta(days=30)
         return start
 
@@ -400,12 +401,15 @@ def _round_half(value: Decimal) -> Decimal:
     return (value * 2).quantize(Decimal(1)) / 2
 
 
-def _year_starts(first: dt.date, last: dt.date) -> list[dt.date]:
-    starts, day = [], first
-    while day <= last:
-        starts.append(day)
-        day = years_before(day, -1)
-    return starts
+def _census_years(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The census years (1 October to 30 September) the simulated days cover, cut to the first and last day,
+    so each year's leavers are what that year's census counts."""
+    years, start = [], first
+    while start <= last:
+        end = dt.date(start.year if start.month < 10 else start.year + 1, 9, 30)
+        years.append((start, min(end, last)))
+        start = end + dt.timedelta(days=1)
+    return years
 
 
 def write_staffing(sim: Simulation) -> None:

@@ -30,7 +30,7 @@ def rates_chart(trend: list[WorkforceFigures]) -> Markup:
 
     parts = [
         f'<svg class="app-chart" role="img" aria-labelledby="rates-chart-title" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="100%" xmlns="http://www.w3.org/2000/svg"><title id="rates-chart-title">Turnover, agency and '
+        f'width="100%" font-family="arial, sans-serif" xmlns="http://www.w3.org/2000/svg"><title id="rates-chart-title">Turnover, agency and '
         f"vacancy rates by month, {escape(trend[0].on.strftime('%B %Y'))} to "
         f"{escape(trend[-1].on.strftime('%B %Y'))}: the figures are in the table below</title>"
     ]

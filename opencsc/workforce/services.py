@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from opencsc.audit.services import audit_event_record
 from opencsc.core.errors import ConcurrentEditError
@@ -64,8 +64,27 @@ def _staff_problems(record: StaffRecord) -> dict[str, str]:
     return problems
 
 
+def _overlapping_record(record: StaffRecord) -> StaffRecord | None:
+    """Another record of the same account in post on some day this one is: a person holds one post at a time
+    (a change of contract ends one record on the day the next starts)."""
+    if record.user_id is None:
+        return None
+    others = StaffRecord.objects.filter(user_id=record.user_id).exclude(pk=record.pk)
+    if record.leaving_date is not None:
+        others = others.filter(start_date__lt=record.leaving_date)
+    others = others.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gt=record.start_date))
+    return others.order_by("start_date").first()
+
+
 def _check(record: StaffRecord) -> None:
     problems = _staff_problems(record)
+    if "start_date" not in problems and "leaving_date" not in problems:
+        other = _overlapping_record(record)
+        if other is not None:
+            problems["user"] = (
+                f"This account already has a record in post from {other.start_date:%-d %B %Y}: record that "
+                "person leaving first, or choose another account"
+            )
     if problems:
         raise ValidationError(problems)
 

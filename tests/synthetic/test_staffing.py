@@ -51,11 +51,12 @@ def test_every_allocation_is_held_by_someone_in_post(authority):
 
 @pytest.mark.django_db
 def test_records_obey_the_services_rules(authority):
-    from opencsc.workforce.services import _staff_problems
+    from opencsc.workforce.services import _overlapping_record, _staff_problems
 
     records = list(StaffRecord.objects.all())
     assert {record.contract for record in records} == set(ContractType.values)
     assert [(r.pk, _staff_problems(r)) for r in records if _staff_problems(r)] == []
+    assert [r.pk for r in records if _overlapping_record(r)] == []
     numbers = [r.swe_number for r in records if r.swe_number]
     assert len(numbers) == len(set(numbers))
     assert Post.objects.exists() and Absence.objects.exists()

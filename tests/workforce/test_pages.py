@@ -141,3 +141,15 @@ def test_adding_funded_posts(teams, director):
     director.post(reverse("workforce:post_new"), {**data, **_date("funded_from", D(2024, 4, 1))})
     assert str(Post.objects.get().funded_fte) == "6.50"
     assert "Social worker" in director.get(reverse("workforce:posts")).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_account_holds_one_post_at_a_time(teams, make_user, director):
+    worker = make_user(Role.SOCIAL_WORKER, teams["north"])
+    staff(teams["north"], start=D(2020, 1, 1), user=worker, contract="agency", leaving=D(2024, 2, 5))
+    overlapping = _record_form(teams["north"], user=str(worker.pk), **_date("start_date", D(2024, 2, 4)))
+    page = director.post(reverse("workforce:staff_new"), overlapping).content.decode()
+    assert "This account already has a record in post from 1 January 2020" in page
+    # Taking a permanent post on the day the agency record ends is a change of contract, not an overlap.
+    director.post(reverse("workforce:staff_new"), _record_form(teams["north"], user=str(worker.pk)))
+    assert StaffRecord.objects.filter(user=worker).count() == 2
