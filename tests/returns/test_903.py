@@ -345,3 +345,20 @@ def test_only_analysts_and_leaders_may_check_a_return(db, make_user, client_for)
     for role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.AUDITOR):
         assert client_for(make_user(role)).post("/returns/903/check/", {"year": "2026"}).status_code == 403
     assert not ValidationRun.objects.exists()
+
+
+def test_a_short_break_has_no_postcodes_or_urn_in_the_return(authority):
+    sam = authority["sam"]
+    worker = sam.care_episodes.first().recorded_by
+    la.episode_end_care(actor=worker, child=sam, ended_on=D(2025, 12, 1), reason_ceased="E13")
+    la.episode_start_care(
+        actor=worker,
+        child=sam,
+        started_on=D(2026, 1, 10),
+        legal_status="V3",
+        category_of_need="N2",
+        **_foster(),
+    )
+    (short_break,) = [row for row in ssda903_return(YEAR).rows["Episodes"] if row["LS"] == "V3"]
+    assert (short_break["HOME_POST"], short_break["PL_POST"], short_break["URN"]) == ("", "", "")
+    assert short_break["PLACE"] == "U6"

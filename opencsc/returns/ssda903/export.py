@@ -5,7 +5,8 @@ and every care leaver whose OC3 information is due (a 17th to 21st birthday in t
 and looked after at some time on or after their 14th birthday). What each table carries:
 
 - Episodes: each episode open at some time in the year. A date after 31 March Y has not happened yet as far
-  as this year's return is concerned, so DEC (with REC and REASON_PLACE_CHANGE) after it is left blank.
+  as this year's return is concerned, so DEC (with REC and REASON_PLACE_CHANGE) after it is left blank. A short
+  break (V3, V4) carries no postcodes and no URN (rules 214, 398, 420).
 - Reviews: the looked-after reviews held in the year. Missing: the missing or away episodes open at some time
   in the year (MIS_END after 31 March left blank). UASC: the header children recorded as unaccompanied asylum
   seekers, with the date that status ceased (DUC) if it has.
@@ -160,6 +161,8 @@ def _episode_rows(start: dt.date, end: dt.date) -> dict[int, list[dict]]:
     )
     for episode in episodes:
         ended = _within(episode.ended_on, end)
+        # Rules 214, 398 and 420: no postcodes (so no distance or placing authority) and no URN for short breaks.
+        short_break = episode.legal_status in SHORT_BREAKS
         rows[episode.child_id].append(
             {
                 "DECOM": day(episode.started_on),
@@ -171,9 +174,9 @@ def _episode_rows(start: dt.date, end: dt.date) -> dict[int, list[dict]]:
                 "DEC": day(ended),
                 "REC": episode.reason_ceased if ended else "",
                 "REASON_PLACE_CHANGE": episode.reason_placement_changed if ended else "",
-                "HOME_POST": episode.home_postcode,
-                "PL_POST": episode.placement_postcode,
-                "URN": episode.urn,
+                "HOME_POST": "" if short_break else episode.home_postcode,
+                "PL_POST": "" if short_break else episode.placement_postcode,
+                "URN": "" if short_break else episode.urn,
                 "_decom": episode.started_on,
                 "_dec": ended,
             }

@@ -14,10 +14,13 @@ so that its defects (returns.md §1.4, §8) can be worked round:
 - rule 165 tests SEX against the old numeric codes: it is shown M and F as 1 and 2;
 - the postcode -> authority lookup dates from 2021 and lacks the 2023 unitaries (Cumberland, Westmorland and
   Furness, North Yorkshire, Somerset), so rule 169 fired for any placement there: they are added to it;
-- SW12STG2 flags children with any episode whose social worker episode does not bracket it, and SW17STG2 any
-  child whose latest social worker episode has ended, including children no longer looked after at 31 March:
-  SW17STG2 findings for a child not looked after at 31 March are set aside (counted in the notes), and both
-  print to standard output, which is swallowed;
+- SW12STG2 tests every pair of care episode and social worker episode and flags the care episode when any pair
+  fails: a finding is set aside (counted in the notes) when another of the child's social worker episodes
+  passes the rule's own test;
+- SW17STG2 flags any child whose latest social worker episode has ended, including children no longer looked
+  after at 31 March: findings for those children are set aside (counted in the notes);
+- rule 218 asks for a URN on short-break (V3, V4) episodes, which rule 214 forbids: those findings are set aside;
+- some rules print to standard output, which is swallowed;
 - a rule that crashes is reported as a note, not lost in a log;
 - the data store sets QLACREF_PC_INSECURE and configures the root logger at import: both are undone.
 
@@ -49,6 +52,16 @@ NEW_UNITARIES = {
 }
 FIRST_RULES_YEAR, LAST_RULES_YEAR = 2023, 2027
 BLANK = {"", "nan", "NaN", "NaT", "<NA>", "None"}
+
+
+SHORT_BREAKS = {"V3", "V4"}
+SET_ASIDE_WHY = {
+    "218": "the validator asks for a URN on short-break episodes, which rule 214 says must have none",
+    "SW17STG2": "the validator flags children whose latest social worker episode ended because they left care "
+    "(returns.md §1.4)",
+    "SW12STG2": "the validator flags a care episode when any one of the child's social worker episodes fails its "
+    "test, though another passes it (returns.md §8)",
+}
 
 
 class ReturnFilesError(ValueError):
@@ -171,6 +184,32 @@ def _set_aside_sw17(child: str, looked_after_at_end: set[str]) -> bool:
     return child not in looked_after_at_end
 
 
+def _parse(text) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(str(text), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _sw12_covered(episode, sw_episodes: list[dict]) -> bool:
+    """SW12STG2 tests each pair of (care episode, social worker episode) and flags the care episode when any
+    pair fails, so a child with an earlier social worker is flagged however well their care is covered. What
+    it means to test: that some social worker episode of the child starts on or after the start of care, or is
+    open on that day (an S episode), or starts on or before its end (an episode that ends care)."""
+    began, ended = _parse(episode["DECOM"]), _parse(episode["DEC"])
+    for sw in sw_episodes:
+        sw_began, sw_ended = _parse(sw["SW_DECOM"]), _parse(sw["SW_DEC"])
+        if sw_began is None:
+            continue
+        # A social worker already allocated when care starts, and still so, covers it as well (returns.md §8).
+        open_at_start = began is not None and sw_began <= began and (sw_ended is None or sw_ended >= began)
+        if episode["RNE"] == "S" and began is not None and (sw_began >= began or open_at_start):
+            return True
+        if str(episode["REC"]) != "X1" and ended is not None and sw_began <= ended:
+            return True
+    return False
+
+
 def validate_tables(dfs: dict, metadata_extras: dict, year: int) -> ValidationResult:
     datastore, _, _ = _load()
     registry = ruleset(year)
@@ -179,7 +218,8 @@ def validate_tables(dfs: dict, metadata_extras: dict, year: int) -> ValidationRe
     result = ValidationResult(kind="903", year=year)
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        store = datastore.create_datastore(dfs, metadata)
+        # The rules change some tables in place, and the findings must show the values as given.
+        store = datastore.create_datastore({name: table.copy() for name, table in dfs.items()}, metadata)
         flagged: dict[str, dict[str, list]] = {}
         for code, rule in registry.items():
             tables = _prepare(str(code), datastore.copy_datastore(store), year)
@@ -193,6 +233,10 @@ def validate_tables(dfs: dict, metadata_extras: dict, year: int) -> ValidationRe
             flagged[str(code)] = {table: rows for table, rows in (found or {}).items() if len(rows)}
 
     held_at_end = _looked_after_at_end(dfs, end)
+    sw_by_child: dict[str, list[dict]] = defaultdict(list)
+    if "SWEpisodes" in dfs:
+        for sw in dfs["SWEpisodes"].to_dict("records"):
+            sw_by_child[str(sw["CHILD"])].append(sw)
     set_aside: dict[str, int] = defaultdict(int)
     by_child: dict[tuple[str, str], dict[str, str]] = {}
     for code, found in flagged.items():
@@ -210,6 +254,16 @@ def validate_tables(dfs: dict, metadata_extras: dict, year: int) -> ValidationRe
                 if code == "SW17STG2" and _set_aside_sw17(child, held_at_end):
                     set_aside[code] += 1
                     continue
+                if code == "218" and table == "Episodes" and str(source.at[row, "LS"]) in SHORT_BREAKS:
+                    set_aside[code] += 1
+                    continue
+                if (
+                    code == "SW12STG2"
+                    and table == "Episodes"
+                    and _sw12_covered(source.loc[row], sw_by_child[child])
+                ):
+                    set_aside[code] += 1
+                    continue
                 values = by_child.setdefault((code, child), {})
                 for column in columns:
                     value = str(source.at[row, column])
@@ -219,10 +273,7 @@ def validate_tables(dfs: dict, metadata_extras: dict, year: int) -> ValidationRe
         severity = "query" if code in QUERY_RULES else "error"
         result.findings.append(Finding(code, severity, registry[code].message, child, fields))
     for code, count in sorted(set_aside.items()):
-        result.notes.append(
-            f"{count} finding(s) of {code} set aside: the validator flags children whose latest social worker "
-            "episode ended because they left care (returns.md §1.4)"
-        )
+        result.notes.append(f"{count} finding(s) of {code} set aside: {SET_ASIDE_WHY[code]}")
     result.findings.sort(key=lambda f: (f.severity != "error", f.rule, f.la_child_id))
     return result
 
