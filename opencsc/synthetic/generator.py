@@ -46,6 +46,7 @@ from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
 from opencsc.synthetic.improvement import build_improvement_plan
+from opencsc.synthetic.looked_after import LookedAfterWriter, looked_after_records
 from opencsc.synthetic.seasons import Demand
 from opencsc.synthetic.staffing import write_staffing
 from opencsc.synthetic.timestamps import at, historical_timestamps
@@ -84,10 +85,12 @@ def generate_authority(
         families = HouseholdWriter(sim, issuer, workforce)
         casework = CaseworkWriter(sim, workforce)
         front_door = FrontDoorWriter(sim, workforce)
+        looked_after = LookedAfterWriter(sim, issuer, workforce)
         for batch in _household_batches(sim, issuer, workforce):
             families.write(batch)
             casework.write(batch)
             front_door.write(batch)
+            looked_after.write(batch)
             if progress:
                 progress(sim.written["children"], children)
         build_improvement_plan(sim)
@@ -180,6 +183,8 @@ def clear_generated_data() -> None:
         DemandAlert,
     )
     for model in casework_records:
+        _delete_with_blockers(model.objects.all())
+    for model in looked_after_records():
         _delete_with_blockers(model.objects.all())
     for model in (CaseNoteAmendment, CaseNote.children.through, CaseNote, ChronologyEntry, Allocation, Alert):
         _delete_with_blockers(model.objects.all())
