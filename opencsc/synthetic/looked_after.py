@@ -13,7 +13,7 @@ children have short breaks (V3/V4), which the looked-after counts leave out.
 Placements use real postcodes, picked from the ONS directory through `opencsc.geography` and checked to lie in
 Buckinghamshire, its neighbours (Milton Keynes, Oxfordshire, Hertfordshire) or further away; PL_LA, inside or
 outside and the distance are worked out as the services do. The share of new placements made outside the county
-falls from about 64% in the first year of the history to about 30% in the last (the sufficiency story), so the
+falls from about 78% at the start of the history to about 30% at the end (the sufficiency story), so the
 share of children placed out of county on 31 March goes from over half to under 40%.
 
 Every episode obeys the services' rules: one period of care runs from an S episode to one that ends with a REC
@@ -38,6 +38,7 @@ from opencsc.casework.models import (
     NoteType,
 )
 from opencsc.core.working_days import ENGLAND, add_months
+from opencsc.looked_after.adoption import MILESTONE_FIELDS, WORDS
 from opencsc.looked_after.codes import (
     ReasonPlacementChange,
 )
@@ -70,7 +71,7 @@ CP_PLAN_WEIGHT = 3.0
 OPEN_TEAM_CHANCE = 0.9  # children of the looked-after team's open households who are looked after
 SHORT_BREAK_CHANCE = 0.12  # disabled children of the disabled children's team with short breaks
 # Share of new placements made outside the county: first day of the history, and the last.
-OUT_OF_COUNTY_FIRST, OUT_OF_COUNTY_LAST = 0.64, 0.30
+OUT_OF_COUNTY_FIRST, OUT_OF_COUNTY_LAST = 0.78, 0.3
 FAR_SHARE_OF_OUT = 0.42
 LA_FOSTERING_URN = "SC058417"  # the council's own fostering service
 LA_ADOPTION_URN = "SC412307"  # the regional adoption agency the council hosts
@@ -416,7 +417,7 @@ class LookedAfterWriter:
                 "PR1",
                 rng.choice((LA_FOSTERING_URN, "XXXXXXX")),
                 carer,
-                self.postcodes.pick("in" if rng.random() < 0.75 else "near"),
+                self.postcodes.pick(where),
                 self._carers_id(),
                 True,
             )
@@ -915,12 +916,12 @@ class LookedAfterWriter:
                     )
                 previous = spec
         self._uasc(journeys)
-        self._adoption(journeys)
+        self._adoption(journeys, chronology)
         self._reviews(journeys, chronology)
         self._checks(journeys, chronology)
         self._missing(journeys, chronology)
         self._visits(journeys, chronology)
-        self._care_leavers(journeys)
+        self._care_leavers(journeys, chronology)
         ChronologyEntry.objects.bulk_create(chronology, batch_size=2000)
         sim.count("chronology entries", len(chronology))
         sim.count("looked-after children", len(journeys))
@@ -1055,7 +1056,7 @@ class LookedAfterWriter:
         UnaccompaniedAsylumSeeker.objects.bulk_create(rows, batch_size=1000)
         self.sim.count("unaccompanied asylum-seeking children", len(rows))
 
-    def _adoption(self, journeys) -> None:
+    def _adoption(self, journeys, chronology) -> None:
         rng, last = self.rng, self.sim.last_day
         rows = []
         for journey in journeys:
@@ -1084,6 +1085,35 @@ class LookedAfterWriter:
             rows.append(stamp(row, at(row.decided_on, 14)))
         AdoptionMilestones.objects.bulk_create(rows, batch_size=1000)
         self.sim.count("adoption plans", len(rows))
+        for row in rows:
+            for name in MILESTONE_FIELDS:
+                on = getattr(row, name)
+                if on:
+                    chronology.append(
+                        _entry(
+                            row.child,
+                            on,
+                            ChronologyCategory.CARE,
+                            f"Adoption: {WORDS[name]}",
+                            f"adoption-{row.pk}-{name}",
+                            None,
+                            True,
+                            at(on, 14),
+                        )
+                    )
+            if row.ceased_on:
+                chronology.append(
+                    _entry(
+                        row.child,
+                        row.ceased_on,
+                        ChronologyCategory.CARE,
+                        f"Adoption no longer the plan: {row.get_reason_ceased_display()}",
+                        f"adoption-{row.pk}-ceased",
+                        None,
+                        True,
+                        at(row.ceased_on, 14),
+                    )
+                )
 
     def _periods(self, journey: CareJourney) -> list[tuple[dt.date, dt.date]]:
         """The periods of care (start, end or the last day), short breaks left out."""
@@ -1383,7 +1413,7 @@ class LookedAfterWriter:
         )
         return stamp(note, at(day, min(hour + 1, 23), minute), note.finalised_at)
 
-    def _care_leavers(self, journeys) -> None:
+    def _care_leavers(self, journeys, chronology) -> None:
         rng, last = self.rng, self.sim.last_day
         contacts, reviews = [], []
         for journey in journeys:
@@ -1455,6 +1485,32 @@ class LookedAfterWriter:
         PathwayPlanReview.objects.bulk_create(reviews, batch_size=1000)
         self.sim.count("care leaver contacts", len(contacts))
         self.sim.count("pathway plan reviews", len(reviews))
+        for contact in contacts:
+            chronology.append(
+                _entry(
+                    contact.child,
+                    contact.contacted_on,
+                    ChronologyCategory.CARE,
+                    f"Care leaver contact: {contact.get_in_touch_display()}",
+                    f"care-leaver-contact-{contact.pk}",
+                    contact.personal_adviser,
+                    False,
+                    contact.created_at,
+                )
+            )
+        for review in reviews:
+            chronology.append(
+                _entry(
+                    review.child,
+                    review.reviewed_on,
+                    ChronologyCategory.CARE,
+                    "Pathway plan reviewed",
+                    f"pathway-plan-review-{review.pk}",
+                    None,
+                    True,
+                    review.created_at,
+                )
+            )
 
 
 def _had_cp_plan(household) -> bool:
