@@ -21,6 +21,7 @@ from .postcodes import (
     distance_miles,
     placement_distance,
     postcode_location,
+    postcodes_in_outward,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "placement_distance",
     "placement_la_code",
     "postcode_location",
+    "postcodes_in_outward",
 ]
 
 

@@ -17,6 +17,7 @@ postcode still resolves to where it was; a postcode the ONS never issued, or one
 """
 
 import bisect
+import functools
 import importlib.metadata
 import math
 import re
@@ -214,6 +215,35 @@ def postcode_location(postcode: str) -> Location | None:
     )
 
 
+def postcodes_in_outward(outward: str) -> tuple[Location, ...]:
+    """Every postcode in an outward code ("HP19") that has a grid reference and an authority, in order."""
+    return _postcodes_in_outward(postcode_key(outward))
+
+
+@functools.lru_cache(maxsize=256)
+def _postcodes_in_outward(outward: str) -> tuple[Location, ...]:
+    if not outward or len(outward) > 4:
+        return ()
+    letters = _letter(outward[0])
+    if letters is None:
+        return ()
+    prefix = outward.ljust(4).encode("ascii")
+    found = []
+    i = bisect.bisect_left(range(letters.size), prefix, key=letters._key_at)
+    while i < letters.size and letters._key_at(i).startswith(prefix):
+        if letters.eastings[i] != _NO_GRID and letters.codes[letters.laua[i]]:
+            found.append(
+                Location(
+                    postcode=format_postcode(letters._key_at(i).decode("ascii")),
+                    easting=letters.eastings[i],
+                    northing=letters.northings[i],
+                    laua=letters.codes[letters.laua[i]],
+                )
+            )
+        i += 1
+    return tuple(found)
+
+
 def distance_miles(a: Location, b: Location) -> float:
     """Straight-line distance in miles between two postcode centroids on the British National Grid.
 
@@ -253,3 +283,4 @@ def memory_bytes() -> int:
 def clear_cache() -> None:
     with _lock:
         _letters.clear()
+        _postcodes_in_outward.cache_clear()

@@ -2,15 +2,20 @@
 
 Each area lists the real outward postcodes that cover it and its share of the population; children are housed
 in proportion to population, with a tilt towards the larger towns, where more families are known to services.
+Postcodes are real ones from the ONS directory (`opencsc.geography`), picked from the area's outward codes and
+on the right side of the county boundary, so the distance from home to a placement can be worked out.
 """
 
+import functools
 import random
 from dataclasses import dataclass
 
+from opencsc import geography
+from opencsc.geography import upper_tier_code
 from opencsc.synthetic.randomness import cumulative
 
 COUNTY_POPULATION = 550_000
-INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # Royal Mail never uses C, I, K, M, O or V in the inward code
+COUNTY_ONS_CODE = "E06000060"  # Buckinghamshire
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,7 @@ class Area:
     population: int
     demand: float = 1.0  # relative rate of contact with children's services
     places: tuple[str, ...] = ()  # the villages an area of villages is made of
+    inside: bool = True  # in the county (outward codes such as SL1 and UB9 straddle the boundary)
 
 
 AREAS = (
@@ -59,12 +65,12 @@ AREAS = (
 
 # Where families who moved into the county came from.
 OUT_OF_COUNTY = (
-    Area("Milton Keynes", ("MK9", "MK6", "MK13"), 0),
-    Area("Slough", ("SL1", "SL3"), 0),
-    Area("Thame", ("OX9",), 0),
-    Area("Leighton Buzzard", ("LU7",), 0),
-    Area("Hemel Hempstead", ("HP1", "HP2"), 0),
-    Area("Reading", ("RG1", "RG30"), 0),
+    Area("Milton Keynes", ("MK9", "MK6", "MK13"), 0, inside=False),
+    Area("Slough", ("SL1", "SL3"), 0, inside=False),
+    Area("Thame", ("OX9",), 0, inside=False),
+    Area("Leighton Buzzard", ("LU7",), 0, inside=False),
+    Area("Hemel Hempstead", ("HP1", "HP2"), 0, inside=False),
+    Area("Reading", ("RG1", "RG30"), 0, inside=False),
 )
 
 STREET_STEMS = (
@@ -143,10 +149,21 @@ def choose_area(rng: random.Random) -> Area:
 
 
 def postcode_in(rng: random.Random, area: Area) -> str:
-    """A postcode in the UK shape, like 'HP19 8FF', with a real outward code for the area."""
-    outward = rng.choice(area.outward_codes)
-    inward = f"{rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
-    return f"{outward} {inward}"
+    """A real postcode, like 'HP19 8FF', in one of the area's outward codes and inside (or outside) the county."""
+    return rng.choice(real_postcodes(rng.choice(area.outward_codes), area.inside))
+
+
+@functools.cache
+def real_postcodes(outward: str, inside: bool = True) -> tuple[str, ...]:
+    """The ONS directory's postcodes in an outward code that lie inside the county (or outside it), in order."""
+    found = tuple(
+        location.postcode
+        for location in geography.postcodes_in_outward(outward)
+        if (upper_tier_code(location.laua) == COUNTY_ONS_CODE) == inside
+    )
+    if not found:
+        raise ValueError(f"No postcodes in {outward} lie {'inside' if inside else 'outside'} the county")
+    return found
 
 
 def address_in(rng: random.Random, area: Area) -> Address:

@@ -1,20 +1,25 @@
 """Children looked after: periods of care as SSDA903 episodes, with placements, moves, reviews, health checks,
 visits, missing episodes, adoption and care leavers.
 
-Scale: a county of 550,000 people (about 110,000 children, as `seasons` takes them) has about 500 children a year
-start to be looked after, so a generated authority of N children gets N x 500 / 110,000 starts a year (100,000
-children: about 455), spread over the reporting years of the history. Most come from the generated households:
-the looked-after and care leavers teams' open households, and children of closed casework (those who had a
-protection plan three times as likely), chosen per reporting year so each year gets its share. About 6% are
-unaccompanied asylum-seeking boys of 15-17 and about 10% young people now 18-21 who came into care as teenagers
-(both written here as new children), so that care leavers have birthdays to be contacted on. A few disabled
-children have short breaks (V3/V4), which the looked-after counts leave out.
+Scale: a county of 550,000 people (about 110,000 children, as `seasons` takes them) gains about 500 looked-after
+children a year, so a generated authority of N children gets N x 500 / 110,000 starts a year, spread over the
+reporting years of the history: `--children 110000` gives about 500 a year, the default `--children 3000` about
+14 (plus the open looked-after caseload, which a small demo over-represents: a 3,000-child authority measured
+about 30-40 starts and 85 children in care on 31 March in its last years; see
+benchmarks/looked_after_generation.py). Most come from the generated households: the looked-after and care leavers
+teams' open households, and children of closed casework (those who had a protection plan three times as likely),
+chosen per reporting year so each year gets its share. About 6% are unaccompanied asylum-seeking boys of 15-17 and
+about 10% young people now 18-21 who came into care as teenagers (both written here as new children, on top of
+the N asked for), so that care leavers have birthdays to be contacted on. A few disabled children have short
+breaks (V3/V4), which the looked-after counts leave out. About 10% of children in care on 31 March had three or
+more placements in the year, as nationally.
 
-Placements use real postcodes, picked from the ONS directory through `opencsc.geography` and checked to lie in
-Buckinghamshire, its neighbours (Milton Keynes, Oxfordshire, Hertfordshire) or further away; PL_LA, inside or
-outside and the distance are worked out as the services do. The share of new placements made outside the county
-falls from about 78% at the start of the history to about 30% at the end (the sufficiency story), so the
-share of children placed out of county on 31 March goes from over half to under 40%.
+Placements and homes use real postcodes from the ONS directory (through `opencsc.geography`), checked to lie in
+Buckinghamshire, its neighbours (Milton Keynes, Oxfordshire, Hertfordshire) or further away, so the distance from
+home can always be worked out; PL_LA, inside or outside and the distance are worked out as the services do. The
+share of new placements made outside the county is held at 80% for the first third of the history, then falls to
+30% at the end (the sufficiency story), so more than half of the children in care on 31 March are placed out of
+county in the early years, and about a third at the end.
 
 Every episode obeys the services' rules: one period of care runs from an S episode to one that ends with a REC
 other than X1; each change of legal status or placement hands over with X1 the same day (REASON_PLACE_CHANGE on
@@ -70,8 +75,13 @@ HOUSEHOLD_SHARE = 1 - UASC_SHARE - OLDER_COHORT_SHARE
 CP_PLAN_WEIGHT = 3.0
 OPEN_TEAM_CHANCE = 0.9  # children of the looked-after team's open households who are looked after
 SHORT_BREAK_CHANCE = 0.12  # disabled children of the disabled children's team with short breaks
+# Tuned so about 10% of children in care have three or more placements in a year, as nationally.
+MOVES_A_YEAR_UNDER_5, MOVES_A_YEAR_5_TO_11, MOVES_A_YEAR_TEENAGER, MOVES_A_YEAR_UASC = 0.3, 0.4, 0.65, 0.5
+UNSETTLED_SHARE = 0.06  # children whose placements break down three and a half times as often
+RESPITE_CHANCE = 0.06  # of a foster child's changes, a short respite stay and back
 # Share of new placements made outside the county: first day of the history, and the last.
-OUT_OF_COUNTY_FIRST, OUT_OF_COUNTY_LAST = 0.78, 0.3
+OUT_OF_COUNTY_FIRST, OUT_OF_COUNTY_LAST = 0.8, 0.3
+OUT_OF_COUNTY_HELD = 0.35  # the share of the history before it starts to fall
 FAR_SHARE_OF_OUT = 0.42
 LA_FOSTERING_URN = "SC058417"  # the council's own fostering service
 LA_ADOPTION_URN = "SC412307"  # the regional adoption agency the council hosts
@@ -109,7 +119,6 @@ FAR = (
     "L4",
     "DN2",
 )
-INWARD_LETTERS = county.INWARD_LETTERS
 HOME_NAMES = (
     "Oak House",
     "The Willows",
@@ -295,8 +304,8 @@ def _reporting_year(day: dt.date) -> int:
 
 
 class PostcodeDirectory:
-    """Real postcodes for placements, found by trying inward codes in real outward codes and keeping those the
-    ONS directory knows in the right authority."""
+    """Real postcodes for placements, picked from the ONS directory's postcodes in real outward codes and kept
+    when they lie in the right authority."""
 
     def __init__(self, rng):
         self.rng = rng
@@ -315,8 +324,10 @@ class PostcodeDirectory:
         found, tries = [], 0
         while len(found) < wanted and tries < wanted * 40:
             tries += 1
-            outward = self.rng.choice(outwards)
-            code = f"{outward} {self.rng.randint(0, 9)}{self.rng.choice(INWARD_LETTERS)}{self.rng.choice(INWARD_LETTERS)}"
+            candidates = geography.postcodes_in_outward(self.rng.choice(outwards))
+            if not candidates:
+                continue
+            code = self.rng.choice(candidates).postcode
             if code not in found and accept(code):
                 found.append(code)
         return found
@@ -380,9 +391,12 @@ class LookedAfterWriter:
         return self.carers_seq
 
     def _out_share(self, day: dt.date) -> float:
+        """The share of new placements made outside the county: held for the first part of the history, then
+        falling steadily as the county's own homes and carers open."""
         span = max(1, (self.sim.last_day - self.sim.first_day).days)
         done = (day - self.sim.first_day).days / span
-        return OUT_OF_COUNTY_FIRST + (OUT_OF_COUNTY_LAST - OUT_OF_COUNTY_FIRST) * done
+        falling = max(0.0, (done - OUT_OF_COUNTY_HELD) / (1 - OUT_OF_COUNTY_HELD))
+        return OUT_OF_COUNTY_FIRST + (OUT_OF_COUNTY_LAST - OUT_OF_COUNTY_FIRST) * falling
 
     def _where(self, day: dt.date) -> str:
         if self.rng.random() >= self._out_share(day):
@@ -707,10 +721,12 @@ class LookedAfterWriter:
         first = self._first_placement(journey, start, age, surname, route)
         segments.append((start, first, "", False))
         current, day = first, start
-        move_rate = 0.35 if age < 5 else (0.5 if age < 12 else 0.95)
+        move_rate = (
+            MOVES_A_YEAR_UNDER_5 if age < 5 else (MOVES_A_YEAR_5_TO_11 if age < 12 else MOVES_A_YEAR_TEENAGER)
+        )
         if journey.uasc:
-            move_rate = 0.6
-        if rng.random() < 0.12:
+            move_rate = MOVES_A_YEAR_UASC
+        if rng.random() < UNSETTLED_SHARE:
             move_rate *= 3.5  # an unsettled child: three or more placements a year
         horizon = min(end_day, last)
         while True:
@@ -725,7 +741,7 @@ class LookedAfterWriter:
             ):
                 break
             age_now = _age(born, day)
-            if rng.random() < 0.12 and current.foster:
+            if rng.random() < RESPITE_CHANCE and current.foster:
                 # a short stay while the carers are away, then back (two placements in the count)
                 respite = Placement(
                     "T3", "", "", "Respite foster carers", self.postcodes.pick("in"), self._carers_id()
@@ -841,7 +857,7 @@ class LookedAfterWriter:
         sim = self.sim
         new_children = [j.child for j in journeys if j.child.pk is None]
         Child.objects.bulk_create(new_children, batch_size=1000)
-        sim.count("children", len(new_children))
+        sim.count("young people new to care", len(new_children))
         chronology: list[ChronologyEntry] = []
         addresses = []
         for child in new_children:

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from opencsc.accounts.models import Role, Team, TeamKind, User
@@ -28,6 +29,17 @@ from opencsc.casework.models import (
     StrategyDiscussion,
 )
 from opencsc.frontdoor.models import Contact, ContactChild, PartnerCheck, Referral
+from opencsc.looked_after.models import (
+    AdoptionMilestones,
+    CareLeaverContact,
+    CareReview,
+    Episode,
+    HealthAndEducationCheck,
+    MissingEpisode,
+    PathwayPlanReview,
+    PreviousPermanenceRecord,
+    UnaccompaniedAsylumSeeker,
+)
 from opencsc.oversight.models import (
     ActionEvidence,
     ActionStatusChange,
@@ -46,6 +58,7 @@ from opencsc.people.models import (
     Person,
     Relationship,
 )
+from opencsc.synthetic.looked_after import OLDER_COHORT_SHARE, STARTS_PER_CHILD_PER_YEAR, UASC_SHARE
 from opencsc.workforce.models import Absence, Post, StaffRecord
 
 CHILDREN = 200
@@ -86,6 +99,15 @@ GENERATED_MODELS = (
     StaffRecord,
     Post,
     Absence,
+    Episode,
+    CareReview,
+    MissingEpisode,
+    HealthAndEducationCheck,
+    AdoptionMilestones,
+    CareLeaverContact,
+    PathwayPlanReview,
+    UnaccompaniedAsylumSeeker,
+    PreviousPermanenceRecord,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -104,6 +126,14 @@ SOURCE_KEY_MODELS = {
     "core-group": CoreGroupMeeting,
     "cin-plan": ChildInNeedPlan,
     "cin-review": ChildInNeedReview,
+    "episode": Episode,
+    "episode-ended": Episode,
+    "care-review": CareReview,
+    "care-check": HealthAndEducationCheck,
+    "missing": MissingEpisode,
+    "adoption": AdoptionMilestones,  # adoption-{pk}-{milestone}
+    "care-leaver-contact": CareLeaverContact,
+    "pathway-plan-review": PathwayPlanReview,
 }
 CONTACT_REFERENCE = re.compile(r"FD\d\d-\d+")
 SOURCE_KEY = re.compile(r"^([a-z0-9-]+?)-(\d+)(-.*)?$")
@@ -111,6 +141,23 @@ SOURCE_KEY = re.compile(r"^([a-z0-9-]+?)-(\d+)(-.*)?$")
 
 def generate(seed: int = 7, today: dt.date | None = TODAY, **options) -> None:
     call_command("generate", children=CHILDREN, seed=seed, today=today, verbosity=0, **options)
+
+
+def young_people_new_to_care():
+    """The children the looked-after module adds to those asked for: unaccompanied asylum-seeking children and
+    young people now 18 to 21 who came into care as teenagers (so care leavers have birthdays to be contacted on).
+    """
+    eighteen_years_ago = dt.date(TODAY.year - 18, TODAY.month, TODAY.day)
+    return Child.objects.filter(Q(uasc__isnull=False) | Q(date_of_birth__lte=eighteen_years_ago))
+
+
+def assert_children_as_asked() -> None:
+    """Exactly the children asked for, aged 0 to 17 or unborn, plus a few young people new to care."""
+    added = young_people_new_to_care().count()
+    years = (TODAY - dt.date(TODAY.year - 5, 1, 1)).days / 365.25
+    most_added = round(CHILDREN * STARTS_PER_CHILD_PER_YEAR * years * (UASC_SHARE + OLDER_COHORT_SHARE)) + 1
+    assert added <= most_added
+    assert Child.objects.count() == CHILDREN + added
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -150,7 +197,7 @@ def test_the_same_seed_gives_the_same_authority_and_another_seed_a_different_one
     generate(seed=8, replace=True)
     other = snapshot()
     assert other["people.Child"] != first["people.Child"]
-    assert len(other["people.Child"]) == CHILDREN
+    assert_children_as_asked()
 
 
 @pytest.mark.django_db
@@ -162,7 +209,7 @@ def test_refuses_a_database_that_already_has_children_unless_told_to_replace(cli
     viewed = Child.objects.first()
     assert client_for(head_of_service).get(f"/children/{viewed.pk}/").status_code == 200  # logs the access
     generate(replace=True)
-    assert Child.objects.count() == CHILDREN
+    assert_children_as_asked()
     assert User.objects.filter(role=Role.DIRECTOR).count() == 1
 
 
@@ -227,7 +274,8 @@ def test_nothing_recorded_is_in_the_future():
 @pytest.mark.django_db
 def test_children_are_0_to_17_and_the_unborn_have_an_expected_date_and_unknown_sex():
     generate()
-    for child in Child.objects.all():
+    last_day = TODAY - dt.timedelta(days=1)
+    for child in Child.objects.exclude(pk__in=young_people_new_to_care()):
         if child.date_of_birth is None:
             assert child.expected_date_of_birth > TODAY and child.sex == "U"
             # Known for at most a pregnancy before the expected birth (DfE rule 8606).
@@ -237,6 +285,13 @@ def test_children_are_0_to_17_and_the_unborn_have_an_expected_date_and_unknown_s
         else:
             assert dt.date(TODAY.year - 18, TODAY.month, TODAY.day) < child.date_of_birth < TODAY
             assert child.sex in ("M", "F")
+    for young_person in young_people_new_to_care():
+        born = young_person.date_of_birth
+        age = last_day.year - born.year - ((last_day.month, last_day.day) < (born.month, born.day))
+        assert age <= 21 and young_person.sex in ("M", "F")
+        first_episode = Episode.objects.filter(child=young_person).order_by("started_on").first()
+        assert first_episode is not None, "the young people added all came into care"
+        assert first_episode.started_on < dt.date(born.year + 18, born.month, min(born.day, 28))
 
 
 @pytest.mark.django_db
