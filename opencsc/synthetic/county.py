@@ -149,8 +149,14 @@ def choose_area(rng: random.Random) -> Area:
 
 
 def postcode_in(rng: random.Random, area: Area) -> str:
-    """A real postcode, like 'HP19 8FF', in one of the area's outward codes and inside (or outside) the county."""
-    return rng.choice(real_postcodes(rng.choice(area.outward_codes), area.inside))
+    """A real postcode, like 'HP19 8FF', in one of the area's outward codes and inside (or outside) the county.
+
+    It takes as many numbers from `rng` as a made-up inward code (a digit and two letters) would, so the rest of
+    the generated authority does not depend on how many real postcodes an outward code has.
+    """
+    postcodes = real_postcodes(rng.choice(area.outward_codes), area.inside)
+    draw = (rng.randint(1, 9) - 1) * 400 + rng.randrange(20) * 20 + rng.randrange(20)
+    return postcodes[draw % len(postcodes)]
 
 
 @functools.cache

@@ -17,8 +17,8 @@ more placements in the year, as nationally.
 Placements and homes use real postcodes from the ONS directory (through `opencsc.geography`), checked to lie in
 Buckinghamshire, its neighbours (Milton Keynes, Oxfordshire, Hertfordshire) or further away, so the distance from
 home can always be worked out; PL_LA, inside or outside and the distance are worked out as the services do. The
-share of new placements made outside the county is held at 80% for the first third of the history, then falls to
-30% at the end (the sufficiency story), so more than half of the children in care on 31 March are placed out of
+share of new placements made outside the county is held at 80% for the first 30% of the history, then falls to
+25% at the end (the sufficiency story), so more than half of the children in care on 31 March are placed out of
 county in the early years, and about a third at the end.
 
 Every episode obeys the services' rules: one period of care runs from an S episode to one that ends with a REC
@@ -27,6 +27,7 @@ the closed episode); URNs follow rules 218 and 242. Nothing is dated after the h
 """
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -65,6 +66,7 @@ from opencsc.people.identifiers import format_postcode, name_key, postcode_key
 from opencsc.people.models import Child, ChildAddress
 from opencsc.synthetic import county
 from opencsc.synthetic.families import Casework
+from opencsc.synthetic.names import NamePool
 from opencsc.synthetic.randomness import Weighted, day_between, years_before
 from opencsc.synthetic.timestamps import at, stamp
 
@@ -77,11 +79,11 @@ OPEN_TEAM_CHANCE = 0.9  # children of the looked-after team's open households wh
 SHORT_BREAK_CHANCE = 0.12  # disabled children of the disabled children's team with short breaks
 # Tuned so about 10% of children in care have three or more placements in a year, as nationally.
 MOVES_A_YEAR_UNDER_5, MOVES_A_YEAR_5_TO_11, MOVES_A_YEAR_TEENAGER, MOVES_A_YEAR_UASC = 0.3, 0.4, 0.65, 0.5
-UNSETTLED_SHARE = 0.06  # children whose placements break down three and a half times as often
-RESPITE_CHANCE = 0.06  # of a foster child's changes, a short respite stay and back
+UNSETTLED_SHARE = 0.08  # children whose placements break down three and a half times as often
+RESPITE_CHANCE = 0.07  # of a foster child's changes, a short respite stay and back
 # Share of new placements made outside the county: first day of the history, and the last.
-OUT_OF_COUNTY_FIRST, OUT_OF_COUNTY_LAST = 0.8, 0.3
-OUT_OF_COUNTY_HELD = 0.35  # the share of the history before it starts to fall
+OUT_OF_COUNTY_FIRST, OUT_OF_COUNTY_LAST = 0.8, 0.25
+OUT_OF_COUNTY_HELD = 0.3  # the share of the history before it starts to fall
 FAR_SHARE_OF_OUT = 0.42
 LA_FOSTERING_URN = "SC058417"  # the council's own fostering service
 LA_ADOPTION_URN = "SC412307"  # the regional adoption agency the council hosts
@@ -347,8 +349,10 @@ class LookedAfterWriter:
         self.sim = sim
         self.issuer = issuer
         self.workforce = workforce
-        self.rng = sim.rng
-        self.postcodes = PostcodeDirectory(sim.rng)
+        # Its own random stream, so the households, casework and front door are the same with or without it.
+        self.rng = random.Random(f"looked-after-{sim.seed}")
+        self.names = NamePool(self.rng)
+        self.postcodes = PostcodeDirectory(self.rng)
         self.carers_seq = 0
         self.homes = self._homes()
         days = (sim.last_day - sim.first_day).days + 1
@@ -425,7 +429,7 @@ class LookedAfterWriter:
             return rng.choice(homes or self.homes)
         if kinship_ok and not uasc and draw < 0.16:
             place = "U1" if rng.random() < 0.25 else "U3"
-            carer = f"{rng.choice(('Grandmother', 'Aunt', 'Uncle', 'Family friend'))}: {self.sim.names.adult_forename('F', 'WBRI')} {surname}"
+            carer = f"{rng.choice(('Grandmother', 'Aunt', 'Uncle', 'Family friend'))}: {self.names.adult_forename('F', 'WBRI')} {surname}"
             return Placement(
                 place,
                 "PR1",
@@ -436,7 +440,7 @@ class LookedAfterWriter:
                 True,
             )
         place = "U4" if rng.random() < 0.18 else "U6"
-        carer_name = f"{self.sim.names.adult_forename('F', 'WBRI')} and {self.sim.names.adult_forename('M', 'WBRI')} {self.sim.names.surname('WBRI')}"
+        carer_name = f"{self.names.adult_forename('F', 'WBRI')} and {self.names.adult_forename('M', 'WBRI')} {self.names.surname('WBRI')}"
         if where == "in" and rng.random() < 0.75:
             return Placement(
                 place, "PR1", LA_FOSTERING_URN, carer_name, self.postcodes.pick("in"), self._carers_id(), True
@@ -600,7 +604,7 @@ class LookedAfterWriter:
                 rng.choice("MF"),
                 rng.choice(("WBRI", "WBRI", "WBRI", "MWBC", "APKN", "BCRB", "WOTH")),
             )
-            first, last = sim.names.child_forename(sex, ethnicity), sim.names.surname(ethnicity)
+            first, last = self.names.child_forename(sex, ethnicity), self.names.surname(ethnicity)
         born = years_before(start, age) - dt.timedelta(days=rng.randint(0, 360))
         if kind != "uasc":
             born = born_guess
@@ -780,7 +784,7 @@ class LookedAfterWriter:
                     "A6",
                     "PR1" if agency else "PR5",
                     LA_ADOPTION_URN if rng.random() < 0.5 else "XXXXXXX",
-                    f"Adopters: {self.sim.names.adult_forename('F', 'WBRI')} and {self.sim.names.adult_forename('M', 'WBRI')} {self.sim.names.surname('WBRI')}",
+                    f"Adopters: {self.names.adult_forename('F', 'WBRI')} and {self.names.adult_forename('M', 'WBRI')} {self.names.surname('WBRI')}",
                     self.postcodes.pick(self._where(placed)),
                     self._carers_id(),
                 )
@@ -1011,7 +1015,7 @@ class LookedAfterWriter:
             if not self.la_teams:
                 continue
             team = rng.choice(self.la_teams)
-            journey.worker = self.workforce.least_loaded_worker(self.sim, team)
+            journey.worker = self.workforce.least_loaded_worker(self.sim, team, self.rng)
             if not journey.own_allocation:
                 continue
             start = journey.episodes[0].started_on
@@ -1032,7 +1036,7 @@ class LookedAfterWriter:
             )
             if left_care_old and self.cl_teams:
                 cl_team = rng.choice(self.cl_teams)
-                journey.adviser = self.workforce.least_loaded_worker(self.sim, cl_team)
+                journey.adviser = self.workforce.least_loaded_worker(self.sim, cl_team, self.rng)
                 allocations.append(self._allocation(journey.child, journey.adviser, cl_team, end, None, ""))
         Allocation.objects.bulk_create(allocations, batch_size=1000)
         self.sim.count("allocations", len(allocations))

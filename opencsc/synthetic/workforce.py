@@ -4,6 +4,7 @@ disabled children's teams sized to the open caseload, a leadership team with eve
 
 import datetime as dt
 import math
+import random
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -67,9 +68,9 @@ class Workforce:
         team = self.teams_by_kind[TeamKind.FRONT_DOOR][0]
         return sim.rng.choice(self.workers[team.pk])
 
-    def least_loaded_worker(self, sim: Simulation, team: Team) -> User:
+    def least_loaded_worker(self, sim: Simulation, team: Team, rng: random.Random | None = None) -> User:
         """Of three workers picked at random, the one holding fewest children: roughly even caseloads."""
-        candidates = sim.rng.sample(self.workers[team.pk], k=min(3, len(self.workers[team.pk])))
+        candidates = (rng or sim.rng).sample(self.workers[team.pk], k=min(3, len(self.workers[team.pk])))
         return min(candidates, key=lambda worker: (self.caseloads[worker.pk], worker.pk))
 
 
