@@ -458,18 +458,19 @@ WORKFORCE_ROUTES = (
     "workforce:staff_edit",
     "workforce:staff_leave",
     "workforce:post_new",
+    "workforce:staff_absences",
 )
-#                              overview staff  posts  new    edit   leave  post_new
+#                              overview staff  posts  new    edit   leave  post_new absences
 WORKFORCE = {
-    R.SOCIAL_WORKER: (False, False, False, False, False, False, False),
-    R.TEAM_MANAGER: (False, False, False, False, False, False, False),
-    R.HEAD_OF_SERVICE: (True, True, True, True, True, True, True),
-    R.DIRECTOR: (True, True, True, True, True, True, True),
-    R.PERFORMANCE_ANALYST: (True, True, True, False, False, False, False),
-    R.AUDITOR: (False, False, False, False, False, False, False),
-    R.ADMINISTRATOR: (True, True, True, True, True, True, True),
-    R.CHIEF_EXECUTIVE: (True, False, False, False, False, False, False),
-    R.IMPROVEMENT_BOARD: (True, False, False, False, False, False, False),
+    R.SOCIAL_WORKER: (False, False, False, False, False, False, False, False),
+    R.TEAM_MANAGER: (False, False, False, False, False, False, False, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, True, True, True),
+    R.DIRECTOR: (True, True, True, True, True, True, True, True),
+    R.PERFORMANCE_ANALYST: (True, True, True, False, False, False, False, False),
+    R.AUDITOR: (False, False, False, False, False, False, False, False),
+    R.ADMINISTRATOR: (True, True, True, True, True, True, True, True),
+    R.CHIEF_EXECUTIVE: (True, False, False, False, False, False, False, False),
+    R.IMPROVEMENT_BOARD: (True, False, False, False, False, False, False, False),
 }
 
 
@@ -496,8 +497,18 @@ def test_workforce_pages_follow_the_matrix(role, world, make_user, client_for):
     )
     client = client_for(make_user(role, world["north"]))
     for name, allowed in zip(WORKFORCE_ROUTES, WORKFORCE[role], strict=True):
-        args = [record.pk] if name in ("workforce:staff_edit", "workforce:staff_leave") else []
+        takes_record = name in ("workforce:staff_edit", "workforce:staff_leave", "workforce:staff_absences")
+        args = [record.pk] if takes_record else []
         status = client.get(reverse(name, args=args)).status_code
         assert status == (200 if allowed else 403), (role, name, status)
-        if name in ("workforce:staff_new", "workforce:staff_leave", "workforce:post_new") and not allowed:
+        if (
+            name
+            in (
+                "workforce:staff_new",
+                "workforce:staff_leave",
+                "workforce:post_new",
+                "workforce:staff_absences",
+            )
+            and not allowed
+        ):
             assert client.post(reverse(name, args=args), {}).status_code == 403, (role, name)

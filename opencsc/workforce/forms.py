@@ -5,6 +5,7 @@ from django import forms
 from opencsc.core.codes import Ethnicity
 from opencsc.ui.govuk_forms import GovukDateField
 from opencsc.workforce.codes import (
+    AbsenceReason,
     ContractType,
     GenderCurrent,
     LeaverDestination,
@@ -161,3 +162,23 @@ class PostForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
+
+
+class AbsenceForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=AbsenceReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the reason for the absence"},
+    )
+    starts_on = GovukDateField(
+        label="First day of absence",
+        label_for_errors="first day of absence",
+        error_messages={"required": "Enter the first day of absence"},
+    )
+    ends_on = GovukDateField(
+        label="Last day of absence",
+        help_text="Leave blank while they are still away",
+        label_for_errors="last day of absence",
+        required=False,
+    )

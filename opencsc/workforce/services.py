@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from opencsc.audit.services import audit_event_record
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.workforce.codes import ContractType
-from opencsc.workforce.models import SWE_NUMBER_PATTERN, Post, StaffRecord
+from opencsc.workforce.models import SWE_NUMBER_PATTERN, Absence, Post, StaffRecord
 
 STAFF_FIELDS = (
     "user",
@@ -216,3 +216,36 @@ def post_end_funding(*, actor, post: Post, funded_until: dt.date, expected_versi
         payload={"until": funded_until.isoformat()},
     )
     return post
+
+
+@transaction.atomic
+def absence_record(
+    *, actor, staff: StaffRecord, reason: str, starts_on: dt.date, ends_on: dt.date | None
+) -> Absence:
+    """A spell of absence while in post, for the census's working days lost and absence on 30 September."""
+    problems = {}
+    if starts_on < staff.start_date:
+        problems["starts_on"] = (
+            f"The absence must start on or after the start date, {staff.start_date:%-d %B %Y}"
+        )
+    elif staff.leaving_date is not None and starts_on >= staff.leaving_date:
+        problems["starts_on"] = (
+            f"The absence must start before the leaving date, {staff.leaving_date:%-d %B %Y}"
+        )
+    if ends_on is not None and ends_on < starts_on:
+        problems["ends_on"] = "The last day of absence must be on or after the first"
+    if problems:
+        raise ValidationError(problems)
+    absence = Absence.objects.create(staff=staff, reason=reason, starts_on=starts_on, ends_on=ends_on)
+    audit_event_record(
+        actor=actor,
+        verb="workforce.absence_recorded",
+        target=absence,
+        payload={
+            "staff": staff.pk,
+            "reason": reason,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat() if ends_on else None,
+        },
+    )
+    return absence

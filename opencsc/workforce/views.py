@@ -13,7 +13,7 @@ from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 from opencsc.workforce import selectors, services
 from opencsc.workforce.chart import rates_chart
 from opencsc.workforce.codes import ContractType
-from opencsc.workforce.forms import LeaverForm, PostForm, StaffRecordForm
+from opencsc.workforce.forms import AbsenceForm, LeaverForm, PostForm, StaffRecordForm
 from opencsc.workforce.models import StaffRecord
 from opencsc.workforce.national import NATIONAL_2023
 
@@ -209,4 +209,29 @@ def post_new(request):
             return redirect("workforce:posts")
     return render(
         request, "workforce/post_form.html", {"form": form, "error_summary_params": error_summary(form)}
+    )
+
+
+@login_required
+def staff_absences(request, record_id: int):
+    _require(selectors.can_change_staff(request.user))
+    record = get_object_or_404(StaffRecord, pk=record_id)
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_record(actor=request.user, staff=record, **form.cleaned_data)
+        except ValidationError as error:
+            field_errors_from_validation(form, error)
+        else:
+            messages.success(request, f"Absence recorded for {record.display_name}")
+            return redirect("workforce:staff_absences", record.pk)
+    return render(
+        request,
+        "workforce/absences.html",
+        {
+            "form": form,
+            "record": record,
+            "absences": record.absences.order_by("-starts_on", "-pk"),
+            "error_summary_params": error_summary(form),
+        },
     )

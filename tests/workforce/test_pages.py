@@ -153,3 +153,18 @@ def test_an_account_holds_one_post_at_a_time(teams, make_user, director):
     # Taking a permanent post on the day the agency record ends is a change of contract, not an overlap.
     director.post(reverse("workforce:staff_new"), _record_form(teams["north"], user=str(worker.pk)))
     assert StaffRecord.objects.filter(user=worker).count() == 2
+
+
+@pytest.mark.django_db
+def test_recording_an_absence(teams, director):
+    record = staff(teams["north"], start=D(2020, 1, 1))
+    url = reverse("workforce:staff_absences", args=[record.pk])
+    early = director.post(url, {"reason": "SIC", **_date("starts_on", D(2019, 6, 1))})
+    assert "The absence must start on or after the start date, 1 January 2020" in early.content.decode()
+    backwards = director.post(
+        url, {"reason": "SIC", **_date("starts_on", D(2024, 6, 3)), **_date("ends_on", D(2024, 6, 1))}
+    )
+    assert "The last day of absence must be on or after the first" in backwards.content.decode()
+    assert director.post(url, {"reason": "SIC", **_date("starts_on", D(2024, 6, 3))}).status_code == 302
+    assert "Still away" in director.get(url).content.decode()
+    assert AuditEvent.objects.filter(verb="workforce.absence_recorded").count() == 1
