@@ -36,6 +36,7 @@ from opencsc.casework.models import (
     ConferenceKind,
     Section47Enquiry,
 )
+from opencsc.casework.work import WorkingDayIndex
 from opencsc.core.working_days import ENGLAND, anniversary
 from opencsc.frontdoor.models import Referral
 from opencsc.looked_after.codes import PLACEMENT_CHANGING_REASONS, SHORT_BREAK_STATUSES
@@ -202,15 +203,13 @@ def _assessment_family(span: Span) -> list[Dated]:
             "id", "child_id", "started_on", "authorised_on"
         )
     )
+    working_days = WorkingDayIndex(ENGLAND).between
     return [
         Dated("assessments_completed", "count", ((done, pk, child, None) for pk, child, _, done in rows)),
         Dated(
             "assessments_within_45wd_rate",
             "rate",
-            (
-                (done, pk, child, ENGLAND.working_days_between(started, done) <= 45)
-                for pk, child, started, done in rows
-            ),
+            ((done, pk, child, working_days(started, done) <= 45) for pk, child, started, done in rows),
         ),
     ]
 
@@ -229,13 +228,14 @@ def _icpc_family(span: Span) -> list[Dated]:
             kind=ConferenceKind.INITIAL, held_on__range=(span.start, span.end)
         ).values_list("id", "child_id", "held_on", "section_47__started_on")
     )
+    working_days = WorkingDayIndex(ENGLAND).between
     return [
         Dated("icpc_held", "count", ((held, pk, child, None) for pk, child, held, _ in rows)),
         Dated(
             "icpc_within_15wd_rate",
             "rate",
             (
-                (held, pk, child, None if s47 is None else ENGLAND.working_days_between(s47, held) <= 15)
+                (held, pk, child, None if s47 is None else working_days(s47, held) <= 15)
                 for pk, child, held, s47 in rows
             ),
         ),
@@ -357,12 +357,19 @@ class Intervals:
     def __init__(self, rows: Iterable[tuple]):
         self.rows = sorted(rows, key=lambda row: (row[1], row[0]))
         self.starts = [row[1] for row in self.rows]
+        self._open: dict[dt.date, list[tuple]] = {}  # several KPIs ask about the same day
+        self._children: dict[dt.date, set[int]] = {}
 
     def open_on(self, day: dt.date) -> list[tuple]:
-        return [row for row in self.rows[: bisect_right(self.starts, day)] if row[2] is None or row[2] > day]
+        if day not in self._open:
+            started = self.rows[: bisect_right(self.starts, day)]
+            self._open[day] = [row for row in started if row[2] is None or row[2] > day]
+        return self._open[day]
 
     def children_on(self, day: dt.date) -> set[int]:
-        return {row[0] for row in self.open_on(day)}
+        if day not in self._children:
+            self._children[day] = {row[0] for row in self.open_on(day)}
+        return set(self._children[day])
 
 
 def _earliest(*dates: dt.date | None) -> dt.date | None:
