@@ -197,13 +197,21 @@ def _referral_family(span: Span) -> list[Dated]:
     ]
 
 
+def _working_days_counter(starts: Iterable[dt.date], end: dt.date):
+    """Working days between two dates by a running index over the whole range, built once."""
+    index = WorkingDayIndex(ENGLAND)
+    earliest = min(starts, default=end)
+    index.between(earliest, max(earliest, end))
+    return index.between
+
+
 def _assessment_family(span: Span) -> list[Dated]:
     rows = list(
         Assessment.objects.filter(authorised_on__range=(span.start, span.end)).values_list(
             "id", "child_id", "started_on", "authorised_on"
         )
     )
-    working_days = WorkingDayIndex(ENGLAND).between
+    working_days = _working_days_counter((started for _, _, started, _ in rows), span.end)
     return [
         Dated("assessments_completed", "count", ((done, pk, child, None) for pk, child, _, done in rows)),
         Dated(
@@ -228,7 +236,7 @@ def _icpc_family(span: Span) -> list[Dated]:
             kind=ConferenceKind.INITIAL, held_on__range=(span.start, span.end)
         ).values_list("id", "child_id", "held_on", "section_47__started_on")
     )
-    working_days = WorkingDayIndex(ENGLAND).between
+    working_days = _working_days_counter((s47 for _, _, _, s47 in rows if s47 is not None), span.end)
     return [
         Dated("icpc_held", "count", ((held, pk, child, None) for pk, child, held, _ in rows)),
         Dated(
@@ -354,11 +362,23 @@ class Intervals:
     """Records with a start and an end, each (child id, start, end, extra): open on d when start <= d and the
     end is None or after d. Sorted by start, so the records started by d are a prefix."""
 
-    def __init__(self, rows: Iterable[tuple]):
+    def __init__(self, rows: Iterable[tuple], days: list[dt.date] | None = None):
         self.rows = sorted(rows, key=lambda row: (row[1], row[0]))
         self.starts = [row[1] for row in self.rows]
         self._open: dict[dt.date, list[tuple]] = {}  # several KPIs ask about the same day
         self._children: dict[dt.date, set[int]] = {}
+        if days:
+            self._bucket(sorted(set(days)))
+
+    def _bucket(self, days: list[dt.date]) -> None:
+        """The records open on each of `days`, in one pass: a record is open from the first day on or after its
+        start to the last day before its end, so each costs two binary searches and the days it spans."""
+        self._open = {day: [] for day in days}
+        for row in self.rows:
+            first = bisect_left(days, row[1])
+            last = len(days) if row[2] is None else bisect_left(days, row[2])
+            for index in range(first, last):
+                self._open[days[index]].append(row)
 
     def open_on(self, day: dt.date) -> list[tuple]:
         if day not in self._open:
@@ -393,23 +413,28 @@ class Snapshots:
     Episodes are fetched from `episodes_from` (the first day of the earliest period), for placements counted
     over a period."""
 
-    def __init__(self, span: Span, *, episodes_from: dt.date | None = None):
+    def __init__(
+        self, span: Span, *, episodes_from: dt.date | None = None, days: list[dt.date] | None = None
+    ):
         self.span = span
         self.episode_span = Period(min(episodes_from or span.start, span.start), span.end)
+        self.days = (
+            days  # the days that will be asked about, when known: each record is filed under them once
+        )
 
     @cached_property
     def cin(self) -> Intervals:
         rows = Referral.objects.filter(_overlapping(self.span, "referral_date", "closed_on")).values_list(
             "child_id", "referral_date", "closed_on"
         )
-        return Intervals((child, start, end, None) for child, start, end in rows)
+        return Intervals(((child, start, end, None) for child, start, end in rows), self.days)
 
     @cached_property
     def plans(self) -> Intervals:
         rows = ChildProtectionPlan.objects.filter(
             _overlapping(self.span, "started_on", "ended_on")
         ).values_list("child_id", "started_on", "ended_on")
-        return Intervals((child, start, end, None) for child, start, end in rows)
+        return Intervals(((child, start, end, None) for child, start, end in rows), self.days)
 
     @cached_property
     def episodes(self) -> list[Placement]:
@@ -429,7 +454,9 @@ class Snapshots:
 
     @cached_property
     def looked_after(self) -> Intervals:
-        return Intervals((e.child_id, e.started_on, e.ended_on, e) for e in self.episodes if e.looked_after)
+        return Intervals(
+            ((e.child_id, e.started_on, e.ended_on, e) for e in self.episodes if e.looked_after), self.days
+        )
 
     @cached_property
     def episodes_by_child(self) -> dict[int, list[Placement]]:
@@ -443,21 +470,23 @@ class Snapshots:
         rows = Assessment.objects.filter(
             _overlapping(self.span, "started_on", "authorised_on", "closed_on")
         ).values_list("child_id", "started_on", "authorised_on", "closed_on")
-        return Intervals((child, start, _earliest(done, closed), None) for child, start, done, closed in rows)
+        return Intervals(
+            ((child, start, _earliest(done, closed), None) for child, start, done, closed in rows), self.days
+        )
 
     @cached_property
     def enquiries(self) -> Intervals:
         rows = Section47Enquiry.objects.filter(
             _overlapping(self.span, "started_on", "completed_on")
         ).values_list("child_id", "started_on", "completed_on")
-        return Intervals((child, start, end, None) for child, start, end in rows)
+        return Intervals(((child, start, end, None) for child, start, end in rows), self.days)
 
     @cached_property
     def allocations(self) -> Intervals:
         rows = Allocation.objects.filter(_overlapping(self.span, "started_on", "ended_on")).values_list(
             "child_id", "started_on", "ended_on"
         )
-        return Intervals((child, start, end, None) for child, start, end in rows)
+        return Intervals(((child, start, end, None) for child, start, end in rows), self.days)
 
     def looked_after_placements_on(self, day: dt.date) -> list[Placement]:
         return [row[3] for row in self.looked_after.open_on(day)]
@@ -601,7 +630,9 @@ def kpi_trends(periods: list[Span]) -> dict[str, list[KpiResult]]:
     for family in FLOW_FAMILIES:
         for dated in family(span):
             trends[dated.kpi_id] = [dated.result(period) for period in periods]
-    snapshots = Snapshots(Period(min(p.end for p in periods), span.end), episodes_from=span.start)
+    snapshots = Snapshots(
+        Period(min(p.end for p in periods), span.end), episodes_from=span.start, days=[p.end for p in periods]
+    )
     for kpi_id, compute in SNAPSHOT_KPIS.items():
         trends[kpi_id] = [compute(period, snapshots) for period in periods]
     return {kpi_id: trends[kpi_id] for kpi_id in KPIS}
