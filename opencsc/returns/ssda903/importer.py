@@ -37,6 +37,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField
 from django.utils import timezone
 
 from opencsc.accounts.models import Role, Team, TeamKind, User
@@ -56,12 +57,13 @@ from opencsc.looked_after.models import (
     PreviousPermanenceRecord,
     UnaccompaniedAsylumSeeker,
 )
-from opencsc.looked_after.services import _placement_fields
+from opencsc.looked_after.services import _placement_fields, placement_location
 from opencsc.people.identifiers import format_postcode, name_key, upn_problem
 from opencsc.people.models import Child, Relationship, RelationshipType
 from opencsc.returns.registry import ImportProblem, ImportReport, census_period
 from opencsc.returns.ssda903.export import (
     OC3_BIRTHDAYS,
+    SHORT_BREAKS,
     SW_FIRST_CONTACT,
     SW_REASONS,
     _birthday,
@@ -301,7 +303,12 @@ class _Writer:
     def upsert(self, model, lookup: dict, values: dict, *, create_only: dict | None = None):
         """The row matching `lookup`, created with `values` or brought up to them; None leaves a value alone."""
         values = {name: value for name, value in values.items() if value is not None}
-        related = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        # Relations were just read or written; a yes/no that may be unknown (null) is not "blank".
+        related = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation or (isinstance(f, BooleanField) and f.null)
+        ]
         label = model._meta.verbose_name
         row = model.objects.filter(**lookup).order_by("pk").first()
         if row is None:
@@ -456,11 +463,15 @@ class _Writer:
             placement_postcode=row.text("PL_POST"),
             home_postcode=row.text("HOME_POST"),
         )
-        if errors.keys() == {"placement_postcode"} and not row.text("PL_POST"):
-            # A blank placement postcode is allowed in the return (an unknown or confidential address): the
-            # other placement details passed their checks, so they are kept with no location.
+        # A blank placement postcode is allowed (an unknown or confidential address), and a short break carries
+        # neither postcode nor URN (rules 214, 398, 420): the other details passed their checks, so they are kept,
+        # with the location worked out only from a postcode given.
+        allowed_blank = {"placement_postcode"} if not row.text("PL_POST") else set()
+        if row.text("LS").upper() in SHORT_BREAKS and not row.text("URN"):
+            allowed_blank.add("urn")
+        if errors and errors.keys() <= allowed_blank:
             errors = {}
-            home = row.text("HOME_POST")
+            postcode, home = row.text("PL_POST"), row.text("HOME_POST")
             placement = {
                 "placement_type": row.text("PLACE").upper(),
                 "placement_provider": row.text("PLACE_PROVIDER").upper(),
@@ -472,6 +483,12 @@ class _Writer:
                 "placement_inside_authority": None,
                 "distance_miles": None,
             }
+            if postcode:
+                placement.update(
+                    placement_location(
+                        placement_postcode=format_postcode(postcode), home_postcode=placement["home_postcode"]
+                    )
+                )
         if errors:
             row.fail("; ".join(f"{name}: {problem}" for name, problem in errors.items()))
         placement.pop("carer_name")
