@@ -942,6 +942,7 @@ class LookedAfterWriter:
         self._missing(journeys, chronology)
         self._visits(journeys, chronology)
         self._care_leavers(journeys, chronology)
+        self._previous_permanence(journeys)
         ChronologyEntry.objects.bulk_create(chronology, batch_size=2000)
         sim.count("chronology entries", len(chronology))
         sim.count("looked-after children", len(journeys))
@@ -1027,6 +1028,14 @@ class LookedAfterWriter:
                 allocations.append(
                     self._allocation(journey.child, leaver, team, start, end_on, "Worker left the authority")
                 )
+                # The case passes to a colleague the day the worker leaves, except in the last month, where it
+                # is still waiting (the unallocated children on the dashboard). A child looked after at 31 March
+                # must have a social worker then (903 rule SW17STG2).
+                if end_on <= last - dt.timedelta(days=30):
+                    self.workforce.caseloads[journey.worker.pk] += 1
+                    allocations.append(
+                        self._allocation(journey.child, journey.worker, team, end_on, None, "")
+                    )
                 continue
             if end is None:
                 self.workforce.caseloads[journey.worker.pk] += 1
@@ -1134,6 +1143,23 @@ class LookedAfterWriter:
                         at(row.ceased_on, 14),
                     )
                 )
+
+    def _previous_permanence(self, journeys) -> None:
+        """Whether each child had a permanence order before coming into care (the 903 PrevPerm, which the DfE
+        expects for every child starting care, rule 630): mostly none; now and then a special guardianship or
+        child arrangements order that broke down. On its own random stream, so nothing else moves."""
+        rng = random.Random(f"previous-permanence-{self.sim.seed}")
+        rows = []
+        for journey in journeys:
+            started = journey.episodes[0].started_on
+            kind = "Z1" if rng.random() < 0.9 else rng.choice(("P2", "P2", "P3"))
+            record = PreviousPermanenceRecord(child=journey.child, kind=kind)
+            if kind != "Z1":
+                order_on = day_between(rng, max(journey.born, started - dt.timedelta(days=5 * 365)), started)
+                record.la_code, record.order_date = settings.AUTHORITY_LA_CODE, order_on.strftime("%d/%m/%Y")
+            rows.append(stamp(record, at(started, 15)))
+        PreviousPermanenceRecord.objects.bulk_create(rows, batch_size=1000)
+        self.sim.count("previous permanence answers", len(rows))
 
     def _periods(self, journey: CareJourney) -> list[tuple[dt.date, dt.date]]:
         """The periods of care (start, end or the last day), short breaks left out."""
@@ -1247,6 +1273,7 @@ class LookedAfterWriter:
                             day - dt.timedelta(days=rng.randint(30, 90)),
                             end,
                         )
+        self._sdq_every_year(journeys, rows)
         HealthAndEducationCheck.objects.bulk_create(rows, batch_size=1000)
         self.sim.count("health and education checks", len(rows))
         for check in rows:
@@ -1270,6 +1297,28 @@ class LookedAfterWriter:
                     check.created_at,
                 )
             )
+
+    def _sdq_every_year(self, journeys, rows) -> None:
+        """An SDQ in each year (1 April to 31 March) a child aged 4 to 16 spends wholly in care, as the 903 OC2
+        expects (rule 186), where the yearly health review drifted past it. Its own random stream."""
+        rng = random.Random(f"sdq-every-year-{self.sim.seed}")
+        done = {
+            (row.child_id, _reporting_year(row.done_on)) for row in rows if row.kind == HealthCheckKind.SDQ
+        }
+        for journey in journeys:
+            for start, end in self._periods(journey):
+                for year in range(
+                    _reporting_year(start) + 1, _reporting_year(min(end, self.sim.last_day)) + 1
+                ):
+                    year_start, year_end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+                    if year_end > min(end, self.sim.last_day) or (journey.child.pk, year) in done:
+                        continue
+                    if not (_age(journey.born, year_start) >= 4 and _age(journey.born, year_end) < 17):
+                        continue
+                    day = day_between(
+                        rng, year_start + dt.timedelta(days=60), year_end - dt.timedelta(days=30)
+                    )
+                    self._check(rows, journey, HealthCheckKind.SDQ, day, end, rng.randint(2, 32), "")
 
     def _check(self, rows, journey, kind, day, end, score=None, reason="") -> None:
         if day > min(end, self.sim.last_day) or day < journey.episodes[0].started_on:
