@@ -366,7 +366,7 @@ def ssda903_return(year: int) -> Return903:
                     "CHILD": la_id,
                     "DOB": born,
                     "IN_TOUCH": contact.in_touch,
-                    "ACTIV": contact.activity,
+                    "ACTIV": contact.activity or "0",  # 0: not known (rules 132, 153)
                     "ACCOM": accommodation or "0",
                 }
             )
