@@ -468,6 +468,13 @@ def test_round_trip_through_an_empty_database(authority, tmp_path):
     path, first, second, report = _round_trip(tmp_path)
     assert _read_columns(second) == _read_columns(first)
     assert report.counts["child created"] == 5
+    # Allocations come back where the team and worker are held here (this authority's staff stayed).
+    for number in (3, 4, 5, 6, 7):
+        allocated = [
+            [(r[layout.TEAM], r[layout.WORKER]) for r in _sheet(rows, number)] for rows in (first, second)
+        ]
+        assert allocated[0] == allocated[1], number
+    assert Child.objects.get(la_child_id="A0001").responsible_team.name == "Assessment North"
     assert AuditEvent.objects.filter(verb="import.annexa").exists()
     # The period of care was rebuilt as three episodes: started, legal status changed, placement changed.
     looked_after = Child.objects.get(la_child_id="A0002")
@@ -545,8 +552,8 @@ def test_a_legacy_systems_workbook_is_read_by_code(db, tmp_path):
                     "q) 6: Police",
                     "No",
                     1,
-                    "",
-                    "",
+                    "Nowhere Team",
+                    "No Body",
                 ],
                 [
                     "L2",
@@ -603,6 +610,9 @@ def test_a_legacy_systems_workbook_is_read_by_code(db, tmp_path):
         ("L2", "6", True),
     ]
     assert not Child.objects.filter(la_child_id__in=["L3", "L4"]).exists()  # nothing half-written
+    # Staff are never made up from a file: an allocation to a team and worker not held is left out, counted.
+    assert report.counts["allocation left out: team or worker not held"] == 1
+    assert not Allocation.objects.exists()
 
 
 def test_unreadable_files_are_refused_whole(db, tmp_path):

@@ -27,7 +27,12 @@ What is read and what it makes (lists 2 and 11, and the columns not named here, 
   health assessment and dental check. A period already held (an episode starting that day) is not rebuilt;
 - list 9: a care leaver's contact, dated the workbook's reference date (OpenCSC writes it in the workbook's
   keywords; for another system's file, the latest date in the lists);
-- list 10: the adoption milestones by child and decision date.
+- list 10: the adoption milestones by child and decision date;
+- lists 3 to 9: the child's allocation, when the Allocated Team and Allocated Worker name a team and a worker
+  (by full name, unique) already held and the child has none open nor one covering the reference date: dated
+  the reference date, and the team
+  becomes the child's responsible team if it has none, so that the team's workers see the record. Staff are
+  never created from a file.
 
 Refusals and skips: a file that is not an xlsx workbook, has no sheet named "List 1" to "List 11", or has a
 list sheet without its header row or a column the import reads is refused whole, naming the sheet and row.
@@ -46,12 +51,15 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from opencsc.accounts.models import Team, User
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.models import (
+    Allocation,
     Assessment,
     AssessmentOutcome,
     ChildProtectionConference,
@@ -344,11 +352,34 @@ def _check(row) -> None:
     row.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
 
 
+class _Staff:
+    """The authority's teams and workers by name, to match an Allocated Team and Allocated Worker to."""
+
+    def __init__(self):
+        self.teams = {team.name.casefold(): team for team in Team.objects.all()}
+        by_name: dict[str, list] = {}
+        for user in User.objects.filter(team__isnull=False):
+            by_name.setdefault(user.display_name.casefold(), []).append(user)
+        self.workers = {name: users[0] for name, users in by_name.items() if len(users) == 1}
+
+    def match(self, team_name: str, worker_name: str):
+        team = self.teams.get(team_name.casefold())
+        worker = self.workers.get(worker_name.casefold())
+        if team is None or worker is None:
+            return None
+        return team, worker
+
+
 class _Writer:
     """Writes one row, noting what it created and changed."""
 
-    def __init__(self, reference: dt.date | None):
+    def __init__(self, reference: dt.date | None, staff: _Staff | None = None, known: dict | None = None):
         self.reference = reference
+        self.staff = staff
+        # What earlier rows of this import settled: a child's record for the same details, and allocations
+        # already looked at. Rows only add to it once written (a skipped row's savepoint is rolled back).
+        self.known = known if known is not None else {}
+        self.settled: dict = {}
         self.changes: list[str] = []
         self.counts: dict[str, int] = {}
 
@@ -376,6 +407,14 @@ class _Writer:
         return row
 
     def child(self, details: dict) -> Child:
+        key = ("child", tuple(sorted(details.items(), key=lambda item: item[0])))
+        if key in self.known:
+            return self.known[key]
+        child = self._child(details)
+        self.settled[key] = child
+        return child
+
+    def _child(self, details: dict) -> Child:
         child = Child.objects.filter(la_child_id=details["la_child_id"]).first()
         fields = {k: v for k, v in details.items() if k not in ("la_child_id", "disabled")}
         if child is None:
@@ -409,6 +448,34 @@ class _Writer:
             ChildDisability.objects.create(child=child, code=code)
             self.note("disability added", code)
         return child
+
+    def allocation(self, child: Child, row: _Row) -> None:
+        """The allocated team and worker, when both name a team and a worker held here and the child has no
+        allocation open: dated the workbook's reference date, since Annex A gives no start. A name not held is
+        left out (counted), never invented."""
+        team_name, worker_name = row.text(L.TEAM), row.text(L.WORKER)
+        if not (team_name and worker_name) or self.staff is None or self.reference is None:
+            return
+        key = ("allocation", child.pk, team_name, worker_name)
+        if key in self.known:
+            return
+        self.settled[key] = True
+        covered = Q(ended_on__isnull=True) | Q(started_on__lte=self.reference, ended_on__gte=self.reference)
+        if child.allocations.filter(covered).exists():
+            return  # held already, or a later one is open: the file's is not news
+        matched = self.staff.match(team_name, worker_name)
+        if matched is None:
+            self.counts["allocation left out: team or worker not held"] = (
+                self.counts.get("allocation left out: team or worker not held", 0) + 1
+            )
+            return
+        team, worker = matched
+        started = min(self.reference, timezone.localdate())
+        Allocation.objects.create(child=child, worker=worker, team=team, started_on=started)
+        if child.responsible_team_id is None:
+            child.responsible_team = team
+            child.save(update_fields=["responsible_team", "updated_at"])
+        self.note("allocation created", worker.display_name)
 
     @staticmethod
     def _referral_on(child: Child, day: dt.date) -> Referral | None:
@@ -705,12 +772,14 @@ def import_annexa_files(paths, actor=None) -> ImportReport:
 
 
 def _import_sheets(path: Path, sheets: dict[int, _Sheet], reference, report: ImportReport, actor) -> None:
+    staff = _Staff()
+    known: dict = {}
     for number in WRITE_ORDER:
         sheet = sheets.get(number)
         if sheet is None:
             continue
         for row in sheet.rows:
-            writer = _Writer(reference)
+            writer = _Writer(reference, staff, known)
             where = f"{path}, sheet '{sheet.name}'"
             la_child_id = row.text(L.CHILD_ID)
             try:
@@ -718,6 +787,7 @@ def _import_sheets(path: Path, sheets: dict[int, _Sheet], reference, report: Imp
                 with transaction.atomic():
                     child = writer.child(details)
                     getattr(writer, f"list_{number}")(child, row)
+                    writer.allocation(child, row)
                     if writer.changes:
                         audit_event_record(
                             actor=actor,
@@ -734,5 +804,6 @@ def _import_sheets(path: Path, sheets: dict[int, _Sheet], reference, report: Imp
             except (RowError, ValidationError, IntegrityError) as error:
                 report.skipped.append(ImportProblem(where, _reason(error), row.line, la_child_id))
                 continue
+            known.update(writer.settled)
             for what, count in writer.counts.items():
                 report.count(what, count)
