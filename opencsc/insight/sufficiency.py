@@ -12,7 +12,7 @@ from django.conf import settings
 
 from opencsc.geography import distance_miles, is_inside_authority, postcode_location
 from opencsc.insight.kpis import open_on, rate
-from opencsc.looked_after.codes import SHORT_BREAK_STATUSES, PlacementProvider
+from opencsc.looked_after.codes import SHORT_BREAK_STATUSES, PlacementProvider, PlacementType
 from opencsc.looked_after.models import Episode
 
 DISTANCE_BANDS = [
@@ -43,8 +43,13 @@ class Breakdown:
     def total(self) -> int:
         return sum(len(ids) for _, _, ids in self.rows)
 
+    @property
+    def known(self) -> int:
+        """Children whose value is known: the denominator of every rate."""
+        return sum(len(ids) for key, _, ids in self.rows if key != UNKNOWN)
+
     def percent(self, value: str) -> float | None:
-        """Share of the children whose value is known."""
+        """Share of the children whose value is known; None for the unknown row or when none is known."""
         known = sum(len(ids) for key, _, ids in self.rows if key != UNKNOWN)
         count = next((len(ids) for key, _, ids in self.rows if key == value), 0)
         return None if value == UNKNOWN else rate(count, known)
@@ -52,11 +57,38 @@ class Breakdown:
 
 @dataclass(frozen=True)
 class Placement:
+    """A looked-after child's placement on the day, with where it is worked out from its postcodes."""
+
     child_id: int
     placement_type: str
     provider: str
     inside: bool | None
     miles: float | None
+    placement_postcode: str = ""
+    carer_name: str = ""
+
+    @property
+    def placement_type_label(self) -> str:
+        return _label(PlacementType, self.placement_type)
+
+    @property
+    def provider_label(self) -> str:
+        return _label(PlacementProvider, self.provider) if self.provider else "Not recorded"
+
+    @property
+    def location_label(self) -> str:
+        return {True: "Inside", False: "Outside", None: "Not known"}[self.inside]
+
+    @property
+    def miles_shown(self) -> str:
+        return "Not known" if self.miles is None else f"{self.miles:.1f}"
+
+
+def _label(choices, code: str) -> str:
+    try:
+        return f"{code}: {choices(code).label}"
+    except ValueError:
+        return code
 
 
 def placements_on(day: dt.date) -> list[Placement]:
@@ -64,16 +96,25 @@ def placements_on(day: dt.date) -> list[Placement]:
         Episode.objects.filter(open_on(day, "started_on", "ended_on"))
         .exclude(legal_status__in=SHORT_BREAK_STATUSES)
         .values_list(
-            "child_id", "placement_type", "placement_provider", "home_postcode", "placement_postcode"
+            "child_id",
+            "placement_type",
+            "placement_provider",
+            "home_postcode",
+            "placement_postcode",
+            "carer_name",
         )
     )
     placements = []
-    for child_id, place, provider, home, placed in episodes:
+    for child_id, place, provider, home, placed, carer in episodes:
         placed_at = postcode_location(placed) if placed else None
         home_at = postcode_location(home) if home else None
         inside = is_inside_authority(placed, settings.AUTHORITY_ONS_CODE) if placed_at else None
         miles = distance_miles(home_at, placed_at) if home_at and placed_at else None
-        placements.append(Placement(child_id, place, provider, inside, miles))
+        placements.append(
+            Placement(
+                child_id, place, provider, inside, miles, placed_at.postcode if placed_at else placed, carer
+            )
+        )
     return placements
 
 
@@ -97,8 +138,9 @@ def _breakdown(key: str, title: str, values: list[tuple[str, str]], placements, 
     return Breakdown(key, title, [(value, label, ids[value]) for value, label in values])
 
 
-def sufficiency_on(day: dt.date) -> list[Breakdown]:
-    placements = placements_on(day)
+def sufficiency_on(day: dt.date, placements: list[Placement] | None = None) -> list[Breakdown]:
+    """The breakdowns by location, distance band, placement type and provider of the placements on a day."""
+    placements = placements_on(day) if placements is None else placements
     location = {True: "inside", False: "outside", None: UNKNOWN}
     return [
         _breakdown(

@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from opencsc.accounts.models import Role
-from opencsc.insight.sufficiency import sufficiency_on
+from opencsc.audit.services import record_access_log_list
+from opencsc.insight.sufficiency import placements_on, sufficiency_on
 from opencsc.people.selectors import children_visible_to
 
 SUFFICIENCY_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.PERFORMANCE_ANALYST}
@@ -29,21 +30,18 @@ def sufficiency(request):
     if request.user.role not in SUFFICIENCY_ROLES:
         raise PermissionDenied("Only managers, heads of service, the director and analysts see sufficiency")
     day, problem = _day(request.GET.get("on"))
-    breakdowns = sufficiency_on(day)
-    chosen = None
+    placements = placements_on(day)
+    breakdowns = sufficiency_on(day, placements)
     dimension, value = request.GET.get("dimension"), request.GET.get("value")
-    for breakdown in breakdowns:
-        for key, label, ids in breakdown.rows:
-            if breakdown.key == dimension and key == value:
-                visible = (
-                    children_visible_to(request.user).filter(pk__in=ids).order_by("last_name", "first_name")
-                )
-                chosen = {
-                    "title": f"{breakdown.title}: {label}",
-                    "children": list(visible),
-                    "hidden": len(ids),
-                }
-                chosen["hidden"] -= len(chosen["children"])
+    chosen = next(
+        (
+            _drill_down(request, f"{breakdown.title}: {label}", ids, placements)
+            for breakdown in breakdowns
+            for key, label, ids in breakdown.rows
+            if breakdown.key == dimension and key == value
+        ),
+        None,
+    )
     context = {
         "day": day,
         "problem": problem,
@@ -52,3 +50,19 @@ def sufficiency(request):
         "total": breakdowns[0].total,
     }
     return render(request, "insight/sufficiency.html", context)
+
+
+def _drill_down(request, title: str, ids: list[int], placements) -> dict:
+    """The children behind a number that the user may open, each with their placement; the listing is logged."""
+    placement_of = {placement.child_id: placement for placement in placements}
+    visible = list(
+        children_visible_to(request.user).filter(pk__in=ids).order_by("last_name", "first_name", "pk")
+    )
+    record_access_log_list(
+        user=request.user, child_ids=[child.pk for child in visible], path=request.get_full_path()
+    )
+    return {
+        "title": title,
+        "rows": [(child, placement_of[child.pk]) for child in visible],
+        "hidden": len(ids) - len(visible),
+    }
