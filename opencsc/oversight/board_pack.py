@@ -21,6 +21,8 @@ BOARD_PACK_ROLES = PLAN_READ_ROLES
 SENIOR_LEVELS = (Level.DIRECTOR, Level.CHIEF_EXECUTIVE)
 # Escalations answered more than this long before the pack's day are history, not news for the board.
 ANSWERED_WINDOW_DAYS = 91
+# A board reads a short list; the rest are counted in the summary and listed on the escalation chain page.
+ESCALATIONS_LISTED = 25
 
 
 def can_view_board_pack(user) -> bool:
@@ -133,6 +135,27 @@ class BoardPack:
     @property
     def escalations_waiting(self) -> int:
         return sum(row.state != "answered" for row in self.escalations)
+
+    @property
+    def escalation_summary(self) -> list[tuple[str, int, int, int]]:
+        """(what was late, not answered, acknowledged only, answered), the most unanswered first."""
+        counts: dict[str, list[int]] = {}
+        for row in self.escalations:
+            counts.setdefault(row.rule_name, [0, 0, 0])[
+                {"waiting": 0, "acknowledged": 1, "answered": 2}[row.state]
+            ] += 1
+        return sorted(
+            ((name, *numbers) for name, numbers in counts.items()), key=lambda row: (-row[1], -row[2], row[0])
+        )
+
+    @property
+    def escalations_listed(self) -> list[SeniorEscalation]:
+        """The ones a board reads one by one: the longest unanswered first, then the latest answers."""
+        return self.escalations[:ESCALATIONS_LISTED]
+
+    @property
+    def escalations_not_listed(self) -> int:
+        return max(len(self.escalations) - ESCALATIONS_LISTED, 0)
 
 
 def _dashboard(day: dt.date, user):

@@ -471,6 +471,20 @@ def _escalations(b: _Builder, pack: BoardPack) -> None:
     if not pack.escalations:
         b.add(b.para("None."))
         return
+    summary = [
+        [name, str(waiting), str(acknowledged), str(answered)]
+        for name, waiting, acknowledged, answered in pack.escalation_summary
+    ]
+    b.add(
+        b.table(
+            ["What was late", "Not answered", "Acknowledged, no response yet", "Answered"],
+            summary,
+            [0.4, 0.15, 0.25, 0.2],
+            numeric={1, 2, 3},
+        )
+    )
+    listed = pack.escalations_listed
+    b.heading(f"The {len(listed)} waiting longest" if pack.escalations_not_listed else "Each one", 3)
     rows = [
         [
             row.rule_name,
@@ -479,13 +493,15 @@ def _escalations(b: _Builder, pack: BoardPack) -> None:
             f"{row.level_label}, {row.reached_on:%-d %b %Y} ({row.holder})",
             b.tag(row.state_label, RAG_COLOURS["green"] if row.state == "answered" else RAG_COLOURS["red"]),
         ]
-        for row in pack.escalations
+        for row in listed
     ]
     b.add(
         b.table(
             ["What was late", "Team", "Raised", "Reached", "Answered?"], rows, [0.22, 0.18, 0.1, 0.25, 0.25]
         )
     )
+    if pack.escalations_not_listed:
+        b.add(b.para(f"And {pack.escalations_not_listed} more, counted in the table above."))
 
 
 def board_pack_pdf(pack: BoardPack) -> bytes:

@@ -224,3 +224,15 @@ def test_pack_without_a_plan_still_builds(db, make_user):
     pdf = board_pack_pdf(board_pack_for(day=DAY, user=director))
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "No inspection or improvement plan had been recorded" in " ".join(text.split())
+
+
+def test_a_long_list_is_summarised_and_cut_to_the_longest_waiting(world, make_user, monkeypatch):
+    from opencsc.oversight import board_pack as module
+
+    monkeypatch.setattr(module, "ESCALATIONS_LISTED", 1)
+    pack = board_pack_for(day=DAY, user=world["director"])
+    assert pack.escalation_summary == [("Child protection visit", 1, 0, 1)]
+    assert [row.escalation for row in pack.escalations_listed] == [world["waiting"]]
+    assert pack.escalations_not_listed == 1
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(board_pack_pdf(pack))).pages)
+    assert "And 1 more, counted in the table above" in " ".join(text.split())
