@@ -66,6 +66,7 @@ CONVERTED_FROM_AGENCY = (
     0.5  # of current permanent staff in post early on, the share who came as agency workers
 )
 FINAL_VACANCY_RATE = 0.1
+VACANCY_AT_START = 0.25
 
 
 def _choice(rng: random.Random, weights: dict):
@@ -280,18 +281,23 @@ class StaffingWriter:
             (r.fte for r in self.records if r.team is team and _employed(r) and r.in_post_on(day)), Decimal(0)
         )
 
+    def _staffing_ceiling(self, funded: Decimal, day: dt.date) -> Decimal:
+        """How many employed FTE a team may hold on a day: its funded posts less the vacancy rate of the time
+        (a quarter of posts at first, a tenth at the end), plus one for a leaver working their notice beside
+        a successor."""
+        vacancy = VACANCY_AT_START + (FINAL_VACANCY_RATE - VACANCY_AT_START) * self.progress(day)
+        return funded * Decimal(1 - vacancy) + 1
+
     def _free_seat_since(self, team: Team, funded: Decimal, leaving: dt.date) -> dt.date | None:
-        """When someone leaving on `leaving` could have started without the team's employed staff exceeding
-        funded posts by more than one (a team may briefly hold one worker above its establishment, as when a
-        leaver works a notice period beside their successor): a tenure of four months to four years, cut short
-        to where a seat was free."""
-        if self._employed_in_post(team, leaving) > funded:
+        """When someone leaving on `leaving` could have started without the team's employed staff going over
+        the ceiling of the time: a tenure of four months to four years, cut short to where a seat was free."""
+        if self._employed_in_post(team, leaving) + 1 > self._staffing_ceiling(funded, leaving):
             return None
         start = leaving - dt.timedelta(days=self.rng.randint(120, 1500))
         day = leaving
         while day > start:
             day -= dt.timedelta(days=30)
-            if self._employed_in_post(team, day) > funded:
+            if self._employed_in_post(team, day) + 1 > self._staffing_ceiling(funded, day):
                 return day + dt.timedelta(days=30)
         return start
 

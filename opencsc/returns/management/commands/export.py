@@ -22,7 +22,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", help="Which return: " + ", ".join(sorted(kinds())))
         parser.add_argument(
-            "--year", type=int, required=True, help="Collection year Y (the one ending 31 March Y)"
+            "--year",
+            type=int,
+            required=True,
+            help="Collection year Y: the one ending 31 March Y (CSWW: the year to 30 September Y, its reference date)",
         )
         parser.add_argument("--out", type=Path, required=True, help="The file to write")
         parser.add_argument(
