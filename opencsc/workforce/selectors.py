@@ -30,11 +30,12 @@ The 12 months up to a day run from the day after its anniversary a year earlier,
 """
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from opencsc.accounts.models import Role, Team
 from opencsc.casework.models import Allocation
@@ -138,6 +139,9 @@ class _Workforce:
         ]
         self.cases = _cases_by_worker(days)
         self.team_names = dict(Team.objects.values_list("pk", "name"))
+        self.records_by_team: dict[int, list[_Record]] = defaultdict(list)
+        for record in self.records:
+            self.records_by_team[record.team_id].append(record)
 
     def team_ids(self) -> list[int]:
         ids = {record.team_id for record in self.records} | {funding.team_id for funding in self.funding}
@@ -181,9 +185,7 @@ class _Workforce:
         year_before = anniversary(day, -1)
         counts: dict[str, Decimal] = defaultdict(Decimal)
         cases_on_day = self.cases.get(day, {})
-        for record in self.records:
-            if record.team_id != team_id:
-                continue
+        for record in self.records_by_team.get(team_id, []):
             if record.in_post_on(day):
                 kind = "agency" if record.agency else "employed"
                 counts[f"{kind}_fte"] += record.fte
@@ -212,26 +214,29 @@ def _fte(value: Decimal) -> float:
 
 
 def _cases_by_worker(days: list[dt.date]) -> dict[dt.date, dict[int, int]]:
-    """Children allocated to each worker at the end of each day, in one query."""
+    """Children allocated to each worker at the end of each day. One pass over the allocations open at some
+    time in the span: each adds one to its worker on the days from its start up to (not including) its end,
+    found by bisection, so the cost grows with the allocations, not with allocations times days."""
     unique_days = sorted(set(days))
-    held_on = {
-        f"on_{index}": Count(
-            "id", filter=Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-        )
-        for index, day in enumerate(unique_days)
-    }
+    held: dict[int, list[int]] = defaultdict(lambda: [0] * (len(unique_days) + 1))
     rows = (
         Allocation.objects.filter(started_on__lte=unique_days[-1])
         .exclude(ended_on__lte=unique_days[0])
-        .order_by()
-        .values("worker_id")
-        .annotate(**held_on)
+        .values_list("worker_id", "started_on", "ended_on")
     )
+    for worker_id, started_on, ended_on in rows.iterator(chunk_size=5000):
+        first = bisect_left(unique_days, started_on)
+        last = bisect_left(unique_days, ended_on) if ended_on is not None else len(unique_days)
+        if first < last:
+            held[worker_id][first] += 1
+            held[worker_id][last] -= 1
     cases: dict[dt.date, dict[int, int]] = {day: {} for day in unique_days}
-    for row in rows:
+    for worker_id, changes in held.items():
+        running = 0
         for index, day in enumerate(unique_days):
-            if row[f"on_{index}"]:
-                cases[day][row["worker_id"]] = row[f"on_{index}"]
+            running += changes[index]
+            if running:
+                cases[day][worker_id] = running
     return cases
 
 
