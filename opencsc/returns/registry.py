@@ -47,9 +47,10 @@ class ImportProblem:
     reason: str
     line: int | None = None
     record: str = ""  # the child's LA child ID, when the problem is one record's
+    unit: str = "line"  # what `line` counts: a file's lines, or a spreadsheet's rows
 
     def __str__(self) -> str:
-        where = f"{self.file}" + (f", line {self.line}" if self.line else "")
+        where = f"{self.file}" + (f", {self.unit} {self.line}" if self.line else "")
         who = f" (child {self.record})" if self.record else ""
         return f"{where}{who}: {self.reason}"
 

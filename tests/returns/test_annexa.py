@@ -602,7 +602,7 @@ def test_a_legacy_systems_workbook_is_read_by_code(db, tmp_path):
     assert [(p.record, p.line) for p in report.skipped] == [("L3", 6), ("L4", 7)]
     assert "'Date of Birth' '2016-05-04' is not a date in the form dd/mm/yyyy" in report.skipped[0].reason
     assert "'Referral Source' 'z) 99: Martians'" in report.skipped[1].reason
-    assert "sheet 'List 3'" in str(report.skipped[0])
+    assert str(report.skipped[0]).startswith(f"{path}, sheet 'List 3', row 6 (child L3): 'Date of Birth'")
     assert list(
         Referral.objects.order_by("child__la_child_id").values_list("child__la_child_id", "source", "is_nfa")
     ) == [
@@ -637,7 +637,9 @@ def test_unreadable_files_are_refused_whole(db, tmp_path):
             ]
         },
     )
-    report = import_annexa_files([not_xlsx, no_lists, no_header, missing])
+    short = tmp_path / "short.xlsx"
+    _legacy_workbook(short, {"List 2": [], "List 4": [["ID", "Sex"], ["C1", "M"]]})
+    report = import_annexa_files([not_xlsx, no_lists, no_header, missing, short])
     reasons = {problem.file: problem.reason for problem in report.files_refused}
     assert reasons[str(not_xlsx)].startswith("not an xlsx workbook")
     assert reasons[str(no_lists)] == "no sheet is named 'List 1' to 'List 11'"
@@ -646,6 +648,7 @@ def test_unreadable_files_are_refused_whole(db, tmp_path):
         == "sheet 'List 1 - Contacts': no header row with 'Child Unique ID' in its first 10 rows"
     )
     assert reasons[str(missing)].startswith("sheet 'List 7', row 1: no column 'Initial Category of Abuse'")
+    assert reasons[str(short)] == "sheet 'List 4': no header row with 'Child Unique ID'"
     assert report.files_read == [] and not Child.objects.exists()
 
 
@@ -735,3 +738,16 @@ def test_a_bad_reference_date_is_explained(db, make_user, client_for):
     response = client.get("/returns/annexa/download/", {"on": future})
     assert response.status_code == 400 and b"cannot be in the future" in response.content
     assert not AuditEvent.objects.filter(verb="export.annexa").exists()
+
+
+@pytest.mark.parametrize("ended, shown", [(LAST, False), (AFTER, True), (None, True)])
+def test_the_allocation_open_on_the_reference_date_is_shown(db, teams, make_user, ended, shown):
+    worker = make_user(Role.SOCIAL_WORKER, teams["south"], first_name="Ada", last_name="Lovel")
+    child = make_child("E0007")
+    Referral.objects.create(child=child, referral_date=D(2026, 1, 5), source="6", route="assessment")
+    Allocation.objects.create(
+        child=child, worker=worker, team=teams["south"], started_on=D(2026, 1, 5), ended_on=ended
+    )
+    row = _sheet(annexa_rows(ON), 3)[0]
+    expected = ("Assessment South", "Ada Lovel") if shown else (None, None)
+    assert (row[layout.TEAM], row[layout.WORKER]) == expected

@@ -24,7 +24,9 @@ design's anniversary convention. Who is in each list:
    in the 12-month period;
 11 adopters: OpenCSC does not record them, so the sheet has its headers only.
 Blank cells are what the records do not hold (the permanence plan, IRO visits and family identifiers are
-not recorded in OpenCSC).
+not recorded in OpenCSC). "Open on" a day follows the KPIs (ADR 0004): a record ends on its end date, so an
+allocation, plan or episode ending on the reference date is not open on it. The allocated team and worker are
+those of the allocation open on the reference date.
 """
 
 import datetime as dt
@@ -129,7 +131,7 @@ class _Context:
         if not self.allocations:
             held = (
                 Allocation.objects.filter(started_on__lte=self.on)
-                .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.on))
+                .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=self.on))
                 .order_by("started_on", "pk")
                 .values_list(
                     "child_id", "team__name", "worker__first_name", "worker__last_name", "worker__username"

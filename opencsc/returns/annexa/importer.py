@@ -267,8 +267,10 @@ def _read_sheet(number: int, worksheet) -> _Sheet:
     key_column = L.header_key(annex.columns[0])
     columns: dict[int, str] | None = None
     known = {L.header_key(title): title for title in annex.columns}
+    has_content = False
     for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
         if columns is None:
+            has_content = has_content or any(v is not None and str(v).strip() for v in values)
             keys = [L.HEADER_ALIASES.get(L.header_key(v), L.header_key(v)) for v in values]
             if key_column in keys:
                 columns = {index: known[key] for index, key in enumerate(keys) if key in known}
@@ -290,9 +292,8 @@ def _read_sheet(number: int, worksheet) -> _Sheet:
         if all(value is None or str(value).strip() == "" for value in row.values()):
             continue
         sheet.rows.append(_Row(number, line, row))
-    if columns is None and sheet.rows == []:
-        # An empty sheet with no header at all: nothing to read.
-        return sheet
+    if columns is None and has_content:
+        raise FileRefused(f"sheet '{worksheet.title}': no header row with '{annex.columns[0]}'")
     return sheet
 
 
@@ -460,7 +461,7 @@ class _Writer:
         if key in self.known:
             return
         self.settled[key] = True
-        covered = Q(ended_on__isnull=True) | Q(started_on__lte=self.reference, ended_on__gte=self.reference)
+        covered = Q(ended_on__isnull=True) | Q(started_on__lte=self.reference, ended_on__gt=self.reference)
         if child.allocations.filter(covered).exists():
             return  # held already, or a later one is open: the file's is not news
         matched = self.staff.match(team_name, worker_name)
@@ -802,7 +803,7 @@ def _import_sheets(path: Path, sheets: dict[int, _Sheet], reference, report: Imp
                             },
                         )
             except (RowError, ValidationError, IntegrityError) as error:
-                report.skipped.append(ImportProblem(where, _reason(error), row.line, la_child_id))
+                report.skipped.append(ImportProblem(where, _reason(error), row.line, la_child_id, unit="row"))
                 continue
             known.update(writer.settled)
             for what, count in writer.counts.items():
