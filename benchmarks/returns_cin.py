@@ -15,7 +15,7 @@ already there). About a fifth of a generated authority's children are in a year'
   times it on the whole file (hours at 50,000 children);
 - import into an empty database: a fresh SQLite database in a temporary folder, migrated, then
   `opencsc import cin FILE` in a child process (the migration is not counted; SQLite runs only);
-- import again into the authority the file came from: every record matched, nothing changed.
+- with --reimport, import again into the authority the file came from: every record matched, nothing changed.
 """
 
 import argparse
@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from copy import deepcopy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,50 @@ def first_children(xml: bytes, count: int) -> bytes:
     for child in root.findall("Children/Child")[count:]:
         child.getparent().remove(child)
     return etree.tostring(root)
+
+
+def padded(xml: bytes, count: int) -> bytes:
+    """The census grown to `count` children with copies of its first children under new LA child IDs ("P" for
+    the first letter) and without their UPNs (a UPN may be returned only once): for a census larger than the
+    generated authority has."""
+    root = parse_census(xml)
+    children = root.find("Children")
+    originals = children.findall("Child")
+    for original in originals[: max(0, count - len(originals))]:
+        copy = deepcopy(original)
+        ids = copy.find("ChildIdentifiers")
+        la_child_id = ids.find("LAchildID")
+        la_child_id.text = "P" + la_child_id.text[1:]
+        for name in ("UPN", "FormerUPN"):
+            if (element := ids.find(name)) is not None:
+                ids.remove(element)
+        children.append(copy)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def in_a_fresh_database(path: Path, year: int) -> None:
+    """Import the file into an empty SQLite database, then export and validate from it: each an `opencsc`
+    command in its own process (so each figure includes about 2 s of start-up)."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "OPENCSC_DATA_DIR": folder}
+        env.pop("DATABASE_URL", None)
+        opencsc = [sys.executable, "-c", "from opencsc.cli import main; main()"]
+        subprocess.run([*opencsc, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
+        again = path.with_name(path.stem + "-reexported.xml")
+        steps = [
+            ("import into an empty database", ["import", "cin", str(path)]),
+            ("export from it", ["export", "cin", "--year", str(year), "--out", str(again)]),
+            (
+                "validate what it exported",
+                ["validate", "cin", str(again), "--year", str(year), "--limit", "0"],
+            ),
+        ]
+        for label, command in steps:
+            start = time.perf_counter()
+            done = subprocess.run([*opencsc, *command], env=env, cwd=ROOT, capture_output=True)
+            print(f"{label + ' (opencsc ' + command[0] + ')':58} {time.perf_counter() - start:8.2f} s")
+            output = (done.stdout.decode().strip() + "\n" + done.stderr.decode().strip()[:2000]).strip()
+            print("    " + output.replace("\n", "\n    "))
 
 
 def validator_ingest(xml: bytes, children: int, sizes: list[int], *, full: bool) -> None:
@@ -104,6 +149,15 @@ def main() -> None:
         help="children in the samples the validator's own reader is timed on ('' to skip)",
     )
     parser.add_argument("--validator-ingest-full", action="store_true")
+    parser.add_argument(
+        "--pad-to",
+        type=int,
+        help="grow the census to this many children (copies under new IDs) before import",
+    )
+    parser.add_argument("--no-import", action="store_true", help="skip the import, export and validation run")
+    parser.add_argument(
+        "--reimport", action="store_true", help="also import the file into the authority it came from"
+    )
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "opencsc-cin-bench.xml")
     args = parser.parse_args()
 
@@ -139,23 +193,15 @@ def main() -> None:
     if sizes:
         validator_ingest(xml, children, sizes, full=args.validator_ingest_full)
 
-    if not os.environ.get("DATABASE_URL"):
-        with tempfile.TemporaryDirectory() as folder:
-            env = {**os.environ, "OPENCSC_DATA_DIR": folder}
-            opencsc = [sys.executable, "-c", "from opencsc.cli import main; main()"]
-            subprocess.run([*opencsc, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-            start = time.perf_counter()
-            done = subprocess.run(
-                [*opencsc, "import", "cin", str(args.out)], env=env, cwd=ROOT, capture_output=True
-            )
-            print(
-                f"{'import into an empty database (child process)':58} {time.perf_counter() - start:8.2f} s"
-            )
-            print("    " + done.stdout.decode().strip().replace("\n", "\n    "))
-            if done.returncode:
-                print("    " + done.stderr.decode().strip()[:2000].replace("\n", "\n    "))
-    report = timed("import again into the authority it came from", import_cin_files, [args.out])
-    print(f"{'':58} changes: {report.counts or 'none'}; skipped {len(report.skipped)}")
+    if args.pad_to and args.pad_to > children:
+        args.out = args.out.with_name(f"{args.out.stem}-{args.pad_to}.xml")
+        args.out.write_bytes(padded(xml, args.pad_to))
+        print(f"{'':58} padded to {args.pad_to} children -> {args.out}")
+    if not args.no_import:
+        in_a_fresh_database(args.out, args.year)
+    if args.reimport:
+        report = timed("import again into the authority it came from", import_cin_files, [args.out])
+        print(f"{'':58} changes: {report.counts or 'none'}; skipped {len(report.skipped)}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ own XML reader, which is quadratic. Its defects (returns.md §1.4, §8) are work
 - the ruleset year is not checked against the file: a file whose header Year or ReferenceDate is not the year
   asked for gets a finding of its own (`OPENCSC-YEAR`);
 - a rule that crashes is only printed by the validator: the print is captured and reported as a note;
-- queries 8670Q and 8675Q count one working day short when 31 March falls at a weekend, and 8569Q flags a
+- queries 8670Q and 8675Q count one working day short (work open exactly 45 or 15 working days on 31 March is
+  flagged, and one day fewer when 31 March falls at a weekend), and 8569Q flags a
   no-further-action referral dated on or just before 1 April: each such finding is re-checked with the
   England working-day calendar and set aside (counted in the notes) when the data is in fact within the rule;
 - only the first review date of a `<Reviews>` block was read: the tables here read them all.
@@ -90,11 +91,11 @@ DEFECT_CHECKS = {
     "8569Q": (_keep_8569q, "flags a no-further-action referral dated within the census year"),
     "8670Q": (
         _open_too_long("Assessments.AssessmentActualStartDate", 45),
-        "counts one working day short when 31 March is a weekend",
+        "flags assessments open exactly 45 working days on 31 March (44 when it is a weekend)",
     ),
     "8675Q": (
         _open_too_long("Section47.S47ActualStartDate", 15),
-        "counts one working day short when 31 March is a weekend",
+        "flags enquiries open exactly 15 working days on 31 March (14 when it is a weekend)",
     ),
 }
 
