@@ -15,14 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from markupsafe import Markup
 
 from opencsc.accounts.access import LA_WIDE_READ_ROLES
 from opencsc.accounts.models import Role
 from opencsc.core.codes import SourceGroup
-from opencsc.frontdoor.demand import GROUP_OF_CODE, add_months, demand_series, local_midnight, month_end
+from opencsc.frontdoor.demand import GROUP_OF_CODE, add_months, local_midnight, month_end
 from opencsc.insight import charts
 from opencsc.insight.catalogue import CATALOGUE, KpiInfo, part_label
 from opencsc.insight.kpis import KpiResult, Period, kpi_trends, twelve_months_to, unallocated_statutory
@@ -215,7 +215,7 @@ def panel_href(panel: str, key: str, *, on: dt.date) -> str:
 def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
     month_ends = trend_month_ends(on)
     periods = [period_to(day) for day in month_ends]
-    trends = kpi_trends(periods)
+    trends = kpi_trends(periods, children_for_last_only=True)
     targets = kpi_targets()
     latest = month_ends[-1]
     rows = []
@@ -306,9 +306,23 @@ def escalations_open_by_level(on: dt.date) -> dict[str, tuple[str, list[int | No
 
 
 def demand_by_source(on: dt.date) -> tuple[Period, dict[str, tuple[str, int]]]:
+    """Contacts received in the 12 months to `on` (the authority's local days), by source group."""
+    from opencsc.frontdoor.models import Contact
+
     period = period_to(on)
-    series = demand_series(kind="contacts", period="month", start=period.start, end=period.end)
-    return period, {group.value: (group.label, series.group_total(group.value)) for group in SourceGroup}
+    counts = dict.fromkeys(SourceGroup.values, 0)
+    for source, number in (
+        Contact.objects.filter(
+            received_at__gte=local_midnight(period.start),
+            received_at__lt=local_midnight(period.end + dt.timedelta(days=1)),
+        )
+        .values("source")
+        .annotate(number=Count("id"))
+        .values_list("source", "number")
+        .order_by()
+    ):
+        counts[GROUP_OF_CODE.get(source, SourceGroup.OTHER)] += number
+    return period, {group.value: (group.label, counts[group.value]) for group in SourceGroup}
 
 
 def demand_children(on: dt.date, group: str) -> set[int]:

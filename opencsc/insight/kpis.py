@@ -161,26 +161,34 @@ class Dated:
     def within(self, period: Span) -> list[tuple[int, int, bool | None]]:
         return self.rows[bisect_left(self.dates, period.start) : bisect_right(self.dates, period.end)]
 
-    def result(self, period: Span) -> KpiResult:
+    def result(self, period: Span, *, with_children: bool = True) -> KpiResult:
         rows = self.within(period)
+        if not with_children:
+            return self._figures(rows)
         if self.kind == "count":
             return _count(self.kpi_id, [(pk, child) for pk, child, _ in rows])
         return _rate(self.kpi_id, [row for row in rows if row[2] is not None])
 
+    def _figures(self, rows) -> KpiResult:
+        """The value alone, without the children behind it (for trend points no one drills into)."""
+        if self.kind == "count":
+            return KpiResult(self.kpi_id, len(rows))
+        flags = [row[2] for row in rows if row[2] is not None]
+        hits = sum(1 for flag in flags if flag)
+        return KpiResult(self.kpi_id, rate(hits, len(flags)), numerator=hits, denominator=len(flags))
+
 
 def _referral_family(span: Span) -> list[Dated]:
-    in_span = list(
-        Referral.objects.filter(referral_date__range=(span.start, span.end)).values_list(
-            "id", "child_id", "referral_date", "is_nfa"
-        )
-    )
-    history: dict[int, list[dt.date]] = {}
+    """One range query: the referrals in the span and in the year before it (for re-referrals)."""
     earliest = anniversary(span.start, -1)
-    children = {child for _, child, _, _ in in_span}
-    for child, date in Referral.objects.filter(
-        child_id__in=children, referral_date__gte=earliest, referral_date__lte=span.end
-    ).values_list("child_id", "referral_date"):
+    history: dict[int, list[dt.date]] = {}
+    in_span = []
+    for pk, child, date, nfa in Referral.objects.filter(
+        referral_date__range=(earliest, span.end)
+    ).values_list("id", "child_id", "referral_date", "is_nfa"):
         history.setdefault(child, []).append(date)
+        if date >= span.start:
+            in_span.append((pk, child, date, nfa))
 
     def rereferred(child: int, date: dt.date) -> bool:
         window_start = anniversary(date, -1)
@@ -620,16 +628,21 @@ KPIS: dict[str, Callable[[Span], KpiResult]] = {
 }
 
 
-def kpi_trends(periods: list[Span]) -> dict[str, list[KpiResult]]:
+def kpi_trends(periods: list[Span], *, children_for_last_only: bool = False) -> dict[str, list[KpiResult]]:
     """Every KPI for each period (in the order given), from one fetch per family of records over the span
-    they cover together. The result for one period equals `KPIS[kpi_id](period)`."""
+    they cover together. The result for one period equals `KPIS[kpi_id](period)`; with
+    `children_for_last_only`, results before the last period carry their figures but not their children."""
     if not periods:
         return {kpi_id: [] for kpi_id in KPIS}
     span = Period(min(p.start for p in periods), max(p.end for p in periods))
     trends: dict[str, list[KpiResult]] = {}
     for family in FLOW_FAMILIES:
         for dated in family(span):
-            trends[dated.kpi_id] = [dated.result(period) for period in periods]
+            last = len(periods) - 1
+            trends[dated.kpi_id] = [
+                dated.result(period, with_children=not children_for_last_only or index == last)
+                for index, period in enumerate(periods)
+            ]
     snapshots = Snapshots(
         Period(min(p.end for p in periods), span.end), episodes_from=span.start, days=[p.end for p in periods]
     )

@@ -290,3 +290,14 @@ def test_dashboard_has_the_workforce_rates_with_englands_2023_figures(make_user)
     assert measures["turnover_rate"].comparator.label == "15.9%"
     assert measures["caseload_per_fte"].comparator.year == "30 September 2023"
     assert len(measures["agency_rate"].trend) == 36 and "<svg" in measures["agency_rate"].chart
+
+
+def test_trend_figures_without_children_match_the_full_results():
+    _history()
+    periods = [twelve_months_to(day) for day in trend_month_ends(D(2025, 12, 31))]
+    full, lean = kpi_trends(periods), kpi_trends(periods, children_for_last_only=True)
+    for kpi_id in KPIS:
+        assert [(r.value, r.numerator, r.denominator) for r in full[kpi_id]] == [
+            (r.value, r.numerator, r.denominator) for r in lean[kpi_id]
+        ]
+        assert full[kpi_id][-1].numerator_children == lean[kpi_id][-1].numerator_children
