@@ -21,6 +21,7 @@ from opencsc.geography import (
     placement_la_code,
     postcode_location,
     postcodes,
+    postcodes_in_outward,
 )
 
 HOME = "HP19 8FF"  # Aylesbury
@@ -208,3 +209,15 @@ def test_parser_sorts_unsorted_data_and_skips_rows_without_a_grid_reference():
     assert letter.find(b"XY1 2AB") is None  # no grid reference
     assert letter.find(b"XY9 9ZZ") is None
     assert brotli.decompress(brotli.compress(b"x")) == b"x"  # the dependency the data needs is installed
+
+
+def test_the_postcodes_of_an_outward_code_are_listed_in_order():
+    found = postcodes_in_outward("hp19")
+    codes = [location.postcode for location in found]
+    assert "HP19 8FF" in codes and codes == sorted(codes, key=lambda code: code.split()[1])
+    assert all(code.startswith("HP19 ") for code in codes)
+    assert not any(code.startswith("HP1 ") for code in codes)
+    assert postcodes_in_outward("HP1") and all(
+        location.postcode.startswith("HP1 ") for location in postcodes_in_outward("HP1")
+    )
+    assert postcodes_in_outward("ZZ99") == () and postcodes_in_outward("not one") == ()

@@ -29,6 +29,7 @@ from opencsc.casework.models import (
     StrategyDiscussion,
 )
 from opencsc.frontdoor.models import Contact, ContactChild, PartnerCheck, Referral
+from opencsc.geography import postcode_location, upper_tier_code
 from opencsc.looked_after.models import (
     AdoptionMilestones,
     CareLeaverContact,
@@ -58,6 +59,7 @@ from opencsc.people.models import (
     Person,
     Relationship,
 )
+from opencsc.synthetic import county
 from opencsc.synthetic.looked_after import OLDER_COHORT_SHARE, STARTS_PER_CHILD_PER_YEAR, UASC_SHARE
 from opencsc.workforce.models import Absence, Post, StaffRecord
 
@@ -248,6 +250,23 @@ def test_search_keys_are_filled_as_the_services_fill_them():
     for address in addresses:
         assert POSTCODE.match(address.postcode), address.postcode
         assert address.postcode_key == postcode_key(address.postcode)
+
+
+@pytest.mark.django_db
+def test_home_postcodes_are_real_and_on_the_right_side_of_the_county_boundary():
+    generate()
+    addresses = list(ChildAddress.objects.all())
+    towns_inside = {area.town for area in county.AREAS} | {p for area in county.AREAS for p in area.places}
+    towns_outside = {area.town for area in county.OUT_OF_COUNTY}
+    for address in addresses:
+        location = postcode_location(address.postcode)
+        assert location is not None, address.postcode
+        inside = upper_tier_code(location.laua) == county.COUNTY_ONS_CODE
+        if address.town in towns_outside:
+            assert not inside, address.postcode
+        elif address.town in towns_inside:
+            assert inside, address.postcode
+    assert any(address.town in towns_outside for address in addresses)
 
 
 # Dates that are due, not done: they may rightly lie ahead.

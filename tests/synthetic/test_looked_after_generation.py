@@ -158,6 +158,8 @@ def test_placements_use_real_postcodes_and_stored_locations(authority):
         )
         assert episode.placement_la_code == geography.placement_la_code(episode.placement_postcode)
         expected = geography.placement_distance(episode.home_postcode, episode.placement_postcode)
+        if episode.home_postcode:
+            assert expected is not None, "real home postcodes: every distance can be worked out"
         assert (episode.distance_miles is None and expected is None) or float(
             episode.distance_miles
         ) == expected
