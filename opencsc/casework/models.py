@@ -14,6 +14,9 @@ class Allocation(TimestampedModel):
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=300, blank=True)
+    # Why the case came to this worker, as the SSDA903's SW_REASON code, when it was recorded that way (an
+    # imported return); blank means it is read from how the previous allocation ended.
+    change_reason = models.CharField(max_length=6, blank=True)
 
     class Meta:
         ordering = ["-started_on", "-id"]

@@ -87,6 +87,9 @@ OUT_OF_COUNTY_HELD = 0.3  # the share of the history before it starts to fall
 FAR_SHARE_OF_OUT = 0.42
 LA_FOSTERING_URN = "SC058417"  # the council's own fostering service
 LA_ADOPTION_URN = "SC412307"  # the regional adoption agency the council hosts
+FOSTERING = {"U1", "U2", "U3", "U4", "U5", "U6"}
+# Special guardianship to former foster carers (E45, E46) and its counterpart to other carers (E47, E48).
+FORMER_FOSTER_CARERS_SGO = {"E45": "E47", "E46": "E48"}
 LA_CODE_MK, LA_CODE_OXON, LA_CODE_HERTS = "E06000042", "E10000025", "E10000015"
 
 NEAR = {
@@ -838,6 +841,9 @@ class LookedAfterWriter:
                     end_reason = rng.choice(("E5", "E5", "E6", "E8", "E13"))
             if final.placement.place.startswith("T"):
                 end_reason = end_reason if end_reason != "E17" else "E5"
+            if end_reason in FORMER_FOSTER_CARERS_SGO and final.placement.place not in FOSTERING:
+                # Special guardianship to former foster carers needs a foster placement to end (rule 516).
+                end_reason = FORMER_FOSTER_CARERS_SGO[end_reason]
             final.ended_on, final.reason_ceased = max(end_day, final.started_on), end_reason
         journey.episodes = episodes
 
@@ -1018,6 +1024,16 @@ class LookedAfterWriter:
             team = rng.choice(self.la_teams)
             journey.worker = self.workforce.least_loaded_worker(self.sim, team, self.rng)
             if not journey.own_allocation:
+                handed_on = self._household_worker_left(journey)
+                if handed_on is not None:
+                    end = journey.episodes[-1].ended_on
+                    if end is None:
+                        self.workforce.caseloads[journey.worker.pk] += 1
+                    allocations.append(
+                        self._allocation(
+                            journey.child, journey.worker, team, handed_on, end, "Case closed" if end else ""
+                        )
+                    )
                 continue
             start = journey.episodes[0].started_on
             end = journey.episodes[-1].ended_on
@@ -1062,6 +1078,23 @@ class LookedAfterWriter:
                     allocation.created_at,
                 )
             )
+
+    def _household_worker_left(self, journey: CareJourney) -> dt.date | None:
+        """The day a looked-after child's case passes to a colleague of the family's worker who left (the family
+        left waiting for a worker), except in the last month. A child looked after must have a social worker
+        (903 rule SW17STG2)."""
+        periods = journey.household_periods
+        if (
+            not periods
+            or periods[-1].ended_on is None
+            or periods[-1].end_reason != "Worker left the authority"
+        ):
+            return None
+        left, end = periods[-1].ended_on, journey.episodes[-1].ended_on
+        if end is not None and end <= left:
+            return None
+        handed_on = max(left, journey.episodes[0].started_on)
+        return handed_on if handed_on <= self.sim.last_day - dt.timedelta(days=30) else None
 
     def _allocation(self, child, worker, team, start, end, reason) -> Allocation:
         allocation = Allocation(
@@ -1299,8 +1332,9 @@ class LookedAfterWriter:
             )
 
     def _sdq_every_year(self, journeys, rows) -> None:
-        """An SDQ in each year (1 April to 31 March) a child aged 4 to 16 spends wholly in care, as the 903 OC2
-        expects (rule 186), where the yearly health review drifted past it. Its own random stream."""
+        """An SDQ in each year (1 April to 31 March) a child aged 4 to 16 at some time spends wholly in care, as
+        the 903 OC2 expects (rules 186, 197B), where the yearly health review drifted past it: a score when there
+        is time for one while they are 4 to 16, otherwise the reason for none (SDQ1, under 4 or over 16). Its own random stream."""
         rng = random.Random(f"sdq-every-year-{self.sim.seed}")
         done = {
             (row.child_id, _reporting_year(row.done_on)) for row in rows if row.kind == HealthCheckKind.SDQ
@@ -1313,12 +1347,19 @@ class LookedAfterWriter:
                     year_start, year_end = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
                     if year_end > min(end, self.sim.last_day) or (journey.child.pk, year) in done:
                         continue
-                    if not (_age(journey.born, year_start) >= 4 and _age(journey.born, year_end) < 17):
-                        continue
-                    day = day_between(
-                        rng, year_start + dt.timedelta(days=60), year_end - dt.timedelta(days=30)
-                    )
-                    self._check(rows, journey, HealthCheckKind.SDQ, day, end, rng.randint(2, 32), "")
+                    four, seventeen = _birthday(journey.born, 4), _birthday(journey.born, 17)
+                    first = max(year_start + dt.timedelta(days=60), four)
+                    last = min(year_end - dt.timedelta(days=30), seventeen - dt.timedelta(days=1))
+                    if first <= last:
+                        day = day_between(rng, first, last)
+                        self._check(rows, journey, HealthCheckKind.SDQ, day, end, rng.randint(2, 32), "")
+                    elif year_start <= four <= year_end or year_start <= seventeen <= year_end:
+                        # Turning 4 or 17 with no time for a questionnaire at an age it is for: the reason
+                        # for no score is recorded instead (rule 197B).
+                        day = day_between(
+                            rng, year_start + dt.timedelta(days=60), year_end - dt.timedelta(days=30)
+                        )
+                        self._check(rows, journey, HealthCheckKind.SDQ, day, end, None, "SDQ1")
 
     def _check(self, rows, journey, kind, day, end, score=None, reason="") -> None:
         if day > min(end, self.sim.last_day) or day < journey.episodes[0].started_on:

@@ -362,3 +362,9 @@ def test_a_short_break_has_no_postcodes_or_urn_in_the_return(authority):
     (short_break,) = [row for row in ssda903_return(YEAR).rows["Episodes"] if row["LS"] == "V3"]
     assert (short_break["HOME_POST"], short_break["PL_POST"], short_break["URN"]) == ("", "", "")
     assert short_break["PLACE"] == "U6"
+
+
+def test_sex_is_coded_as_each_years_return_wants(authority):
+    """M, F and U from 2024-25 (rule 101); 1 and 2 in the returns before."""
+    assert {row["SEX"] for row in ssda903_return(2024).rows["Header"]} == {"2"}
+    assert {row["SEX"] for row in ssda903_return(2026).rows["Header"]} <= {"M", "F"}

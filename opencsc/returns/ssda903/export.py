@@ -20,11 +20,12 @@ and looked after at some time on or after their 14th birthday). What each table 
   adoption decisions in force at some time in the year. PrevPerm: children who started care in the year and
   have a previous-permanence answer recorded.
 - SWEpisodes (from 2023-24): the child's allocations to a worker open at some time in the year. SW_ID is the
-  worker's social worker identifier (`social_worker_id`); SW_REASON is FCONTA for a first allocation (or one
-  after a gap of more than 7 days) and otherwise the code for why the previous allocation ended.
+  worker's social worker identifier (`social_worker_id`); SW_REASON is the reason recorded on the allocation (`change_reason`, as an
+  imported return gives it) or else FCONTA for a first allocation (or one after a gap of more than 7 days) and
+  otherwise the code for why the previous allocation ended.
 - DoLo (from 2026-27): deprivation of liberty orders are not recorded in OpenCSC, so the table has no rows.
 
-Dates are dd/mm/yyyy. A child's rows follow LA child ID order, then date order.
+SEX is M, F or U from 2024-25 and 1 (male) or 2 (female) before. Dates are dd/mm/yyyy. A child's rows follow LA child ID order, then date order.
 """
 
 import csv
@@ -59,6 +60,9 @@ ADOPTED = {"E11", "E12"}
 OC3_BIRTHDAYS = (17, 18, 19, 20, 21)
 SW_FIRST_CONTACT = "FCONTA"
 SW_GAP_DAYS = 7
+# SEX took the codes M, F and U in 2024-25 (rule 101); the returns before carry 1 (male) and 2 (female).
+FIRST_LETTER_SEX_YEAR = 2025
+OLD_SEX_CODES = {"M": "1", "F": "2"}
 SW_REASONS = {
     "MANAGE": "Management decision",
     "FCONTA": "First contact",
@@ -98,6 +102,11 @@ def _birthday(born: dt.date, years: int) -> dt.date:
         return born.replace(year=born.year + years)
     except ValueError:  # 29 February in a year that has none
         return dt.date(born.year + years, 3, 1)
+
+
+def sex_code(sex: str, year: int) -> str:
+    """The child's sex as the year's return codes it."""
+    return sex if year >= FIRST_LETTER_SEX_YEAR else OLD_SEX_CODES.get(sex, sex)
 
 
 def social_worker_id(user) -> str:
@@ -262,6 +271,18 @@ def _mothers(child_ids, end: dt.date) -> dict[int, dt.date]:
     return born
 
 
+def sw_reason(allocation: Allocation, before: Allocation | None) -> str:
+    """Why the case came to this worker, read from how the allocation before it ended: first contact when there
+    was none, or it ended more than 7 days before."""
+    if (
+        before is None
+        or before.ended_on is None
+        or (allocation.started_on - before.ended_on).days > SW_GAP_DAYS
+    ):
+        return SW_FIRST_CONTACT
+    return sw_reason_code(before.end_reason)
+
+
 def _sw_rows(child_ids, start: dt.date, end: dt.date) -> dict[int, list[dict]]:
     rows: dict[int, list[dict]] = defaultdict(list)
     previous: dict[int, Allocation] = {}
@@ -275,20 +296,12 @@ def _sw_rows(child_ids, start: dt.date, end: dt.date) -> dict[int, list[dict]]:
         previous[allocation.child_id] = allocation
         if allocation.ended_on is not None and allocation.ended_on < start:
             continue
-        if (
-            before is None
-            or before.ended_on is None
-            or (allocation.started_on - before.ended_on).days > SW_GAP_DAYS
-        ):
-            reason = SW_FIRST_CONTACT
-        else:
-            reason = sw_reason_code(before.end_reason)
         rows[allocation.child_id].append(
             {
                 "SW_ID": social_worker_id(allocation.worker),
                 "SW_DECOM": day(allocation.started_on),
                 "SW_DEC": day(_within(allocation.ended_on, end)),
-                "SW_REASON": reason,
+                "SW_REASON": allocation.change_reason or sw_reason(allocation, before),
             }
         )
     return rows
@@ -348,7 +361,7 @@ def ssda903_return(year: int) -> Return903:
         rows["Header"].append(
             {
                 "CHILD": la_id,
-                "SEX": child.sex,
+                "SEX": sex_code(child.sex, year),
                 "DOB": born,
                 "ETHNIC": child.ethnicity,
                 "UPN": child.upn or child.upn_unknown_reason,
@@ -386,7 +399,12 @@ def ssda903_return(year: int) -> Return903:
             )
         if pk in uasc:
             rows["UASC"].append(
-                {"CHILD": la_id, "SEX": child.sex, "DOB": born, "DUC": day(_within(uasc[pk].ceased_on, end))}
+                {
+                    "CHILD": la_id,
+                    "SEX": sex_code(child.sex, year),
+                    "DOB": born,
+                    "DUC": day(_within(uasc[pk].ceased_on, end)),
+                }
             )
         if _continuously_looked_after(mine, start, end):
             rows["OC2"].append({"CHILD": la_id, "DOB": born, **_oc2_row(child, checks[pk], end)})

@@ -7,7 +7,8 @@ What matches what, so that importing the same set twice changes nothing and seve
 - a child by CHILD (the LA child ID); an existing record only gains what it lacks (a UPN, a sex other than
   U, an ethnicity other than NOBT);
 - an episode by child, DECOM and RNE; a review by child and date; a missing episode by child, kind and start
-  date; an allocation to a social worker (SWEpisodes) by child and SW_DECOM; an adoption plan by child and
+  date; an allocation to a social worker (SWEpisodes) by child and SW_DECOM, which keeps the SW_REASON given as
+  its change reason; an adoption plan by child and
   DATE_INT / DATE_PLACED; a care leaver's contact by child and the birthday the OC3 is for;
 - a value the file gives replaces the one held (DEC and REC, an end date); a value it leaves blank is left
   alone, because one year's return leaves out what happened after its 31 March;
@@ -67,6 +68,7 @@ from opencsc.returns.ssda903.export import (
     SW_FIRST_CONTACT,
     SW_REASONS,
     _birthday,
+    sw_reason,
     sw_reason_code,
 )
 from opencsc.returns.ssda903.tables import parse_day, table_for_header
@@ -689,15 +691,29 @@ class _Writer:
         if allocation is None:
             worker = self._worker(sw_id)
             allocation = Allocation(
-                child=child, worker=worker, team=worker.team, started_on=started, ended_on=ended
+                child=child,
+                worker=worker,
+                team=worker.team,
+                started_on=started,
+                ended_on=ended,
+                change_reason=reason,
             )
             allocation.full_clean(exclude=["child", "worker", "team"], validate_constraints=False)
             allocation.save()
             self.note("allocation created")
-        elif ended and allocation.ended_on != ended:
+            return allocation
+        changed = []
+        if ended and allocation.ended_on != ended:
             allocation.ended_on = ended
-            allocation.save(update_fields=["ended_on", "updated_at"])
-            self.note("allocation updated", "ended_on")
+            changed.append("ended_on")
+        # The reason is kept on the allocation when what is held would not give it (the allocation before may
+        # be in no set imported, or ended in a way that reads otherwise).
+        if reason and (allocation.change_reason or sw_reason(allocation, previous)) != reason:
+            allocation.change_reason = reason
+            changed.append("change_reason")
+        if changed:
+            allocation.save(update_fields=[*changed, "updated_at"])
+            self.note("allocation updated", ", ".join(changed))
         return allocation
 
     def _worker(self, sw_id: str) -> User:
