@@ -4,8 +4,9 @@
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/returns_cin.py [--reuse]
 
 Builds an authority with `opencsc generate --children N --seed 7 --replace` (unless --reuse finds children
-already there). About a fifth of a generated authority's children are in a year's census, so the default of
-255,000 children gives a 2025-26 census of about 50,000 children (`--children 5000` for a quick run). Then times:
+already there). The default of 255,000 children (with --today 2026-11-23) gives a 2025-26 census of 30,771 children: the open caseload
+levels off at county size, so a 50,000-child census is made with `--pad-to 50000` (`--children 5000` for a quick
+run). Then times:
 - export: `cin_census_bytes(year)` (the XML for the census year);
 - validation: parsing the file and building the validator's tables in one pass (`cin_tables`), then the 109 DfE
   rules of csc-validator-be-cin, and the findings by rule;
