@@ -540,6 +540,7 @@ def test_a_legacy_systems_workbook_is_read_by_code(db, tmp_path):
         path,
         {
             "Cover": [["Annex A"]],
+            "List 2 - Early Help": [[*layout.LIST_BY_NUMBER[2].columns], ["L1", "b) Female"]],
             "List 3": [
                 *header,
                 [
@@ -612,6 +613,7 @@ def test_a_legacy_systems_workbook_is_read_by_code(db, tmp_path):
     assert not Child.objects.filter(la_child_id__in=["L3", "L4"]).exists()  # nothing half-written
     # Staff are never made up from a file: an allocation to a team and worker not held is left out, counted.
     assert report.counts["allocation left out: team or worker not held"] == 1
+    assert report.counts["list 2 rows not read (early help assessments are not recorded in OpenCSC)"] == 1
     assert not Allocation.objects.exists()
 
 

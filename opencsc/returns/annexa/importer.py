@@ -775,6 +775,11 @@ def import_annexa_files(paths, actor=None) -> ImportReport:
 def _import_sheets(path: Path, sheets: dict[int, _Sheet], reference, report: ImportReport, actor) -> None:
     staff = _Staff()
     known: dict = {}
+    for number, what in ((2, "early help assessments"), (11, "adopters")):
+        if sheets.get(number) and sheets[number].rows:
+            report.count(
+                f"list {number} rows not read ({what} are not recorded in OpenCSC)", len(sheets[number].rows)
+            )
     for number in WRITE_ORDER:
         sheet = sheets.get(number)
         if sheet is None:
