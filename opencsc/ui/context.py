@@ -13,6 +13,7 @@ from opencsc.looked_after.extra_views import CARE_LEAVER_LIST_ROLES
 from opencsc.oversight.board_pack import can_view_board_pack
 from opencsc.oversight.improvement import can_read_plan
 from opencsc.oversight.selectors import can_view_chain
+from opencsc.returns.selectors import can_see_worklist
 from opencsc.workforce.selectors import can_view_workforce
 
 
@@ -36,6 +37,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Improvement plan", "oversight:plan", can_read_plan(user)),
         ("Board pack", "board:pack", can_view_board_pack(user)),
         ("Workforce", "workforce:overview", can_view_workforce(user)),
+        ("Returns", "returns:worklist", can_see_worklist(user)),
         ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
     ]
 

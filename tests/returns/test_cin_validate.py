@@ -114,3 +114,10 @@ def test_a_saved_run_is_a_worklist_linking_each_finding_to_the_child(census_auth
     assert client_for(make_user(Role.HEAD_OF_SERVICE)).get("/returns/cin/?rule=4220").status_code == 200
     for role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.AUDITOR, Role.CHIEF_EXECUTIVE):
         assert client_for(make_user(role)).get("/returns/cin/").status_code == 403
+
+
+def test_analysts_have_the_returns_page_in_their_navigation(make_user, client_for):
+    analyst_home = client_for(make_user(Role.PERFORMANCE_ANALYST)).get("/").content.decode()
+    assert 'href="/returns/"' in analyst_home
+    social_worker_home = client_for(make_user(Role.SOCIAL_WORKER)).get("/").content.decode()
+    assert 'href="/returns/"' not in social_worker_home
