@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from opencsc.accounts.access import child_visibility_filter
@@ -442,6 +443,76 @@ def due_work(
     order = {rule_id: position for position, rule_id in enumerate(WORK_RULE_IDS)}
     items.sort(key=lambda item: (item.due_on, order[item.rule.id], item.child_id))
     return items
+
+
+def latest_overdue_start(ctx: ClockContext, rule_id: str) -> dt.date:
+    """The first start date whose clock `rule_id` is not yet overdue on ctx.today: a clock is overdue exactly
+    when it started before this day, because a later start never gives an earlier due date (working days,
+    weeks and months all move forward with the start)."""
+    day = ctx.today
+    while ctx.due(rule_id, day - dt.timedelta(days=1)).due_on >= ctx.today:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _seen_since(day: dt.date) -> Exists:
+    """The plan's child has a final visit note recording them as seen on or after `day`."""
+    return Exists(
+        CaseNote.children.through.objects.filter(
+            child_id=OuterRef("child_id"),
+            casenote__note_type=NoteType.VISIT,
+            casenote__status=NoteStatus.FINAL,
+            casenote__child_seen=True,
+            casenote__event_on__gte=day,
+        )
+    )
+
+
+def overdue_children(ctx: ClockContext) -> dict[str, list[int]]:
+    """For each clock, the child of each open item overdue on ctx.today, across the whole authority: the same
+    items as `due_work(Scope(), ctx)` marks overdue (tested), without building every open item. Each clock's
+    overdue items are those whose start falls before `latest_overdue_start`, so one query per clock fetches
+    only the overdue ones."""
+    before = {rule_id: latest_overdue_start(ctx, rule_id) for rule_id in WORK_RULE_IDS}
+    queries = {
+        "assessment": Assessment.objects.filter(authorised_on__isnull=True, closed_on__isnull=True)
+        .annotate(start=Coalesce("referral__referral_date", "started_on"))
+        .filter(start__lt=before["assessment"]),
+        "icpc": Section47Enquiry.objects.filter(completed_on__isnull=True, icpc_not_required=False)
+        .exclude(
+            outcome__in=[Section47Outcome.CONCERNS_SUBSTANTIATED_NO_ICPC, Section47Outcome.NOT_SUBSTANTIATED]
+        )
+        .exclude(
+            pk__in=ChildProtectionConference.objects.filter(
+                kind=ConferenceKind.INITIAL, section_47__isnull=False
+            ).values("section_47_id")
+        )
+        .annotate(start=Coalesce("strategy_discussion__held_on", "started_on"))
+        .filter(start__lt=before["icpc"]),
+    }
+    open_plans = ChildProtectionPlan.objects.filter(ended_on__isnull=True).annotate(
+        start=Coalesce("initial_conference__held_on", "started_on")
+    )
+    reviews = ChildProtectionConference.objects.filter(plan=OuterRef("pk"), kind=ConferenceKind.REVIEW)
+    queries["core_group_first"] = open_plans.filter(
+        ~Exists(CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))), start__lt=before["core_group_first"]
+    )
+    queries["cp_review_first"] = open_plans.filter(~Exists(reviews), start__lt=before["cp_review_first"])
+    queries["cp_review"] = open_plans.filter(
+        Exists(reviews), ~Exists(reviews.filter(held_on__gte=before["cp_review"]))
+    )
+    queries["cp_visit"] = open_plans.filter(
+        ~_seen_since(before["cp_visit"]), started_on__lt=before["cp_visit"]
+    )
+    queries["cin_visit"] = (
+        ChildInNeedPlan.objects.filter(ended_on__isnull=True, started_on__lt=before["cin_visit"])
+        .exclude(child_id__in=ChildProtectionPlan.objects.filter(ended_on__isnull=True).values("child_id"))
+        .filter(~_seen_since(before["cin_visit"]))
+    )
+    return {
+        rule_id: list(queries[rule_id].order_by().values_list("child_id", flat=True))
+        for rule_id in WORK_RULE_IDS
+    }
 
 
 def attach_people(items: list[WorkItem]) -> list[WorkItem]:

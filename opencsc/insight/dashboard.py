@@ -280,15 +280,13 @@ def unallocated_by_team(on: dt.date) -> dict[str, tuple[str, set[int]]]:
 
 def overdue_by_clock(on: dt.date) -> dict[str, tuple[str, list[int]]]:
     """Open work past its due date on `on`, by clock: (clock name, child of each overdue item)."""
-    from opencsc.casework.work import WORK_RULE_IDS, ClockContext, Scope, due_work
+    from opencsc.casework.work import ClockContext, overdue_children
     from opencsc.core.clocks import RULES
 
-    items = due_work(Scope(), ClockContext(today=on))
-    by_rule: dict[str, tuple[str, list[int]]] = {rule: (RULES[rule].name, []) for rule in WORK_RULE_IDS}
-    for item in items:
-        if item.is_overdue:
-            by_rule[item.rule.id][1].append(item.child_id)
-    return by_rule
+    return {
+        rule_id: (RULES[rule_id].name, children)
+        for rule_id, children in overdue_children(ClockContext(today=on)).items()
+    }
 
 
 def escalations_open_by_level(on: dt.date) -> dict[str, tuple[str, list[int | None]]]:
