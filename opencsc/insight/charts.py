@@ -106,6 +106,16 @@ def line_chart(
     return Markup("".join(parts))
 
 
+# Arial at the bar font's size averages under 7 pixels a character.
+BAR_CHARACTER_WIDTH = 7
+
+
+def _fit(label: str, width: int) -> str:
+    """The label shortened with an ellipsis so it ends before its bar; the chart's table has it whole."""
+    most = max(width // BAR_CHARACTER_WIDTH - 1, 4)
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
 def bar_chart(
     chart_id: str,
     *,
@@ -128,7 +138,7 @@ def bar_chart(
     for i, (label, value) in enumerate(bars):
         length = bar_space * float(value) / top_value
         y = row * i
-        parts.append(f'<text x="0" y="{y + 18}" {BAR_FONT}>{escape(label)}</text>')
+        parts.append(f'<text x="0" y="{y + 18}" {BAR_FONT}>{escape(_fit(label, label_width))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y + 5}" width="{length:.1f}" height="16" fill="{BLUE}"/>')
         parts.append(
             f'<text x="{label_width + length + 5:.1f}" y="{y + 18}" {BAR_FONT}>{_number(value)}</text>'

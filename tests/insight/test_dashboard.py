@@ -13,6 +13,7 @@ from opencsc.audit.models import AccessKind, AuditEvent, RecordAccess
 from opencsc.casework.models import Allocation, Assessment
 from opencsc.frontdoor.demand import month_end
 from opencsc.frontdoor.models import Contact, ContactChild
+from opencsc.insight.charts import bar_chart
 from opencsc.insight.dashboard import dashboard_for, last_month_end, panel_children, trend_month_ends
 from opencsc.insight.kpis import KPIS, Period, ReportingYear, kpi_trends, twelve_months_to
 from opencsc.insight.models import KpiTarget
@@ -301,3 +302,12 @@ def test_trend_figures_without_children_match_the_full_results():
             (r.value, r.numerator, r.denominator) for r in lean[kpi_id]
         ]
         assert full[kpi_id][-1].numerator_children == lean[kpi_id][-1].numerator_children
+
+
+def test_a_long_bar_label_is_shortened_before_its_bar_and_kept_whole_in_the_description():
+    long_label = "Child in Need and Protection Team Wycombe and Chiltern"
+    chart = str(
+        bar_chart("t", title="Teams", description=f"{long_label} 2", bars=[(long_label, 2), ("Short", 1)])
+    )
+    assert f">{long_label}<" not in chart and "Child in Need and Protection Team…" in chart
+    assert f'<desc id="t-d">{long_label} 2</desc>' in chart and ">Short<" in chart

@@ -3,10 +3,12 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from opencsc.accounts.models import Role, User
 from opencsc.accounts.two_factor import totp_verify
 from opencsc.casework.models import Allocation
+from opencsc.oversight.models import Escalation
 from opencsc.people.models import Child
 from opencsc.synthetic.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -34,6 +36,8 @@ def test_demo_without_serving_generates_the_authority_and_prints_working_logins(
     assert {account.role for account in DEMO_ACCOUNTS} == set(Role.values)
     social_worker = User.objects.get(username="sw.demo")
     assert Allocation.objects.filter(worker=social_worker, ended_on=None).exists()
+    assert "Running the daily sweep for the 28 days" in printed
+    assert Escalation.objects.filter(raised_on__lt=timezone.localdate()).exists()
     code = run("totp", "sw.demo").strip()
     assert re.fullmatch(r"\d{6}", code)
     assert totp_verify(user=social_worker, code=code)

@@ -1,10 +1,16 @@
+import datetime as dt
+import io
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from opencsc.people.models import Child
 from opencsc.synthetic.demo_accounts import DEMO_PASSWORD
 from opencsc.synthetic.demo_users import ensure_demo_users
+
+SWEEP_DAYS = 28
 
 
 class Command(BaseCommand):
@@ -25,11 +31,21 @@ class Command(BaseCommand):
         if not Child.objects.exists():
             self.stdout.write(f"Generating a synthetic authority of {children:,} children (seed {seed})...")
             call_command("generate", children=children, seed=seed, stdout=self.stdout)
+            self._sweep_recent_days()
         accounts = ensure_demo_users()
         self._print_logins(accounts, port)
         if not no_serve:
             # insecure_serving: runserver serves the static files even if DEBUG has been switched off.
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+
+    def _sweep_recent_days(self) -> None:
+        """Run the daily deadline sweep over the last four weeks, as the scheduled job would have done, so the
+        demo has escalations that have climbed their chains unanswered."""
+        today = timezone.localdate()
+        self.stdout.write(f"Running the daily sweep for the {SWEEP_DAYS} days to {today:%d %B %Y}...")
+        for days_ago in range(SWEEP_DAYS - 1, -1, -1):
+            day = today - dt.timedelta(days=days_ago)
+            call_command("sweep", date=day.isoformat(), stdout=io.StringIO())
 
     def _print_logins(self, accounts, port: int) -> None:
         write = self.stdout.write
