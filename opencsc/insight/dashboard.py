@@ -462,11 +462,11 @@ WORKFORCE_MEASURES = [
 
 def workforce_section(on: dt.date) -> WorkforceSection:
     from opencsc.insight.national import NATIONAL_WORKFORCE
-    from opencsc.workforce.selectors import figures_by_team, workforce_figures, workforce_trend
+    from opencsc.workforce.selectors import workforce_overview
 
-    figures = workforce_figures(on)
     month_ends = trend_month_ends(on)
-    trend = workforce_trend(month_ends)
+    overview = workforce_overview(on, month_ends)
+    figures, trend = overview.figures, overview.trend
     measures = []
     for key, title, unit, definition in WORKFORCE_MEASURES:
         points = [(point.on, getattr(point, key)) for point in trend]
@@ -497,7 +497,7 @@ def workforce_section(on: dt.date) -> WorkforceSection:
                 definition=definition,
             )
         )
-    return WorkforceSection(on=on, figures=figures, measures=measures, by_team=figures_by_team(on))
+    return WorkforceSection(on=on, figures=figures, measures=measures, by_team=overview.by_team)
 
 
 def panel_children(panel: str, key: str, on: dt.date) -> tuple[str, set[int]] | None:

@@ -6,6 +6,7 @@ The stable API other modules call:
 - `workforce_trend(months, team=None) -> list[WorkforceFigures]`: the same for each day given (month ends)
 - `figures_by_team(on) -> list[WorkforceFigures]`: one row per team with social work staff or funded posts
 - `month_ends(ending, count) -> list[date]`: the last days of `count` months up to the month of `ending`
+- `workforce_overview(on, months) -> WorkforceOverview`: the three above for the authority from one load
 
 Definitions follow the DfE's children's social work workforce statistics (checked against its 2023 national row:
 33,119.1 FTE in post, 5,254.6 FTE leavers = 15.9% turnover; 7,173.5 agency FTE = 17.8%; 7,722.7 vacancies =
@@ -35,7 +36,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from opencsc.accounts.models import Role, Team
 from opencsc.casework.models import Allocation
@@ -142,9 +143,14 @@ class _Workforce:
         self.records_by_team: dict[int, list[_Record]] = defaultdict(list)
         for record in self.records:
             self.records_by_team[record.team_id].append(record)
+        self.funding_by_team: dict[int, list[_Funding]] = defaultdict(list)
+        for funding in self.funding:
+            self.funding_by_team[funding.team_id].append(funding)
 
-    def team_ids(self) -> list[int]:
-        ids = {record.team_id for record in self.records} | {funding.team_id for funding in self.funding}
+    def team_ids(self, until: dt.date | None = None) -> list[int]:
+        """Teams with a social worker's record or a funded post starting by `until` (any day loaded if None)."""
+        ids = {record.team_id for record in self.records if until is None or record.start <= until}
+        ids |= {funding.team_id for funding in self.funding if until is None or funding.start <= until}
         return sorted(ids, key=lambda team_id: self.team_names.get(team_id, ""))
 
     def figures(self, day: dt.date, team_id: int | None) -> WorkforceFigures:
@@ -202,7 +208,7 @@ class _Workforce:
                 counts["leavers_fte"] += record.fte
                 counts["leavers_headcount"] += 1
         counts["funded_fte"] = sum(
-            (f.fte for f in self.funding if f.team_id == team_id and f.funded_on(day)), Decimal(0)
+            (f.fte for f in self.funding_by_team.get(team_id, []) if f.funded_on(day)), Decimal(0)
         )
         counts["vacancy_fte"] = max(Decimal(0), counts["funded_fte"] - counts["employed_fte"])
         counts["agency_cover_fte"] = min(counts["agency_fte"], counts["vacancy_fte"])
@@ -219,17 +225,21 @@ def _cases_by_worker(days: list[dt.date]) -> dict[dt.date, dict[int, int]]:
     found by bisection, so the cost grows with the allocations, not with allocations times days."""
     unique_days = sorted(set(days))
     held: dict[int, list[int]] = defaultdict(lambda: [0] * (len(unique_days) + 1))
+    # Grouped by worker and dates: many allocations share them, so far fewer rows come back than allocations.
     rows = (
         Allocation.objects.filter(started_on__lte=unique_days[-1])
         .exclude(ended_on__lte=unique_days[0])
-        .values_list("worker_id", "started_on", "ended_on")
+        .values("worker_id", "started_on", "ended_on")
+        .annotate(number=Count("id"))
+        .values_list("worker_id", "started_on", "ended_on", "number")
+        .order_by()
     )
-    for worker_id, started_on, ended_on in rows.iterator(chunk_size=5000):
+    for worker_id, started_on, ended_on, number in rows.iterator(chunk_size=5000):
         first = bisect_left(unique_days, started_on)
         last = bisect_left(unique_days, ended_on) if ended_on is not None else len(unique_days)
         if first < last:
-            held[worker_id][first] += 1
-            held[worker_id][last] -= 1
+            held[worker_id][first] += number
+            held[worker_id][last] -= number
     cases: dict[dt.date, dict[int, int]] = {day: {} for day in unique_days}
     for worker_id, changes in held.items():
         running = 0
@@ -261,6 +271,24 @@ def figures_by_team(on: dt.date) -> list[WorkforceFigures]:
     """One row per team with social work staff or funded posts, by team name."""
     workforce = _Workforce([on])
     return [workforce.figures(on, team_id) for team_id in workforce.team_ids()]
+
+
+@dataclass(frozen=True)
+class WorkforceOverview:
+    figures: WorkforceFigures  # the authority on the day
+    trend: list[WorkforceFigures]  # the authority on each of the days asked for
+    by_team: list[WorkforceFigures]  # each team on the day, as figures_by_team
+
+
+def workforce_overview(on: dt.date, months: list[dt.date]) -> WorkforceOverview:
+    """`workforce_figures(on)`, `workforce_trend(months)` and `figures_by_team(on)` from one load of the
+    records (the same figures: each day's come only from the records in post, funded or allocated on it)."""
+    workforce = _Workforce([*months, on])
+    return WorkforceOverview(
+        figures=workforce.figures(on, None),
+        trend=[workforce.figures(day, None) for day in months],
+        by_team=[workforce.figures(on, team_id) for team_id in workforce.team_ids(until=on)],
+    )
 
 
 def month_ends(ending: dt.date, count: int) -> list[dt.date]:

@@ -4,7 +4,13 @@ import pytest
 
 from opencsc.accounts.models import Role
 from opencsc.workforce.codes import ContractType
-from opencsc.workforce.selectors import figures_by_team, month_ends, workforce_figures, workforce_trend
+from opencsc.workforce.selectors import (
+    figures_by_team,
+    month_ends,
+    workforce_figures,
+    workforce_overview,
+    workforce_trend,
+)
 from tests.workforce.builders import D, allocate, post, staff
 
 CENSUS = D(2022, 9, 30)
@@ -82,6 +88,25 @@ def test_the_trend_gives_one_row_per_day_in_order(team_a):
     assert trend[0].employed_fte == 3.0  # the census-day leaver was still in post in August
     assert trend[2].employed_fte == 3.0  # the October starter
     assert workforce_trend([]) == []
+
+
+@pytest.mark.django_db
+def test_the_overview_from_one_load_equals_the_figures_trend_and_teams_taken_apart(team_a, teams, make_user):
+    south = teams["south"]
+    post(south, "2", start=D(2022, 10, 10))  # funded after the census day: not one of its teams yet
+    worker = make_user(Role.SOCIAL_WORKER, south)
+    staff(south, start=D(2021, 3, 1), user=worker)
+    allocate(worker, south, 4, started=D(2022, 8, 15))
+    allocate(worker, south, 2, started=D(2022, 8, 15), ended=D(2022, 9, 1))
+    days = month_ends(CENSUS, 4)
+    overview = workforce_overview(CENSUS, days)
+    assert overview.figures == workforce_figures(CENSUS)
+    assert overview.trend == workforce_trend(days)
+    assert overview.by_team == figures_by_team(CENSUS)
+    assert [row.team_name for row in overview.by_team] == ["Assessment North", "Assessment South"]
+    assert [row.cases for row in overview.trend] == [23, 23, 29, 24]  # ended on the day: not held that day
+    later = workforce_overview(CENSUS, [*days, D(2022, 10, 31)])  # a day after `on` adds no team to it
+    assert later.by_team == overview.by_team
 
 
 def test_month_ends_handle_short_months_and_year_ends():
