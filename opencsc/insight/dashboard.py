@@ -263,11 +263,13 @@ def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
 # Panels: each computes its rows' children too, so that the drill-down lists exactly what was counted.
 
 
-def unallocated_by_team(on: dt.date) -> dict[str, tuple[str, set[int]]]:
-    """Children with open statutory work and no allocated worker on `on`, by their responsible team."""
+def unallocated_by_team(on: dt.date, ids: set[int] | None = None) -> dict[str, tuple[str, set[int]]]:
+    """Children with open statutory work and no allocated worker on `on`, by their responsible team. `ids`:
+    those children, when already counted (the KPI's trend point on the same day)."""
     from opencsc.people.models import Child
 
-    ids = unallocated_statutory(Period(on, on)).numerator_children
+    if ids is None:
+        ids = unallocated_statutory(Period(on, on)).numerator_children
     by_team: dict[str, tuple[str, set[int]]] = {}
     for chunk in _chunks(sorted(ids)):
         for pk, team_id, team_name in Child.objects.filter(pk__in=chunk).values_list(
@@ -352,10 +354,10 @@ def _bar(panel_key: str, title: str, rows: list[PanelRow], unit: str) -> Markup:
     )
 
 
-def _panels(on: dt.date, drill: bool) -> list[Panel]:
+def _panels(on: dt.date, drill: bool, unallocated_ids: set[int] | None = None) -> list[Panel]:
     panels = []
 
-    unallocated = unallocated_by_team(on)
+    unallocated = unallocated_by_team(on, unallocated_ids)
     rows = [
         PanelRow(key, label, len(ids), panel_href("unallocated", key, on=on) if drill and ids else None)
         for key, (label, ids) in unallocated.items()
@@ -527,12 +529,15 @@ def dashboard_for(*, on: dt.date, user) -> Dashboard:
     """Everything the dashboard shows on `on`, with links to the children only where `user` may follow them."""
     drill = can_drill(user)
     latest = last_month_end(on)
+    kpis = _kpi_rows(on, drill)
+    # On a month end the KPI's latest point is taken on the same day as the panel: reuse its children.
+    unallocated = next(row for row in kpis if row.id == "unallocated_statutory").result
     return Dashboard(
         on=on,
         month_end=latest,
         period=period_to(latest),
-        kpis=_kpi_rows(on, drill),
-        panels=_panels(on, drill),
+        kpis=kpis,
+        panels=_panels(on, drill, unallocated.numerator_children if latest == on else None),
         can_drill=drill,
         workforce=workforce_section(on),
     )

@@ -14,7 +14,13 @@ from opencsc.casework.models import Allocation, Assessment
 from opencsc.frontdoor.demand import month_end
 from opencsc.frontdoor.models import Contact, ContactChild
 from opencsc.insight.charts import bar_chart
-from opencsc.insight.dashboard import dashboard_for, last_month_end, panel_children, trend_month_ends
+from opencsc.insight.dashboard import (
+    dashboard_for,
+    last_month_end,
+    panel_children,
+    trend_month_ends,
+    unallocated_by_team,
+)
 from opencsc.insight.kpis import KPIS, Period, ReportingYear, kpi_trends, twelve_months_to
 from opencsc.insight.models import KpiTarget
 from opencsc.insight.targets import Target, kpi_target_set, kpi_targets
@@ -160,6 +166,11 @@ def test_panels_count_unallocated_overdue_escalations_and_demand(make_user):
     assert unallocated.total == len(KPIS["unallocated_statutory"](Period(on, on)).numerator_children)
     assert kids[1].pk not in panel_children("unallocated", "all", on)[1]
     assert kids[0].pk in panel_children("unallocated", "all", on)[1]
+    month_end = dashboard_for(on=D(2025, 11, 30), user=make_user(Role.DIRECTOR))  # reuses the KPI's children
+    assert {row.key: row.count for row in month_end.panel("unallocated").rows} == {
+        key: len(ids) for key, (_, ids) in unallocated_by_team(D(2025, 11, 30)).items()
+    }
+    assert month_end.panel("unallocated").total > 0
     overdue = {row.key: row.count for row in board.panel("overdue").rows}
     assert overdue["assessment"] == 1 and panel_children("overdue", "assessment", on)[1] == {kids[0].pk}
     levels = {row.key: row.count for row in board.panel("escalations").rows}
