@@ -147,7 +147,8 @@ def _plan_periods(sim: Simulation, workforce: Workforce, household: HouseholdPla
             )
         start = change
     if rng.random() < UNALLOCATED_SHARE:
-        left = day_between(rng, start, sim.last_day - dt.timedelta(days=1))
+        # At least a day with the worker: an allocation ended the day it began is no social worker episode.
+        left = max(day_between(rng, start, sim.last_day - dt.timedelta(days=1)), start + dt.timedelta(days=1))
         periods.append(
             Period(rng.choice(workforce.leavers[team.pk]), start, left, "Worker left the authority")
         )

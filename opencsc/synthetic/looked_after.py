@@ -1040,7 +1040,7 @@ class LookedAfterWriter:
             left_care_old = end is not None and _age(journey.born, end) >= 16 and not journey.short_breaks
             if end is None and rng.random() < 0.05:
                 leaver = rng.choice(self.workforce.leavers[team.pk])
-                end_on = day_between(rng, start, last)
+                end_on = max(day_between(rng, start, last), min(start + dt.timedelta(days=1), last))
                 allocations.append(
                     self._allocation(journey.child, leaver, team, start, end_on, "Worker left the authority")
                 )

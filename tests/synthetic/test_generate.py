@@ -327,6 +327,8 @@ def test_each_child_has_at_most_one_open_allocation_and_most_open_cases_are_allo
         assert allocation.team_id == allocation.worker.team_id
         assert allocation.ended_on is None or allocation.ended_on >= allocation.started_on
         assert allocation.ended_on is not None or allocation.worker.is_active
+        if allocation.end_reason == "Worker left the authority":  # a day at least: a social worker episode
+            assert allocation.ended_on > allocation.started_on
 
 
 @pytest.mark.django_db
