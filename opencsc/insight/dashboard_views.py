@@ -22,6 +22,7 @@ from opencsc.insight.dashboard import (
     panel_children,
     period_to,
 )
+from opencsc.insight.drill import Drill, current_allocations, kpi_drill
 from opencsc.insight.kpis import KPIS, ReportingYear, compute_kpis
 from opencsc.insight.targets import can_set_targets, kpi_target_reset, kpi_target_set, kpi_targets
 from opencsc.insight.views import _day
@@ -130,12 +131,7 @@ def _children_page(request, *, title: str, ids: set[int], context: dict):
     record_access_log_list(
         user=request.user, child_ids=[row[0] for row in shown], path=request.get_full_path()
     )
-    query = request.GET.copy()
-    links = {}
-    for name, target in (("previous", number - 1), ("next", number + 1)):
-        if 1 <= target <= pages:
-            query["page"] = str(target)
-            links[name] = f"?{query.urlencode()}"
+    links = _page_links(request, number, pages)
     return render(
         request,
         "insight/children.html",
@@ -153,6 +149,49 @@ def _children_page(request, *, title: str, ids: set[int], context: dict):
     )
 
 
+def _visible_names(user, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+    return {pk: (first, last, la_id) for pk, first, last, la_id in _visible_rows(user, ids)}
+
+
+def _records_page(request, *, title: str, drill: Drill, context: dict):
+    """The records behind a KPI, one row each, for the children the user may open; the rest counted."""
+    names = _visible_names(request.user, drill.children)
+    rows = [row for row in drill.rows if row.child_id in names]
+    shown, number, pages = _page_of(request, rows)
+    shown_children = list(dict.fromkeys(row.child_id for row in shown))
+    record_access_log_list(user=request.user, child_ids=shown_children, path=request.get_full_path())
+    allocated = current_allocations(set(shown_children))
+    return render(
+        request,
+        "insight/children.html",
+        {
+            "title": title,
+            "columns": drill.columns,
+            "records": [
+                (row.child_id, *names[row.child_id], row.cells, allocated.get(row.child_id, "Not allocated"))
+                for row in shown
+            ],
+            "total": len(drill.children),
+            "listed": len(names),
+            "hidden": len(drill.children) - len(names),
+            "page": number,
+            "pages": pages,
+            "links": _page_links(request, number, pages),
+            **context,
+        },
+    )
+
+
+def _page_links(request, number: int, pages: int) -> dict[str, str]:
+    query = request.GET.copy()
+    links = {}
+    for name, target in (("previous", number - 1), ("next", number + 1)):
+        if 1 <= target <= pages:
+            query["page"] = str(target)
+            links[name] = f"?{query.urlencode()}"
+    return links
+
+
 @login_required
 def kpi_children(request, kpi_id: str):
     _require_drill(request)
@@ -165,20 +204,15 @@ def kpi_children(request, kpi_id: str):
     if part != "numerator" and not info.is_rate:
         raise Http404("Only a rate has a denominator")
     period, query = _period_of(request)
-    result = KPIS[kpi_id](period)
-    ids = {
-        "numerator": result.numerator_children,
-        "missed": result.missed_children,
-        "denominator": result.denominator_children,
-    }[part]
+    drill = kpi_drill(kpi_id, period, part)
     parts = [(name, part_label(kpi_id, name)) for name in PARTS] if info.is_rate else []
-    return _children_page(
+    return _records_page(
         request,
         title=part_label(kpi_id, part),
-        ids=ids,
+        drill=drill,
         context={
             "info": info,
-            "result": result,
+            "result": drill.result,
             "period": period,
             "part": part,
             "parts": parts,
