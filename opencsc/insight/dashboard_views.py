@@ -167,6 +167,9 @@ def _records_page(request, *, title: str, drill: Drill, context: dict):
         {
             "title": title,
             "columns": drill.columns,
+            "order": drill.order,
+            "unit": drill.unit,
+            "record_count": len(rows),
             "records": [
                 (row.child_id, *names[row.child_id], row.cells, allocated.get(row.child_id, "Not allocated"))
                 for row in shown

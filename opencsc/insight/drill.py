@@ -5,7 +5,7 @@ children listed are exactly the KPI's children for that part: one row per record
 (referrals, assessments, enquiries, conferences, plans), one row per child for KPIs taken on a day."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from opencsc.casework.models import (
@@ -38,6 +38,8 @@ class Drill:
     children: set[int]  # the KPI's children for the part asked for
     columns: tuple[str, ...]
     rows: list[DrillRow]
+    order: str = "latest first"
+    unit: str = "record"  # what each row is: a record, or a child for figures taken on a day
 
 
 def _family_of(kpi_id: str) -> Callable[[Span], list[kpis.Dated]] | None:
@@ -82,7 +84,25 @@ def kpi_drill(kpi_id: str, period: Span, part: str = "numerator") -> Drill:
     records = [(pk, child) for pk, child, flag in dated.within(period) if _in_part(flag, dated.kind, part)]
     columns, rows = _RECORD_DETAILS[family](kpi_id, records)
     rows.sort(key=lambda row: row.sort_key, reverse=True)
-    return Drill(result, _children_of(result, part), columns, rows)
+    order = _RECORD_ORDER.get(kpi_id, "latest first")
+    return Drill(result, _children_of(result, part), columns, rows, order)
+
+
+CHUNK = 900  # ids per query, under SQLite's older limit on query parameters
+
+
+def _values(source, field: str, ids: Iterable[int], *fields: str) -> list[tuple]:
+    """values_list(*fields) of the rows of `source` (a model or queryset) whose `field` is in `ids`."""
+    queryset = source.objects.all() if isinstance(source, type) else source
+    ordered = sorted(set(ids))
+    rows: list[tuple] = []
+    for start in range(0, len(ordered), CHUNK):
+        rows += queryset.filter(**{f"{field}__in": ordered[start : start + CHUNK]}).values_list(*fields)
+    return rows
+
+
+def _pks(records: list[tuple[int, int]]) -> list[int]:
+    return [pk for pk, _ in records]
 
 
 # Records --------------------------------------------------------------------------------------------------
@@ -101,9 +121,7 @@ def _length(start: dt.date, end: dt.date) -> str:
 def _referral_details(kpi_id: str, records: list[tuple[int, int]]):
     found = {
         pk: (date, nfa)
-        for pk, date, nfa in Referral.objects.filter(pk__in=[pk for pk, _ in records]).values_list(
-            "id", "referral_date", "is_nfa"
-        )
+        for pk, date, nfa in _values(Referral, "id", _pks(records), "id", "referral_date", "is_nfa")
     }
     if kpi_id == "referral_nfa_rate":
         columns = ("Referral date", "Outcome")
@@ -127,9 +145,7 @@ def _referral_details(kpi_id: str, records: list[tuple[int, int]]):
 
 def _earlier_referrals(children: set[int]) -> dict[int, list[dt.date]]:
     by_child: dict[int, list[dt.date]] = {}
-    for child, date in Referral.objects.filter(child_id__in=children).values_list(
-        "child_id", "referral_date"
-    ):
+    for child, date in _values(Referral, "child_id", children, "child_id", "referral_date"):
         by_child.setdefault(child, []).append(date)
     return by_child
 
@@ -159,17 +175,13 @@ def _timed(kpi_id: str, records, found: dict[int, tuple[dt.date | None, dt.date]
 def _assessment_details(kpi_id: str, records):
     found = {
         pk: (start, done)
-        for pk, start, done in Assessment.objects.filter(pk__in=[pk for pk, _ in records]).values_list(
-            "id", "started_on", "authorised_on"
-        )
+        for pk, start, done in _values(Assessment, "id", _pks(records), "id", "started_on", "authorised_on")
     }
     return _timed(kpi_id, records, found, ("Assessment started", "Authorised"))
 
 
 def _s47_details(kpi_id: str, records):
-    found = dict(
-        Section47Enquiry.objects.filter(pk__in=[pk for pk, _ in records]).values_list("id", "started_on")
-    )
+    found = dict(_values(Section47Enquiry, "id", _pks(records), "id", "started_on"))
     return ("Enquiry started",), [
         DrillRow(child, (format_date(found[pk]),), (found[pk], pk)) for pk, child in records
     ]
@@ -178,9 +190,9 @@ def _s47_details(kpi_id: str, records):
 def _icpc_details(kpi_id: str, records):
     found = {
         pk: (s47, held)
-        for pk, held, s47 in ChildProtectionConference.objects.filter(
-            pk__in=[pk for pk, _ in records]
-        ).values_list("id", "held_on", "section_47__started_on")
+        for pk, held, s47 in _values(
+            ChildProtectionConference, "id", _pks(records), "id", "held_on", "section_47__started_on"
+        )
     }
     return _timed(kpi_id, records, found, ("Section 47 enquiry started", "Conference held"))
 
@@ -188,9 +200,9 @@ def _icpc_details(kpi_id: str, records):
 def _plan_details(kpi_id: str, records):
     found = {
         pk: (start, end, previous)
-        for pk, start, end, previous in ChildProtectionPlan.objects.filter(
-            pk__in=[pk for pk, _ in records]
-        ).values_list("id", "started_on", "ended_on", "previous_plans")
+        for pk, start, end, previous in _values(
+            ChildProtectionPlan, "id", _pks(records), "id", "started_on", "ended_on", "previous_plans"
+        )
     }
     if kpi_id in ("cpp_started", "cpp_second_or_subsequent_rate"):
         earlier = _earlier_plans({child for _, child in records})
@@ -216,12 +228,17 @@ def _plan_details(kpi_id: str, records):
 
 def _earlier_plans(children: set[int]) -> dict[int, list[dt.date]]:
     by_child: dict[int, list[dt.date]] = {}
-    for child, start in ChildProtectionPlan.objects.filter(child_id__in=children).values_list(
-        "child_id", "started_on"
-    ):
+    for child, start in _values(ChildProtectionPlan, "child_id", children, "child_id", "started_on"):
         by_child.setdefault(child, []).append(start)
     return by_child
 
+
+_RECORD_ORDER = {
+    "assessments_within_45wd_rate": "most working days late first, then latest",
+    "icpc_within_15wd_rate": "most working days late first, then latest",
+    "cpp_ended": "longest plan first",
+    "cpp_ended_2y_plus_rate": "longest plan first",
+}
 
 _RECORD_DETAILS = {
     kpis._referral_family: _referral_details,
@@ -245,7 +262,7 @@ def _snapshot_drill(kpi_id: str, period: Span, part: str) -> Drill:
     if not detail:
         rows = [DrillRow(child, (), (child,)) for child in children]
     rows.sort(key=lambda row: row.sort_key, reverse=True)
-    return Drill(result, children, columns, rows)
+    return Drill(result, children, columns, rows, _CHILD_ORDER.get(kpi_id, "by child"), "child")
 
 
 def _open_since(intervals: kpis.Intervals, day: dt.date, children: set[int], label: str):
@@ -296,6 +313,15 @@ def _placement_locations(snapshots: Snapshots, period: Span, children: set[int])
     return columns, rows
 
 
+_CHILD_ORDER = {
+    "cin_at_year_end": "longest open first",
+    "cpp_at_year_end": "longest open first",
+    "cla_at_year_end": "longest open first",
+    "cla_3plus_placements_rate": "most placements first",
+    "cla_placed_outside_la_rate": "farthest from home first",
+    "cla_placed_20mi_plus_rate": "farthest from home first",
+}
+
 _CHILD_DETAILS = {
     "cin_at_year_end": _cin_details,
     "cpp_at_year_end": _plans_open,
@@ -310,7 +336,13 @@ def current_allocations(child_ids: set[int]) -> dict[int, str]:
     """'Worker (Team)' for each child with an open allocation now."""
     return {
         child: f"{first} {last} ({team})".strip()
-        for child, first, last, team in Allocation.objects.filter(
-            child_id__in=child_ids, ended_on__isnull=True
-        ).values_list("child_id", "worker__first_name", "worker__last_name", "team__name")
+        for child, first, last, team in _values(
+            Allocation.objects.filter(ended_on__isnull=True),
+            "child_id",
+            child_ids,
+            "child_id",
+            "worker__first_name",
+            "worker__last_name",
+            "team__name",
+        )
     }

@@ -76,6 +76,7 @@ def test_director_drills_from_assessment_timeliness_to_a_late_child(live_user, p
     expect(page.locator("h1")).to_contain_text("Late: assessed after 45 working days")
     rows = page.locator("[data-testid='children'] tbody tr")
     expect(rows).to_have_count(3)
+    expect(page.locator("[data-testid='children'] thead")).to_contain_text("Working days late (limit 45)")
     for kid in late:
         expect(page.locator("[data-testid='children']")).to_contain_text(kid.full_name)
     for kid in on_time:

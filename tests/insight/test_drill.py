@@ -111,3 +111,10 @@ def test_rereferrals_show_the_earlier_referral_and_plans_their_length():
     _plan(kid, D(2023, 6, 1), D(2025, 6, 1))
     ended = kpi_drill("cpp_ended_2y_plus_rate", Y, "numerator")
     assert [row.cells for row in ended.rows] == [("1 June 2023", "1 June 2025", "2 y 0 m (731 days)")]
+
+
+def test_records_are_fetched_in_chunks_with_the_same_rows(monkeypatch):
+    _late_world()
+    whole = kpi_drill("assessments_within_45wd_rate", Y, "denominator").rows
+    monkeypatch.setattr("opencsc.insight.drill.CHUNK", 1)
+    assert kpi_drill("assessments_within_45wd_rate", Y, "denominator").rows == whole
