@@ -25,20 +25,43 @@ The subject key names the late item and, for clocks that restart (visits and lat
 started, so each missed visit is its own breach: `cp_visit` on plan 45 last seen on 2 March is
 `cp_plan:45:2026-03-02`; once the child is seen, that breach is resolved, and a later missed visit is a new one.
 
-To add a clock (looked-after visits, reviews, health), write a function taking a `SweepContext` and returning
-breaches, and register it with `@breach_finder("rule_id")`.
+- the looked-after clocks (`CARE_RULES`: visits, reviews, health assessments, personal education plan, return home
+  interviews): each overdue clock that `opencsc.looked_after.clocks.child_care_clocks` gives a child looked after
+  on the sweep date, or a child back from a missing episode in the last `RECENT_RETURN_DAYS`, the same clocks the
+  child's care page shows. The subject key names the child, the clock and the day it started, so a missed visit
+  after a move is a new breach.
+
+To add a clock, write a function taking a `SweepContext` and returning breaches, and register it with
+`@breach_finder("rule_id")`.
 """
 
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from opencsc.accounts.models import Team, TeamKind
 from opencsc.casework.work import WHAT_IS_DUE, ClockContext, Scope, WorkItem, due_work
 from opencsc.core.clocks import RULES
 from opencsc.frontdoor.models import Contact, ContactChild, ContactStatus
+from opencsc.looked_after.clocks import CareClock, child_care_clocks
+from opencsc.people.models import Child
+
+CARE_RULES = (
+    "cla_visit_first",
+    "cla_visit",
+    "cla_visit_long_term",
+    "cla_review_first",
+    "cla_review_second",
+    "cla_review",
+    "health_assessment_initial",
+    "health_review_under_5",
+    "health_review",
+    "pep",
+    "return_home_interview",
+)
+RECENT_RETURN_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,7 @@ class SweepContext:
         self.today = today
         self.clocks = ClockContext(today=today)
         self._casework: dict[str, list[WorkItem]] | None = None
+        self._care: dict[str, list[tuple[int, CareClock]]] | None = None
 
     def overdue_casework(self, rule_id: str) -> list[WorkItem]:
         if self._casework is None:
@@ -67,6 +91,27 @@ class SweepContext:
                 if item.is_overdue:
                     self._casework.setdefault(item.rule.id, []).append(item)
         return self._casework.get(rule_id, [])
+
+    def overdue_care(self, rule_id: str) -> list[tuple[int, CareClock]]:
+        if self._care is None:
+            self._care = {}
+            for child in _children_with_care_clocks(self.today):
+                for clock in child_care_clocks(child, today=self.today):
+                    if clock.due_on < self.today:
+                        self._care.setdefault(clock.rule_id, []).append((child.pk, clock))
+        return self._care.get(rule_id, [])
+
+
+def _children_with_care_clocks(today: dt.date):
+    recently_back = today - dt.timedelta(days=RECENT_RETURN_DAYS)
+    looked_after = Q(care_episodes__started_on__lte=today) & (
+        Q(care_episodes__ended_on__isnull=True) | Q(care_episodes__ended_on__gt=today)
+    )
+    return (
+        Child.objects.filter(looked_after | Q(missing_episodes__returned_at__date__gte=recently_back))
+        .distinct()
+        .order_by("pk")
+    )
 
 
 Finder = Callable[[SweepContext], Iterable[Breach]]
@@ -170,6 +215,27 @@ def cin_visit_breaches(ctx: SweepContext) -> list[Breach]:
     return _casework_breaches(
         ctx, "cin_visit", lambda item: f"cin_plan:{item.record_id}:{item.start.isoformat()}"
     )
+
+
+def _care_breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
+    return [
+        Breach(
+            rule_id=rule_id,
+            child_id=child_id,
+            subject_key=f"care:{child_id}:{rule_id}:{clock.start.isoformat()[:16]}",
+            due_on=clock.due_on,
+            explanation=f"{clock.what}: due {_format_day(clock.due_on)} ({clock.explanation})",
+        )
+        for child_id, clock in ctx.overdue_care(rule_id)
+    ]
+
+
+def _register_care_finder(rule_id: str) -> None:
+    breach_finder(rule_id)(lambda ctx: _care_breaches(ctx, rule_id))
+
+
+for _rule_id in CARE_RULES:
+    _register_care_finder(_rule_id)
 
 
 def find_breaches(*, today: dt.date, rules: Iterable[str] | None = None) -> list[Breach]:
