@@ -281,14 +281,22 @@ def unallocated_by_team(on: dt.date, ids: set[int] | None = None) -> dict[str, t
 
 
 def overdue_by_clock(on: dt.date) -> dict[str, tuple[str, list[int]]]:
-    """Open work past its due date on `on`, by clock: (clock name, child of each overdue item)."""
+    """Open work past its due date on `on`, by clock: (clock name, child of each overdue item). Every casework
+    clock is listed; a looked-after clock only when something on it is overdue (the sweep's own finders)."""
     from opencsc.casework.work import ClockContext, overdue_children
     from opencsc.core.clocks import RULES
+    from opencsc.oversight.breaches import CARE_RULES, SweepContext
 
-    return {
+    overdue = {
         rule_id: (RULES[rule_id].name, children)
         for rule_id, children in overdue_children(ClockContext(today=on)).items()
     }
+    care = SweepContext(today=on)
+    for rule_id in CARE_RULES:
+        children = [child_id for child_id, _ in care.overdue_care(rule_id)]
+        if children:
+            overdue[rule_id] = (RULES[rule_id].name, children)
+    return overdue
 
 
 def escalations_open_by_level(on: dt.date) -> dict[str, tuple[str, list[int | None]]]:

@@ -4,8 +4,10 @@ import datetime as dt
 
 import pytest
 
+from opencsc.accounts.models import Role
 from opencsc.casework import services as casework_services
 from opencsc.casework.models import NoteType
+from opencsc.insight.dashboard import dashboard_for, panel_children
 from opencsc.oversight.breaches import CARE_RULES, FINDERS, find_breaches
 from opencsc.oversight.models import Escalation
 from opencsc.oversight.services import escalations_sweep
@@ -54,3 +56,12 @@ def test_the_sweep_escalates_a_late_looked_after_review(start_care, child):
     escalations_sweep(today=TODAY)
     rules = set(Escalation.objects.filter(child=child).values_list("rule_id", flat=True))
     assert {"cla_visit_first", "cla_review_first"} <= rules
+
+
+def test_the_dashboard_counts_late_looked_after_work_by_clock(start_care, child, make_user):
+    start_care(on=D(2026, 3, 25))
+    board = dashboard_for(on=TODAY, user=make_user(Role.DIRECTOR))
+    overdue = {row.key: row.count for row in board.panel("overdue").rows}
+    assert overdue["cla_visit_first"] == 1 and overdue["cla_review_first"] == 1
+    assert "cla_visit" not in overdue  # a looked-after clock is listed only when something on it is late
+    assert panel_children("overdue", "cla_visit_first", TODAY)[1] == {child.pk}
