@@ -8,6 +8,8 @@ import pytest
 import time_machine
 
 from opencsc.accounts.models import Role
+from opencsc.casework import services as casework_services
+from opencsc.casework.models import NoteType
 from opencsc.looked_after import services
 from opencsc.people import services as people_services
 
@@ -91,3 +93,19 @@ def move(worker, child):
         )
 
     return do_move
+
+
+def record_visit(worker, child, on, seen=True):
+    """A final statutory visit note, the child seen (and alone, bedroom seen) unless `seen` is False."""
+    note = casework_services.note_save_draft(
+        actor=worker,
+        children=[child],
+        note_type=NoteType.VISIT,
+        title="Statutory visit",
+        body="Saw the child at the placement.",
+        event_on=on,
+        child_seen=seen,
+        child_seen_alone=True if seen else None,
+        bedroom_seen=True if seen else None,
+    )
+    casework_services.note_finalise(actor=worker, note=note, children=[child])

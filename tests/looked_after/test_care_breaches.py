@@ -5,31 +5,14 @@ import datetime as dt
 import pytest
 
 from opencsc.accounts.models import Role
-from opencsc.casework import services as casework_services
-from opencsc.casework.models import NoteType
 from opencsc.insight.dashboard import dashboard_for, panel_children
 from opencsc.oversight.breaches import CARE_RULES, FINDERS, find_breaches
 from opencsc.oversight.models import Escalation
 from opencsc.oversight.services import escalations_sweep
-from tests.looked_after.conftest import TODAY
+from tests.looked_after.conftest import TODAY, record_visit
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-def _visit(worker, child, on):
-    note = casework_services.note_save_draft(
-        actor=worker,
-        children=[child],
-        note_type=NoteType.VISIT,
-        title="Statutory visit",
-        body="Saw the child at the placement.",
-        event_on=on,
-        child_seen=True,
-        child_seen_alone=True,
-        bedroom_seen=True,
-    )
-    casework_services.note_finalise(actor=worker, note=note, children=[child])
 
 
 def test_every_care_clock_with_a_rule_has_a_finder():
@@ -47,7 +30,7 @@ def test_a_first_visit_not_made_is_a_breach_from_the_day_after_it_was_due(start_
 
 def test_a_visit_stops_the_breach_and_the_next_clock_runs(start_care, worker, child):
     start_care(on=D(2026, 3, 25))
-    _visit(worker, child, D(2026, 3, 30))
+    record_visit(worker, child, D(2026, 3, 30))
     assert find_breaches(today=TODAY, rules=["cla_visit_first", "cla_visit"]) == []  # next due 11 May
 
 

@@ -10,35 +10,18 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from opencsc.accounts.models import Role
-from opencsc.casework import services as casework_services
-from opencsc.casework.models import NoteType
 from opencsc.looked_after import services
 from opencsc.looked_after.clocks import child_care_clocks
 from opencsc.looked_after.models import MissingEpisode
 from opencsc.people import services as people_services
 from opencsc.people.selectors import child_due_items
-from tests.looked_after.conftest import LONDON, WYCOMBE
+from tests.looked_after.conftest import LONDON, WYCOMBE, record_visit
 
 D = dt.date
 
 
 def _clocks(child):
     return {clock.rule_id: clock for clock in child_care_clocks(child)}
-
-
-def _visit(worker, child, on, seen=True):
-    note = casework_services.note_save_draft(
-        actor=worker,
-        children=[child],
-        note_type=NoteType.VISIT,
-        title="Statutory visit",
-        body="Saw the child at the placement.",
-        event_on=on,
-        child_seen=seen,
-        child_seen_alone=True if seen else None,
-        bedroom_seen=True if seen else None,
-    )
-    casework_services.note_finalise(actor=worker, note=note, children=[child])
 
 
 @pytest.fixture
@@ -57,7 +40,7 @@ def test_first_visit_is_due_7_days_after_the_placement_starts(start_care, child)
 def test_after_a_visit_the_next_is_due_6_weeks_later(start_care, worker, child):
     start_care(on=D(2026, 3, 25))
     assert _clocks(child)["cla_visit_first"].is_overdue  # due 1 April, nobody visited
-    _visit(worker, child, D(2026, 3, 30))
+    record_visit(worker, child, D(2026, 3, 30))
     clock = _clocks(child)["cla_visit"]
     assert clock.due == D(2026, 5, 11)
     assert clock.explanation.startswith("6 weeks from the last visit on 30 March 2026")
@@ -66,13 +49,13 @@ def test_after_a_visit_the_next_is_due_6_weeks_later(start_care, worker, child):
 
 def test_a_visit_where_the_child_was_not_seen_does_not_stop_the_clock(start_care, worker, child):
     start_care(on=D(2026, 5, 8))
-    _visit(worker, child, D(2026, 5, 9), seen=False)
+    record_visit(worker, child, D(2026, 5, 9), seen=False)
     assert _clocks(child)["cla_visit_first"].due == D(2026, 5, 15)
 
 
 def test_a_move_restarts_the_visit_clock(start_care, move, worker, child):
     start_care(on=D(2026, 3, 25))
-    _visit(worker, child, D(2026, 4, 20))
+    record_visit(worker, child, D(2026, 4, 20))
     assert _clocks(child)["cla_visit"].due == D(2026, 6, 1)
     move(D(2026, 5, 5), placement_postcode=WYCOMBE)
     clocks = _clocks(child)
@@ -88,10 +71,10 @@ def test_a_move_restarts_the_visit_clock(start_care, move, worker, child):
 
 def test_a_long_term_placement_is_visited_3_monthly_after_its_first_year(start_care, worker, child):
     start_care(on=D(2025, 3, 1), placement_type="U4", urn="XXXXXXX")
-    _visit(worker, child, D(2026, 2, 20))  # still in the first year: 6 weeks
+    record_visit(worker, child, D(2026, 2, 20))  # still in the first year: 6 weeks
     clock = _clocks(child)["cla_visit"]
     assert clock.due == D(2026, 4, 3) and clock.is_overdue
-    _visit(worker, child, D(2026, 4, 2))  # after the first anniversary (1 March 2026): 3 months
+    record_visit(worker, child, D(2026, 4, 2))  # after the first anniversary (1 March 2026): 3 months
     clock = _clocks(child)["cla_visit_long_term"]
     assert clock.due == D(2026, 7, 2)
     assert "long-term placement (U4)" in clock.explanation
@@ -99,7 +82,7 @@ def test_a_long_term_placement_is_visited_3_monthly_after_its_first_year(start_c
 
 def test_a_placement_that_is_not_long_term_stays_6_weekly(start_care, worker, child):
     start_care(on=D(2025, 3, 1), placement_type="U6")
-    _visit(worker, child, D(2026, 4, 2))
+    record_visit(worker, child, D(2026, 4, 2))
     clock = _clocks(child)["cla_visit"]
     assert clock.due == D(2026, 5, 14)
     assert "not long-term" in clock.explanation
