@@ -166,7 +166,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OPENCSC_LOG_LEVEL", "WARNING")},
 }
-TRUST_X_FORWARDED_FOR = env_bool("OPENCSC_TRUST_X_FORWARDED_FOR", False)
+# How many proxies in front of the service append to X-Forwarded-For (0: the service is reached directly).
+# OPENCSC_TRUST_X_FORWARDED_FOR=1, the older switch, means one proxy.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("OPENCSC_TRUSTED_PROXIES")
+    or (1 if env_bool("OPENCSC_TRUST_X_FORWARDED_FOR", False) else 0)
+)
 SESSION_SAVE_EVERY_REQUEST = True  # activity, including note autosave, keeps a session alive
 
 EMAIL_BACKEND = os.environ.get("OPENCSC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,8 +1,6 @@
 """The public partner referral form: no sign-in, so it guards itself against spam and floods, and shows a
 confirmation only to the browser that sent the referral."""
 
-import ipaddress
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -24,14 +22,6 @@ SESSION_KEY = "partner_referrals"
 SESSION_KEEP = 10
 
 
-def _address(request) -> str | None:
-    raw = client_ip(request)
-    try:
-        return str(ipaddress.ip_address(raw)) if raw else None
-    except ValueError:
-        return None
-
-
 # Pages
 
 
@@ -45,7 +35,7 @@ def _remember(request, contact: Contact, *, danger: bool) -> None:
 def refer(request):
     form = PartnerReferralForm(request.POST or None)
     if request.method == "POST":
-        ip_address = _address(request)
+        ip_address = client_ip(request)
         if partner_submissions_recent(ip_address=ip_address) >= settings.PARTNER_FORM_LIMIT_PER_HOUR:
             return render(
                 request,
