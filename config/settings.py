@@ -179,4 +179,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("OPENCSC_FROM_EMAIL", "childrens.services@ex
 EMAIL_HOST = os.environ.get("OPENCSC_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("OPENCSC_EMAIL_PORT", 25))
 EMAIL_USE_TLS = env_bool("OPENCSC_EMAIL_USE_TLS", False)
-PARTNER_FORM_LIMIT_PER_HOUR = int(os.environ.get("OPENCSC_PARTNER_FORM_LIMIT_PER_HOUR", 5))
+# The public partner form: a hospital or police station sends every referral from one address, so the per-address
+# ceiling only stops floods; the per-referrer limit is the one a person meets (see opencsc/frontdoor/partner.py).
+PARTNER_FORM_LIMIT_PER_HOUR = int(os.environ.get("OPENCSC_PARTNER_FORM_LIMIT_PER_HOUR", 60))
+PARTNER_FORM_LIMIT_PER_EMAIL_PER_HOUR = int(
+    os.environ.get("OPENCSC_PARTNER_FORM_LIMIT_PER_EMAIL_PER_HOUR", 10)
+)
+# Shown wherever a referrer is told to phone the front door. The default is a fictional (Ofcom drama) number.
+FRONT_DOOR_PHONE = os.environ.get("OPENCSC_FRONT_DOOR_PHONE", "" if PRODUCTION else "01632 960 000")

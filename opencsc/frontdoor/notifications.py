@@ -23,6 +23,7 @@ def acknowledge_referrer(contact_id: int) -> None:
             f"Thank you for your referral to {settings.AUTHORITY_NAME} children's social care.\n\n"
             f"Your reference is {contact.reference}. A decision on what happens next is due by "
             f"{contact.decision_due_on:%-d %B %Y}; we will email you when it is made.\n\n"
+            f"To add to your referral, call the front door team{_on_phone()} and quote the reference. "
             "If a child is in immediate danger, call 999."
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -38,12 +39,16 @@ def tell_referrer_decision(contact_id: int) -> None:
         message=(
             f"We have decided what happens next on your referral {contact.reference}: "
             f"{DECISION_WORDING[Decision(contact.decision)]}\n\n"
-            "For more information, call the front door team and quote the reference."
+            f"For more information, call the front door team{_on_phone()} and quote the reference."
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[contact.referrer_email],
     )
     Contact.objects.filter(pk=contact_id).update(referrer_told_decision_at=_now())
+
+
+def _on_phone() -> str:
+    return f" on {settings.FRONT_DOOR_PHONE}" if settings.FRONT_DOOR_PHONE else ""
 
 
 def _now():

@@ -1,8 +1,18 @@
 """Reads and writes for the public partner referral form, following the services' rules (keyword-only, one
-transaction). The form has no signed-in actor, so it guards itself against floods by address."""
+transaction). The form has no signed-in actor, so it guards itself against floods.
+
+Why two limits: a hospital, a police station or a school trust sends every referral from one internet address
+(their network's), so a low per-address limit refused the sixth honest referral of an hour from a busy A&E. The
+per-address ceiling is therefore high (PARTNER_FORM_LIMIT_PER_HOUR, 60 by default): it only stops a flood. What
+a person meets is the per-referrer limit (PARTNER_FORM_LIMIT_PER_EMAIL_PER_HOUR, 10 by default), counted on the
+work email address they give: one officer sending more than that in an hour is better served by a phone call,
+and colleagues behind the same address each have their own allowance. Both are counted in the database over the
+last hour, so every app process sees the same numbers."""
 
 import datetime as dt
+from enum import StrEnum
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,12 +23,32 @@ from opencsc.frontdoor.partner_forms import AGENCY_SOURCE, YES
 FLOOD_WINDOW = dt.timedelta(hours=1)
 
 
+class PartnerLimit(StrEnum):
+    ADDRESS = "address"
+    REFERRER = "referrer"
+
+
+def _accepted_last_hour():
+    return PartnerSubmission.objects.filter(accepted=True, at__gte=timezone.now() - FLOOD_WINDOW)
+
+
 def partner_submissions_recent(*, ip_address: str | None) -> int:
-    """Accepted submissions from one address in the last hour, counted in the database so that every app
-    process sees the same number."""
-    return PartnerSubmission.objects.filter(
-        ip_address=ip_address, accepted=True, at__gte=timezone.now() - FLOOD_WINDOW
-    ).count()
+    """Accepted submissions from one address in the last hour."""
+    return _accepted_last_hour().filter(ip_address=ip_address).count()
+
+
+def partner_submissions_recent_from_referrer(*, referrer_email: str) -> int:
+    """Accepted submissions in the last hour whose referrer gave this email address (in any letter case)."""
+    return _accepted_last_hour().filter(contact__referrer_email__iexact=referrer_email.strip()).count()
+
+
+def partner_address_limit_reached(*, ip_address: str | None) -> bool:
+    return partner_submissions_recent(ip_address=ip_address) >= settings.PARTNER_FORM_LIMIT_PER_HOUR
+
+
+def partner_referrer_limit_reached(*, referrer_email: str) -> bool:
+    sent = partner_submissions_recent_from_referrer(referrer_email=referrer_email)
+    return sent >= settings.PARTNER_FORM_LIMIT_PER_EMAIL_PER_HOUR
 
 
 def partner_contact_for_confirmation(*, reference: str) -> Contact | None:

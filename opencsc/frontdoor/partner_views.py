@@ -10,10 +10,12 @@ from django.views.decorators.cache import never_cache
 from opencsc.audit.context import client_ip
 from opencsc.frontdoor.models import Contact
 from opencsc.frontdoor.partner import (
+    PartnerLimit,
+    partner_address_limit_reached,
     partner_contact_for_confirmation,
     partner_referral_submit,
+    partner_referrer_limit_reached,
     partner_submission_record_spam,
-    partner_submissions_recent,
 )
 from opencsc.frontdoor.partner_forms import NO, YES, PartnerReferralForm
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
@@ -36,18 +38,19 @@ def refer(request):
     form = PartnerReferralForm(request.POST or None)
     if request.method == "POST":
         ip_address = client_ip(request)
-        if partner_submissions_recent(ip_address=ip_address) >= settings.PARTNER_FORM_LIMIT_PER_HOUR:
-            return render(
-                request,
-                "frontdoor/partner_limited.html",
-                {"form": form, "front_door_phone": getattr(settings, "FRONT_DOOR_PHONE", "")},
-                status=429,
-            )
+        if partner_address_limit_reached(ip_address=ip_address):
+            return _limited(request, form, PartnerLimit.ADDRESS)
         if form.is_spam:
             # Looks accepted to whatever filled the trap; nothing reaches the front door.
             partner_submission_record_spam(ip_address=ip_address)
-            return render(request, "frontdoor/partner_done.html", {"reference": None, "danger": False})
+            return render(
+                request,
+                "frontdoor/partner_done.html",
+                {"reference": None, "danger": False, "front_door_phone": settings.FRONT_DOOR_PHONE},
+            )
         if form.is_valid():
+            if partner_referrer_limit_reached(referrer_email=form.cleaned_data["referrer_email"]):
+                return _limited(request, form, PartnerLimit.REFERRER)
             try:
                 contact = partner_referral_submit(ip_address=ip_address, data=form.cleaned_data)
             except ValidationError as error:
@@ -60,6 +63,25 @@ def refer(request):
         "frontdoor/partner_form.html",
         {"form": form, "error_summary_params": error_summary(form), "YES": YES, "NO": NO},
     )
+
+
+def _limited(request, form: PartnerReferralForm, limit: PartnerLimit):
+    """Refused for now: say why, give the number to phone, and show what was typed so it can be copied."""
+    if limit == PartnerLimit.REFERRER:
+        heading = "Too many referrals sent from your email address"
+        why = (
+            f"We accept up to {settings.PARTNER_FORM_LIMIT_PER_EMAIL_PER_HOUR} online referrals an hour from one "
+            "referrer, to protect the service from automated misuse. Colleagues can still send referrals from "
+            "their own email addresses."
+        )
+    else:
+        heading = "Too many referrals sent from this connection"
+        why = (
+            "We accept a limited number of online referrals from one internet connection each hour, to protect "
+            "the service from automated misuse."
+        )
+    context = {"form": form, "heading": heading, "why": why, "front_door_phone": settings.FRONT_DOOR_PHONE}
+    return render(request, "frontdoor/partner_limited.html", context, status=429)
 
 
 @never_cache
@@ -79,5 +101,6 @@ def done(request, reference: str):
             "decision_due_on": contact.decision_due_on,
             "referrer_email": contact.referrer_email,
             "danger": remembered[reference].get("danger", False),
+            "front_door_phone": settings.FRONT_DOOR_PHONE,
         },
     )

@@ -346,6 +346,81 @@ def test_a_flood_from_one_address_is_refused_while_other_addresses_get_through(
     assert Contact.objects.count() == 3
 
 
+@pytest.mark.django_db
+def test_colleagues_behind_one_address_are_not_refused_at_the_sixth_referral_of_the_hour(
+    django_capture_on_commit_callbacks,
+):
+    """A hospital's safeguarding team all send from the hospital's one internet address."""
+    hospital = _client("198.51.100.20")
+    for number in range(12):
+        response = _submit(
+            hospital,
+            _valid(agency_type="a_and_e", referrer_email=f"nurse{number % 4}@hospital.example"),
+            django_capture_on_commit_callbacks,
+        )
+        assert response.status_code == 302, number
+    assert Contact.objects.count() == 12
+
+
+@override_settings(PARTNER_FORM_LIMIT_PER_EMAIL_PER_HOUR=2)
+@pytest.mark.django_db
+def test_one_referrer_is_limited_wherever_they_send_from_and_told_the_number_to_phone(
+    django_capture_on_commit_callbacks,
+):
+    for address in ("198.51.100.30", "198.51.100.31"):
+        assert _submit(_client(address), _valid(), django_capture_on_commit_callbacks).status_code == 302
+    refused = _submit(
+        _client("198.51.100.32"),
+        _valid(
+            referrer_email="SAM.DALE@police.example", concerns="A third referral, typed and not to be lost"
+        ),
+        django_capture_on_commit_callbacks,
+    )
+    assert refused.status_code == 429
+    page = html.unescape(refused.content.decode())
+    assert "Too many referrals sent from your email address" in page
+    assert "Colleagues can still send referrals" in page
+    assert "Phone the children's services front door team on <strong>01632 960 000</strong>" in page
+    assert "A third referral, typed and not to be lost" in page
+    assert Contact.objects.count() == 2 and PartnerSubmission.objects.count() == 2
+
+    colleague = _valid(referrer_email="kim.dale@police.example")
+    assert _submit(_client("198.51.100.32"), colleague, django_capture_on_commit_callbacks).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_flood_from_one_address_is_refused_with_the_number_to_phone(django_capture_on_commit_callbacks):
+    flooder = _client("198.51.100.40")
+    for _ in range(60):
+        PartnerSubmission.objects.create(ip_address="198.51.100.40", accepted=True)
+    refused = _submit(flooder, _valid(), django_capture_on_commit_callbacks)
+    assert refused.status_code == 429
+    page = html.unescape(refused.content.decode())
+    assert "Too many referrals sent from this connection" in page
+    assert "front door team on <strong>01632 960 000</strong>" in page
+    assert not Contact.objects.exists()
+
+
+@override_settings(FRONT_DOOR_PHONE="0300 123 4567")
+@pytest.mark.django_db
+def test_the_confirmation_and_the_decision_email_give_the_front_door_number(
+    make_user, django_capture_on_commit_callbacks
+):
+    client = _client()
+    response = _submit(client, _valid(), django_capture_on_commit_callbacks)
+    assert (
+        "front door team on <strong>0300 123 4567</strong>"
+        in client.get(response["Location"]).content.decode()
+    )
+    contact = Contact.objects.get()
+    manager = make_user(Role.TEAM_MANAGER, Team.objects.create(name="MASH", kind=TeamKind.FRONT_DOOR))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.contact_decide(
+            actor=manager, contact=contact, decision=Decision.ADVICE, reason="Advice given to the school"
+        )
+    assert [("0300 123 4567" in email.body) for email in mail.outbox] == [True, True]
+
+
 @override_settings(PARTNER_FORM_LIMIT_PER_HOUR=1)
 @pytest.mark.django_db
 def test_only_the_last_hour_counts_towards_the_limit(django_capture_on_commit_callbacks):
