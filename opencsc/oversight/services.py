@@ -12,6 +12,15 @@ The sweep (`escalations_sweep`) is idempotent for a given date:
 - when the late item is done (the breach is no longer found) it notes the breach as resolved but leaves the
   escalation open: an escalation closes only when someone records a response.
 
+Two sweeps never overlap, and a sweep never climbs an escalation someone has just acknowledged:
+
+- the sweep takes its job lock first (`opencsc.core.locks`: a PostgreSQL advisory lock held until the sweep's
+  transaction ends); a sweep started while another holds it does nothing and says so (`SweepSummary.skipped`);
+- the escalations due to climb are read with row locks (`SELECT ... FOR UPDATE`), as acknowledging and closing
+  lock the row they change. An acknowledgement in progress makes the sweep wait for it, and PostgreSQL then
+  re-checks the row, which is no longer unacknowledged, so it is left where it is; an acknowledgement that comes
+  while the sweep holds the row waits, and lands on the escalation as the sweep left it.
+
 An escalation closed while its breach is still present is raised again only if the breach is still there
 `OPENCSC_ESCALATION_REOPEN_WORKING_DAYS` working days (default 10) after it was closed, so a response such as "visit
 booked for Friday" is given time, and a breach is never dropped for good by closing its escalation.
@@ -42,6 +51,7 @@ from opencsc.audit.context import current_ip
 from opencsc.audit.models import AuditEvent
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.models import Allocation
+from opencsc.core.locks import job_lock_try
 from opencsc.core.working_days import Calendar, authority_calendar
 from opencsc.oversight.breaches import FINDERS, Breach, find_breaches
 from opencsc.oversight.models import LEVEL_ORDER, Escalation, EscalationStep, Level, StepKind
@@ -50,6 +60,7 @@ from opencsc.people.models import Child
 DEFAULT_LEVEL_WORKING_DAYS = 2
 DEFAULT_REOPEN_WORKING_DAYS = 10
 BATCH = 2000
+SWEEP_LOCK = "escalations_sweep"
 
 # The role that holds each level, and each role's rank for acknowledging and closing.
 LEVEL_ROLE = {
@@ -171,6 +182,7 @@ class SweepSummary:
     open: int = 0
     raised_by_rule: dict[str, int] = field(default_factory=dict)
     climbed_to: dict[str, int] = field(default_factory=dict)
+    skipped: bool = False  # another sweep held the lock: this one did nothing
 
     @property
     def changed(self) -> bool:
@@ -187,6 +199,7 @@ class SweepSummary:
             "open": self.open,
             "raised_by_rule": self.raised_by_rule,
             "climbed_to": self.climbed_to,
+            "skipped": self.skipped,
         }
 
 
@@ -282,10 +295,12 @@ def _raise(
 
 
 def _climb(today: dt.date, calendar: Calendar, days: dict[str, int], summary: SweepSummary) -> None:
+    # Locked in id order (as every other writer locks one row), so a sweep and an acknowledgement never deadlock.
     due = list(
-        Escalation.objects.filter(
-            closed_at__isnull=True, acknowledged_at__isnull=True, level_deadline__lt=today
-        ).exclude(level=Level.CHIEF_EXECUTIVE)
+        Escalation.objects.select_for_update()
+        .filter(closed_at__isnull=True, acknowledged_at__isnull=True, level_deadline__lt=today)
+        .exclude(level=Level.CHIEF_EXECUTIVE)
+        .order_by("pk")
     )
     if not due:
         return
@@ -384,11 +399,14 @@ def _note_breach_changes(
 @transaction.atomic
 def escalations_sweep(*, today: dt.date | None = None) -> SweepSummary:
     """Find every breach on `today` and raise, climb and note escalations. Running it again on the same day
-    changes nothing."""
+    changes nothing; running it while another sweep runs does nothing (`skipped`)."""
     today = today or timezone.localdate()
+    summary = SweepSummary(date=today)
+    if not job_lock_try(name=SWEEP_LOCK):
+        summary.skipped = True
+        return summary
     calendar = authority_calendar()
     days = level_working_days()
-    summary = SweepSummary(date=today)
     breaches = find_breaches(today=today)
     summary.breaches = len(breaches)
     by_key: dict[tuple[str, str], Breach] = {}

@@ -1,5 +1,6 @@
 """`opencsc sweep [--date YYYY-MM-DD] [--enqueue]`: the daily deadline and escalation sweep. Idempotent: run again
-the same day, it raises and climbs nothing new."""
+the same day, it raises and climbs nothing new. Started while another sweep runs, it does nothing and exits with an
+error saying so."""
 
 import datetime as dt
 import time
@@ -42,6 +43,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         summary = escalations_sweep(today=today)
         seconds = time.perf_counter() - started
+        if summary.skipped:
+            raise CommandError(
+                "Another sweep is running (its lock is held): this one did nothing. "
+                "Run it again once that one has finished; it will pick up anything left."
+            )
         self.stdout.write(
             f"Sweep for {today:%-d %B %Y} in {seconds:.1f}s: {summary.breaches:,} breaches found; "
             f"{summary.raised:,} escalations raised, {summary.climbed:,} climbs, "
