@@ -152,8 +152,14 @@ if PRODUCTION:
 
 # Staff must present a TOTP code; only the test profile may switch this off for unit tests of other features.
 REQUIRE_TWO_FACTOR = env_bool("OPENCSC_REQUIRE_TWO_FACTOR", True)
+# Sign-in back-off: after LIMIT failures for an account (four times as many for an address) each further
+# failure doubles the wait before the next try, from BACKOFF up to BACKOFF_MAX (an hour for an address).
+# Failures are forgotten WINDOW seconds after the last one.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("OPENCSC_LOGIN_FAILURE_LIMIT", 5))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("OPENCSC_LOGIN_FAILURE_WINDOW", 15 * 60))
+LOGIN_BACKOFF_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_SECONDS", 30))
+LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_MAX_SECONDS", 5 * 60))
+LOGIN_ADDRESS_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_ADDRESS_BACKOFF_MAX_SECONDS", 60 * 60))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if ENVIRONMENT == "test":

@@ -1,6 +1,12 @@
 """The sign-in journey: password, then a TOTP code; enrolment, replay, throttling, sign-out, redirects."""
 
+import datetime as dt
+import re
+import threading
+
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -176,3 +182,88 @@ def test_an_inactive_user_cannot_sign_in(worker):
     response = _password_step(Client(), worker)
     assert response.status_code == 200
     assert "The username or password is not right" in response.content.decode()
+
+
+MORNING = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _sign_in_page(client, username, password, address="198.51.100.1") -> str:
+    return client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address
+    ).content.decode()
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_BACKOFF_SECONDS=30, LOGIN_BACKOFF_MAX_SECONDS=300)
+def test_the_back_off_doubles_and_then_lets_the_right_password_through(worker):
+    client = Client()
+    with time_machine.travel(MORNING, tick=False) as clock:
+        for _ in range(3):
+            assert "not right" in _sign_in_page(client, worker.username, "wrong password")
+        assert "Wait 30 seconds" in _sign_in_page(client, worker.username, PASSWORD)
+        clock.shift(31)
+        assert "not right" in _sign_in_page(client, worker.username, "wrong password")  # the fourth failure
+        assert "Wait 60 seconds" in _sign_in_page(client, worker.username, PASSWORD)
+        clock.shift(61)
+        response = _password_step(client, worker)
+        assert response.status_code == 302 and response["Location"] == TWO_FACTOR
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=3, LOGIN_BACKOFF_SECONDS=30, LOGIN_BACKOFF_MAX_SECONDS=120)
+def test_someone_hammering_a_colleagues_account_keeps_them_out_no_longer_than_the_longest_back_off(worker):
+    attacker, colleague = Client(), Client()
+    with time_machine.travel(MORNING, tick=False) as clock:
+        for attempt in range(60):  # a guess every 10 seconds for ten minutes, from many addresses
+            _sign_in_page(attacker, worker.username, "guess", address=f"203.0.113.{attempt + 1}")
+            clock.shift(10)
+        page = _sign_in_page(colleague, worker.username, PASSWORD, address="192.0.2.50")
+        wait = re.search(r"Wait (\d+) (seconds|minutes)", page)
+        if wait:
+            seconds = int(wait[1]) * (60 if wait[2] == "minutes" else 1)
+            assert seconds <= 120
+            clock.shift(seconds)
+            page = _sign_in_page(colleague, worker.username, PASSWORD, address="192.0.2.50")
+        assert THROTTLED_MESSAGE not in page and "not right" not in page
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=2)
+def test_one_address_trying_many_accounts_backs_off_while_other_addresses_sign_in(worker):
+    with time_machine.travel(MORNING, tick=False):
+        for number in range(8):  # four times the per-account allowance, one failure per account
+            _sign_in_page(Client(), f"someone{number}", "guess", address="198.51.100.66")
+        assert THROTTLED_MESSAGE in _sign_in_page(
+            Client(), worker.username, PASSWORD, address="198.51.100.66"
+        )
+        response = Client().post(
+            LOGIN, {"username": worker.username, "password": PASSWORD}, REMOTE_ADDR="198.51.100.67"
+        )
+        assert response.status_code == 302
+
+
+@override_settings(
+    LOGIN_FAILURE_LIMIT=3,
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"],  # a real, slow check
+)
+@pytest.mark.django_db(transaction=True)
+def test_twelve_concurrent_wrong_passwords_are_counted_one_by_one(make_user, teams):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's in-memory test database is not shared between threads; PostgreSQL runs this")
+    target = make_user(Role.SOCIAL_WORKER, teams["north"])
+    start = threading.Barrier(12)
+    pages = []
+
+    def try_once():
+        client = Client()
+        start.wait()
+        pages.append(_sign_in_page(client, target.username, "wrong password"))
+        connection.close()
+
+    with time_machine.travel(MORNING, tick=False):
+        threads = [threading.Thread(target=try_once) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    checked = [page for page in pages if "The username or password is not right" in page]
+    assert len(pages) == 12
+    assert len(checked) == 3
+    assert LoginAttempt.objects.filter(username=target.username).count() == 3

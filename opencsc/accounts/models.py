@@ -66,3 +66,24 @@ class LoginAttempt(models.Model):
     succeeded = models.BooleanField()
     stage = models.CharField(max_length=20, default="password")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class ThrottleKind(models.TextChoices):
+    ACCOUNT = "account", "Account"
+    ADDRESS = "address", "Address"
+
+
+class SignInThrottle(models.Model):
+    """Recent failed sign-in tries for one account or one address, and when the next try is allowed.
+
+    One row per account or address, locked while a try is claimed, so concurrent tries are counted one by
+    one."""
+
+    kind = models.CharField(max_length=10, choices=ThrottleKind.choices)
+    key = models.CharField(max_length=150)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True)
+    next_try_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="sign_in_throttle_unique_key")]

@@ -1,5 +1,7 @@
 """Sign-in in two steps: password, then a TOTP code (enrolling the app on first sign-in)."""
 
+import math
+
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import redirect, render
@@ -9,14 +11,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from opencsc.accounts.forms import SignInForm, TwoFactorForm
 from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from opencsc.accounts.models import User
-from opencsc.accounts.throttle import login_attempt_record, login_is_throttled
+from opencsc.accounts.throttle import sign_in_try_claim, sign_in_try_settle
 from opencsc.accounts.two_factor import new_secret, provisioning_qr_svg, totp_verify
 from opencsc.audit.context import client_ip
 from opencsc.ui.govuk_forms import error_summary
 
 PENDING_USER_KEY = "pending_user_id"
 NEXT_KEY = "after_sign_in"
-THROTTLED_MESSAGE = "Too many failed attempts. Wait 15 minutes and try again, or ask your administrator."
+THROTTLED_MESSAGE = "Too many failed attempts"
+
+
+def throttled_message(wait_seconds: int) -> str:
+    wait = f"{wait_seconds} seconds" if wait_seconds < 120 else f"{math.ceil(wait_seconds / 60)} minutes"
+    return f"{THROTTLED_MESSAGE}. Wait {wait} and try again, or ask your administrator."
 
 
 def _safe_next(request) -> str:
@@ -31,12 +38,17 @@ def sign_in(request):
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username, ip = form.cleaned_data["username"], client_ip(request)
-        if login_is_throttled(username=username, ip_address=ip):
-            form.add_error(None, THROTTLED_MESSAGE)
+        wait = sign_in_try_claim(username=username, ip_address=ip)
+        if wait:
+            form.add_error(None, throttled_message(wait))
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            login_attempt_record(
-                username=username, ip_address=ip, succeeded=user is not None, stage="password"
+            sign_in_try_settle(
+                username=username,
+                ip_address=ip,
+                succeeded=user is not None,
+                stage="password",
+                signed_in=user is not None and not settings.REQUIRE_TWO_FACTOR,
             )
             if user is None:
                 form.add_error(None, "The username or password is not right")
@@ -71,13 +83,16 @@ def two_factor(request):
     form = TwoFactorForm(request.POST or None)
     ip = client_ip(request)
     if request.method == "POST" and form.is_valid():
-        if login_is_throttled(username=user.username, ip_address=ip):
-            form.add_error("code", THROTTLED_MESSAGE)
+        wait = sign_in_try_claim(username=user.username, ip_address=ip)
+        if wait:
+            form.add_error("code", throttled_message(wait))
         elif totp_verify(user=user, code=form.cleaned_data["code"]):
-            login_attempt_record(username=user.username, ip_address=ip, succeeded=True, stage="totp")
+            sign_in_try_settle(
+                username=user.username, ip_address=ip, succeeded=True, stage="totp", signed_in=True
+            )
             return _complete_sign_in(request, user)
         else:
-            login_attempt_record(username=user.username, ip_address=ip, succeeded=False, stage="totp")
+            sign_in_try_settle(username=user.username, ip_address=ip, succeeded=False, stage="totp")
             form.add_error("code", "The code is not right or has already been used: enter the code shown now")
     enrolling = user.totp_confirmed_at is None
     context = {
