@@ -32,6 +32,7 @@ from opencsc.casework.models import (
     Section47Outcome,
     StrategyDiscussion,
 )
+from opencsc.casework.protection_selectors import referrals_awaiting_assessment
 from opencsc.core.codes import ReasonForClosure
 from opencsc.frontdoor.models import Referral
 from opencsc.people.models import Child
@@ -94,22 +95,63 @@ def _locked(model, record):
 # Assessments ----------------------------------------------------------------------------------------------
 
 
+def referral_assessment_problem(referral: Referral) -> str | None:
+    """Why `referral` cannot take a new assessment (closed, or already answered by one), or None if it can."""
+    when = _day(referral.referral_date)
+    if referral.closed_on is not None:
+        return (
+            f"The referral of {when} was closed on {_day(referral.closed_on)}: an assessment answers an open "
+            "referral"
+        )
+    authorised = referral.assessments.filter(authorised_on__isnull=False).order_by("-authorised_on").first()
+    if authorised is not None:
+        return (
+            f"The referral of {when} was already assessed (authorised on {_day(authorised.authorised_on)}): "
+            "a new concern comes through the front door as a new referral"
+        )
+    if referral.assessments.filter(closed_on__isnull=True).exists():
+        return f"The referral of {when} already has an assessment in progress"
+    return None
+
+
+def _referral_to_assess(child: Child, referral: Referral | None) -> Referral:
+    """The referral a new assessment answers: the one given, or the child's only referral awaiting one."""
+    if referral is None:
+        waiting = referrals_awaiting_assessment(child)
+        if len(waiting) > 1:
+            raise ValidationError({"referral": "Choose the referral this assessment answers"})
+        if waiting:
+            return waiting[0]
+        latest = _require_open_referral(child, "started_on")
+        raise ValidationError({"referral": referral_assessment_problem(latest)})
+    if referral.child_id != child.pk:
+        raise ValidationError({"referral": f"This referral is not about {child}"})
+    if problem := referral_assessment_problem(_locked(Referral, referral)):
+        raise ValidationError({"referral": problem})
+    return referral
+
+
 @transaction.atomic
-def assessment_start(*, actor, child: Child, started_on: dt.date | None = None) -> Assessment:
-    """Start a child and family assessment within the child's open referral."""
+def assessment_start(
+    *, actor, child: Child, referral: Referral | None = None, started_on: dt.date | None = None
+) -> Assessment:
+    """Start a child and family assessment answering `referral` (by default the child's one open referral that
+    no assessment has answered). A closed referral, or one already assessed, is refused: its clock ran long ago."""
     child = _lock_child(actor, child)
     started_on = started_on or timezone.localdate()
+    current = child.assessments.filter(authorised_on__isnull=True, closed_on__isnull=True).first()
+    if current:
+        raise ValidationError(
+            {
+                "started_on": f"{child} already has an assessment in progress, started on {_day(current.started_on)}"
+            }
+        )
+    referral = _referral_to_assess(child, referral)
     errors: dict = {}
-    referral = _require_open_referral(child, "started_on")
     valid = _check_date(errors, "started_on", started_on, "the assessment started")
     if valid and started_on < referral.referral_date:
         errors["started_on"] = (
             f"The assessment cannot start before the referral on {_day(referral.referral_date)}"
-        )
-    current = child.assessments.filter(authorised_on__isnull=True, closed_on__isnull=True).first()
-    if current:
-        errors["started_on"] = (
-            f"{child} already has an assessment in progress, started on {_day(current.started_on)}"
         )
     _raise(errors)
     assessment = Assessment.objects.create(

@@ -30,13 +30,33 @@ def _yes_no(label: str, required_message: str):
     )
 
 
+def referral_label(referral) -> str:
+    """'referral of 3 March 2026 (Schools)': how a referral is named where an assessment is started."""
+    day = referral.referral_date
+    return f"referral of {day.day} {day:%B %Y} ({referral.get_source_display()})"
+
+
 class AssessmentStartForm(forms.Form):
+    """Offers the referrals awaiting an assessment when there are several; with one, the page names it."""
+
+    referral = forms.ChoiceField(
+        label="Which referral does this assessment answer?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the referral this assessment answers"},
+    )
     started_on = _date(
         "Date the assessment started",
         "date the assessment started",
         required=False,
         help_text="Leave blank for today. For example, 27 3 2026",
     )
+
+    def __init__(self, *args, referrals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(referrals) > 1:
+            self.fields["referral"].choices = [(str(r.pk), "R" + referral_label(r)[1:]) for r in referrals]
+        else:
+            del self.fields["referral"]
 
 
 class ChildSeenForm(forms.Form):

@@ -7,7 +7,7 @@ Every due date comes from `opencsc.core.clocks.due_date` with the authority's ca
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from opencsc.casework.models import (
@@ -121,6 +121,19 @@ def clock_for(
 
 def open_referral(child: Child) -> Referral | None:
     return child.referrals.filter(closed_on__isnull=True).order_by("-referral_date", "-id").first()
+
+
+def referrals_awaiting_assessment(child: Child) -> list[Referral]:
+    """The child's open referrals that no assessment has answered yet (none authorised, none in progress):
+    the only referrals a new assessment may belong to, latest first."""
+    answered = Assessment.objects.filter(
+        Q(authorised_on__isnull=False) | Q(closed_on__isnull=True), referral=OuterRef("pk")
+    )
+    return list(
+        child.referrals.filter(closed_on__isnull=True)
+        .exclude(Exists(answered))
+        .order_by("-referral_date", "-id")
+    )
 
 
 def open_assessment(child: Child) -> Assessment | None:

@@ -1,6 +1,8 @@
 """Pages for the statutory casework. Thin: the permission check (child_record_view), a form, one service call,
 a redirect to the child's casework page. Each step page shows the clock it belongs to."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
@@ -53,6 +55,7 @@ def casework(request, child):
         "can_change": can_change_child(request.user, child),
         "can_authorise": request.user.role in protection.AUTHORISING_ROLES,
         "open_referral": selectors.open_referral(child),
+        "referrals_to_assess": selectors.referrals_awaiting_assessment(child),
         "open_assessment": selectors.open_assessment(child),
         "awaiting_conference": selectors.section_47_awaiting_conference(child),
         "open_section_47": selectors.open_section_47(child),
@@ -69,23 +72,37 @@ def _no_assessment(child) -> str:
     return f"{child.full_name} has no assessment in progress. Start one first."
 
 
+def _no_referral_to_assess(child) -> str:
+    referral = selectors.open_referral(child)
+    if referral is None:
+        return f"{child.full_name} has no open referral. An assessment starts from a referral."
+    return f"{child.full_name} has no referral waiting for an assessment. {protection.referral_assessment_problem(referral)}."
+
+
 @child_record_view(change=True)
 def assessment_start(request, child):
-    referral = selectors.open_referral(child)
-    clock = selectors.clock_for("assessment", referral.referral_date) if referral else None
+    referrals = selectors.referrals_awaiting_assessment(child)
+    chosen = {str(referral.pk): referral for referral in referrals}
     return _step(
         request,
         child,
         heading="Start an assessment",
-        form_class=f.AssessmentStartForm,
+        form_class=partial(f.AssessmentStartForm, referrals=referrals),
         save=lambda data: protection.assessment_start(
-            actor=request.user, child=child, started_on=data["started_on"]
+            actor=request.user,
+            child=child,
+            referral=chosen.get(data.get("referral"), referrals[0] if len(referrals) == 1 else None),
+            started_on=data["started_on"],
         ),
         success="Assessment started",
-        missing=""
-        if referral
-        else f"{child.full_name} has no open referral. An assessment starts from a referral.",
-        clocks=[clock],
+        missing="" if referrals else _no_referral_to_assess(child),
+        clocks=[
+            selectors.clock_for(
+                "assessment", r.referral_date, what=f"Complete the assessment ({f.referral_label(r)})"
+            )
+            for r in referrals
+        ],
+        intro=f"This assessment answers the {f.referral_label(referrals[0])}." if len(referrals) == 1 else "",
         button="Start the assessment",
     )
 

@@ -311,3 +311,41 @@ def test_every_step_page_shows_its_form_once_there_is_something_to_record(world)
         response.content.decode()
     )
     assert Referral.objects.get(child=child).closed_on is None
+
+
+def test_start_an_assessment_offers_only_the_referrals_awaiting_one(world):
+    child, worker = world["child"], world["worker_client"]
+    first = Referral.objects.get(child=child)
+    Assessment.objects.create(
+        child=child,
+        referral=first,
+        started_on=D(2026, 3, 26),
+        completed_on=D(2026, 4, 20),
+        authorised_on=D(2026, 4, 21),
+    )
+    url = reverse("protection:assessment_start", args=[child.pk])
+    page = worker.get(url).content.decode()
+    assert 'data-testid="missing"' in page and "<form" not in page
+    assert "The referral of 25 March 2026 was already assessed (authorised on 21 April 2026)" in page
+    casework = worker.get(reverse("protection:casework", args=[child.pk])).content.decode()
+    assert "Start an assessment" not in casework
+
+    for day, source in ((D(2026, 5, 4), "2A"), (D(2026, 5, 6), "3A")):
+        Referral.objects.create(child=child, referral_date=day, source=source, route="assessment")
+    page = worker.get(url).content.decode()
+    assert "Referral of 6 May 2026 (Health: GP)" in page and "Referral of 4 May 2026 (Schools)" in page
+    assert "Referral of 25 March 2026" not in page
+    response = worker.post(url, _date("started_on", D(2026, 5, 7)))
+    assert (
+        response.status_code == 200
+        and "Choose the referral this assessment answers" in response.content.decode()
+    )
+    assert 'value="7"' in response.content.decode()  # what was typed is kept
+    chosen = Referral.objects.get(child=child, referral_date=D(2026, 5, 4))
+    _post(
+        worker,
+        "protection:assessment_start",
+        child,
+        {"referral": str(chosen.pk), **_date("started_on", D(2026, 5, 7))},
+    )
+    assert Assessment.objects.get(child=child, authorised_on__isnull=True).referral == chosen

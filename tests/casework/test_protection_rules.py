@@ -192,6 +192,81 @@ def test_an_assessment_needs_an_open_referral(w):
     )
 
 
+def _assessed_referral_a_year_ago(w) -> Referral:
+    """The world's referral, moved back a year and answered by an assessment authorised long ago; the case
+    stays open (a child in need plan would keep it so)."""
+    Referral.objects.filter(pk=w.referral.pk).update(referral_date=D(2025, 5, 6))
+    w.referral.refresh_from_db()
+    Assessment.objects.create(
+        child=w.child,
+        referral=w.referral,
+        started_on=D(2025, 5, 7),
+        completed_on=D(2025, 6, 20),
+        authorised_on=D(2025, 6, 24),
+        outcome="nfa",
+        factors=["21"],
+    )
+    return w.referral
+
+
+def test_an_assessment_is_refused_on_a_referral_already_assessed(w):
+    referral = _assessed_referral_a_year_ago(w)
+    expected = "The referral of 6 May 2025 was already assessed (authorised on 24 June 2025)"
+    _refused(lambda: protection.assessment_start(actor=w.worker, child=w.child), "referral", expected)
+    _refused(
+        lambda: protection.assessment_start(actor=w.worker, child=w.child, referral=referral),
+        "referral",
+        expected,
+    )
+
+
+def test_an_assessment_is_refused_on_a_closed_referral(w):
+    older = Referral.objects.create(
+        child=w.child, referral_date=D(2025, 1, 6), source="3A", route="assessment", closed_on=D(2025, 2, 3)
+    )
+    _refused(
+        lambda: protection.assessment_start(actor=w.worker, child=w.child, referral=older),
+        "referral",
+        "The referral of 6 January 2025 was closed on 3 February 2025",
+    )
+
+
+def test_an_assessment_is_refused_on_another_childs_referral(w):
+    other = people_services.child_create(
+        actor=w.worker, first_name="Cal", last_name="Other", date_of_birth=D(2015, 1, 1), sex="M"
+    )
+    _refused(
+        lambda: protection.assessment_start(actor=w.worker, child=other, referral=w.referral),
+        "referral",
+        "This referral is not about Cal Other",
+    )
+
+
+def test_an_assessment_belongs_to_the_new_referral_not_the_assessed_one(w):
+    _assessed_referral_a_year_ago(w)
+    new = Referral.objects.create(child=w.child, referral_date=D(2026, 5, 5), source="2A", route="assessment")
+    assessment = protection.assessment_start(actor=w.worker, child=w.child, started_on=D(2026, 5, 6))
+    assert assessment.referral == new
+    assert selectors.assessment_clock(assessment).standing == "Today is working day 4 of 45"
+
+
+def test_with_several_referrals_awaiting_an_assessment_the_worker_chooses(w):
+    earlier = Referral.objects.create(
+        child=w.child, referral_date=D(2026, 3, 2), source="2A", route="assessment"
+    )
+    assert selectors.referrals_awaiting_assessment(w.child) == [w.referral, earlier]
+    _refused(
+        lambda: protection.assessment_start(actor=w.worker, child=w.child),
+        "referral",
+        "Choose the referral this assessment answers",
+    )
+    assessment = protection.assessment_start(
+        actor=w.worker, child=w.child, referral=earlier, started_on=D(2026, 3, 3)
+    )
+    assert assessment.referral == earlier
+    assert selectors.referrals_awaiting_assessment(w.child) == [w.referral]
+
+
 def test_a_conference_cannot_be_before_the_enquiry_or_the_strategy_discussion(w):
     enquiry = _strategy(w, section_47_started_on=D(2026, 3, 27))
     _refused(
