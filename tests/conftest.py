@@ -2,11 +2,33 @@ import os
 
 os.environ.setdefault("OPENCSC_ENV", "test")
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.test import Client
 
 from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from opencsc.accounts.models import Role, Team, TeamKind, User
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def noon_of_the_day_the_run_started() -> dt.datetime:
+    today_in_london = dt.datetime.now(LONDON).date()
+    return dt.datetime.combine(today_in_london, dt.time(12), tzinfo=LONDON)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def today_stays_today_for_the_whole_run():
+    """Every test sees the same "today": the clock is moved to noon of the day the run started and then ticks.
+
+    A run that starts before midnight and ends after it would otherwise compute a date before midnight and check it
+    after. Tests that need a particular day still travel there themselves; time-machine nests the two.
+    """
+    with time_machine.travel(noon_of_the_day_the_run_started(), tick=True):
+        yield
 
 
 @pytest.fixture
