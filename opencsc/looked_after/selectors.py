@@ -196,10 +196,11 @@ class CareSummary:
 
 
 def care_summary(child: Child, today: dt.date | None = None) -> CareSummary:
-    from opencsc.looked_after.clocks import child_care_clocks
+    from opencsc.looked_after.clocks import care_records, child_care_clocks
 
     today = today or timezone.localdate()
-    episodes = child_episodes(child)
+    records = care_records([child.pk])[child.pk]
+    episodes = records.episodes
     placement = current_placement(episodes)
     return CareSummary(
         episode=placement.last if placement else None,
@@ -208,7 +209,7 @@ def care_summary(child: Child, today: dt.date | None = None) -> CareSummary:
         stability=placement_stability(episodes, today),
         missing=list(MissingEpisode.objects.filter(child=child).order_by("-started_at")[:5]),
         ever_looked_after=bool(episodes),
-        clocks=child_care_clocks(child, episodes=episodes),
+        clocks=child_care_clocks(child, today=today, records=records),
     )
 
 

@@ -28,8 +28,8 @@ started, so each missed visit is its own breach: `cp_visit` on plan 45 last seen
 - the looked-after clocks (`CARE_RULES`: visits, reviews, health assessments, personal education plan, return home
   interviews): each overdue clock that `opencsc.looked_after.clocks.child_care_clocks` gives a child looked after
   on the sweep date, or a child back from a missing episode in the last `RECENT_RETURN_DAYS`, the same clocks the
-  child's care page shows. The subject key names the child, the clock and the day it started, so a missed visit
-  after a move is a new breach.
+  child's care page shows, read for all the children at once. The subject key names the child, the clock and the
+  day it started, so a missed visit after a move is a new breach.
 
 To add a clock, write a function taking a `SweepContext` and returning breaches, and register it with
 `@breach_finder("rule_id")`.
@@ -45,7 +45,7 @@ from opencsc.accounts.models import Team, TeamKind
 from opencsc.casework.work import WHAT_IS_DUE, ClockContext, Scope, WorkItem, due_work
 from opencsc.core.clocks import RULES
 from opencsc.frontdoor.models import Contact, ContactChild, ContactStatus
-from opencsc.looked_after.clocks import CareClock, child_care_clocks
+from opencsc.looked_after.clocks import CareClock, care_clocks_of
 from opencsc.people.models import Child
 
 CARE_RULES = (
@@ -95,8 +95,8 @@ class SweepContext:
     def overdue_care(self, rule_id: str) -> list[tuple[int, CareClock]]:
         if self._care is None:
             self._care = {}
-            for child in _children_with_care_clocks(self.today):
-                for clock in child_care_clocks(child, today=self.today):
+            for child, clocks in care_clocks_of(_children_with_care_clocks(self.today), today=self.today):
+                for clock in clocks:
                     if clock.due_on < self.today:
                         self._care.setdefault(clock.rule_id, []).append((child.pk, clock))
         return self._care.get(rule_id, [])

@@ -3,13 +3,17 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from opencsc.accounts.models import Role
-from opencsc.insight.dashboard import dashboard_for, panel_children
+from opencsc.insight.dashboard import dashboard_for, overdue_by_clock, panel_children
+from opencsc.looked_after import services
 from opencsc.oversight.breaches import CARE_RULES, FINDERS, find_breaches
 from opencsc.oversight.models import Escalation
 from opencsc.oversight.services import escalations_sweep
-from tests.looked_after.conftest import TODAY, record_visit
+from opencsc.people import services as people_services
+from tests.looked_after.conftest import LONDON, TODAY, placement, record_visit
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -48,3 +52,58 @@ def test_the_dashboard_counts_late_looked_after_work_by_clock(start_care, child,
     assert overdue["cla_visit_first"] == 1 and overdue["cla_review_first"] == 1
     assert "cla_visit" not in overdue  # a looked-after clock is listed only when something on it is late
     assert panel_children("overdue", "cla_visit_first", TODAY)[1] == {child.pk}
+
+
+def _looked_after_child_with_a_history(worker, officer, number: int):
+    """A child in care since 2025 with a visit, a review, a health assessment and a return from missing."""
+    child = people_services.child_create(
+        actor=worker,
+        team=worker.team,
+        first_name=f"Child{number}",
+        last_name="Placed",
+        date_of_birth=D(2014, 1, 1 + number),
+        sex="M",
+    )
+    services.episode_start_care(
+        actor=worker,
+        child=child,
+        started_on=D(2025, 6, 2),
+        legal_status="C2",
+        category_of_need="N1",
+        **placement(),
+    )
+    record_visit(worker, child, D(2026, 1, 5))
+    services.care_review_record(
+        actor=worker, child=child, held_on=D(2025, 6, 30), participation="PN1", reviewing_officer=officer
+    )
+    services.care_check_record(actor=worker, child=child, kind="initial_health", done_on=D(2025, 6, 20))
+    services.missing_episode_record(
+        actor=worker,
+        child=child,
+        kind="M",
+        started_at=dt.datetime(2026, 5, 1, 22, 0, tzinfo=LONDON),
+        returned_at=dt.datetime(2026, 5, 2, 9, 30, tzinfo=LONDON),
+    )
+    return child
+
+
+def _queries_for_overdue_work() -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as queries:
+        overdue = overdue_by_clock(TODAY)
+    return len(queries), overdue
+
+
+def test_the_dashboards_overdue_work_costs_the_same_queries_for_any_number_of_looked_after_children(
+    worker, make_user, teams
+):
+    officer = make_user(Role.SOCIAL_WORKER, teams["south"])
+    for number in range(2):
+        _looked_after_child_with_a_history(worker, officer, number)
+    queries_for_two, overdue = _queries_for_overdue_work()
+    assert len(overdue["cla_review_second"][1]) == 2 and len(overdue["return_home_interview"][1]) == 2
+
+    for number in range(2, 8):
+        _looked_after_child_with_a_history(worker, officer, number)
+    queries_for_eight, overdue = _queries_for_overdue_work()
+    assert len(overdue["cla_review_second"][1]) == 8 and len(overdue["return_home_interview"][1]) == 8
+    assert queries_for_eight == queries_for_two
