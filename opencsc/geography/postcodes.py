@@ -7,7 +7,8 @@ outward code padded to 4, then the inward code), ``laua`` (lower-tier local auth
 importing the package would import pandas, so the files are located through the distribution's metadata
 instead. Nothing is fetched at run time.
 
-A letter is decompressed the first time a postcode starting with it is looked up and then kept in memory in a
+A letter is decompressed the first time a postcode starting with it is looked up (or all of them at once by
+`load_postcode_directory`, which the web server calls before its first request) and then kept in memory in a
 compact form (7 bytes of key, two 32-bit grid numbers and a 16-bit authority index per postcode: 17 bytes
 each, about 46 MB for the whole UK's 2.7 million). Lookups are a binary search.
 
@@ -21,6 +22,7 @@ import functools
 import importlib.metadata
 import math
 import re
+import string
 import threading
 from array import array
 from dataclasses import dataclass
@@ -184,6 +186,12 @@ def _letter(letter: str) -> _Letter | None:
         if letter not in _letters:
             _letters[letter] = _read_letter(letter)
         return _letters[letter]
+
+
+def load_postcode_directory() -> int:
+    """Read every letter now, so that no request waits for the directory (about 5 s and 46 MB, once per process).
+    Returns the number of postcodes held."""
+    return sum(letter.size for letter in map(_letter, string.ascii_uppercase) if letter is not None)
 
 
 def ons_key(postcode: str) -> str | None:

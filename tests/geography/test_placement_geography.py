@@ -5,7 +5,12 @@ every pair is HP19 8FF in Aylesbury, Buckinghamshire (unitary E06000060 since 20
 """
 
 import math
+import os
+import string
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import brotli
 import msgpack
@@ -221,3 +226,20 @@ def test_the_postcodes_of_an_outward_code_are_listed_in_order():
         location.postcode.startswith("HP1 ") for location in postcodes_in_outward("HP1")
     )
     assert postcodes_in_outward("ZZ99") == () and postcodes_in_outward("not one") == ()
+
+
+def test_the_web_server_reads_the_postcode_directory_before_its_first_request():
+    """Loading the WSGI application (what gunicorn and `opencsc runserver` do at start) reads every letter."""
+    script = (
+        "import config.wsgi\nfrom opencsc.geography import postcodes\nprint(sorted(postcodes._letters))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "OPENCSC_ENV": "test"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == repr(list(string.ascii_uppercase))
