@@ -185,6 +185,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("OPENCSC_FROM_EMAIL", "childrens.services@ex
 EMAIL_HOST = os.environ.get("OPENCSC_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("OPENCSC_EMAIL_PORT", 25))
 EMAIL_USE_TLS = env_bool("OPENCSC_EMAIL_USE_TLS", False)
+# Emails go from background tasks, retried on failure; a mail server that never answers must not hold a worker.
+EMAIL_TIMEOUT = int(os.environ.get("OPENCSC_EMAIL_TIMEOUT", 30))
 # The public partner form: a hospital or police station sends every referral from one address, so the per-address
 # ceiling only stops floods; the per-referrer limit is the one a person meets (see opencsc/frontdoor/partner.py).
 PARTNER_FORM_LIMIT_PER_HOUR = int(os.environ.get("OPENCSC_PARTNER_FORM_LIMIT_PER_HOUR", 60))

@@ -168,12 +168,23 @@ class Referral(TimestampedModel):
 
 
 class PartnerSubmission(models.Model):
-    """One submission attempt of the public partner form, kept to refuse floods from one address."""
+    """One accepted submission of the public partner form, kept to refuse floods from one address or referrer.
+    Spam-trap hits are not kept one row each: they are counted by day (SpamTrapDay)."""
 
     ip_address = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     accepted = models.BooleanField()
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+
+class SpamTrapDay(models.Model):
+    """How many submissions of the partner form filled the hidden spam trap on one day."""
+
+    day = models.DateField(unique=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
 
 
 class DemandAlert(TimestampedModel):

@@ -1,11 +1,16 @@
-"""Emails to referrers. Sent after the transaction commits, through Django's configured email backend
-(console in the demo, SMTP in production)."""
+"""Emails to referrers, sent as background tasks (`opencsc/frontdoor/tasks.py`) through Django's configured email
+backend (console in the demo, SMTP in production). A failure to send never reaches the person who made the
+referral or the decision: the task is retried, and the contact shows whether the email has gone."""
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
 
 from opencsc.frontdoor.models import Contact, Decision
 
+ACKNOWLEDGEMENT = "acknowledgement"
+DECISION = "decision"
 DECISION_WORDING = {
     Decision.NO_FURTHER_ACTION: "children's social care will take no further action on this contact.",
     Decision.ADVICE: "children's social care has given advice and information.",
@@ -15,8 +20,25 @@ DECISION_WORDING = {
 }
 
 
-def acknowledge_referrer(contact_id: int) -> None:
+def referrer_email_queue(*, kind: str, contact_id: int) -> None:
+    """Queue an email to the referrer, from inside the transaction that makes it due.
+
+    A queue that keeps its tasks in the database takes the task in that same transaction, so the email and the
+    contact are saved together or not at all. A backend that runs tasks at once (the tests' own) waits for the
+    commit, so nothing is sent about a change that was rolled back."""
+    from opencsc.frontdoor.tasks import referrer_email_send
+
+    if referrer_email_send.get_backend().supports_defer:
+        referrer_email_send.enqueue(kind=kind, contact_id=contact_id)
+    else:
+        transaction.on_commit(lambda: referrer_email_send.enqueue(kind=kind, contact_id=contact_id))
+
+
+def acknowledge_referrer(contact_id: int) -> bool:
+    """Send the reference to the referrer, once. False if it had already gone."""
     contact = Contact.objects.get(pk=contact_id)
+    if contact.referrer_acknowledged_at is not None:
+        return False
     send_mail(
         subject=f"Referral received: reference {contact.reference}",
         message=(
@@ -29,11 +51,15 @@ def acknowledge_referrer(contact_id: int) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[contact.referrer_email],
     )
-    Contact.objects.filter(pk=contact_id).update(referrer_acknowledged_at=_now())
+    Contact.objects.filter(pk=contact_id).update(referrer_acknowledged_at=timezone.now())
+    return True
 
 
-def tell_referrer_decision(contact_id: int) -> None:
+def tell_referrer_decision(contact_id: int) -> bool:
+    """Tell the referrer the decision, once. False if they had already been told."""
     contact = Contact.objects.get(pk=contact_id)
+    if contact.referrer_told_decision_at is not None:
+        return False
     send_mail(
         subject=f"Decision on referral {contact.reference}",
         message=(
@@ -44,14 +70,9 @@ def tell_referrer_decision(contact_id: int) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[contact.referrer_email],
     )
-    Contact.objects.filter(pk=contact_id).update(referrer_told_decision_at=_now())
+    Contact.objects.filter(pk=contact_id).update(referrer_told_decision_at=timezone.now())
+    return True
 
 
 def _on_phone() -> str:
     return f" on {settings.FRONT_DOOR_PHONE}" if settings.FRONT_DOOR_PHONE else ""
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()

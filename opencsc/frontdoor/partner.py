@@ -14,10 +14,11 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from opencsc.frontdoor import services
-from opencsc.frontdoor.models import Channel, Contact, PartnerSubmission, Rag
+from opencsc.frontdoor.models import Channel, Contact, PartnerSubmission, Rag, SpamTrapDay
 from opencsc.frontdoor.partner_forms import AGENCY_SOURCE, YES
 
 FLOOD_WINDOW = dt.timedelta(hours=1)
@@ -56,8 +57,12 @@ def partner_contact_for_confirmation(*, reference: str) -> Contact | None:
 
 
 @transaction.atomic
-def partner_submission_record_spam(*, ip_address: str | None) -> PartnerSubmission:
-    return PartnerSubmission.objects.create(ip_address=ip_address, accepted=False)
+def spam_trap_hit_record() -> None:
+    """Count a submission that filled the spam trap against today: one row a day however many arrive, and
+    concurrent hits each counted (the increment is done by the database)."""
+    today = timezone.localdate()
+    SpamTrapDay.objects.get_or_create(day=today)
+    SpamTrapDay.objects.filter(day=today).update(hits=F("hits") + 1)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from opencsc.frontdoor.partner import (
     partner_contact_for_confirmation,
     partner_referral_submit,
     partner_referrer_limit_reached,
-    partner_submission_record_spam,
+    spam_trap_hit_record,
 )
 from opencsc.frontdoor.partner_forms import NO, YES, PartnerReferralForm
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
@@ -42,7 +42,7 @@ def refer(request):
             return _limited(request, form, PartnerLimit.ADDRESS)
         if form.is_spam:
             # Looks accepted to whatever filled the trap; nothing reaches the front door.
-            partner_submission_record_spam(ip_address=ip_address)
+            spam_trap_hit_record()
             return render(
                 request,
                 "frontdoor/partner_done.html",

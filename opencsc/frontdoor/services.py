@@ -83,7 +83,7 @@ def contact_record(
             _chronology_for_contact(contact, subject)
     audit_event_record(actor=actor, verb="contact.recorded", target=contact, payload={"source": source})
     if contact.referrer_email:
-        transaction.on_commit(lambda: notifications.acknowledge_referrer(contact.pk))
+        notifications.referrer_email_queue(kind=notifications.ACKNOWLEDGEMENT, contact_id=contact.pk)
     return contact
 
 
@@ -176,7 +176,7 @@ def contact_decide(*, actor, contact: Contact, decision: str, reason: str, team=
     contact.refresh_from_db()
     audit_event_record(actor=actor, verb="contact.decided", target=locked, payload={"decision": decision})
     if locked.referrer_email:
-        transaction.on_commit(lambda: notifications.tell_referrer_decision(locked.pk))
+        notifications.referrer_email_queue(kind=notifications.DECISION, contact_id=locked.pk)
     return referrals
 
 

@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
@@ -12,7 +13,14 @@ from django.test import Client, override_settings
 from opencsc.accounts.models import Role, Team, TeamKind
 from opencsc.audit.models import AuditEvent
 from opencsc.frontdoor import services
-from opencsc.frontdoor.models import Channel, Contact, ContactChild, Decision, PartnerSubmission
+from opencsc.frontdoor.models import (
+    Channel,
+    Contact,
+    ContactChild,
+    Decision,
+    PartnerSubmission,
+    SpamTrapDay,
+)
 from opencsc.frontdoor.partner import partner_referral_submit
 
 URL = "/refer/"
@@ -307,16 +315,27 @@ def test_a_second_child_typed_in_is_shown_open_when_the_form_comes_back():
 
 
 @pytest.mark.django_db
-def test_a_filled_spam_trap_looks_accepted_but_reaches_nobody(django_capture_on_commit_callbacks):
-    response = _submit(
-        _client(), _valid(website="http://cheap-pills.example"), django_capture_on_commit_callbacks
-    )
-    assert response.status_code == 200
-    assert "govuk-panel--confirmation" in response.content.decode()
-    assert 'data-testid="reference"' not in response.content.decode()
+def test_a_filled_spam_trap_looks_accepted_but_reaches_nobody_and_is_counted_not_stored(
+    django_capture_on_commit_callbacks,
+):
+    with time_machine.travel(dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC), tick=False) as clock:
+        for number in range(3):
+            response = _submit(
+                _client(f"198.51.100.{number}"),
+                _valid(website="http://cheap-pills.example"),
+                django_capture_on_commit_callbacks,
+            )
+            assert response.status_code == 200
+            assert "govuk-panel--confirmation" in response.content.decode()
+            assert 'data-testid="reference"' not in response.content.decode()
+        clock.shift(dt.timedelta(hours=1))  # past midnight in London: a new day's count
+        _submit(_client(), _valid(website="x"), django_capture_on_commit_callbacks)
     assert not Contact.objects.exists() and mail.outbox == []
-    submission = PartnerSubmission.objects.get()
-    assert not submission.accepted and submission.contact is None
+    assert not PartnerSubmission.objects.exists()
+    assert list(SpamTrapDay.objects.order_by("day").values_list("day", "hits")) == [
+        (dt.date(2026, 3, 10), 3),
+        (dt.date(2026, 3, 11), 1),
+    ]
 
 
 @override_settings(PARTNER_FORM_LIMIT_PER_HOUR=2)
