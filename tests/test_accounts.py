@@ -14,6 +14,7 @@ from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from opencsc.accounts.models import LoginAttempt, Role
 from opencsc.accounts.two_factor import current_code
 from opencsc.accounts.views import THROTTLED_MESSAGE
+from opencsc.audit.models import AuditEvent
 
 PASSWORD = "a long test password"
 LOGIN = reverse("accounts:login")
@@ -267,3 +268,61 @@ def test_twelve_concurrent_wrong_passwords_are_counted_one_by_one(make_user, tea
     assert len(pages) == 12
     assert len(checked) == 3
     assert LoginAttempt.objects.filter(username=target.username).count() == 3
+
+
+def test_an_account_an_administrator_creates_changes_its_temporary_password_first(make_user, client_for):
+    from opencsc.accounts.services import user_create
+
+    admin = make_user(Role.ADMINISTRATOR)
+    temporary = "a temporary passphrase"
+    worker = user_create(
+        actor=admin,
+        username="nia.new",
+        password=temporary,
+        first_name="Nia",
+        last_name="New",
+        role=Role.AUDITOR,
+    )
+    worker.is_active = True  # the auditor role's approval is tested with staff administration
+    worker.save()
+    client = client_for(worker)
+    response = client.get(HOME)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
+    assert client.get(reverse("people:search"))["Location"] == reverse("accounts:password_change")
+    page = client.get(reverse("accounts:password_change")).content.decode()
+    assert "temporary password" in page
+
+    new = "my own long passphrase"
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"current_password": temporary, "new_password": new, "new_password_again": new},
+    )
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.check_password(new) and not worker.password_change_required
+    assert client.get(HOME).status_code == 200  # still signed in after the change
+    assert AuditEvent.objects.filter(verb="user.password_changed", actor=worker).exists()
+
+
+@pytest.mark.parametrize(
+    "current, new, again, field_message",
+    [
+        (
+            "not my password",
+            "my own long passphrase",
+            "my own long passphrase",
+            "current password is not right",
+        ),
+        (PASSWORD, "my own long passphrase", "my own long passphrase!", "are not the same"),
+        (PASSWORD, "short", "short", "too short"),
+        (PASSWORD, PASSWORD, PASSWORD, "must be different"),
+    ],
+)
+def test_a_password_change_is_refused_with_the_reason(worker, client_for, current, new, again, field_message):
+    response = client_for(worker).post(
+        reverse("accounts:password_change"),
+        {"current_password": current, "new_password": new, "new_password_again": again},
+    )
+    assert response.status_code == 200 and field_message in response.content.decode()
+    worker.refresh_from_db()
+    assert worker.check_password(PASSWORD)

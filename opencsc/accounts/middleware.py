@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 
 TWO_FACTOR_SESSION_KEY = "two_factor_verified"
 
@@ -20,4 +21,21 @@ class RequireTwoFactorMiddleware:
         ):
             logout(request)
             return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class RequirePasswordChangeMiddleware:
+    """Someone still on the temporary password an administrator gave them changes it before anything else."""
+
+    ALLOWED = ("accounts:password_change", "accounts:logout", "accounts:logout_confirm")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.password_change_required:
+            allowed = {reverse(name) for name in self.ALLOWED}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                return redirect("accounts:password_change")
         return self.get_response(request)

@@ -45,6 +45,8 @@ class User(AbstractUser):
     totp_secret = models.CharField(max_length=64, blank=True)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_used_step = models.BigIntegerField(null=True, blank=True)
+    # Set on accounts an administrator creates, so the temporary password is replaced at first sign-in.
+    password_change_required = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -87,3 +89,28 @@ class SignInThrottle(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="sign_in_throttle_unique_key")]
+
+
+class GrantOutcome(models.TextChoices):
+    PENDING = "pending", "Waiting for a director"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class RoleGrant(models.Model):
+    """An authority-wide role asked for by an administrator, held until a director other than the requester
+    and the person themselves approves it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    # A new account asked for with this role stays inactive until the role is approved.
+    activates_account = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=GrantOutcome.choices, default=GrantOutcome.PENDING)
+    decided_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["requested_at"]

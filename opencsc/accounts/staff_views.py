@@ -8,13 +8,24 @@ from django.views.decorators.http import require_POST
 
 from opencsc.accounts import services
 from opencsc.accounts.forms import EditAccountForm, NewAccountForm
-from opencsc.accounts.models import Role, User
+from opencsc.accounts.models import GrantOutcome, Role, RoleGrant, User
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 
 def _require_administrator(request) -> None:
     if request.user.role != Role.ADMINISTRATOR:
         raise PermissionDenied("Only administrators manage staff accounts")
+
+
+def _pending_grant(user: User) -> RoleGrant | None:
+    return RoleGrant.objects.filter(user=user, outcome=GrantOutcome.PENDING).first()
+
+
+def _waiting_note(user: User) -> str:
+    grant = _pending_grant(user)
+    if grant is None:
+        return ""
+    return f". The role {grant.get_role_display()} waits for a director's approval"
 
 
 @login_required
@@ -34,7 +45,7 @@ def staff_new(request):
         except ValidationError as error:
             field_errors_from_validation(form, error)
         else:
-            messages.success(request, f"Account created for {user.display_name}")
+            messages.success(request, f"Account created for {user.display_name}{_waiting_note(user)}")
             return redirect("accounts:staff_list")
     return render(
         request,
@@ -55,7 +66,7 @@ def staff_edit(request, user_id: int):
         except ValidationError as error:
             field_errors_from_validation(form, error)
         else:
-            messages.success(request, f"Account updated for {user.display_name}")
+            messages.success(request, f"Account updated for {user.display_name}{_waiting_note(user)}")
             return redirect("accounts:staff_list")
     return render(
         request,
@@ -64,6 +75,7 @@ def staff_edit(request, user_id: int):
             "form": form,
             "heading": f"Change {user.display_name}",
             "staff_member": user,
+            "pending_grant": _pending_grant(user),
             "error_summary_params": error_summary(form),
         },
     )
@@ -79,3 +91,26 @@ def staff_reset_two_factor(request, user_id: int):
         request, f"{user.display_name} will set up a new authenticator app at their next sign-in"
     )
     return redirect("accounts:staff_edit", user_id=user.pk)
+
+
+@login_required
+def role_approvals(request):
+    """Directors approve or decline the authority-wide roles administrators have asked for."""
+    if request.user.role != Role.DIRECTOR:
+        raise PermissionDenied("Only a director approves authority-wide roles")
+    if request.method == "POST":
+        grant = get_object_or_404(RoleGrant, pk=request.POST.get("grant"))
+        decide = services.role_grant_approve if request.POST.get("decision") == "approve" else None
+        try:
+            if decide:
+                decide(actor=request.user, grant=grant)
+            else:
+                services.role_grant_decline(actor=request.user, grant=grant)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            verb = "approved" if decide else "declined"
+            messages.success(request, f"{grant.get_role_display()} for {grant.user.display_name}: {verb}")
+        return redirect("accounts:role_approvals")
+    grants = RoleGrant.objects.filter(outcome=GrantOutcome.PENDING).select_related("user", "requested_by")
+    return render(request, "accounts/role_approvals.html", {"grants": grants})

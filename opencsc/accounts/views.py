@@ -3,18 +3,22 @@
 import math
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from opencsc.accounts.forms import SignInForm, TwoFactorForm
+from opencsc.accounts.forms import PasswordChangeForm, SignInForm, TwoFactorForm
 from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY
 from opencsc.accounts.models import User
+from opencsc.accounts.services import user_password_change
 from opencsc.accounts.throttle import sign_in_try_claim, sign_in_try_settle
 from opencsc.accounts.two_factor import new_secret, provisioning_qr_svg, totp_verify
 from opencsc.audit.context import client_ip
-from opencsc.ui.govuk_forms import error_summary
+from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 PENDING_USER_KEY = "pending_user_id"
 NEXT_KEY = "after_sign_in"
@@ -113,3 +117,28 @@ def sign_out(request):
 
 def sign_out_page(request):
     return render(request, "accounts/sign_out.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_password_change(
+                actor=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as error:
+            field_errors_from_validation(form, error)
+        else:
+            update_session_auth_hash(request, request.user)  # stay signed in here; other sessions end
+            messages.success(request, "Your password has been changed")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    context = {
+        "form": form,
+        "required": request.user.password_change_required,
+        "error_summary_params": error_summary(form),
+    }
+    return render(request, "accounts/password_change.html", context)

@@ -39,6 +39,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Workforce", "workforce:overview", can_view_workforce(user)),
         ("Returns", "returns:worklist", can_see_worklist(user)),
         ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
+        ("Role approvals", "accounts:role_approvals", user.role == Role.DIRECTOR),
     ]
 
 
