@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "opencsc.accounts.middleware.RequirePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "opencsc.ui.errors.PlainErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,6 +133,10 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# The most a form may send (files aside). Above the longest text any field holds, so a paste far too long for a
+# note still comes back to its form with the limit and the text; beyond it, a plain "too large" page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("OPENCSC_STATIC_ROOT", BASE_DIR / "var" / "static"))

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from opencsc.ui import views as ui_views
+from opencsc.ui import errors
 
 urlpatterns = [
     path("", include("opencsc.ui.urls")),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("workforce/", include("opencsc.workforce.urls")),
 ]
 
-handler403 = ui_views.permission_denied
-handler404 = ui_views.page_not_found
-handler500 = ui_views.server_error
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -1,5 +1,7 @@
 from django import forms
 
+PASSWORD_MAX_CHARACTERS = 1_000
+
 
 class SignInForm(forms.Form):
     username = forms.CharField(
@@ -10,6 +12,7 @@ class SignInForm(forms.Form):
     )
     password = forms.CharField(
         label="Password",
+        max_length=PASSWORD_MAX_CHARACTERS,
         error_messages={"required": "Enter your password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -65,6 +68,7 @@ class NewAccountForm(AccountForm):
     )
     password = forms.CharField(
         label="Temporary password",
+        max_length=PASSWORD_MAX_CHARACTERS,
         help_text="At least 12 characters. Give it to the person securely; they set up two-factor at first sign-in.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Enter a temporary password"},

@@ -3,9 +3,11 @@ import datetime as dt
 from django import forms
 
 from opencsc.casework.models import NoteType
-from opencsc.ui.govuk_forms import GovukDateField
+from opencsc.ui.govuk_forms import GovukDateField, LongTextField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+# About 15,000 words: longer than any visit or meeting write-up, far short of a pasted document.
+NOTE_MAX_CHARACTERS = 100_000
 
 
 def _yes_no(label: str) -> forms.TypedChoiceField:
@@ -47,7 +49,13 @@ class CaseNoteForm(forms.Form):
         label="If not seen alone, why not", max_length=300, required=False
     )
     bedroom_seen = _yes_no("Was the child's bedroom seen?")
-    body = forms.CharField(label="What happened", widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    body = LongTextField(
+        label="What happened",
+        max_length=NOTE_MAX_CHARACTERS,
+        holder="a note",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+    )
     is_significant = forms.BooleanField(
         label="This is a significant event for the chronology", required=False
     )

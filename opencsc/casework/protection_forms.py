@@ -5,7 +5,7 @@ from django import forms
 
 from opencsc.casework.models import AssessmentFactor, AssessmentOutcome, CategoryOfAbuse, Section47Outcome
 from opencsc.core.codes import ReasonForClosure
-from opencsc.ui.govuk_forms import GovukDateField
+from opencsc.ui.govuk_forms import GovukDateField, LongTextField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -108,7 +108,9 @@ class StrategyDiscussionForm(forms.Form):
         max_length=500,
         error_messages={"required": "Enter who took part"},
     )
-    summary = forms.CharField(label="Summary (optional)", widget=forms.Textarea, required=False)
+    summary = LongTextField(
+        label="Summary (optional)", max_length=20_000, holder="a discussion's summary", required=False
+    )
     section_47_agreed = _yes_no(
         "Was a section 47 enquiry agreed?", "Say whether a section 47 enquiry was agreed"
     )

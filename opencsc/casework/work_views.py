@@ -13,9 +13,10 @@ from opencsc.accounts.access import LA_WIDE_READ_ROLES, TEAM_ROLES
 from opencsc.accounts.models import Role, Team, User
 from opencsc.casework import oversight_records, work
 from opencsc.casework.caseload import CASE_HOLDING_ROLES
+from opencsc.casework.forms import NOTE_MAX_CHARACTERS
 from opencsc.casework.models import NoteType
 from opencsc.core.clocks import RULES
-from opencsc.ui.govuk_forms import GovukDateField, error_summary, field_errors_from_validation
+from opencsc.ui.govuk_forms import GovukDateField, LongTextField, error_summary, field_errors_from_validation
 
 PAGE_SIZE = 50
 SERVICE_ROLES = {Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.PERFORMANCE_ANALYST}
@@ -265,8 +266,10 @@ class OversightNoteForm(forms.Form):
         help_text="For example, 27 3 2026",
     )
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
-    body = forms.CharField(
+    body = LongTextField(
         label="Discussion, decisions and actions",
+        max_length=NOTE_MAX_CHARACTERS,
+        holder="a note",
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={"required": "Enter what was discussed and decided"},
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from opencsc.core.codes import SourceGroup
 from opencsc.frontdoor import demand
 from opencsc.frontdoor.models import DemandAlert
-from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
+from opencsc.ui.govuk_forms import LongTextField, error_summary, field_errors_from_validation
 
 MONTHS_SHOWN = 24
 WEEKS_SHOWN = 26
@@ -34,8 +34,10 @@ GROUP_COLOURS = {
 
 
 class AlertResponseForm(forms.Form):
-    response = forms.CharField(
+    response = LongTextField(
         label="What is being done about it",
+        max_length=5_000,
+        holder="a response",
         help_text="For example: extra social workers moved to the front door, a meeting with the police.",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,  # the service says what is missing, in the service's words

@@ -4,9 +4,10 @@ from opencsc.accounts.models import Team, TeamKind
 from opencsc.core.codes import ReferralSource
 from opencsc.frontdoor.models import Agency, Channel, Decision, Rag
 from opencsc.people.identifiers import postcode_problem
-from opencsc.ui.govuk_forms import GovukDateField
+from opencsc.ui.govuk_forms import GovukDateField, LongTextField
 
 CHILD_SLOTS = 3
+CONCERNS_MAX_CHARACTERS = 20_000
 
 
 class ContactForm(forms.Form):
@@ -47,8 +48,10 @@ class ContactForm(forms.Form):
         error_messages={"invalid": "Enter an email address like name@example.com"},
     )
     referrer_phone = forms.CharField(label="Referrer's phone", max_length=40, required=False)
-    concerns = forms.CharField(
+    concerns = LongTextField(
         label="What are the concerns?",
+        max_length=CONCERNS_MAX_CHARACTERS,
+        holder="the concerns",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the concerns"},
     )
@@ -125,8 +128,10 @@ class PartnerCheckForm(forms.Form):
 
 class PartnerCheckResponseForm(forms.Form):
     check_id = forms.IntegerField(widget=forms.HiddenInput)
-    response = forms.CharField(
+    response = LongTextField(
         label="What did the agency say?",
+        max_length=10_000,
+        holder="an agency's answer",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what the agency said"},
     )
@@ -139,8 +144,10 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select a decision"},
     )
-    decision_reason = forms.CharField(
+    decision_reason = LongTextField(
         label="Reason for the decision",
+        max_length=10_000,
+        holder="the reason for a decision",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for the decision"},
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from opencsc.core.codes import ReferralSource
 from opencsc.people.identifiers import format_postcode, postcode_problem
-from opencsc.ui.govuk_forms import GovukDateField
+from opencsc.ui.govuk_forms import GovukDateField, LongTextField
 
 CHILD_SLOTS = 4
 CONCERNS_MIN = 20
@@ -86,8 +86,10 @@ class PartnerReferralForm(forms.Form):
     )
 
     # The concerns
-    concerns = forms.CharField(
+    concerns = LongTextField(
         label="What are your concerns about the child or children?",
+        max_length=CONCERNS_MAX,
+        holder="the concerns",
         help_text="Say what has happened, when, what the child has said, and who else is involved",
         widget=forms.Textarea(attrs={"rows": 10}),
         error_messages={"required": "Enter the concerns about the child"},
@@ -126,6 +128,7 @@ class PartnerReferralForm(forms.Form):
     # Spam trap: hidden from people (and screen readers); automated form fillers complete it.
     website = forms.CharField(
         label="Leave this box empty",
+        max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -212,8 +215,6 @@ class PartnerReferralForm(forms.Form):
         concerns = self.cleaned_data["concerns"].strip()
         if len(concerns) < CONCERNS_MIN:
             raise forms.ValidationError(f"Concerns must be {CONCERNS_MIN} characters or more")
-        if len(concerns) > CONCERNS_MAX:
-            raise forms.ValidationError(f"Concerns must be {CONCERNS_MAX:,} characters or less")
         return concerns
 
     def clean(self):

@@ -56,7 +56,7 @@ class AdoptionMilestoneForm(forms.Form):
     """One milestone: its date field is named after the milestone (such as `matched_on`), so a refusal from the
     service lands on it; the match also asks for the AD1 details of the adopters."""
 
-    milestone = forms.CharField(widget=forms.HiddenInput)
+    milestone = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
     def __init__(self, *args, milestone: str, **kwargs):
         super().__init__(*args, **kwargs)

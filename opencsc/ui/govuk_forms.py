@@ -8,6 +8,7 @@ errors shows exactly what was entered.
 import datetime as dt
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from markupsafe import Markup, escape
 
@@ -59,6 +60,31 @@ class GovukDateField(forms.Field):
             return dt.date(int(year), int(month), int(day))
         except ValueError as invalid:
             raise forms.ValidationError(f"{what.capitalize()} must be a real date") from invalid
+
+
+class TooLongValidator(MaxLengthValidator):
+    def __init__(self, limit_value: int, holder: str):
+        super().__init__(limit_value)
+        self.holder = holder
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise forms.ValidationError(
+                f"Too long: the most {self.holder} can hold is {self.limit_value:,} characters "
+                f"(this has {len(value):,})",
+                code="max_length",
+            )
+
+
+class LongTextField(forms.CharField):
+    """A text box whose limit is said in words: "Too long: the most a note can hold is 100,000 characters".
+    `holder` names what holds the text ("a note", "the concerns"). The text stays in the box to be shortened."""
+
+    def __init__(self, *, max_length: int, holder: str, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea)
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+        self.validators.append(TooLongValidator(max_length, holder))
 
 
 def _label(bound_field: BoundField, label_size: str | None, is_page_heading: bool) -> dict:
