@@ -83,17 +83,20 @@ class EditAccountForm(AccountForm):
 class PasswordChangeForm(forms.Form):
     current_password = forms.CharField(
         label="Current password",
+        max_length=PASSWORD_MAX_CHARACTERS,
         error_messages={"required": "Enter your current password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
         label="New password",
+        max_length=PASSWORD_MAX_CHARACTERS,
         help_text="At least 12 characters, not a common password and not like your name or username",
         error_messages={"required": "Enter a new password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password_again = forms.CharField(
         label="New password again",
+        max_length=PASSWORD_MAX_CHARACTERS,
         error_messages={"required": "Enter the new password again"},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
