@@ -95,3 +95,22 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 def anniversary(start: dt.date, years: int) -> dt.date:
     return add_months(start, 12 * years)
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def waited_in_words(since: dt.datetime, now: dt.datetime, calendar: Calendar = ENGLAND) -> str:
+    """How long something has waited, in the units of a working-day clock: hours on the day it arrived and over
+    the weekend or holiday after it (a Friday evening contact read on Saturday has waited 17 hours), then the
+    working days since, with the hours while the first working day runs."""
+    from django.utils import timezone
+
+    hours = max(0, int((now - since).total_seconds() // 3600))
+    working_days = calendar.working_days_between(timezone.localdate(since), timezone.localdate(now))
+    if working_days <= 0:
+        return "less than an hour" if hours == 0 else _plural(hours, "hour")
+    if working_days == 1:
+        return f"1 working day ({_plural(hours, 'hour')})"
+    return _plural(working_days, "working day")

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from opencsc.accounts.models import Role, TeamKind
-from opencsc.core.working_days import anniversary
+from opencsc.core.working_days import Calendar, anniversary, authority_calendar, waited_in_words
 from opencsc.frontdoor.models import Contact, ContactChild, ContactStatus, Referral
 
 LA_WIDE_FRONT_DOOR_ROLES = {Role.HEAD_OF_SERVICE, Role.DIRECTOR}
@@ -35,7 +35,8 @@ def open_contacts() -> QuerySet[Contact]:
 @dataclass(frozen=True)
 class QueueRow:
     contact: Contact
-    hours_waiting: int
+    waited: str  # "3 hours", "1 working day (20 hours)", "4 working days"
+    working_days_late: int  # past the decision date, 0 when not overdue
     is_overdue: bool
     is_due_today: bool
 
@@ -64,11 +65,12 @@ def front_door_queue(
         Prefetch("subjects", queryset=ContactChild.objects.select_related("child"))
     )
     by_id = {contact.pk: contact for contact in contacts}
-    now = timezone.now()
+    now, calendar = timezone.now(), authority_calendar()
     rows = [
         QueueRow(
             contact=by_id[pk],
-            hours_waiting=int((now - by_id[pk].received_at).total_seconds() // 3600),
+            waited=waited_in_words(by_id[pk].received_at, now, calendar),
+            working_days_late=working_days_late(by_id[pk].decision_due_on, today, calendar),
             is_overdue=by_id[pk].decision_due_on < today,
             is_due_today=by_id[pk].decision_due_on == today,
         )
@@ -76,6 +78,17 @@ def front_door_queue(
     ]
     overdue = sum(1 for key in keys if key[1] < today)
     return QueuePage(rows=rows, total=len(keys), overdue=overdue, page=page, pages=pages)
+
+
+def working_days_late(due: dt.date, today: dt.date, calendar: Calendar) -> int:
+    """Working days past the decision date (a contact due on Friday is 1 working day late on Monday)."""
+    return max(0, calendar.working_days_between(due, today))
+
+
+def contact_waited(contact: Contact) -> str:
+    """How long the contact has waited for its decision, or waited until it was decided."""
+    until = contact.decided_at or timezone.now()
+    return waited_in_words(contact.received_at, until, authority_calendar())
 
 
 def front_door_counts(*, today: dt.date | None = None) -> tuple[int, int]:

@@ -101,6 +101,10 @@ def _contact_page(request, contact, **forms):
         "candidates": {s.pk: selectors.match_candidates(s) for s in subjects if s.child is None},
         "clock": due_date("referral_decision", received_on, calendar=authority_calendar()),
         "late": selectors.decision_was_late(contact),
+        "waited": selectors.contact_waited(contact),
+        "working_days_late": selectors.working_days_late(
+            contact.decision_due_on, timezone.localdate(), authority_calendar()
+        ),
         "is_open": contact.status != ContactStatus.DECIDED,
         "triage_form": forms.get("triage_form") or TriageForm(initial={"rag": contact.rag}),
         "check_form": forms.get("check_form") or PartnerCheckForm(),

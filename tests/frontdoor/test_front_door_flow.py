@@ -317,3 +317,55 @@ def test_the_queue_shows_a_hundred_contacts_a_page_most_urgent_first(client_for,
         "Page 2 of 2" in second
         and second.count("/front-door/contacts/") - second.count("/front-door/contacts/new/") == 5
     )
+
+
+def _waited_cells(page: str) -> dict[str, str]:
+    """Each contact's reference and what its row says about how long it has waited and whether it is late."""
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page, re.S)
+    cells = {}
+    for row in rows:
+        reference = re.search(r">(FD\d\d-\d+)<", row)
+        if reference:
+            text = re.sub(r"<[^>]+>", " ", row)
+            cells[reference.group(1)] = " ".join(text.split())
+    return cells
+
+
+def test_the_queue_shows_waiting_in_working_days_and_hours_where_they_matter(client_for, mash_worker, child):
+    monday_10am = _aware(2026, 3, 16, 10, 0)
+    with time_machine.travel(monday_10am, tick=False):
+        received = {
+            "this morning": _aware(2026, 3, 16, 7, 0),
+            "friday": _aware(2026, 3, 13, 16, 0),
+            "three weeks ago": _aware(2026, 2, 23, 11, 0),
+        }
+        contacts = {name: _contact(mash_worker, child, at) for name, at in received.items()}
+        page = client_for(mash_worker).get("/front-door/").content.decode()
+    cells = _waited_cells(page)
+    assert "hours ago" not in page
+    assert "waiting 3 hours" in cells[contacts["this morning"].reference]
+    friday = cells[contacts["friday"].reference]
+    assert "waiting 1 working day (66 hours)" in friday and "Due today" in friday
+    old = cells[contacts["three weeks ago"].reference]
+    assert "waiting 15 working days" in old and "14 working days late" in old
+
+
+def test_the_contact_page_says_how_long_it_has_waited_and_how_late_it_is(client_for, mash_worker, child):
+    with time_machine.travel(_aware(2026, 3, 16, 10, 0), tick=False):
+        contact = _contact(mash_worker, child, _aware(2026, 3, 11, 9, 30))  # a Wednesday, due Thursday
+        page = client_for(mash_worker).get(f"/front-door/contacts/{contact.pk}/").content.decode()
+    clock = page[page.index('data-testid="decision-clock"') :]
+    assert "2 working days late" in clock and "Waiting 3 working days" in clock
+
+
+def test_waited_in_words_counts_hours_until_a_working_day_has_passed():
+    from opencsc.core.working_days import ENGLAND, waited_in_words
+
+    friday_evening = _aware(2026, 3, 13, 18, 0)
+    assert waited_in_words(friday_evening, friday_evening + dt.timedelta(minutes=20), ENGLAND) == (
+        "less than an hour"
+    )
+    assert waited_in_words(friday_evening, _aware(2026, 3, 14, 11, 0), ENGLAND) == "17 hours"
+    assert waited_in_words(friday_evening, _aware(2026, 3, 16, 9, 0), ENGLAND) == "1 working day (63 hours)"
+    # Good Friday and Easter Monday 2026 are not working days.
+    assert waited_in_words(_aware(2026, 4, 2, 9, 0), _aware(2026, 4, 8, 9, 0), ENGLAND) == "2 working days"
