@@ -166,6 +166,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("OPENCSC_LOGIN_FAILURE_WINDOW"
 LOGIN_BACKOFF_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_SECONDS", 30))
 LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_MAX_SECONDS", 5 * 60))
 LOGIN_ADDRESS_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_ADDRESS_BACKOFF_MAX_SECONDS", 60 * 60))
+# The most the files of one return check may hold together (a large authority's CIN census is about 20 MB).
+RETURN_UPLOAD_LIMIT_MB = int(os.environ.get("OPENCSC_RETURN_UPLOAD_LIMIT_MB", 50))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if ENVIRONMENT == "test":

@@ -42,3 +42,48 @@ class ValidationFinding(models.Model):
     class Meta:
         ordering = ["severity", "rule", "la_child_id", "id"]
         indexes = [models.Index(fields=["run", "severity", "rule"])]
+
+
+class CheckStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the background worker"
+    RUNNING = "running", "Running"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Could not be checked"
+
+
+class ReturnCheck(models.Model):
+    """A check of a return asked for on the web and run by the background worker (`opencsc db_worker`): what
+    it is checking, how far it has got, and the validation run it produced."""
+
+    kind = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField(help_text="Collection year Y: 1 April Y-1 to 31 March Y")
+    source = models.CharField(max_length=300, help_text="The files uploaded, or the records as they stand")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=CheckStatus.choices, default=CheckStatus.QUEUED)
+    stage = models.CharField(max_length=200, blank=True, help_text="What the check is doing now")
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=3)
+    problem = models.TextField(blank=True, help_text="Why the files could not be checked")
+    run = models.ForeignKey(ValidationRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (CheckStatus.DONE, CheckStatus.FAILED)
+
+
+class ReturnCheckFile(models.Model):
+    """An uploaded file waiting to be checked, held in the database so that a worker on another machine can
+    read it; deleted when the check finishes."""
+
+    check_request = models.ForeignKey(ReturnCheck, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]

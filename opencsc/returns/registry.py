@@ -71,10 +71,22 @@ class ImportReport:
 
 
 @dataclass(frozen=True)
+class ReturnFile:
+    """A return drawn up for download: the file, and the LA child IDs of the children it names."""
+
+    content: bytes
+    filename: str
+    content_type: str
+    la_child_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
 class ReturnKind:
     name: str
     title: str
-    export: Callable[..., None] | None = None  # (year: int, out: Path, **options) -> None
+    # (year: int, out: Path, **options) -> the LA child IDs of the children written
+    export: Callable[..., frozenset[str]] | None = None
+    download: Callable[[int], ReturnFile] | None = None  # (year) -> the return as one file
     import_files: Callable[..., ImportReport] | None = (
         None  # (paths: Sequence[Path], actor=None) -> ImportReport
     )

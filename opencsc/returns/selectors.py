@@ -2,7 +2,7 @@ from django.db.models import Count
 
 from opencsc.accounts.models import Role
 from opencsc.people.selectors import children_visible_to
-from opencsc.returns.models import ValidationFinding, ValidationRun
+from opencsc.returns.models import CheckStatus, ReturnCheck, ValidationFinding, ValidationRun
 
 WORKLIST_ROLES = {Role.PERFORMANCE_ANALYST, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 PAGE_SIZE = 500
@@ -17,8 +17,26 @@ def can_export_annexa(user) -> bool:
     return user.is_authenticated and user.role in WORKLIST_ROLES
 
 
-def latest_run(kind: str) -> ValidationRun | None:
-    return ValidationRun.objects.filter(kind=kind).first()
+def latest_run(kind: str, year: int | None = None) -> ValidationRun | None:
+    """The latest check of one year's return; without a year, the latest check of any year."""
+    runs = ValidationRun.objects.filter(kind=kind)
+    return (runs.filter(year=year) if year is not None else runs).first()
+
+
+def checked_years(kind: str) -> list[ValidationRun]:
+    """The latest check of each collection year that has been checked, most recent year first."""
+    latest_ids = []
+    for year in ValidationRun.objects.filter(kind=kind).values_list("year", flat=True).distinct():
+        latest_ids.append(latest_run(kind, year).pk)
+    return list(ValidationRun.objects.filter(pk__in=latest_ids).order_by("-year"))
+
+
+def checks_under_way(kind: str) -> list[ReturnCheck]:
+    return list(ReturnCheck.objects.filter(kind=kind, status__in=[CheckStatus.QUEUED, CheckStatus.RUNNING]))
+
+
+def return_check(kind: str, check_id: int) -> ReturnCheck | None:
+    return ReturnCheck.objects.filter(kind=kind, pk=check_id).select_related("run").first()
 
 
 def run_rule_counts(run: ValidationRun) -> list[dict]:

@@ -1,11 +1,19 @@
+import logging
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
 from django.db import transaction
+from django.utils import timezone
 
 from opencsc.audit.context import current_ip
 from opencsc.audit.models import AccessKind, RecordAccess
 from opencsc.audit.services import audit_event_record
 from opencsc.people.models import Child
-from opencsc.returns.models import ValidationFinding, ValidationRun
-from opencsc.returns.registry import ValidationResult
+from opencsc.returns.models import CheckStatus, ReturnCheck, ReturnCheckFile, ValidationFinding, ValidationRun
+from opencsc.returns.registry import ValidationResult, get_kind
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -53,10 +61,14 @@ def validation_run_save(*, actor, result: ValidationResult, source: str) -> Vali
 
 
 @transaction.atomic
-def annexa_export_record(*, actor, on, la_child_ids: set[str], path: str, rows: int) -> int:
-    """Log a downloaded Annex A as an export of each child's record in it (the child's "Who has looked at
-    this record" page shows it), and the download itself as an audit event. Returns the children logged."""
-    ids = sorted(la_child_ids)
+def return_export_record(
+    *, actor, kind: str, la_child_ids: Iterable[str], path: str, payload: dict | None = None
+) -> int:
+    """Log an exported return (downloaded or written by `opencsc export`) as an export of each child's record
+    in it (the child's "Who has looked at this record" page shows it), and the export itself as an audit event.
+    `actor` is None for a command-line export run without --as; `path` then says who ran it. Returns the
+    children logged."""
+    ids = sorted(set(la_child_ids))
     child_pks: list[int] = []
     for chunk in range(0, len(ids), 500):
         child_pks.extend(
@@ -72,8 +84,128 @@ def annexa_export_record(*, actor, on, la_child_ids: set[str], path: str, rows: 
     )
     audit_event_record(
         actor=actor,
-        verb="export.annexa",
-        target=actor,
-        payload={"reference_date": on.isoformat(), "children": len(child_pks), "rows": rows},
+        verb=f"export.{kind}",
+        target=ReturnExport(kind),
+        payload={"children": len(child_pks), "via": path[:300]} | (payload or {}),
     )
     return len(child_pks)
+
+
+class ReturnExport:
+    """What an export audit event is about: the return, not one record."""
+
+    def __init__(self, kind: str):
+        self.pk = kind
+
+
+@transaction.atomic
+def return_check_request(*, actor, kind: str, year: int, uploads: Iterable[tuple[str, bytes]]) -> ReturnCheck:
+    """Ask the background worker to check a return: the uploaded files (name, content), or with none the
+    return exported from the records when the worker runs. The task is queued in the same transaction, so a
+    check is never queued without its files nor its files kept without a check."""
+    from opencsc.returns.tasks import return_check_task
+
+    uploads = list(uploads)
+    names = ", ".join(name for name, _ in uploads)
+    check = ReturnCheck.objects.create(
+        kind=kind,
+        year=year,
+        source=(names or "OpenCSC records as they stand when the check runs")[:300],
+        requested_by=actor,
+        stage=CheckStatus.QUEUED.label,
+    )
+    ReturnCheckFile.objects.bulk_create(
+        ReturnCheckFile(check_request=check, name=name[:200], size=len(content), content=content)
+        for name, content in uploads
+    )
+    audit_event_record(
+        actor=actor,
+        verb=f"check.{kind}.request",
+        target=check,
+        payload={
+            "year": year,
+            "files": [name for name, _ in uploads],
+            "bytes": sum(len(c) for _, c in uploads),
+        },
+    )
+    return_check_task.enqueue(check_id=check.pk)
+    return check
+
+
+CHECK_STAGES = (
+    "Reading the files",  # or exporting the return from the records
+    "Checking against the DfE rules",
+    "Saving the findings",
+)
+
+
+def _check_stage(check: ReturnCheck, step: int, stage: str) -> None:
+    """Record how far a running check has got; written at once (outside any transaction) so that the status
+    page shows it while the check goes on."""
+    ReturnCheck.objects.filter(pk=check.pk).update(status=CheckStatus.RUNNING, steps_done=step, stage=stage)
+
+
+def return_check_run(*, check_id: int) -> ReturnCheck:
+    """Run a queued check: write its files to a private folder (or export the return), validate them, and keep
+    the findings as the worklist for that year. A file the validator cannot read fails the check with its
+    reason; nothing is saved."""
+    check = ReturnCheck.objects.select_related("requested_by").get(pk=check_id)
+    if check.finished:
+        return check
+    return_kind = get_kind(check.kind)
+    with tempfile.TemporaryDirectory(prefix="opencsc-check-") as folder:
+        try:
+            path = _check_input(check, return_kind, Path(folder))
+            _check_stage(check, 1, CHECK_STAGES[1])
+            result = return_kind.validate(path, check.year)
+        except ValueError as error:
+            return _check_failed(check, str(error))
+        except Exception:
+            logger.exception("Return check %s stopped with an unexpected error", check.pk)
+            _check_failed(
+                check, "The check stopped with an unexpected error; the service's log has the details."
+            )
+            raise
+    _check_stage(check, 2, f"{CHECK_STAGES[2]}: {len(result.findings):,}")
+    with transaction.atomic():
+        run = validation_run_save(actor=check.requested_by, result=result, source=check.source)
+        _check_finish(check, status=CheckStatus.DONE, run=run)
+    logger.info("Return check %s: %s errors, %s queries", check.pk, run.error_count, run.query_count)
+    return check
+
+
+def _check_input(check: ReturnCheck, return_kind, folder: Path) -> Path:
+    files = list(check.files.all())
+    if not files:
+        _check_stage(check, 0, "Exporting the return from the records")
+        path = folder / "return"
+        return_kind.export(check.year, path)
+        check.source = f"OpenCSC records as exported {timezone.localtime():%d/%m/%Y %H:%M}"
+        ReturnCheck.objects.filter(pk=check.pk).update(source=check.source)
+        return path
+    _check_stage(check, 0, f"{CHECK_STAGES[0]}: {len(files)}")
+    for number, upload in enumerate(files):
+        name = Path(upload.name).name or f"upload-{number}"
+        (folder / f"{number:02d}-{name}").write_bytes(bytes(upload.content))
+    written = sorted(folder.iterdir())
+    return written[0] if len(written) == 1 else folder
+
+
+@transaction.atomic
+def _check_failed(check: ReturnCheck, problem: str) -> ReturnCheck:
+    check.problem = problem
+    _check_finish(check, status=CheckStatus.FAILED, run=None)
+    audit_event_record(
+        actor=check.requested_by,
+        verb=f"check.{check.kind}.failed",
+        target=check,
+        payload={"problem": problem},
+    )
+    return check
+
+
+def _check_finish(check: ReturnCheck, *, status: CheckStatus, run: ValidationRun | None) -> None:
+    check.status, check.run, check.finished_at = status, run, timezone.now()
+    check.steps_done, check.stage = check.steps_total, status.label
+    check.save(update_fields=["status", "run", "finished_at", "steps_done", "stage", "problem"])
+    check.files.all().delete()

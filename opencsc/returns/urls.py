@@ -8,4 +8,6 @@ urlpatterns = [
     path("annexa/download/", views.annexa_download, name="annexa_download"),
     path("<slug:kind>/", views.worklist, name="kind_worklist"),
     path("<slug:kind>/check/", views.check, name="check"),
+    path("<slug:kind>/checks/<int:check_id>/", views.check_status, name="check_status"),
+    path("<slug:kind>/download/", views.download, name="download"),
 ]

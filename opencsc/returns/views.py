@@ -1,24 +1,28 @@
 import datetime as dt
-import tempfile
-from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from opencsc.returns.registry import kinds
 from opencsc.returns.selectors import (
     can_export_annexa,
     can_see_worklist,
+    checked_years,
+    checks_under_way,
     latest_run,
+    return_check,
     run_findings_for,
     run_rule_counts,
 )
-from opencsc.returns.services import validation_run_save
+from opencsc.returns.services import return_check_request, return_export_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,16 +65,22 @@ class CheckReturnForm(forms.Form):
     )
 
 
-def _worklist_page(request, kind: str, check_form=None, status: int = 200):
-    run = latest_run(kind)
+def _worklist_page(request, kind: str, check_form=None, status: int = 200, download_error: str = ""):
+    years = checked_years(kind)
+    year = _int_or_none(request.GET.get("year", ""))
+    run = latest_run(kind, year) if year is not None else (years[0] if years else None)
     rule = request.GET.get("rule", "")[:20]
     findings, total = run_findings_for(request.user, run, rule=rule) if run else ([], 0)
     return_kind = kinds()[kind]
+    default_year = _default_year(timezone.localdate())
     if check_form is None and return_kind.validate is not None:
-        check_form = CheckReturnForm(initial={"year": _default_year(timezone.localdate())})
+        check_form = CheckReturnForm(initial={"year": default_year})
     context = {
         "kind": return_kind,
         "run": run,
+        "years": years,
+        "year": year if year is not None else (run.year if run else None),
+        "checks": checks_under_way(kind),
         "rule": rule,
         "counts": run_rule_counts(run) if run else [],
         "findings": findings,
@@ -78,15 +88,20 @@ def _worklist_page(request, kind: str, check_form=None, status: int = 200):
         "check_form": check_form,
         "can_export_annexa": can_export_annexa(request.user),
         "annexa_on": timezone.localdate().isoformat(),
+        "download_year": request.GET.get("download_year", default_year) if download_error else default_year,
+        "download_error": download_error,
     }
     return render(request, "returns/worklist.html", context, status=status)
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() and len(value.strip()) <= 4 else None
 
 
 @login_required
 def annexa_download(request):
     """Ofsted Annex A for a reference date, as the xlsx workbook. Every child in it is logged as exported."""
-    from opencsc.returns.annexa.export import annexa_workbook_bytes
-    from opencsc.returns.services import annexa_export_record
+    from opencsc.returns.annexa.export import annexa_children, annexa_workbook_bytes
 
     if not can_export_annexa(request.user):
         raise PermissionDenied(
@@ -107,16 +122,48 @@ def annexa_download(request):
         context |= {"can_export_annexa": True, "annexa_on": value, "annexa_error": problem}
         return render(request, "returns/worklist.html", context, status=400)
     data, rows = annexa_workbook_bytes(on)
-    la_child_ids = {row[0] for number, list_rows in rows.items() if number != 11 for row in list_rows}
-    annexa_export_record(
+    return_export_record(
         actor=request.user,
-        on=on,
-        la_child_ids=la_child_ids,
+        kind="annexa",
+        la_child_ids=annexa_children(rows),
         path=request.get_full_path(),
-        rows=sum(len(list_rows) for list_rows in rows.values()),
+        payload={
+            "reference_date": on.isoformat(),
+            "rows": sum(len(list_rows) for list_rows in rows.values()),
+        },
     )
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="annex-a-{on.isoformat()}.xlsx"'
+    return response
+
+
+@login_required
+def download(request, kind: str):
+    """A return for one collection year as a file (the CIN census as XML, the 903 as a zip of its CSVs). Every
+    child in it is logged as exported, as for Annex A."""
+    if not can_export_annexa(request.user):
+        raise PermissionDenied(
+            "Only performance analysts, heads of service and the director download returns"
+        )
+    return_kind = kinds().get(kind)
+    if return_kind is None or return_kind.download is None:
+        raise Http404("That return cannot be downloaded")
+    value = request.GET.get("download_year", "").strip()
+    year = _int_or_none(value)
+    latest = _default_year(timezone.localdate()) + 1
+    if year is None or not 2015 <= year <= latest:
+        problem = f"Collection year: enter a year from 2015 to {latest}, like 2026"
+        return _worklist_page(request, kind, status=400, download_error=problem)
+    exported = return_kind.download(year)
+    return_export_record(
+        actor=request.user,
+        kind=kind,
+        la_child_ids=exported.la_child_ids,
+        path=request.get_full_path(),
+        payload={"year": year},
+    )
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response
 
 
@@ -125,41 +172,79 @@ def _default_year(today) -> int:
     return today.year if today.month >= 4 else today.year - 1
 
 
+def upload_limit_bytes() -> int:
+    return settings.RETURN_UPLOAD_LIMIT_MB * 1024 * 1024
+
+
+class UploadLimit(FileUploadHandler):
+    """Stops reading uploaded files as soon as together they pass the limit, so that an oversized upload is
+    neither held in memory nor written to disk; the form fields sent before the files are still read."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@csrf_exempt  # the upload handler must be in place before the body is read; _check checks the CSRF token
 @login_required
 @require_POST
 def check(request, kind: str):
-    """Check a return against the DfE rules, from files uploaded or from the records as they stand (the return
-    exported now), and keep the findings as the worklist."""
+    """Ask for a return to be checked against the DfE rules, from files uploaded or from the records as they
+    stand; the background worker runs the check and the status page follows it."""
     if not can_see_worklist(request.user):
         raise PermissionDenied("Only performance analysts, heads of service and the director check returns")
     return_kind = kinds().get(kind)
     if return_kind is None or return_kind.validate is None:
         raise Http404("That return cannot be checked")
+    limit = UploadLimit(request, upload_limit_bytes())
+    request.upload_handlers.insert(0, limit)
+    return _check(request, kind, limit)
+
+
+@csrf_protect
+def _check(request, kind: str, limit: UploadLimit):
     form = CheckReturnForm(request.POST, request.FILES)
-    if not form.is_valid():
+    valid = form.is_valid()
+    if limit.exceeded:
+        form.add_error("files", too_large_message())
+        return _worklist_page(request, kind, check_form=form, status=413)
+    if not valid:
         return _worklist_page(request, kind, check_form=form, status=400)
-    year = form.cleaned_data["year"]
-    uploads = request.FILES.getlist("files")
-    with tempfile.TemporaryDirectory(prefix="opencsc-check-") as folder:
-        folder = Path(folder)
-        if uploads:
-            for number, upload in enumerate(uploads):
-                name = Path(upload.name).name or f"upload-{number}"
-                with open(folder / f"{number:02d}-{name}", "wb") as out:
-                    for chunk in upload.chunks():
-                        out.write(chunk)
-            files = sorted(folder.iterdir())
-            path, source = (files[0] if len(files) == 1 else folder), ", ".join(u.name for u in uploads)
-        elif return_kind.export is not None:
-            path = folder / "return"
-            return_kind.export(year, path)
-            source = f"OpenCSC records as exported {timezone.localtime():%d/%m/%Y %H:%M}"
-        else:
-            raise Http404("That return cannot be exported")
-        try:
-            result = return_kind.validate(path, year)
-        except ValueError as error:
-            form.add_error("files", str(error))
-            return _worklist_page(request, kind, check_form=form, status=400)
-    validation_run_save(actor=request.user, result=result, source=source)
-    return redirect("returns:kind_worklist", kind)
+    uploads = [(upload.name, upload.read()) for upload in request.FILES.getlist("files")]
+    check_request = return_check_request(
+        actor=request.user, kind=kind, year=form.cleaned_data["year"], uploads=uploads
+    )
+    return redirect("returns:check_status", kind, check_request.pk)
+
+
+def too_large_message() -> str:
+    return (
+        f"The files are too large: together they can be at most {settings.RETURN_UPLOAD_LIMIT_MB} MB. "
+        "Check fewer files at a time, or run opencsc validate on the command line"
+    )
+
+
+@login_required
+def check_status(request, kind: str, check_id: int):
+    """How far a background check has got; the page refreshes itself until the check has finished."""
+    if not can_see_worklist(request.user):
+        raise PermissionDenied(
+            "Only performance analysts, heads of service and the director see return checks"
+        )
+    check_request = return_check(kind, check_id)
+    if check_request is None:
+        raise Http404("No such check")
+    context = {"kind": kinds()[kind], "check": check_request, "refresh_seconds": 3}
+    return render(request, "returns/check_status.html", context)

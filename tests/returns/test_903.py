@@ -2,6 +2,8 @@
 defects worked round), import (merging years, idempotent, refusals) and the round trip."""
 
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -336,9 +338,28 @@ def test_the_returns_page_checks_the_current_records_and_uploaded_files(
     assert f'href="/children/{lily.pk}/"' in html and "Episodes.PLACE=ZZ" in html
 
     bad = SimpleUploadedFile("notes.csv", b"A,B\n1,2\n")
-    refused = analyst.post("/returns/903/check/", {"year": str(YEAR), "files": [bad]})
-    assert refused.status_code == 400 and "not one of the SSDA903 tables" in refused.content.decode()
+    refused = analyst.post("/returns/903/check/", {"year": str(YEAR), "files": [bad]}, follow=True)
+    problem = refused.content.decode()
+    assert "could not be checked" in problem and "not one of the SSDA903 tables" in problem
+    assert ValidationRun.objects.count() == 2
     assert analyst.post("/returns/903/check/", {"year": ""}).status_code == 400
+
+
+def test_the_903_downloads_as_a_zip_of_its_csvs_each_child_logged(authority, make_user, client_for):
+    from opencsc.audit.models import AccessKind, AuditEvent, RecordAccess
+
+    director = make_user(Role.DIRECTOR)
+    response = client_for(director).get("/returns/903/download/", {"download_year": str(YEAR)})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert f'filename="ssda903-{YEAR}.zip"' in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        files = {name: archive.read(name).decode() for name in archive.namelist()}
+    assert files == ssda903_return(YEAR).files()
+    children = {line.split(",")[0] for line in files["header.csv"].splitlines()[1:]}
+    assert {authority[name].la_child_id for name in ("lily", "sam")} <= children
+    exported = RecordAccess.objects.filter(user=director, kind=AccessKind.EXPORT)
+    assert set(exported.values_list("child__la_child_id", flat=True)) == children
+    assert AuditEvent.objects.get(verb="export.903", actor=director).payload["children"] == len(children)
 
 
 def test_only_analysts_and_leaders_may_check_a_return(db, make_user, client_for):

@@ -753,3 +753,22 @@ def test_the_allocation_open_on_the_reference_date_is_shown(db, teams, make_user
     row = _sheet(annexa_rows(ON), 3)[0]
     expected = ("Assessment South", "Ada Lovel") if shown else (None, None)
     assert (row[layout.TEAM], row[layout.WORKER]) == expected
+
+
+FORMULAS = ['=HYPERLINK("http://example.com/","Open")', "+1+2", "-3+4", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("typed", FORMULAS)
+def test_text_that_looks_like_a_formula_is_written_as_text(db, teams, make_user, typed):
+    """A name or identifier typed into a record is a string in the workbook, never a formula (issue 11.6)."""
+    worker = make_user(Role.SOCIAL_WORKER, teams["south"], first_name=typed, last_name="")
+    child = make_child(typed[:20])
+    Referral.objects.create(child=child, referral_date=D(2026, 1, 5), source="6", route="assessment")
+    Allocation.objects.create(child=child, worker=worker, team=teams["south"], started_on=D(2026, 1, 5))
+    data, _ = annexa_workbook_bytes(ON)
+    sheet = _workbook(data)["List 3 - Referrals"]
+    header = [cell.value for cell in sheet[1]]
+    row = sheet[2]
+    for column, expected in ((layout.CHILD_ID, typed[:20]), (layout.WORKER, typed)):
+        cell = row[header.index(column)]
+        assert (cell.value, cell.data_type) == (expected, "s"), column

@@ -5,10 +5,10 @@ from pathlib import Path
 from opencsc.returns.registry import ReturnKind, register_kind
 
 
-def _export(year: int, out: Path, **options) -> None:
+def _export(year: int, out: Path, **options) -> frozenset[str]:
     from opencsc.returns.annexa.export import export_annexa
 
-    export_annexa(year, out, **options)
+    return export_annexa(year, out, **options)
 
 
 def _import(paths, actor=None):

@@ -54,6 +54,7 @@ from opencsc.casework.models import (
     Section47Enquiry,
     Section47Outcome,
 )
+from opencsc.core.spreadsheets import text_cell
 from opencsc.core.working_days import add_months
 from opencsc.frontdoor.models import ContactChild, Referral
 from opencsc.looked_after.codes import PLACEMENT_CHANGING_REASONS, SHORT_BREAK_STATUSES
@@ -721,7 +722,7 @@ def _cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "dd/mm/yyyy"
         return cell
-    return value
+    return text_cell(sheet, value)
 
 
 def annexa_workbook_bytes(on: dt.date) -> tuple[bytes, dict[int, list[list]]]:
@@ -731,6 +732,13 @@ def annexa_workbook_bytes(on: dt.date) -> tuple[bytes, dict[int, list[list]]]:
     return buffer.getvalue(), rows
 
 
-def export_annexa(year: int, out: Path, *, on: dt.date | None = None, **options) -> None:
+def annexa_children(rows: dict[int, list[list]]) -> frozenset[str]:
+    """The LA child IDs in the lists (list 11 is adopters, not children)."""
+    return frozenset(row[0] for number, list_rows in rows.items() if number != 11 for row in list_rows)
+
+
+def export_annexa(year: int, out: Path, *, on: dt.date | None = None, **options) -> frozenset[str]:
     on = on or reference_date_for(year)
-    write_workbook(annexa_rows(on), on, Path(out))
+    rows = annexa_rows(on)
+    write_workbook(rows, on, Path(out))
+    return annexa_children(rows)

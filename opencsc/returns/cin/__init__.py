@@ -2,13 +2,20 @@
 
 from pathlib import Path
 
-from opencsc.returns.registry import ReturnKind, register_kind
+from opencsc.returns.registry import ReturnFile, ReturnKind, register_kind
 
 
-def _export(year: int, out: Path, **options) -> None:
+def _export(year: int, out: Path, **options) -> frozenset[str]:
     from opencsc.returns.cin.export import export_cin
 
-    export_cin(year, out, **options)
+    return export_cin(year, out, **options)
+
+
+def _download(year: int) -> ReturnFile:
+    from opencsc.returns.cin.export import cin_census_file
+
+    content, children = cin_census_file(year)
+    return ReturnFile(content, f"cin-census-{year}.xml", "application/xml", children)
 
 
 def _import(paths, actor=None):
@@ -29,6 +36,7 @@ def register() -> None:
             name="cin",
             title="Children in need census",
             export=_export,
+            download=_download,
             import_files=_import,
             validate=_validate,
         )

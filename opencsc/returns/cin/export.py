@@ -315,5 +315,14 @@ def cin_census_bytes(year: int, **options) -> bytes:
     )
 
 
-def export_cin(year: int, out: Path, **options) -> None:
-    Path(out).write_bytes(cin_census_bytes(year, **options))
+def cin_census_file(year: int, **options) -> tuple[bytes, frozenset[str]]:
+    """The census as XML, and the LA child IDs of the children in it."""
+    tree = cin_census_tree(year, **options)
+    children = frozenset(element.text for element in tree.iter("LAchildID") if element.text)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True), children
+
+
+def export_cin(year: int, out: Path, **options) -> frozenset[str]:
+    content, children = cin_census_file(year, **options)
+    Path(out).write_bytes(content)
+    return children

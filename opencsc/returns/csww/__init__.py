@@ -5,10 +5,11 @@ from pathlib import Path
 from opencsc.returns.registry import ReturnKind, register_kind
 
 
-def _export(year: int, out: Path, **options) -> None:
+def _export(year: int, out: Path, **options) -> frozenset[str]:
     from opencsc.returns.csww.export import export_csww
 
     export_csww(year, out)
+    return frozenset()  # the workforce census names staff, not children
 
 
 def register() -> None:

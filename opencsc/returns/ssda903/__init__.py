@@ -2,13 +2,22 @@
 
 from pathlib import Path
 
-from opencsc.returns.registry import ReturnKind, register_kind
+from opencsc.returns.registry import ReturnFile, ReturnKind, register_kind
 
 
-def _export(year: int, out: Path, **options) -> None:
-    from opencsc.returns.ssda903.export import export_903
+def _export(year: int, out: Path, **options) -> frozenset[str]:
+    from opencsc.returns.ssda903.export import ssda903_return, write_903
 
-    export_903(year, out)
+    data = ssda903_return(year)
+    write_903(data, out)
+    return data.children()
+
+
+def _download(year: int) -> ReturnFile:
+    from opencsc.returns.ssda903.export import ssda903_return
+
+    data = ssda903_return(year)
+    return ReturnFile(data.zip_bytes(), f"ssda903-{year}.zip", "application/zip", data.children())
 
 
 def _import(paths, actor=None):
@@ -29,6 +38,7 @@ def register() -> None:
             name="903",
             title="Children looked after return (SSDA903)",
             export=_export,
+            download=_download,
             import_files=_import,
             validate=_validate,
         )

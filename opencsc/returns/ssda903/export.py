@@ -32,6 +32,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +146,18 @@ class Return903:
     def files(self) -> dict[str, str]:
         """File name -> CSV text, for every table of the year's return."""
         return {FILE_NAMES[table]: self.csv_text(table) for table in self.rows}
+
+    def children(self) -> frozenset[str]:
+        """The LA child IDs of every child in any of the tables."""
+        return frozenset(row["CHILD"] for rows in self.rows.values() for row in rows if row.get("CHILD"))
+
+    def zip_bytes(self) -> bytes:
+        """Every table's CSV in one zip, as the folder `opencsc export 903` writes."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, text in self.files().items():
+                archive.writestr(name, text)
+        return buffer.getvalue()
 
 
 def _continuously_looked_after(episodes: list[dict], start: dt.date, end: dt.date) -> bool:
@@ -475,10 +488,14 @@ def _adoption_rows(rows, la_id: str, born: str, episodes: list[dict], plans, sta
 
 def export_903(year: int, out: Path, **options) -> list[Path]:
     """Write the year's CSVs into the folder `out` (made if need be); returns the files written."""
+    return write_903(ssda903_return(year), out)
+
+
+def write_903(data: Return903, out: Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in ssda903_return(year).files().items():
+    for name, text in data.files().items():
         path = out / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

@@ -1,0 +1,26 @@
+"""Cells for the spreadsheets OpenCSC writes (openpyxl), safe against formula injection.
+
+A name, note or identifier typed into a record may begin with "=", "+", "-" or "@". openpyxl stores a string
+beginning with "=" as a formula, and a spreadsheet program may treat a cell beginning with any of the four as
+one when it is edited or re-saved, so a value like `=HYPERLINK("http://…", "Open")` in a child's record would
+run in the inspector's copy of Annex A. Every text value goes through `text_cell`, which types such a cell as
+a string: the value is kept exactly as recorded and never evaluated. See docs/adr/ (formula injection).
+"""
+
+from openpyxl.cell import WriteOnlyCell
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def text_cell(sheet, value: object):
+    """The value as a write-only cell typed as text when it could be read as a formula; other values are
+    returned as they are, for openpyxl to type (numbers, dates, None)."""
+    if not looks_like_formula(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # set after the value: openpyxl types "=..." as a formula ("f") on assignment
+    return cell
