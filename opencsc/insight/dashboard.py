@@ -545,10 +545,25 @@ def dashboard_for(*, on: dt.date, user) -> Dashboard:
         month_end=latest,
         period=period_to(latest),
         kpis=kpis,
-        panels=_panels(on, drill, unallocated.numerator_children if latest == on else None),
+        panels=_links_the_user_may_follow(
+            _panels(on, drill, unallocated.numerator_children if latest == on else None), user
+        ),
         can_drill=drill,
         workforce=workforce_section(on),
     )
+
+
+def _links_the_user_may_follow(panels: list[Panel], user) -> list[Panel]:
+    """A panel's total links to a page of its own (the escalation chain, the demand watch) only for those
+    who may open that page: an analyst may drill into every panel but not see the escalation chain."""
+    from opencsc.frontdoor.demand import can_view_demand
+    from opencsc.oversight.selectors import can_view_chain
+
+    may_open = {"escalations": can_view_chain(user), "demand": can_view_demand(user)}
+    for panel in panels:
+        if not may_open.get(panel.key, True):
+            panel.total_href = None
+    return panels
 
 
 def rag_counts(dashboard: Dashboard) -> dict[str, int]:

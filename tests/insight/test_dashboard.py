@@ -322,3 +322,30 @@ def test_a_long_bar_label_is_shortened_before_its_bar_and_kept_whole_in_the_desc
     )
     assert f">{long_label}<" not in chart and "Child in Need and Protection Team…" in chart
     assert f'<desc id="t-d">{long_label} 2</desc>' in chart and ">Short<" in chart
+
+
+@pytest.mark.parametrize("role", [Role.PERFORMANCE_ANALYST, Role.HEAD_OF_SERVICE, Role.DIRECTOR])
+def test_every_link_on_the_dashboard_opens_for_the_leader_shown_it(role, make_user, client_for):
+    """The analyst was linked to the escalation chain, which refused them (issue 12.9)."""
+    import re
+
+    team, kids = _history()
+    Escalation.objects.create(
+        rule_id="assessment",
+        subject_key="assessment:1",
+        child=kids[0],
+        team=team,
+        due_on=D(2025, 8, 1),
+        explanation="Late",
+        raised_on=D(2025, 8, 4),
+        level=Level.DIRECTOR,
+        level_started_on=D(2025, 8, 4),
+        level_deadline=D(2025, 8, 6),
+    )
+    client = client_for(make_user(role))
+    page = client.get("/insight/dashboard/?on=2025-12-15").content.decode()
+    links = {href.replace("&amp;", "&") for href in re.findall(r'href="(/[^"]*)"', page)}
+    links -= {href for href in links if href.startswith(("/static/", "/accounts/"))}
+    assert any(href.startswith("/insight/dashboard/escalations/") for href in links)
+    refused = [href for href in sorted(links) if client.get(href).status_code == 403]
+    assert refused == []
