@@ -20,6 +20,7 @@ urlpatterns = [
     path("refer/", include("opencsc.frontdoor.partner_urls")),
     path("returns/", include("opencsc.returns.urls")),
     path("workforce/", include("opencsc.workforce.urls")),
+    path("audit/", include("opencsc.audit.urls")),
 ]
 
 handler400 = errors.bad_request

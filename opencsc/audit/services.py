@@ -1,3 +1,5 @@
+from django.db import transaction
+
 from opencsc.audit.context import current_ip
 from opencsc.audit.models import AccessKind, AuditEvent, RecordAccess
 
@@ -37,3 +39,19 @@ def record_access_log_list(*, user, child_ids, path: str) -> int:
     ]
     RecordAccess.objects.bulk_create(rows)
     return len(rows)
+
+
+@transaction.atomic
+def audit_search_record(
+    *, actor, filters: dict, listed: set[int], refused: set[int], path: str
+) -> AuditEvent:
+    """Log a search of the audit trail: the search itself as an audit event, and each child on the page of
+    results as listed (named) or refused (shown only as a restricted record)."""
+    ip_address = current_ip.get()
+    rows = [
+        RecordAccess(user=actor, child_id=child_id, kind=kind, path=path[:300], ip_address=ip_address)
+        for kind, ids in ((AccessKind.LISTED, listed), (AccessKind.REFUSED, refused))
+        for child_id in sorted(ids)
+    ]
+    RecordAccess.objects.bulk_create(rows)
+    return audit_event_record(actor=actor, verb="audit.search", target=actor, payload=filters)

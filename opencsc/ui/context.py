@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from opencsc.accounts.access import TEAM_ROLES, can_search_children
 from opencsc.accounts.models import Role
+from opencsc.audit.selectors import can_search_audit_trail
 from opencsc.casework.oversight_records import OVERSIGHT_ROLES
 from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.work_views import SERVICE_ROLES
@@ -38,6 +39,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Board pack", "board:pack", can_view_board_pack(user)),
         ("Workforce", "workforce:overview", can_view_workforce(user)),
         ("Returns", "returns:worklist", can_see_worklist(user)),
+        ("Audit trail", "audit:search", can_search_audit_trail(user)),
         ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
         ("Role approvals", "accounts:role_approvals", user.role == Role.DIRECTOR),
     ]
