@@ -151,6 +151,7 @@ def test_a_file_within_the_limit_is_checked(census_authority, make_user, client_
     assert response.status_code == 302 and ValidationRun.objects.get().year == 2026
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection, as in production
 def test_a_check_runs_in_the_background_worker_with_its_progress_on_a_page(
     census_authority, make_user, client_for, settings
 ):
