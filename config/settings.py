@@ -168,6 +168,11 @@ LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_MAX_SECOND
 LOGIN_ADDRESS_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_ADDRESS_BACKOFF_MAX_SECONDS", 60 * 60))
 # The most the files of one return check may hold together (a large authority's CIN census is about 20 MB).
 RETURN_UPLOAD_LIMIT_MB = int(os.environ.get("OPENCSC_RETURN_UPLOAD_LIMIT_MB", 50))
+FILE_UPLOAD_HANDLERS = [
+    "opencsc.returns.uploads.UploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if ENVIRONMENT == "test":

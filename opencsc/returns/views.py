@@ -1,14 +1,11 @@
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from opencsc.returns.registry import kinds
@@ -23,6 +20,7 @@ from opencsc.returns.selectors import (
     run_rule_counts,
 )
 from opencsc.returns.services import return_check_request, return_export_record
+from opencsc.returns.uploads import too_large_message, upload_too_large
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -172,32 +170,6 @@ def _default_year(today) -> int:
     return today.year if today.month >= 4 else today.year - 1
 
 
-def upload_limit_bytes() -> int:
-    return settings.RETURN_UPLOAD_LIMIT_MB * 1024 * 1024
-
-
-class UploadLimit(FileUploadHandler):
-    """Stops reading uploaded files as soon as together they pass the limit, so that an oversized upload is
-    neither held in memory nor written to disk; the form fields sent before the files are still read."""
-
-    def __init__(self, request, limit: int):
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.exceeded = True
-            raise StopUpload(connection_reset=False)
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
-
-@csrf_exempt  # the upload handler must be in place before the body is read; _check checks the CSRF token
 @login_required
 @require_POST
 def check(request, kind: str):
@@ -208,16 +180,9 @@ def check(request, kind: str):
     return_kind = kinds().get(kind)
     if return_kind is None or return_kind.validate is None:
         raise Http404("That return cannot be checked")
-    limit = UploadLimit(request, upload_limit_bytes())
-    request.upload_handlers.insert(0, limit)
-    return _check(request, kind, limit)
-
-
-@csrf_protect
-def _check(request, kind: str, limit: UploadLimit):
     form = CheckReturnForm(request.POST, request.FILES)
     valid = form.is_valid()
-    if limit.exceeded:
+    if upload_too_large(request):
         form.add_error("files", too_large_message())
         return _worklist_page(request, kind, check_form=form, status=413)
     if not valid:
@@ -227,13 +192,6 @@ def _check(request, kind: str, limit: UploadLimit):
         actor=request.user, kind=kind, year=form.cleaned_data["year"], uploads=uploads
     )
     return redirect("returns:check_status", kind, check_request.pk)
-
-
-def too_large_message() -> str:
-    return (
-        f"The files are too large: together they can be at most {settings.RETURN_UPLOAD_LIMIT_MB} MB. "
-        "Check fewer files at a time, or run opencsc validate on the command line"
-    )
 
 
 @login_required
