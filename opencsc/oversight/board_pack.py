@@ -123,6 +123,31 @@ def senior_escalations(day: dt.date) -> list[SeniorEscalation]:
 
 
 @dataclass
+class LevelFigures:
+    """The escalations whose highest level by the day was this one: waiting for an answer (on how many digest
+    lines, how many of them acknowledged) and answered."""
+
+    level: str
+    waiting: int
+    acknowledged: int
+    lines_waiting: int
+    answered: int
+
+    @property
+    def label(self) -> str:
+        return Level(self.level).label
+
+    @property
+    def sentence(self) -> str:
+        lines = "line" if self.lines_waiting == 1 else "lines"
+        return (
+            f"at the {self.label.lower()}, {self.waiting} waiting for an answer "
+            f"(on {self.lines_waiting} {lines} by timescale and team; {self.acknowledged} of them acknowledged), "
+            f"{self.answered} answered"
+        )
+
+
+@dataclass
 class BoardPack:
     day: dt.date
     authority: str
@@ -133,8 +158,31 @@ class BoardPack:
     escalations: list[SeniorEscalation]
 
     @property
-    def escalations_waiting(self) -> int:
-        return sum(row.state != "answered" for row in self.escalations)
+    def escalations_by_level(self) -> list[LevelFigures]:
+        """Answered against waiting at each senior level: the figure that says whether leaders answer."""
+        figures = []
+        for level in SENIOR_LEVELS:
+            rows = [row for row in self.escalations if row.level == level]
+            waiting = [row for row in rows if row.state != "answered"]
+            figures.append(
+                LevelFigures(
+                    level=level,
+                    waiting=len(waiting),
+                    acknowledged=sum(row.state == "acknowledged" for row in waiting),
+                    lines_waiting=len({(row.escalation.rule_id, row.escalation.team_id) for row in waiting}),
+                    answered=len(rows) - len(waiting),
+                )
+            )
+        return figures
+
+    @property
+    def escalations_in_brief(self) -> str:
+        """The pack's one line about escalations, level by level."""
+        return (
+            "Escalations answered in the three months to the day, and still waiting on it: "
+            + "; ".join(figures.sentence for figures in self.escalations_by_level)
+            + "."
+        )
 
     @property
     def escalation_summary(self) -> list[tuple[str, int, int, int]]:

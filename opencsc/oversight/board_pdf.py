@@ -184,10 +184,7 @@ def _summary(b: _Builder, pack: BoardPack) -> None:
         )
     else:
         points.append("No inspection or improvement plan had been recorded by this day.")
-    points.append(
-        f"Escalations that reached the director or chief executive: {len(pack.escalations)}, "
-        f"{pack.escalations_waiting} not yet answered with a response."
-    )
+    points.append(pack.escalations_in_brief)
     if pack.dashboard is not None:
         reds = [row for row in pack.dashboard.kpis if getattr(row, "rag", None) == "red"]
         points.append(f"Measures red against target: {len(reds)} of {len(pack.dashboard.kpis)}.")
@@ -471,6 +468,24 @@ def _escalations(b: _Builder, pack: BoardPack) -> None:
     if not pack.escalations:
         b.add(b.para("None."))
         return
+    by_level = [
+        [f.label, str(f.waiting), str(f.acknowledged), str(f.lines_waiting), str(f.answered)]
+        for f in pack.escalations_by_level
+    ]
+    b.add(
+        b.table(
+            [
+                "Highest level reached",
+                "Waiting for an answer",
+                "of them acknowledged",
+                "Lines waiting",
+                "Answered",
+            ],
+            by_level,
+            [0.3, 0.18, 0.18, 0.17, 0.17],
+            numeric={1, 2, 3, 4},
+        )
+    )
     summary = [
         [name, str(waiting), str(acknowledged), str(answered)]
         for name, waiting, acknowledged, answered in pack.escalation_summary

@@ -85,3 +85,22 @@ class EvidenceForm(forms.Form):
     recorded_on = GovukDateField(
         label="Date of the evidence", label_for_errors="date of the evidence", required=False
     )
+
+
+class DigestAnswerForm(forms.Form):
+    """One line of the digest: its escalations (as shown) and the answer. One form per line, told apart by
+    its prefix, so an error shows on the line it belongs to and keeps what was typed."""
+
+    response = forms.CharField(
+        label="What will be done, and by whom",
+        help_text="Recorded as the response on every escalation on this line. For example: the team manager "
+        "will see each child's plan with the worker this week; visits are booked for every child by Friday.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,  # the service says what is missing, in the service's words
+        max_length=5000,
+    )
+    escalations = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def escalation_ids(self) -> list[int]:
+        text = (self.cleaned_data or {}).get("escalations") or ""
+        return [int(part) for part in text.split(",") if part.strip().isdigit()]

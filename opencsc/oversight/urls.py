@@ -1,11 +1,13 @@
 from django.urls import path
 
-from opencsc.oversight import improvement_views, views
+from opencsc.oversight import digest_views, improvement_views, views
 
 app_name = "oversight"
 urlpatterns = [
     path("escalations/", views.escalation_list, name="escalations"),
     path("escalations/all/", views.escalation_chain_page, name="chain"),
+    path("escalations/digest/", digest_views.digest_page, name="digest"),
+    path("escalations/digest/answer/", digest_views.digest_answer, name="digest_answer"),
     path("escalations/<int:escalation_id>/", views.escalation_detail, name="escalation"),
     path(
         "escalations/<int:escalation_id>/acknowledge/", views.escalation_acknowledge_view, name="acknowledge"

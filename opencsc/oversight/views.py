@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opencsc.oversight import selectors, services
+from opencsc.oversight.digest import can_view_digest
 from opencsc.oversight.forms import ChainFilterForm, CloseForm
 from opencsc.oversight.models import Escalation
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
@@ -40,6 +41,7 @@ def escalation_list(request):
             "page": page,
             "rows": rows,
             "can_view_chain": selectors.can_view_chain(request.user),
+            "can_view_digest": can_view_digest(request.user),
             "is_social_worker": request.user.role == "social_worker",
         },
     )

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -7,6 +7,7 @@ from opencsc.casework.caseload import unallocated_children, unallocated_count
 from opencsc.casework.selectors import drafts_for, my_allocated_children
 from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.frontdoor.selectors import can_work_front_door, front_door_counts
+from opencsc.oversight.digest import WaitingItem, waiting_for
 from opencsc.people.models import Alert
 from opencsc.people.selectors import children_visible_to
 
@@ -18,6 +19,9 @@ class HomeSummary:
     alerts_due_review: list
     front_door: dict | None = None
     unallocated: dict | None = None
+    waiting: list[WaitingItem] = field(
+        default_factory=list
+    )  # what waits for a leader: the page starts with it
 
 
 def _front_door_summary(user) -> dict | None:
@@ -54,4 +58,5 @@ def home_summary(*, user) -> HomeSummary:
         alerts_due_review=list(alerts),
         front_door=_front_door_summary(user),
         unallocated=_unallocated_summary(user),
+        waiting=waiting_for(user=user, day=today),
     )

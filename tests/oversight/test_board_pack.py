@@ -236,3 +236,37 @@ def test_a_long_list_is_summarised_and_cut_to_the_longest_waiting(world, make_us
     assert pack.escalations_not_listed == 1
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(board_pack_pdf(pack))).pages)
     assert "And 1 more, counted in the table above" in " ".join(text.split())
+
+
+def test_the_escalation_figure_says_answered_and_waiting_at_each_level(world, make_user, client_for):
+    pack = board_pack_for(day=DAY, user=world["director"])
+    director, chief = pack.escalations_by_level
+    assert (
+        director.level,
+        director.waiting,
+        director.acknowledged,
+        director.lines_waiting,
+        director.answered,
+    ) == (
+        Level.DIRECTOR,
+        0,
+        0,
+        0,
+        1,
+    )
+    assert (chief.level, chief.waiting, chief.lines_waiting, chief.answered) == (
+        Level.CHIEF_EXECUTIVE,
+        1,
+        1,
+        0,
+    )
+    sentence = (
+        "at the director of children's services, 0 waiting for an answer (on 0 lines by timescale and team; "
+        "0 of them acknowledged), 1 answered; at the chief executive, 1 waiting for an answer (on 1 line by "
+        "timescale and team; 0 of them acknowledged), 0 answered."
+    )
+    assert pack.escalations_in_brief.endswith(sentence)
+    page = client_for(make_user(Role.IMPROVEMENT_BOARD)).get(reverse("board:pack") + "?on=2014-12-15")
+    assert sentence.replace("'", "&#39;") in page.content.decode()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(board_pack_pdf(pack))).pages)
+    assert "1 waiting for an answer (on 1 line by timescale and team" in " ".join(text.split())
