@@ -99,7 +99,7 @@ class DigestAnswerForm(forms.Form):
         required=False,  # the service says what is missing, in the service's words
         max_length=5000,
     )
-    escalations = forms.CharField(widget=forms.HiddenInput, required=False)
+    escalations = forms.CharField(widget=forms.HiddenInput, required=False, max_length=60_000)  # 5,000 ids
 
     def escalation_ids(self) -> list[int]:
         text = (self.cleaned_data or {}).get("escalations") or ""
