@@ -160,3 +160,14 @@ def test_results_are_paginated_keeping_the_search(trail, auditor):
     assert 'href="?person=bob&amp;page=2"' in first
     second = _search(client, person="bob", page="2").content.decode()
     assert second.count('<tr class="govuk-table__row">') == 8 and "9 March 2026" in second
+
+
+def test_days_are_the_authoritys_days(trail, auditor):
+    """Half past midnight on 1 April in London is still 31 March in UTC: it belongs to 1 April."""
+    with time_machine.travel(dt.datetime(2026, 4, 1, 0, 30, tzinfo=LONDON), tick=False):
+        record_access_log(user=trail["bob"], child=trail["open"], kind=AccessKind.EXPORT, path="/late/")
+    client = auditor[1]
+    march = _search(client, person="bob", date_to="2026-03-31").content.decode()
+    april = _search(client, person="bob", date_from="2026-04-01").content.decode()
+    assert "/late/" not in march and "2 entries" in march
+    assert "/late/" in april and "1 entry" in april

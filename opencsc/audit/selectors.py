@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
 from opencsc.accounts.models import Role, User
 from opencsc.audit.models import AccessKind, AuditEvent, RecordAccess
@@ -52,11 +53,16 @@ def _filtered(rows: QuerySet, query: TrailQuery, *, person: str) -> QuerySet:
         rows = rows.filter(**{f"{person}__in": query.people})
     if query.child_id is not None:
         rows = rows.filter(child_id=query.child_id)
+    # Days are the authority's days: from local midnight to the next, as a range the index on `at` serves.
     if query.date_from is not None:
-        rows = rows.filter(at__date__gte=query.date_from)
+        rows = rows.filter(at__gte=_local_midnight(query.date_from))
     if query.date_to is not None:
-        rows = rows.filter(at__date__lte=query.date_to)
+        rows = rows.filter(at__lt=_local_midnight(query.date_to + dt.timedelta(days=1)))
     return rows
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 COLUMNS = ("row_source", "row_id", "row_at", "row_user", "row_child", "row_action", "row_what", "row_from")
