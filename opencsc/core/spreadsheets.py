@@ -4,7 +4,7 @@ A name, note or identifier typed into a record may begin with "=", "+", "-" or "
 beginning with "=" as a formula, and a spreadsheet program may treat a cell beginning with any of the four as
 one when it is edited or re-saved, so a value like `=HYPERLINK("http://…", "Open")` in a child's record would
 run in the inspector's copy of Annex A. Every text value goes through `text_cell`, which types such a cell as
-a string: the value is kept exactly as recorded and never evaluated. See docs/adr/ (formula injection).
+a string: the value is kept exactly as recorded and never evaluated. See docs/adr/0009-exports-and-return-checks.md.
 """
 
 from openpyxl.cell import WriteOnlyCell
