@@ -27,7 +27,7 @@ from django.db import connection, connections, transaction
 from opencsc.audit.models import AuditEvent
 from opencsc.casework.models import CoreGroupMeeting
 from opencsc.core.locks import job_lock_try
-from opencsc.oversight import services
+from opencsc.oversight import digest_services, services
 from opencsc.oversight.models import Escalation, Level, StepKind
 from opencsc.oversight.services import escalation_acknowledge, escalations_sweep
 
@@ -247,3 +247,46 @@ def test_the_command_started_while_a_sweep_holds_the_lock_says_so_and_changes_no
         finish(holder)
     raised.refresh_from_db()
     assert raised.level == Level.TEAM_MANAGER and kinds(raised) == [StepKind.RAISED]
+
+
+def test_a_digest_line_answered_while_the_sweep_waits_for_it_is_not_climbed(raised, staff, monkeypatch):
+    escalations_sweep(today=D(2026, 4, 16))  # past the head of service: the director's, until 17 April
+    raised.refresh_from_db()
+    assert raised.level == Level.DIRECTOR
+    pause = Pause("answer")
+    recorded = digest_services.audit_event_record
+
+    def record_then_pause(**fields):
+        event = recorded(**fields)
+        pause.here()  # the line answered and audited, not yet committed
+        return event
+
+    monkeypatch.setattr(digest_services, "audit_event_record", record_then_pause)
+    director = staff["director"]
+    answering = start(
+        Worker(
+            "answer",
+            lambda: digest_services.escalation_group_answer(
+                actor=director,
+                rule_id=raised.rule_id,
+                team_id=raised.team_id,
+                escalation_ids=[raised.pk],
+                response="Visits booked for Friday",
+            ),
+        )
+    )
+    assert pause.reached.wait(SAFETY_LIMIT_SECONDS)
+
+    sweep = start(Worker("sweep", lambda: escalations_sweep(today=D(2026, 4, 20))))
+    assert finished_or_waiting_on_a_lock(sweep) == "waiting"
+    pause.go()
+    finish(answering, sweep)
+
+    assert sweep.result.climbed == 0 and answering.result.answered == [raised.pk]
+    raised.refresh_from_db()
+    assert (raised.level, raised.closed_by, raised.response) == (
+        Level.DIRECTOR,
+        director,
+        "Visits booked for Friday",
+    )
+    assert kinds(raised)[-1] == StepKind.CLOSED
