@@ -2,11 +2,10 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from opencsc.casework.models import ChronologyEntry
+from opencsc.core.event_dates import require_possible_date
 
 
 def chronology_record_event(
@@ -45,8 +44,7 @@ def chronology_add_manual(
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("You cannot add to this child's chronology")
-    if occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": "The date of the event must be today or in the past"})
+    require_possible_date(occurred_on, child=child, field="occurred_on", label="The date of the event")
     entry = ChronologyEntry.objects.create(
         child=child,
         occurred_on=occurred_on,

@@ -34,6 +34,7 @@ from opencsc.casework.models import (
 )
 from opencsc.casework.protection_selectors import referrals_awaiting_assessment
 from opencsc.core.codes import ReasonForClosure
+from opencsc.core.event_dates import check_possible_date
 from opencsc.frontdoor.models import Referral
 from opencsc.people.models import Child
 
@@ -58,16 +59,16 @@ def _lock_child(actor, child: Child) -> Child:
     return Child.objects.select_for_update().get(pk=child.pk)
 
 
-def _check_date(errors: dict, field: str, value: dt.date | None, what: str, *, required: bool = True) -> bool:
-    """Adds an error for a missing or future date; True if the date is usable for further checks."""
+def _check_date(
+    errors: dict, field: str, value: dt.date | None, what: str, child: Child, *, required: bool = True
+) -> bool:
+    """Adds an error for a missing date, or one in the future or before the child's birth; True if the date is
+    usable for further checks."""
     if value is None:
         if required:
             errors.setdefault(field, f"Enter the date {what}")
         return False
-    if value > timezone.localdate():
-        errors.setdefault(field, f"The date {what} must be today or in the past")
-        return False
-    return True
+    return check_possible_date(errors, value, child=child, field=field, label=f"The date {what}")
 
 
 def _raise(errors: dict) -> None:
@@ -148,7 +149,7 @@ def assessment_start(
         )
     referral = _referral_to_assess(child, referral)
     errors: dict = {}
-    valid = _check_date(errors, "started_on", started_on, "the assessment started")
+    valid = _check_date(errors, "started_on", started_on, "the assessment started", child)
     if valid and started_on < referral.referral_date:
         errors["started_on"] = (
             f"The assessment cannot start before the referral on {_day(referral.referral_date)}"
@@ -185,7 +186,7 @@ def _lock_open_assessment(actor, assessment: Assessment) -> Assessment:
 def assessment_record_child_seen(*, actor, assessment: Assessment, seen_on: dt.date | None) -> Assessment:
     assessment = _lock_open_assessment(actor, assessment)
     errors: dict = {}
-    if _check_date(errors, "seen_on", seen_on, "the child was seen"):
+    if _check_date(errors, "seen_on", seen_on, "the child was seen", assessment.child):
         if seen_on < assessment.started_on:
             errors["seen_on"] = (
                 f"The date the child was seen must be on or after the assessment started, "
@@ -290,7 +291,7 @@ def assessment_submit(*, actor, assessment: Assessment, completed_on: dt.date | 
     errors: dict = {}
     if assessment.completed_on:
         errors["completed_on"] = f"This assessment was already submitted on {_day(assessment.completed_on)}"
-    if _check_date(errors, "completed_on", completed_on, "the assessment was completed"):
+    if _check_date(errors, "completed_on", completed_on, "the assessment was completed", assessment.child):
         if completed_on < assessment.started_on:
             errors["completed_on"] = (
                 f"The assessment cannot be completed before it started on {_day(assessment.started_on)}"
@@ -330,7 +331,7 @@ def assessment_authorise(*, actor, assessment: Assessment, authorised_on: dt.dat
         raise ValidationError(
             {"authorised_on": "The assessment has not been submitted: the worker submits it first"}
         )
-    if _check_date(errors, "authorised_on", authorised_on, "of authorisation"):
+    if _check_date(errors, "authorised_on", authorised_on, "of authorisation", assessment.child):
         if authorised_on < assessment.started_on:
             errors["authorised_on"] = (
                 f"The assessment cannot be authorised before it started on {_day(assessment.started_on)}"
@@ -404,7 +405,7 @@ def referral_close(*, actor, referral: Referral, closed_on: dt.date | None, reas
                 f"{ReasonForClosure(reason).label} is for a case closed after its assessment; "
                 "this case had a plan, so choose one of RC1 to RC7"
             )
-    if _check_date(errors, "closed_on", closed_on, "the case closed"):
+    if _check_date(errors, "closed_on", closed_on, "the case closed", child):
         latest = _latest_event_in(referral)
         if closed_on < referral.referral_date:
             errors["closed_on"] = (
@@ -470,7 +471,7 @@ def strategy_discussion_record(
         errors["section_47_agreed"] = "Say whether a section 47 enquiry was agreed"
     if not attendees.strip():
         errors["attendees"] = "Enter who took part (at least the local authority, police and health)"
-    valid = _check_date(errors, "held_on", held_on, "of the strategy discussion")
+    valid = _check_date(errors, "held_on", held_on, "of the strategy discussion", child)
     if valid and held_on < referral.referral_date:
         errors["held_on"] = (
             f"The strategy discussion cannot be before the referral on {_day(referral.referral_date)}"
@@ -483,7 +484,7 @@ def strategy_discussion_record(
                 "record its outcome before starting another"
             )
         start_valid = section_47_started_on is not None and _check_date(
-            errors, "section_47_started_on", section_47_started_on, "the enquiry started"
+            errors, "section_47_started_on", section_47_started_on, "the enquiry started", child
         )
         if start_valid and held_on and section_47_started_on < held_on:
             errors["section_47_started_on"] = (
@@ -547,7 +548,7 @@ def section_47_complete(
         raise ValidationError(f"This enquiry was completed on {_day(enquiry.completed_on)}")
     if outcome not in Section47Outcome.values:
         errors["outcome"] = "Select the outcome of the enquiry"
-    valid = _check_date(errors, "completed_on", completed_on, "the enquiry was completed")
+    valid = _check_date(errors, "completed_on", completed_on, "the enquiry was completed", enquiry.child)
     if valid and completed_on < enquiry.started_on:
         errors["completed_on"] = (
             f"The enquiry cannot be completed before it started on {_day(enquiry.started_on)}"
@@ -613,7 +614,10 @@ def initial_conference_record(
     elif category:
         errors["category"] = "Leave the category blank when no plan was decided"
     discussion = enquiry.strategy_discussion
-    if _check_date(errors, "held_on", held_on, "of the conference"):
+    check_possible_date(
+        errors, plan_started_on, child=child, field="plan_started_on", label="The date the plan started"
+    )
+    if _check_date(errors, "held_on", held_on, "of the conference", child):
         if discussion and held_on < discussion.held_on:
             errors["held_on"] = (
                 f"The conference cannot be before the strategy discussion on {_day(discussion.held_on)}"
@@ -628,6 +632,7 @@ def initial_conference_record(
         and plan_started_on
         and plan_started_on != held_on
         and "held_on" not in errors
+        and "plan_started_on" not in errors
     ):
         if plan_started_on < held_on:
             errors["plan_started_on"] = (
@@ -710,7 +715,7 @@ def _last_conference(plan: ChildProtectionPlan) -> dt.date:
 def core_group_record(*, actor, plan: ChildProtectionPlan, held_on: dt.date | None) -> CoreGroupMeeting:
     plan = _lock_open_plan(actor, plan)
     errors: dict = {}
-    if _check_date(errors, "held_on", held_on, "of the core group") and held_on < plan.started_on:
+    if _check_date(errors, "held_on", held_on, "of the core group", plan.child) and held_on < plan.started_on:
         errors["held_on"] = f"A core group cannot meet before the plan started on {_day(plan.started_on)}"
     _raise(errors)
     meeting = CoreGroupMeeting.objects.create(plan=plan, held_on=held_on)
@@ -746,7 +751,7 @@ def review_conference_record(
         errors["category"] = "Select a category of abuse"
     if category and plan_continues is False:
         errors["category"] = "Leave the category blank when the plan ends"
-    if _check_date(errors, "held_on", held_on, "of the review conference"):
+    if _check_date(errors, "held_on", held_on, "of the review conference", plan.child):
         last = _last_conference(plan)
         if held_on <= last:
             errors["held_on"] = (
@@ -798,7 +803,7 @@ def protection_plan_end(*, actor, plan: ChildProtectionPlan, ended_on: dt.date |
     """End a plan outside a review conference (for example, the family moved to another authority)."""
     plan = _lock_open_plan(actor, plan)
     errors: dict = {}
-    if _check_date(errors, "ended_on", ended_on, "the plan ended"):
+    if _check_date(errors, "ended_on", ended_on, "the plan ended", plan.child):
         last = _last_conference(plan)
         if ended_on < last:
             errors["ended_on"] = f"The plan cannot end before its last conference on {_day(last)}"
@@ -840,7 +845,10 @@ def cin_plan_start(*, actor, child: Child, started_on: dt.date | None) -> ChildI
             "A child in need plan starts after an authorised assessment whose outcome is that support is "
             "required: record and authorise the assessment first"
         )
-    if _check_date(errors, "started_on", started_on, "the plan started") and "started_on" not in errors:
+    if (
+        _check_date(errors, "started_on", started_on, "the plan started", child)
+        and "started_on" not in errors
+    ):
         earliest = min(
             day
             for day in (assessment and assessment.authorised_on, ended_plan and ended_plan.ended_on)
@@ -875,7 +883,7 @@ def _lock_open_cin_plan(actor, plan: ChildInNeedPlan) -> ChildInNeedPlan:
 def cin_review_record(*, actor, plan: ChildInNeedPlan, held_on: dt.date | None) -> ChildInNeedReview:
     plan = _lock_open_cin_plan(actor, plan)
     errors: dict = {}
-    if _check_date(errors, "held_on", held_on, "of the review"):
+    if _check_date(errors, "held_on", held_on, "of the review", plan.child):
         last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
         if held_on < plan.started_on:
             errors["held_on"] = f"A review cannot be before the plan started on {_day(plan.started_on)}"
@@ -900,7 +908,7 @@ def cin_review_record(*, actor, plan: ChildInNeedPlan, held_on: dt.date | None) 
 def cin_plan_end(*, actor, plan: ChildInNeedPlan, ended_on: dt.date | None) -> ChildInNeedPlan:
     plan = _lock_open_cin_plan(actor, plan)
     errors: dict = {}
-    if _check_date(errors, "ended_on", ended_on, "the plan ended"):
+    if _check_date(errors, "ended_on", ended_on, "the plan ended", plan.child):
         last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
         if ended_on < plan.started_on:
             errors["ended_on"] = f"The plan cannot end before it started on {_day(plan.started_on)}"

@@ -20,6 +20,7 @@ from opencsc.casework.models import (
     NoteType,
 )
 from opencsc.core.errors import ConcurrentEditError
+from opencsc.core.event_dates import check_possible_date, require_possible_date
 
 ALLOCATING_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 NOTE_CONTENT_FIELDS = (
@@ -44,6 +45,7 @@ def allocation_create(*, actor, child, worker, started_on: dt.date, reason: str 
         raise PermissionDenied("Only managers can allocate work")
     if worker.team_id is None:
         raise ValidationError({"worker": "The worker must belong to a team"})
+    require_possible_date(started_on, child=child, field="started_on", label="The date the allocation starts")
     current = child.allocations.filter(ended_on__isnull=True).first()
     if current:
         if current.worker_id == worker.pk:
@@ -77,13 +79,14 @@ def allocation_create(*, actor, child, worker, started_on: dt.date, reason: str 
     return allocation
 
 
-def _check_note(*, children, fields: dict, today: dt.date, finalising: bool) -> None:
+def _check_note(*, children, fields: dict, finalising: bool) -> None:
     errors: dict[str, str] = {}
     if not children:
         errors["children"] = "Choose at least one child the note is about"
-    event_on = fields.get("event_on")
-    if event_on and event_on > today:
-        errors["event_on"] = "The date of the event must be today or in the past"
+    for child in children:
+        check_possible_date(
+            errors, fields.get("event_on"), child=child, field="event_on", label="The date of the event"
+        )
     if finalising:
         for required, message in (
             ("title", "Enter a title"),
@@ -139,7 +142,7 @@ def note_save_draft(
 ) -> CaseNote:
     """Create or update a draft. Called by autosave, so it accepts an incomplete note."""
     _require_children_access(actor, children)
-    _check_note(children=children, fields=fields, today=timezone.localdate(), finalising=False)
+    _check_note(children=children, fields=fields, finalising=False)
     if note is None:
         note = CaseNote(
             author=actor, status=NoteStatus.DRAFT, event_on=fields.get("event_on") or timezone.localdate()
@@ -184,7 +187,7 @@ def note_finalise(
     _require_own_draft(actor, note)
     merged = {**_note_snapshot(note), **fields}
     merged["event_on"] = fields.get("event_on", note.event_on)
-    _check_note(children=children, fields=merged, today=timezone.localdate(), finalising=True)
+    _check_note(children=children, fields=merged, finalising=True)
     _apply_fields(note, fields)
     note.status = NoteStatus.FINAL
     note.finalised_at = timezone.now()
@@ -227,7 +230,7 @@ def note_amend(*, actor, note: CaseNote, reason: str, expected_version: int, **f
     before = _note_snapshot(note)
     merged = {**before, **fields}
     merged["event_on"] = fields.get("event_on", note.event_on)
-    _check_note(children=children, fields=merged, today=timezone.localdate(), finalising=True)
+    _check_note(children=children, fields=merged, finalising=True)
     _apply_fields(note, fields)
     changed = [field for field, value in _note_snapshot(note).items() if before[field] != value]
     if not changed:

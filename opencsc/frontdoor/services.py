@@ -12,6 +12,7 @@ from opencsc.audit.services import audit_event_record
 from opencsc.casework.chronology import chronology_record_event
 from opencsc.casework.models import Assessment, ChronologyCategory
 from opencsc.core.clocks import due_date
+from opencsc.core.event_dates import require_possible_date
 from opencsc.core.working_days import authority_calendar
 from opencsc.frontdoor import notifications
 from opencsc.frontdoor.models import (
@@ -23,6 +24,7 @@ from opencsc.frontdoor.models import (
     PartnerCheck,
     Referral,
 )
+from opencsc.people.models import Child
 
 FRONT_DOOR_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
 DECIDING_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.SOCIAL_WORKER}
@@ -58,10 +60,10 @@ def contact_record(
     if actor is not None:
         _require_front_door(actor)
     received_at = received_at or timezone.now()
-    if received_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"received_at": "The time the contact was received must not be in the future"})
     if not children:
         raise ValidationError({"children": "Name at least one child the contact is about"})
+    for subject in children:
+        _require_received_after_birth(received_at, subject)
     contact = Contact.objects.create(
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
         received_at=received_at,
@@ -87,6 +89,15 @@ def contact_record(
     return contact
 
 
+def _require_received_after_birth(received_at: dt.datetime, subject) -> None:
+    """The contact cannot be dated in the future, nor before the birth of a child on the system it is about
+    (a child the referrer only describes has no record, and so no date of birth, yet)."""
+    child = subject if isinstance(subject, Child) else Child(first_name="the child", date_of_birth=None)
+    require_possible_date(
+        received_at, child=child, field="received_at", label="The date and time the contact was received"
+    )
+
+
 def _chronology_for_contact(contact: Contact, child) -> None:
     chronology_record_event(
         child=child,
@@ -106,6 +117,13 @@ def contact_match_child(*, actor, subject: ContactChild, child) -> ContactChild:
         raise ValidationError("The contact has been decided; its children can no longer be changed")
     if subject.contact.subjects.filter(child=child).exclude(pk=subject.pk).exists():
         raise ValidationError({"child": f"{child} is already linked to this contact"})
+    received_on = timezone.localtime(subject.contact.received_at).date()
+    require_possible_date(
+        received_on,
+        child=child,
+        field="child",
+        label=f"The contact, received on {received_on.day} {received_on:%B %Y},",
+    )
     subject.child = child
     subject.save(update_fields=["child"])
     _chronology_for_contact(subject.contact, child)

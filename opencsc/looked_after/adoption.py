@@ -32,6 +32,7 @@ from opencsc.accounts.access import can_change_child
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.chronology import chronology_record_event
 from opencsc.casework.models import ChronologyCategory
+from opencsc.core.event_dates import check_possible_date
 from opencsc.looked_after.codes import ReasonPlacedForAdoptionCeased
 from opencsc.looked_after.models import AdoptionMilestones, Episode
 from opencsc.people.models import Child
@@ -163,13 +164,11 @@ def _latest_date(plan: AdoptionMilestones) -> tuple[str, dt.date]:
     return recorded[-1]
 
 
-def _check_day(errors: dict, field: str, on: dt.date | None, what: str, child: Child, today: dt.date) -> None:
+def _check_day(errors: dict, field: str, on: dt.date | None, what: str, child: Child) -> None:
     if on is None:
         errors[field] = f"Enter the date of the {what}"
-    elif on > today:
-        errors[field] = f"The date of the {what} must be today or in the past"
-    elif child.date_of_birth and on < child.date_of_birth:
-        errors[field] = f"The date of the {what} must be on or after the child's date of birth"
+    else:
+        check_possible_date(errors, on, child=child, field=field, label=f"The date of the {what}")
 
 
 def _check_order(errors: dict, field: str, on: dt.date | None, plan: AdoptionMilestones | None) -> None:
@@ -241,11 +240,10 @@ def adoption_milestone_record(
         )
     _require_change(actor, child)
     child = _lock(child)
-    today = timezone.localdate()
     plan = current_adoption_plan(child)
     what = WORDS[milestone]
     errors: dict[str, str] = {}
-    _check_day(errors, milestone, on, what, child, today)
+    _check_day(errors, milestone, on, what, child)
     _check_order(errors, milestone, on, plan)
     if milestone == "decided_on" and milestone not in errors:
         if plan is not None and plan.ceased_on and on < plan.ceased_on:
@@ -293,12 +291,11 @@ def adoption_plan_cease(
     """Record that adoption is no longer the plan (903 PlacedAdoption DATE_PLACED_CEASED, REASON_PLACED_CEASED)."""
     _require_change(actor, child)
     child = _lock(child)
-    today = timezone.localdate()
     plan = current_adoption_plan(child)
     errors: dict[str, str] = {}
     if not is_open(plan):
         raise ValidationError({"ceased_on": "There is no open adoption plan to cease"})
-    _check_day(errors, "ceased_on", ceased_on, "decision that adoption is no longer the plan", child, today)
+    _check_day(errors, "ceased_on", ceased_on, "decision that adoption is no longer the plan", child)
     if "ceased_on" not in errors:
         before, before_on = _latest_date(plan)
         if ceased_on < before_on:

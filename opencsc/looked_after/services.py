@@ -29,6 +29,7 @@ from opencsc.accounts.access import can_change_child
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.chronology import chronology_record_event
 from opencsc.casework.models import ChronologyCategory
+from opencsc.core.event_dates import check_possible_date, require_possible_date
 from opencsc.looked_after.codes import (
     URN_NOT_REQUIRED,
     CategoryOfNeed,
@@ -86,11 +87,11 @@ def _check_choice(errors: dict, field: str, value: str, choices, message: str) -
         errors[field] = message
 
 
-def _check_date(errors: dict, field: str, value: dt.date | None, what: str, today: dt.date) -> None:
+def _check_date(errors: dict, field: str, value: dt.date | None, what: str, child: Child) -> None:
     if value is None:
         errors[field] = f"Enter the {what}"
-    elif value > today:
-        errors[field] = f"The {what} must be today or in the past"
+    else:
+        check_possible_date(errors, value, child=child, field=field, label=f"The {what}")
 
 
 def _check_after_open_episode(errors: dict, field: str, value: dt.date | None, episode: Episode, what: str):
@@ -257,11 +258,8 @@ def episode_start_care(
     """The child starts to be looked after: the first episode of a period of care, RNE S."""
     _require_change(actor, child)
     child = _lock(child)
-    today = timezone.localdate()
     errors: dict[str, str] = {}
-    _check_date(errors, "started_on", started_on, "date the child started to be looked after", today)
-    if child.date_of_birth and started_on and started_on < child.date_of_birth:
-        errors["started_on"] = "The date the child started to be looked after must be on or after their birth"
+    _check_date(errors, "started_on", started_on, "date the child started to be looked after", child)
     _check_choice(errors, "legal_status", legal_status, LegalStatus, "Select the legal status")
     _check_choice(errors, "category_of_need", category_of_need, CategoryOfNeed, "Select the category of need")
     open_episode = _open_episode(child)
@@ -340,10 +338,9 @@ def episode_change_legal_status(
     """The legal status changes and the placement does not: close with X1, open RNE L the same day."""
     _require_change(actor, child)
     child = _lock(child)
-    today = timezone.localdate()
     open_episode = _require_open_episode(child, "changed_on", "legal status to change")
     errors: dict[str, str] = {}
-    _check_date(errors, "changed_on", changed_on, "date the legal status changed", today)
+    _check_date(errors, "changed_on", changed_on, "date the legal status changed", child)
     _check_after_open_episode(errors, "changed_on", changed_on, open_episode, "date the legal status changed")
     _check_choice(errors, "legal_status", legal_status, LegalStatus, "Select the new legal status")
     if legal_status == open_episode.legal_status:
@@ -415,10 +412,9 @@ def episode_move_placement(
     """The child moves placement: close with X1 (with the reason for the change), open P, T, B or U."""
     _require_change(actor, child)
     child = _lock(child)
-    today = timezone.localdate()
     open_episode = _require_open_episode(child, "moved_on", "placement to move from")
     errors: dict[str, str] = {}
-    _check_date(errors, "moved_on", moved_on, "date of the move", today)
+    _check_date(errors, "moved_on", moved_on, "date of the move", child)
     _check_after_open_episode(errors, "moved_on", moved_on, open_episode, "date of the move")
     legal_status = legal_status or open_episode.legal_status
     _check_choice(errors, "legal_status", legal_status, LegalStatus, "Select the legal status")
@@ -483,10 +479,9 @@ def episode_end_care(*, actor, child: Child, ended_on: dt.date, reason_ceased: s
     """The period of care ends: the open episode gets DEC and a REC other than X1."""
     _require_change(actor, child)
     child = _lock(child)
-    today = timezone.localdate()
     open_episode = _require_open_episode(child, "ended_on", "care to end")
     errors: dict[str, str] = {}
-    _check_date(errors, "ended_on", ended_on, "date care ended", today)
+    _check_date(errors, "ended_on", ended_on, "date care ended", child)
     _check_after_open_episode(errors, "ended_on", ended_on, open_episode, "date care ended")
     if reason_ceased == ReasonEpisodeCeased.X1:
         errors["reason_ceased"] = (
@@ -533,9 +528,8 @@ def care_review_record(
     officer who chaired it."""
     _require_change(actor, child)
     child = _lock(child)
-    today = timezone.localdate()
     errors: dict[str, str] = {}
-    _check_date(errors, "held_on", held_on, "date of the review", today)
+    _check_date(errors, "held_on", held_on, "date of the review", child)
     _check_choice(
         errors, "participation", participation, ReviewParticipation, "Select how the child took part"
     )
@@ -579,30 +573,27 @@ def care_review_record(
 # Missing episodes -----------------------------------------------------------------------------------------
 
 
-def _check_missing(
-    errors: dict, *, child, started_at, returned_at, offered_at, done_at, declined, now
-) -> None:
+def _check_missing(errors: dict, *, child, started_at, returned_at, offered_at, done_at, declined) -> None:
     if started_at is None:
         errors["started_on"] = "Enter the date and time the child went missing"
-    elif started_at > now:
-        errors["started_on"] = "The date and time the child went missing must be in the past"
-    if returned_at is not None:
-        if returned_at > now:
-            errors["returned_on"] = "The date and time the child returned must be in the past"
-        elif started_at is not None and returned_at < started_at:
-            errors["returned_on"] = "The child must return after they went missing"
+    check_possible_date(
+        errors, started_at, child=child, field="started_on", label="The date and time the child went missing"
+    )
+    returned = check_possible_date(
+        errors, returned_at, child=child, field="returned_on", label="The date and time the child returned"
+    )
+    if returned and started_at is not None and returned_at < started_at:
+        errors["returned_on"] = "The child must return after they went missing"
     for field, value, what in (
         ("interview_offered_on", offered_at, "interview was offered"),
         ("interview_done_on", done_at, "interview was done"),
     ):
-        if value is None:
+        if not check_possible_date(errors, value, child=child, field=field, label=f"The date the {what}"):
             continue
         if returned_at is None:
             errors[field] = f"Record when the child returned before recording when the {what}"
         elif value < returned_at:
             errors[field] = f"The {what} must be after the child returned"
-        elif value > now:
-            errors[field] = f"The date the {what} must be in the past"
     if declined and done_at is not None:
         errors["interview_declined"] = "An interview that was done was not declined: choose one"
     if declined and returned_at is None:
@@ -644,7 +635,6 @@ def missing_episode_record(
         offered_at=interview_offered_at,
         done_at=interview_done_at,
         declined=interview_declined,
-        now=timezone.now(),
     )
     if started_at is not None and "started_on" not in errors:
         if MissingEpisode.objects.filter(child=child, returned_at__isnull=True).exists():
@@ -713,7 +703,6 @@ def missing_episode_update(
         offered_at=offered,
         done_at=done,
         declined=interview_declined,
-        now=timezone.now(),
     )
     if returned_at is None:
         errors.setdefault("returned_on", "Enter the date and time the child returned")
@@ -761,7 +750,7 @@ def care_check_record(
     child = _lock(child)
     errors: dict[str, str] = {}
     _check_choice(errors, "kind", kind, HealthCheckKind, "Select what was done")
-    _check_date(errors, "done_on", done_on, "date it was done", timezone.localdate())
+    _check_date(errors, "done_on", done_on, "date it was done", child)
     if kind == HealthCheckKind.SDQ:
         if sdq_score is None and not sdq_reason:
             errors["sdq_score"] = "Enter the SDQ score, or the reason there is no score"
@@ -810,11 +799,7 @@ def uasc_record(*, actor, child: Child, ceased_on: dt.date | None = None) -> Una
     """Mark the child as an unaccompanied asylum-seeking child, with the date the status ceased if it has."""
     _require_change(actor, child)
     child = _lock(child)
-    today = timezone.localdate()
-    if ceased_on and ceased_on > today:
-        raise ValidationError({"ceased_on": "The date UASC status ceased must be today or in the past"})
-    if ceased_on and child.date_of_birth and ceased_on < child.date_of_birth:
-        raise ValidationError({"ceased_on": "The date UASC status ceased must be after the date of birth"})
+    require_possible_date(ceased_on, child=child, field="ceased_on", label="The date UASC status ceased")
     record, created = UnaccompaniedAsylumSeeker.objects.update_or_create(
         child=child, defaults={"ceased_on": ceased_on}
     )
@@ -834,8 +819,10 @@ def permanence_date_problem(order_date: str, today: dt.date) -> str | None:
     if not match:
         return "Enter the date of the order as dd/mm/yyyy, with 00 for a day or month not known"
     day, month, year = (int(part) for part in match.groups())
-    if not 1900 <= year <= today.year:
+    if year < 1900:
         return "Enter a real year for the date of the order"
+    if year > today.year:
+        return "The date of the order must be today or in the past"
     if month == 0 and day != 0:
         return "If the month is not known, enter 00 for the day as well"
     if month and day:
@@ -848,6 +835,15 @@ def permanence_date_problem(order_date: str, today: dt.date) -> str | None:
     elif month and not 1 <= month <= 12:
         return "The date of the order must be a real date"
     return None
+
+
+def _latest_day_of(order_date: str) -> dt.date:
+    """The latest day a well-formed DATE_PERM can mean (00/00/2015 is at the latest 31 December 2015)."""
+    day, month, year = (int(part) for part in PERMANENCE_DATE_SHAPE.match(order_date).groups())
+    if day:
+        return dt.date(year, month, day)
+    following = dt.date(year + 1, 1, 1) if month in (0, 12) else dt.date(year, month + 1, 1)
+    return min(following - dt.timedelta(days=1), timezone.localdate())
 
 
 @transaction.atomic
@@ -871,6 +867,14 @@ def previous_permanence_record(
             errors["order_date"] = "Enter the date of the order (00 for a day or month not known)"
         elif problem := permanence_date_problem(order_date, timezone.localdate()):
             errors["order_date"] = problem
+        else:
+            check_possible_date(
+                errors,
+                _latest_day_of(order_date),
+                child=child,
+                field="order_date",
+                label="The date of the order",
+            )
     if la_code and not (la_code in LA_PERM_CODES or re.fullmatch(r"\d{3}", la_code)):
         errors["la_code"] = "Enter the 3-digit DfE number of the authority, or WAL, SCO, NIR or NUK"
     if errors:

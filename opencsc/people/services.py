@@ -13,6 +13,7 @@ from opencsc.audit.services import audit_event_record
 from opencsc.casework.chronology import chronology_record_event
 from opencsc.casework.models import ChronologyCategory
 from opencsc.core.errors import ConcurrentEditError
+from opencsc.core.event_dates import check_possible_date, require_possible_date
 from opencsc.people.identifiers import (
     format_postcode,
     name_key,
@@ -67,9 +68,13 @@ def _check_child_rules(details: dict, today: dt.date) -> None:
         errors["date_of_birth"] = "Date of birth must be within the last 26 years"
     if not born and expected and details.get("sex") not in ("U", None, ""):
         errors["sex"] = "Sex must be 'Unknown' for an unborn child"
-    death = details.get("date_of_death")
-    if death and (death > today or (born and death < born)):
-        errors["date_of_death"] = "Date of death must be between the date of birth and today"
+    check_possible_date(
+        errors,
+        details.get("date_of_death"),
+        child=Child(first_name=details.get("first_name") or "the child", date_of_birth=born),
+        field="date_of_death",
+        label="Date of death",
+    )
     for field, check in (
         ("upn", upn_problem),
         ("former_upn", upn_problem),
@@ -200,8 +205,7 @@ def address_move_in(
     _require_change(actor, child)
     if problem := postcode_problem(postcode):
         raise ValidationError({"postcode": problem})
-    if moved_in_on > timezone.localdate():
-        raise ValidationError({"moved_in_on": "The date they moved in must be today or in the past"})
+    require_possible_date(moved_in_on, child=child, field="moved_in_on", label="The date they moved in")
     current = child.addresses.filter(moved_out_on__isnull=True).first()
     if current:
         if moved_in_on <= current.moved_in_on:
@@ -298,6 +302,7 @@ def alert_raise(
 ) -> Alert:
     _require_change(actor, child)
     raised_on = raised_on or timezone.localdate()
+    require_possible_date(raised_on, child=child, field="raised_on", label="The date the alert was raised")
     if review_on < raised_on:
         raise ValidationError(
             {"review_on": "The review date must be on or after the date the alert is raised"}
