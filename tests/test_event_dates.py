@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import opencsc
-from opencsc.accounts.models import Role
+from opencsc.accounts.models import Role, Team, TeamKind
 from opencsc.audit.models import AuditEvent
 from opencsc.casework import chronology, oversight_records, protection
 from opencsc.casework import services as casework
@@ -414,7 +414,7 @@ DATED_SERVICES = [
             "children": [w.child],
             "received_at": _at(D(2026, 5, 8), 10),
         },
-        {"received_at": "received_at"},
+        {"received_at": "received_on"},
         as_value=lambda day: _at(day, 10),
     ),
     # Looked after.
@@ -786,3 +786,24 @@ def test_the_note_page_refuses_a_final_note_dated_before_the_birth(world, client
     assert "The date of the event cannot be before Kim&#39;s date of birth, 1 June 2022" in page
     assert "Kim settled well." in page
     assert not CaseNote.objects.filter(children=kim).exists()
+
+
+def test_the_contact_page_refuses_a_contact_received_tomorrow(make_user, client_for):
+    mash_worker = make_user(Role.SOCIAL_WORKER, Team.objects.create(name="MASH", kind=TeamKind.FRONT_DOOR))
+    response = client_for(mash_worker).post(
+        reverse("frontdoor:contact_new"),
+        {
+            "channel": "phone",
+            **_date_fields("received_on", TODAY + dt.timedelta(days=1)),
+            "received_time": "09:15",
+            "source": "2A",
+            "concerns": "Not in school for a week",
+            "child_1_first_name": "Leo",
+            "child_1_last_name": "Hart",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The date and time the contact was received must be in the past" in page
+    assert 'href="#id_received_on-day"' in page and "Not in school for a week" in page
+    assert not Contact.objects.exists()

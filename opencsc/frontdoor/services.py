@@ -94,7 +94,7 @@ def _require_received_after_birth(received_at: dt.datetime, subject) -> None:
     (a child the referrer only describes has no record, and so no date of birth, yet)."""
     child = subject if isinstance(subject, Child) else Child(first_name="the child", date_of_birth=None)
     require_possible_date(
-        received_at, child=child, field="received_at", label="The date and time the contact was received"
+        received_at, child=child, field="received_on", label="The date and time the contact was received"
     )
 
 
