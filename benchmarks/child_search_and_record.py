@@ -22,6 +22,7 @@ if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("OPENCSC_DATA_DIR", "/tmp/opencsc-bench")
     Path(os.environ["OPENCSC_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("OPENCSC_ENV", "development")  # benchmarks are not the service
 os.environ.setdefault("OPENCSC_DEBUG", "0")  # measure without the per-query log DEBUG keeps
 
 import django

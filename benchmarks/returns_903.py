@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.pop("DATABASE_URL", None)
 os.environ["OPENCSC_DATA_DIR"] = tempfile.mkdtemp(prefix="opencsc-903-bench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("OPENCSC_ENV", "development")  # benchmarks are not the service
 os.environ.setdefault("OPENCSC_DEBUG", "0")
 
 import django  # noqa: E402

@@ -1,9 +1,13 @@
 """OpenCSC settings, all taken from the environment.
 
-OPENCSC_ENV selects the profile: "development" (default), "test" or "production".
-Production refuses to start without a secret key and turns on every secure-cookie and HTTPS setting.
+OPENCSC_ENV selects the profile: "production" (the default: nothing set means a real service), "development"
+(asked for by the demo, `opencsc demo` and scripts/demo) or "test" (asked for by the test suite).
+Production refuses to start with a missing or weak secret key, without the key that encrypts the two-factor
+secrets, or with two-factor sign-in switched off, and turns on every secure-cookie and HTTPS setting.
 """
 
+import base64
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -12,8 +16,11 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ENVIRONMENT = os.environ.get("OPENCSC_ENV") or ("test" if "pytest" in sys.modules else "development")
+ENVIRONMENT = os.environ.get("OPENCSC_ENV") or ("test" if "pytest" in sys.modules else "production")
+if ENVIRONMENT not in {"production", "development", "test"}:
+    raise ImproperlyConfigured(f"OPENCSC_ENV must be production, development or test, not {ENVIRONMENT!r}")
 PRODUCTION = ENVIRONMENT == "production"
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-never-used-in-production"
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -23,11 +30,38 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def secret_key_weakness(key: str) -> str | None:
+    """Why a secret key is not fit for production, or None."""
+    if not key:
+        return "OPENCSC_SECRET_KEY must be set in production"
+    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure"):
+        return "OPENCSC_SECRET_KEY is the published development key: generate a new one"
+    if len(key) < 50 or len(set(key)) < 5:
+        return "OPENCSC_SECRET_KEY is too weak: use at least 50 random characters"
+    return None
+
+
 SECRET_KEY = os.environ.get("OPENCSC_SECRET_KEY", "")
-if not SECRET_KEY:
+if PRODUCTION and (weakness := secret_key_weakness(SECRET_KEY)):
+    raise ImproperlyConfigured(weakness)
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
+
+# Staff must present a TOTP code; only the test profile may switch this off for unit tests of other features.
+REQUIRE_TWO_FACTOR = env_bool("OPENCSC_REQUIRE_TWO_FACTOR", True)
+if PRODUCTION and not REQUIRE_TWO_FACTOR:
+    raise ImproperlyConfigured("OPENCSC_REQUIRE_TWO_FACTOR cannot be switched off in production")
+
+# Fernet keys for the two-factor secrets at rest, comma-separated: the first encrypts, all decrypt (rotation:
+# put a new key first, run `opencsc rotate_totp_key`, then drop the old one). Outside production a key is
+# derived from the secret key so the demo and the tests need nothing set.
+TOTP_KEYS = [key.strip() for key in os.environ.get("OPENCSC_TOTP_KEY", "").split(",") if key.strip()]
+if not TOTP_KEYS:
     if PRODUCTION:
-        raise ImproperlyConfigured("OPENCSC_SECRET_KEY must be set in production")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"
+        raise ImproperlyConfigured(
+            "OPENCSC_TOTP_KEY must be set in production (generate one with "
+            '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`)'
+        )
+    TOTP_KEYS = [base64.urlsafe_b64encode(hashlib.sha256(f"totp:{SECRET_KEY}".encode()).digest()).decode()]
 
 DEBUG = env_bool("OPENCSC_DEBUG", default=ENVIRONMENT == "development") and not PRODUCTION
 ALLOWED_HOSTS = os.environ.get("OPENCSC_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -70,6 +104,7 @@ MIDDLEWARE = [
     "opencsc.audit.context.RequestAddressMiddleware",
     "opencsc.accounts.middleware.RequireTwoFactorMiddleware",
     "opencsc.accounts.middleware.RequirePasswordChangeMiddleware",
+    "opencsc.accounts.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "opencsc.ui.errors.PlainErrorPagesMiddleware",
@@ -141,7 +176,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("OPENCSC_STATIC_ROOT", BASE_DIR / "var" / "static"))
 
+# A session ends when the browser closes, after SESSION_SECONDS without a request, and in any case
+# SESSION_ABSOLUTE_HOURS after signing in.
 SESSION_COOKIE_AGE = int(os.environ.get("OPENCSC_SESSION_SECONDS", 8 * 60 * 60))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_SECONDS = int(float(os.environ.get("OPENCSC_SESSION_ABSOLUTE_HOURS", 10)) * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -156,8 +195,6 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Staff must present a TOTP code; only the test profile may switch this off for unit tests of other features.
-REQUIRE_TWO_FACTOR = env_bool("OPENCSC_REQUIRE_TWO_FACTOR", True)
 # Sign-in back-off: after LIMIT failures for an account (four times as many for an address) each further
 # failure doubles the wait before the next try, from BACKOFF up to BACKOFF_MAX (an hour for an address).
 # Failures are forgotten WINDOW seconds after the last one.

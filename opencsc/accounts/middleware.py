@@ -2,26 +2,38 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 TWO_FACTOR_SESSION_KEY = "two_factor_verified"
+SIGNED_IN_AT_SESSION_KEY = "signed_in_at"
 
 
 class RequireTwoFactorMiddleware:
-    """A signed-in session that never passed the second factor is signed out."""
+    """A signed-in session that never passed the second factor, or has lasted longer than the absolute limit,
+    is signed out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if (
-            settings.REQUIRE_TWO_FACTOR
-            and user.is_authenticated
-            and not request.session.get(TWO_FACTOR_SESSION_KEY)
+        if user.is_authenticated and (
+            (settings.REQUIRE_TWO_FACTOR and not request.session.get(TWO_FACTOR_SESSION_KEY))
+            or _past_absolute_limit(request.session)
         ):
             logout(request)
             return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+def _past_absolute_limit(session) -> bool:
+    """A session lasts at most SESSION_ABSOLUTE_SECONDS from signing in, however active it is."""
+    now = timezone.now().timestamp()
+    signed_in_at = session.setdefault(
+        SIGNED_IN_AT_SESSION_KEY, now
+    )  # sessions from before the limit start now
+    return now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS
 
 
 class RequirePasswordChangeMiddleware:
@@ -39,3 +51,17 @@ class RequirePasswordChangeMiddleware:
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                 return redirect("accounts:password_change")
         return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Pages for signed-in staff show children's records: no browser or proxy may keep a copy (the Back button
+    after signing out, a shared computer)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

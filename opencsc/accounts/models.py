@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from opencsc.accounts.encryption import EncryptedSecretField
 from opencsc.core.models import TimestampedModel
 
 
@@ -42,7 +43,7 @@ class User(AbstractUser):
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     job_title = models.CharField(max_length=120, blank=True)
     fte = models.DecimalField("Full-time equivalent", max_digits=3, decimal_places=2, default=1)
-    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_secret = EncryptedSecretField(max_length=255, blank=True)  # plain here, encrypted in the database
     totp_confirmed_at = models.DateTimeField(null=True, blank=True)
     totp_last_used_step = models.BigIntegerField(null=True, blank=True)
     # Set on accounts an administrator creates, so the temporary password is replaced at first sign-in.

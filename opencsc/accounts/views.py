@@ -8,11 +8,12 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opencsc.accounts.forms import PasswordChangeForm, SignInForm, TwoFactorForm
-from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY
+from opencsc.accounts.middleware import SIGNED_IN_AT_SESSION_KEY, TWO_FACTOR_SESSION_KEY
 from opencsc.accounts.models import User
 from opencsc.accounts.services import user_password_change
 from opencsc.accounts.throttle import sign_in_try_claim, sign_in_try_settle
@@ -73,6 +74,7 @@ def _complete_sign_in(request, user):
     request.session.pop(PENDING_USER_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[TWO_FACTOR_SESSION_KEY] = True
+    request.session[SIGNED_IN_AT_SESSION_KEY] = timezone.now().timestamp()
     return redirect(target)
 
 

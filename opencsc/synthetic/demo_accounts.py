@@ -17,6 +17,9 @@ class DemoAccount:
     first_name: str
     last_name: str
     team_kind: str = TeamKind.MANAGEMENT
+    # False: not one of the generated workforce (which would change every generated authority), but added to
+    # a team of its kind by ensure_demo_users.
+    in_generated_workforce: bool = True
 
     @property
     def totp_secret(self) -> str:
@@ -28,6 +31,9 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("sw.demo", Role.SOCIAL_WORKER, "Sam", "Worker", TeamKind.CHILD_IN_NEED),
     DemoAccount("tm.demo", Role.TEAM_MANAGER, "Tanya", "Manager", TeamKind.CHILD_IN_NEED),
+    DemoAccount(
+        "fd.demo", Role.SOCIAL_WORKER, "Femi", "Frontdoor", TeamKind.FRONT_DOOR, in_generated_workforce=False
+    ),
     DemoAccount("hos.demo", Role.HEAD_OF_SERVICE, "Harriet", "Head"),
     DemoAccount("dcs.demo", Role.DIRECTOR, "David", "Director"),
     DemoAccount("analyst.demo", Role.PERFORMANCE_ANALYST, "Anil", "Analyst"),
@@ -36,4 +42,6 @@ DEMO_ACCOUNTS = (
     DemoAccount("ceo.demo", Role.CHIEF_EXECUTIVE, "Charles", "Executive"),
     DemoAccount("board.demo", Role.IMPROVEMENT_BOARD, "Beatrice", "Board"),
 )
-DEMO_BY_ROLE_AND_KIND = {(account.role, account.team_kind): account for account in DEMO_ACCOUNTS}
+DEMO_BY_ROLE_AND_KIND = {
+    (account.role, account.team_kind): account for account in DEMO_ACCOUNTS if account.in_generated_workforce
+}

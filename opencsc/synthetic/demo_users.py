@@ -25,6 +25,7 @@ def _ensure(account: DemoAccount) -> User:
     user.is_active = True
     user.team = user.team or _team_for(account.team_kind)
     user.set_password(DEMO_PASSWORD)
+    user.password_change_required = False  # the printed demo password keeps working
     user.totp_secret = account.totp_secret
     user.totp_confirmed_at = user.totp_confirmed_at or timezone.now()
     user.save()

@@ -1,16 +1,20 @@
 import io
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
-from opencsc.accounts.models import Role, User
+from opencsc.accounts.models import Role, TeamKind, User
 from opencsc.accounts.two_factor import totp_verify
 from opencsc.casework.models import Allocation
 from opencsc.oversight.models import Escalation
 from opencsc.people.models import Child
 from opencsc.synthetic.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests.conftest import signed_in_client
 
 
 def run(command: str, *args, **options) -> str:
@@ -29,10 +33,7 @@ def test_demo_without_serving_generates_the_authority_and_prints_working_logins(
         user = User.objects.get(username=account.username)
         assert user.check_password(DEMO_PASSWORD)
         assert user.has_two_factor and user.totp_secret == account.totp_secret
-        assert re.search(
-            rf"{re.escape(account.username)}\s.*{DEMO_PASSWORD}.*opencsc totp {account.username}", printed
-        )
-        assert account.totp_secret in printed
+        assert re.search(rf"^{re.escape(account.username)}\s.*{account.totp_secret}$", printed, re.M)
     assert {account.role for account in DEMO_ACCOUNTS} == set(Role.values)
     social_worker = User.objects.get(username="sw.demo")
     assert Allocation.objects.filter(worker=social_worker, ended_on=None).exists()
@@ -53,3 +54,34 @@ def test_demo_keeps_an_existing_authority_and_resets_the_demo_logins():
 
     assert Child.objects.count() == 120 and Child.objects.order_by("pk").first() == first_child
     assert User.objects.get(username="tm.demo").check_password(DEMO_PASSWORD)
+
+
+def _login_table(printed: str) -> list[str]:
+    lines = printed.splitlines()
+    start = next(number for number, line in enumerate(lines) if line.startswith("username"))
+    return lines[start : start + len(DEMO_ACCOUNTS) + 1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_printed_logins_line_up_and_name_a_command_that_works_from_a_fresh_shell():
+    printed = run("demo", "--no-serve", children=60, seed=5)
+    table = _login_table(printed)
+    header = table[0]
+    for heading in ("role", "team", "secret"):
+        column = header.index(heading)
+        for row in table[1:]:
+            assert row[column - 2 : column] == "  " and row[column] != " ", (heading, row)
+    command = re.search(r"^\s+(OPENCSC_ENV=development (\S+) totp) <username>$", printed, re.M)
+    assert command, printed
+    script = Path(command[2])
+    assert script.is_absolute() and script.is_file() and os.access(script, os.X_OK)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_has_a_front_door_worker_who_works_the_front_door_queue():
+    printed = run("demo", "--no-serve", children=60, seed=5)
+    worker = User.objects.get(username="fd.demo")
+    assert worker.role == Role.SOCIAL_WORKER and worker.team.kind == TeamKind.FRONT_DOOR
+    assert re.search(r"^fd\.demo\s+Social worker\s+" + re.escape(worker.team.name), printed, re.M)
+    response = signed_in_client(worker).get(reverse("frontdoor:queue"))
+    assert response.status_code == 200

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from opencsc.accounts.models import User
@@ -11,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username: str, **options):
+        if settings.PRODUCTION:
+            raise CommandError("`opencsc totp` prints a sign-in code: it will not run in production")
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user called {username!r}")

@@ -1,5 +1,7 @@
 import datetime as dt
 import io
+import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -53,12 +55,25 @@ class Command(BaseCommand):
         write(f"OpenCSC demo: open http://127.0.0.1:{port}")
         write(f"Every demo login has the password: {DEMO_PASSWORD}")
         write(
-            "For the two-factor code, run `opencsc totp <username>`, or add the secret to an authenticator app."
+            "For the two-factor code, run this in a new terminal (or add the secret below to an authenticator app):"
         )
+        write(f"    {totp_command()} <username>")
         write("")
-        write(f"{'username':<14} {'role':<34} {'password':<19} {'code':<30} secret")
-        for account, user in accounts:
-            role = user.get_role_display()
-            code = f"run `opencsc totp {user.username}`"
-            write(f"{user.username:<14} {role:<34} {DEMO_PASSWORD:<19} {code:<30} {account.totp_secret}")
+        rows = [("username", "role", "team", "secret")] + [
+            (user.username, user.get_role_display(), str(user.team or ""), account.totp_secret)
+            for account, user in accounts
+        ]
+        widths = [max(len(row[column]) for row in rows) for column in range(3)]
+        for row in rows:
+            write(
+                "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False))
+                + "  "
+                + row[3]
+            )
         write("")
+
+
+def totp_command() -> str:
+    """`opencsc totp` as it runs from a fresh shell: the venv's own script, with the demo's settings."""
+    script = Path(sys.prefix) / "bin" / "opencsc"
+    return f"OPENCSC_ENV=development {script if script.exists() else 'opencsc'} totp"
