@@ -120,7 +120,10 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "config.jinja2.environment",
-            "context_processors": ["opencsc.ui.context.navigation"],
+            "context_processors": [
+                "opencsc.ui.context.navigation",
+                "opencsc.ui.form_tokens.form_token_input",
+            ],
         },
     },
     {

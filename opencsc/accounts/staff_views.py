@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from opencsc.accounts import services
 from opencsc.accounts.forms import EditAccountForm, NewAccountForm
 from opencsc.accounts.models import GrantOutcome, Role, RoleGrant, User
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 
@@ -36,6 +37,7 @@ def staff_list(request):
 
 
 @login_required
+@creates_record
 def staff_new(request):
     _require_administrator(request)
     form = NewAccountForm(request.POST or None)

@@ -9,6 +9,7 @@ from opencsc.casework import caseload, services
 from opencsc.casework.allocation_forms import AllocateForm
 from opencsc.casework.selectors import allocation_history, current_allocation
 from opencsc.people.decorators import child_record_view
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 
@@ -69,6 +70,7 @@ def _worker_choices(loads, weight: float) -> list[tuple[str, str]]:
 
 
 @child_record_view(change=True)
+@creates_record
 def allocate(request, child):
     if request.user.role not in services.ALLOCATING_ROLES:
         raise PermissionDenied("Only managers allocate work")

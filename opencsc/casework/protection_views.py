@@ -12,6 +12,7 @@ from opencsc.casework import protection
 from opencsc.casework import protection_forms as f
 from opencsc.casework import protection_selectors as selectors
 from opencsc.people.decorators import child_record_view
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.steps import form_step
 
 STEP_TEMPLATE = "protection/step.html"
@@ -80,6 +81,7 @@ def _no_referral_to_assess(child) -> str:
 
 
 @child_record_view(change=True)
+@creates_record
 def assessment_start(request, child):
     referrals = selectors.referrals_awaiting_assessment(child)
     chosen = {str(referral.pk): referral for referral in referrals}
@@ -223,6 +225,7 @@ def case_close(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def strategy_discussion_new(request, child):
     return _step(
         request,
@@ -255,6 +258,7 @@ def section_47_outcome(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def initial_conference_new(request, child):
     enquiry = selectors.section_47_awaiting_conference(child)
     return _step(
@@ -272,6 +276,7 @@ def initial_conference_new(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def core_group_new(request, child):
     plan = selectors.open_protection_plan(child)
     return _step(
@@ -287,6 +292,7 @@ def core_group_new(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def review_conference_new(request, child):
     plan = selectors.open_protection_plan(child)
     return _step(
@@ -319,6 +325,7 @@ def protection_plan_end(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def cin_plan_new(request, child):
     return _step(
         request,
@@ -334,6 +341,7 @@ def cin_plan_new(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def cin_review_new(request, child):
     plan = selectors.open_cin_plan(child)
     return _step(

@@ -1,7 +1,9 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +14,8 @@ from opencsc.casework.forms import AmendmentForm, CaseNoteForm
 from opencsc.casework.models import NoteType
 from opencsc.people.decorators import child_record_view
 from opencsc.people.models import Child
+from opencsc.ui import form_tokens
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 
@@ -67,6 +71,7 @@ def _save_from_form(request, form, allowed, note=None):
 
 
 @child_record_view(change=True)
+@creates_record
 def note_new(request, child):
     allowed = selectors.sibling_choices(user=request.user, child=child)
     initial = {
@@ -122,8 +127,28 @@ def _allowed_for_note(user, note, child) -> list[Child]:
 @require_POST
 @child_record_view(change=True)
 def note_autosave_new(request, child):
+    """The first autosave of a new note makes the draft, under the new-note form's token: a form already sent
+    (or autosaved from another tab) makes no second note."""
+    same_form = reverse("casework:note_new", args=[child.pk])
+    earlier = form_tokens.earlier_submission(request, path=same_form)
+    if earlier is not None:
+        return JsonResponse(
+            {"saved": False, "errors": [form_tokens.SENT_BEFORE], "sent": earlier.result_url}, status=409
+        )
     allowed = selectors.sibling_choices(user=request.user, child=child)
-    return _autosave(request, allowed, note=None)
+    try:
+        with transaction.atomic():
+            response = _autosave(request, allowed, note=None)
+            if response.status_code == 200:
+                form_tokens.claim(
+                    request, result_url=json.loads(response.content)["edit_url"], path=same_form
+                )
+    except IntegrityError:
+        return JsonResponse({"saved": False, "errors": [form_tokens.SENT_BEFORE]}, status=409)
+    return response
+
+
+note_autosave_new.creates_record = True
 
 
 @require_POST
@@ -175,6 +200,7 @@ def note_detail(request, note_id: int):
 
 
 @login_required
+@creates_record
 def note_amend(request, note_id: int):
     note = selectors.note_get_for(user=request.user, note_id=note_id, path=request.path, change=True)
     if not note.is_final:

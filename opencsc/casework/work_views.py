@@ -16,6 +16,7 @@ from opencsc.casework.caseload import CASE_HOLDING_ROLES
 from opencsc.casework.forms import NOTE_MAX_CHARACTERS
 from opencsc.casework.models import NoteType
 from opencsc.core.clocks import RULES
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import GovukDateField, LongTextField, error_summary, field_errors_from_validation
 
 PAGE_SIZE = 50
@@ -293,6 +294,7 @@ def _supervisable_workers(user) -> list[User]:
 
 
 @login_required
+@creates_record
 def record_supervision(request):
     """Record one supervision (or sign-off) note linked to several of a worker's children at once."""
     user = request.user

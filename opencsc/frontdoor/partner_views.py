@@ -18,6 +18,7 @@ from opencsc.frontdoor.partner import (
     spam_trap_hit_record,
 )
 from opencsc.frontdoor.partner_forms import NO, YES, PartnerReferralForm
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 SESSION_KEY = "partner_referrals"
@@ -34,6 +35,7 @@ def _remember(request, contact: Contact, *, danger: bool) -> None:
 
 
 @never_cache
+@creates_record
 def refer(request):
     form = PartnerReferralForm(request.POST or None)
     if request.method == "POST":

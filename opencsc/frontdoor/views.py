@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from opencsc.frontdoor.forms import (
 from opencsc.frontdoor.models import ContactChild, ContactStatus, PartnerCheck
 from opencsc.people import services as people_services
 from opencsc.people.models import Child
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 
@@ -44,6 +46,7 @@ def queue(request):
 
 
 @login_required
+@creates_record
 def contact_new(request):
     _require_front_door(request)
     now = timezone.localtime()
@@ -164,6 +167,7 @@ def contact_triage(request, contact_id: int):
 
 @require_POST
 @login_required
+@creates_record
 def contact_check(request, contact_id: int):
     return _post_action(
         request,
@@ -191,6 +195,7 @@ def contact_check_response(request, contact_id: int):
 
 @require_POST
 @login_required
+@creates_record
 def contact_decide(request, contact_id: int):
     def act(contact, data):
         referrals = services.contact_decide(
@@ -208,15 +213,17 @@ def contact_decide(request, contact_id: int):
 
 @require_POST
 @login_required
+@creates_record
 def subject_match(request, contact_id: int, subject_id: int):
     _require_front_door(request)
     subject = get_object_or_404(ContactChild, pk=subject_id, contact_id=contact_id)
     try:
-        if request.POST.get("create") == "1":
-            child = _create_child_from(request.user, subject)
-        else:
-            child = get_object_or_404(Child, pk=request.POST.get("child_id"), is_restricted=False)
-        services.contact_match_child(actor=request.user, subject=subject, child=child)
+        with transaction.atomic():  # a child record made for a match that is then refused is not kept
+            if request.POST.get("create") == "1":
+                child = _create_child_from(request.user, subject)
+            else:
+                child = get_object_or_404(Child, pk=request.POST.get("child_id"), is_restricted=False)
+            services.contact_match_child(actor=request.user, subject=subject, child=child)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -14,6 +14,7 @@ from opencsc.accounts.models import Role
 from opencsc.looked_after import adoption, care_leavers
 from opencsc.looked_after import extra_forms as f
 from opencsc.people.decorators import child_record_view
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.steps import form_step
 
 STEP_TEMPLATE = "looked_after_extra/step.html"
@@ -47,6 +48,7 @@ def adoption_page(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def adoption_record(request, child):
     plan = adoption.current_adoption_plan(child)
     milestone = adoption.next_milestone(plan)
@@ -113,6 +115,7 @@ def leaving_care(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def leaving_care_contact(request, child):
     form = f.CareLeaverContactForm(_posted(request), advisers=care_leavers.personal_advisers())
     return _step(
@@ -127,6 +130,7 @@ def leaving_care_contact(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def pathway_plan_review(request, child):
     plan = care_leavers.pathway_plan(child)
     intro = ""

@@ -9,6 +9,7 @@ from opencsc.looked_after import forms as f
 from opencsc.looked_after import selectors, services
 from opencsc.looked_after.codes import URN_NOT_REQUIRED
 from opencsc.people.decorators import child_record_view
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.steps import form_step
 
 STEP_TEMPLATE = "looked_after/step.html"
@@ -84,6 +85,7 @@ def history(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def start_care(request, child):
     current = selectors.open_episode(child)
     form = f.StartCareForm(_posted(request))
@@ -112,6 +114,7 @@ def start_care(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def change_legal_status(request, child):
     current = selectors.open_episode(child)
     return _step(
@@ -133,6 +136,7 @@ def change_legal_status(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def move_placement(request, child):
     current = selectors.open_episode(child)
     return _step(
@@ -176,6 +180,7 @@ def end_care(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def review_new(request, child):
     summary = selectors.care_summary(child)
     form = f.ReviewForm(_posted(request), officers=selectors.reviewing_officers())
@@ -198,6 +203,7 @@ def review_new(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def missing_new(request, child):
     form = f.MissingEpisodeForm(_posted(request))
     return _step(
@@ -256,6 +262,7 @@ def missing_update(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def check_new(request, child):
     summary = selectors.care_summary(child)
     return _step(

@@ -14,6 +14,7 @@ from opencsc.oversight import improvement as services
 from opencsc.oversight import improvement_selectors as selectors
 from opencsc.oversight.forms import ActionForm, EvidenceForm
 from opencsc.oversight.models import ActionStatus
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 
@@ -139,6 +140,7 @@ def _action_form_page(request, *, form, recommendation, action=None, status=200)
 
 
 @login_required
+@creates_record
 def action_new(request, recommendation_id: int):
     _require_editor(request.user)
     recommendation = _recommendation_or_404(recommendation_id)
@@ -189,6 +191,7 @@ def action_edit(request, action_id: int):
 
 
 @login_required
+@creates_record
 def evidence_new(request, action_id: int):
     _require_editor(request.user)
     action = _action_or_404(action_id)

@@ -33,6 +33,7 @@ from opencsc.people.forms import (
     SearchForm,
 )
 from opencsc.people.models import Child
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 from opencsc.ui.steps import form_step
 
@@ -68,6 +69,7 @@ def search(request):
 
 
 @login_required
+@creates_record
 def create(request):
     if not can_create_child(request.user):
         raise PermissionDenied("Your role does not include creating children's records")
@@ -176,6 +178,7 @@ def _simple_child_form(request, child, form_class, template, save, success: str)
 
 
 @child_record_view(change=True)
+@creates_record
 def add_alias(request, child):
     return _simple_child_form(
         request,
@@ -188,6 +191,7 @@ def add_alias(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def move_address(request, child):
     return _simple_child_form(
         request,
@@ -200,6 +204,7 @@ def move_address(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def raise_alert(request, child):
     return _simple_child_form(
         request,
@@ -212,6 +217,7 @@ def raise_alert(request, child):
 
 
 @child_record_view(change=True)
+@creates_record
 def add_relationship(request, child):
     def save(data):
         related_child = None
@@ -270,6 +276,7 @@ def _person_kind(relationship_kind: str) -> str:
 
 
 @child_record_view()
+@creates_record
 def chronology(request, child):
     can_change = can_change_child(request.user, child)
     form = ChronologyEntryForm(request.POST or None) if can_change else None

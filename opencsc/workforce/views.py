@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from opencsc.accounts.models import Team
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 from opencsc.workforce import selectors, services
 from opencsc.workforce.chart import rates_chart
@@ -106,6 +107,7 @@ def _form_page(request, form, heading: str, record: StaffRecord | None = None):
 
 
 @login_required
+@creates_record
 def staff_new(request):
     _require(selectors.can_change_staff(request.user))
     form = StaffRecordForm(request.POST or None, initial={"contract": ContractType.PERMANENT, "fte": "1"})
@@ -196,6 +198,7 @@ def posts(request):
 
 
 @login_required
+@creates_record
 def post_new(request):
     _require(selectors.can_change_staff(request.user))
     form = PostForm(request.POST or None, initial={"funded_from": timezone.localdate()})
@@ -213,6 +216,7 @@ def post_new(request):
 
 
 @login_required
+@creates_record
 def staff_absences(request, record_id: int):
     _require(selectors.can_change_staff(request.user))
     record = get_object_or_404(StaffRecord, pk=record_id)
