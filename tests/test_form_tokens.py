@@ -345,6 +345,7 @@ CHANGES_ONLY = {
     "looked_after_extra:adoption_cease",
     "oversight:acknowledge",
     "oversight:close",
+    "oversight:digest_answer",
     "oversight:action_edit",
     "demand:acknowledge",
     "frontdoor:triage",
