@@ -413,4 +413,7 @@ def test_every_post_form_carries_the_token_and_the_script_that_keeps_it(mash_wor
 
     assert page.count('name="form_token"') == page.count('name="csrfmiddlewaretoken"') == 1
     assert "opencsc/form-token.js" in page
-    assert Client().get(reverse("partner:refer")).content.decode().count('name="form_token"') == 1
+    public = Client().get(reverse("partner:refer")).content.decode()
+    assert public.count('name="form_token"') == 1 and "opencsc/form-token.js" in public
+    sign_in = Client().get(reverse("accounts:login")).content.decode()
+    assert "opencsc/form-token.js" not in sign_in  # the sign-in pages' addresses stay as they are

@@ -103,6 +103,7 @@ def creates_record(view):
 
     @wraps(view)
     def once(request, *args, **kwargs):
+        request.form_creates_record = True
         if request.method != "POST" or posted_token(request) is None:
             return view(request, *args, **kwargs)
         earlier = earlier_submission(request)
@@ -138,13 +139,22 @@ class FormTokenInput:
                 get_token(self.request)
             ),
             Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, token),
-            Markup('<script type="module" src="{}"></script>').format(static("opencsc/form-token.js")),
         ]
+        if self._keeps_token_in_address():
+            parts.append(
+                Markup('<script type="module" src="{}"></script>').format(static("opencsc/form-token.js"))
+            )
         if self._first_form_of_a_page_fetched_again(token):
             earlier = earlier_submission(self.request, token=token)
             if earlier is not None:
                 parts.insert(0, _sent_banner(earlier.result_url))
         return Markup("").join(parts)
+
+    def _keeps_token_in_address(self) -> bool:
+        """Staff pages, and public pages whose form creates a record (the partner form); not the sign-in pages,
+        whose addresses stay as they are."""
+        user = getattr(self.request, "user", None)
+        return getattr(self.request, "form_creates_record", False) or bool(user and user.is_authenticated)
 
     def _first_form_of_a_page_fetched_again(self, token: str) -> bool:
         if self.request.method != "GET" or self.request.GET.get(QUERY) != token:
