@@ -75,10 +75,11 @@ class Episode(TimestampedModel):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="episode_ends_after_start",
             ),
+            # REC only with DEC. Staff record both together (services check it); an imported episode that
+            # ceased without its REC keeps its DEC with the reason blank, flagged on the worklist (ADR 0008).
             models.CheckConstraint(
-                condition=(Q(ended_on__isnull=True) & Q(reason_ceased=""))
-                | (Q(ended_on__isnull=False) & ~Q(reason_ceased="")),
-                name="episode_end_date_and_reason_together",
+                condition=Q(ended_on__isnull=False) | Q(reason_ceased=""),
+                name="episode_reason_only_with_end_date",
             ),
             models.UniqueConstraint(
                 fields=["child", "started_on", "reason_new_episode"], name="one_episode_per_child_start"

@@ -33,11 +33,10 @@ class Child(TimestampedModel):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        # A child needs a date of birth or an expected one wherever staff record them (services check it); a
+        # child imported from a return whose date of birth is not a real date is kept without one, flagged on
+        # the data-quality worklist (ADR 0008), so the database does not insist.
         constraints = [
-            models.CheckConstraint(
-                condition=Q(date_of_birth__isnull=False) | Q(expected_date_of_birth__isnull=False),
-                name="child_has_birth_or_expected_date",
-            ),
             models.CheckConstraint(condition=Q(sex__in=["M", "F", "U"]), name="child_sex_code"),
         ]
         indexes = [

@@ -7,10 +7,17 @@ class Severity(models.TextChoices):
     QUERY = "query", "Query"
 
 
+class RunOrigin(models.TextChoices):
+    CHECK = "check", "Check against the DfE rules"
+    IMPORT = "import", "Import"
+
+
 class ValidationRun(models.Model):
-    """One check of a return against the DfE rules: what was checked, when, by whom, and the counts."""
+    """One check of a return against the DfE rules, or one import of a return's files with the problems it
+    flagged: what was read, when, by whom, and the counts."""
 
     kind = models.CharField(max_length=20)  # "cin", "903", ...
+    origin = models.CharField(max_length=6, choices=RunOrigin.choices, default=RunOrigin.CHECK)
     year = models.PositiveSmallIntegerField(help_text="Collection year Y: 1 April Y-1 to 31 March Y")
     source = models.CharField(max_length=300, help_text="The file checked")
     run_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -23,7 +30,7 @@ class ValidationRun(models.Model):
 
     class Meta:
         ordering = ["-run_at", "-id"]
-        indexes = [models.Index(fields=["kind", "-run_at"])]
+        indexes = [models.Index(fields=["kind", "origin", "-run_at"])]
 
 
 class ValidationFinding(models.Model):
@@ -38,6 +45,11 @@ class ValidationFinding(models.Model):
     severity = models.CharField(max_length=5, choices=Severity.choices)
     message = models.TextField()
     fields = models.TextField(blank=True, help_text="The fields the rule names, with their values")
+    # An import's flag says what was wrong with this row and where it is, so it can be corrected in OpenCSC.
+    reason = models.TextField(blank=True)
+    file = models.CharField(max_length=300, blank=True)
+    sheet = models.CharField(max_length=60, blank=True)
+    line = models.PositiveIntegerField(null=True, blank=True, help_text="The file's line, or the sheet's row")
 
     class Meta:
         ordering = ["severity", "rule", "la_child_id", "id"]

@@ -61,6 +61,8 @@ class ImportReport:
     files_refused: list[ImportProblem] = field(default_factory=list)
     skipped: list[ImportProblem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    flags: list = field(default_factory=list)  # ImportFlag: what was kept although it breaks a rule
+    runs: list[int] = field(default_factory=list)  # the worklist runs the flags were saved as
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n

@@ -2,7 +2,7 @@ from django.db.models import Count
 
 from opencsc.accounts.models import Role
 from opencsc.people.selectors import children_visible_to
-from opencsc.returns.models import CheckStatus, ReturnCheck, ValidationFinding, ValidationRun
+from opencsc.returns.models import CheckStatus, ReturnCheck, RunOrigin, ValidationFinding, ValidationRun
 
 WORKLIST_ROLES = {Role.PERFORMANCE_ANALYST, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 PAGE_SIZE = 500
@@ -18,17 +18,23 @@ def can_export_annexa(user) -> bool:
 
 
 def latest_run(kind: str, year: int | None = None) -> ValidationRun | None:
-    """The latest check of one year's return; without a year, the latest check of any year."""
-    runs = ValidationRun.objects.filter(kind=kind)
+    """The latest check of one year's return against the DfE rules; without a year, the latest of any year."""
+    runs = ValidationRun.objects.filter(kind=kind, origin=RunOrigin.CHECK)
     return (runs.filter(year=year) if year is not None else runs).first()
 
 
 def checked_years(kind: str) -> list[ValidationRun]:
     """The latest check of each collection year that has been checked, most recent year first."""
     latest_ids = []
-    for year in ValidationRun.objects.filter(kind=kind).values_list("year", flat=True).distinct():
+    checks = ValidationRun.objects.filter(kind=kind, origin=RunOrigin.CHECK)
+    for year in checks.values_list("year", flat=True).distinct():
         latest_ids.append(latest_run(kind, year).pk)
     return list(ValidationRun.objects.filter(pk__in=latest_ids).order_by("-year"))
+
+
+def latest_import_run(kind: str) -> ValidationRun | None:
+    """The latest import of the return's files that flagged something, with what it flagged."""
+    return ValidationRun.objects.filter(kind=kind, origin=RunOrigin.IMPORT).first()
 
 
 def checks_under_way(kind: str) -> list[ReturnCheck]:
@@ -55,7 +61,7 @@ def run_findings_for(user, run: ValidationRun, *, rule: str = "") -> tuple[list[
     if rule:
         rows = rows.filter(rule=rule)
     total = rows.count()
-    findings = list(rows.order_by("severity", "rule", "la_child_id", "pk")[:PAGE_SIZE])
+    findings = list(rows.order_by("severity", "rule", "la_child_id", "file", "line", "pk")[:PAGE_SIZE])
     visible = set(
         children_visible_to(user).filter(return_findings__run=run).values_list("pk", flat=True).distinct()
     )

@@ -10,7 +10,15 @@ from opencsc.audit.context import current_ip
 from opencsc.audit.models import AccessKind, RecordAccess
 from opencsc.audit.services import audit_event_record
 from opencsc.people.models import Child
-from opencsc.returns.models import CheckStatus, ReturnCheck, ReturnCheckFile, ValidationFinding, ValidationRun
+from opencsc.returns.flags import IMPORT_RULES, ImportFlag
+from opencsc.returns.models import (
+    CheckStatus,
+    ReturnCheck,
+    ReturnCheckFile,
+    RunOrigin,
+    ValidationFinding,
+    ValidationRun,
+)
 from opencsc.returns.registry import ValidationResult, get_kind
 
 logger = logging.getLogger(__name__)
@@ -29,13 +37,7 @@ def validation_run_save(*, actor, result: ValidationResult, source: str) -> Vali
         query_count=len(result.queries),
         notes=result.notes,
     )
-    ids = sorted({f.la_child_id for f in result.findings if f.la_child_id})
-    children: dict[str, int] = {}
-    for chunk in range(0, len(ids), 500):
-        batch = Child.objects.filter(la_child_id__in=ids[chunk : chunk + 500]).values_list(
-            "la_child_id", "pk"
-        )
-        children.update(batch)
+    children = _child_pks({f.la_child_id for f in result.findings if f.la_child_id})
     ValidationFinding.objects.bulk_create(
         [
             ValidationFinding(
@@ -56,6 +58,56 @@ def validation_run_save(*, actor, result: ValidationResult, source: str) -> Vali
         verb=f"validate.{result.kind}",
         target=run,
         payload={"year": result.year, "errors": run.error_count, "queries": run.query_count},
+    )
+    return run
+
+
+def _child_pks(la_child_ids: set[str]) -> dict[str, int]:
+    ids = sorted(la_child_ids)
+    children: dict[str, int] = {}
+    for chunk in range(0, len(ids), 500):
+        batch = Child.objects.filter(la_child_id__in=ids[chunk : chunk + 500]).values_list(
+            "la_child_id", "pk"
+        )
+        children.update(batch)
+    return children
+
+
+@transaction.atomic
+def import_flags_save(*, actor, kind: str, year: int, source: str, flags: list[ImportFlag]) -> ValidationRun:
+    """Keep what an import flagged as a run of the data-quality worklist: each flag with its rule, reason,
+    file and line (or sheet and row), linked to the child's record the import kept. Called inside the
+    import's transaction, so the flags stand or fall with what was imported."""
+    run = ValidationRun.objects.create(
+        kind=kind,
+        origin=RunOrigin.IMPORT,
+        year=year,
+        source=source[:300],
+        run_by=actor if actor is not None and actor.is_authenticated else None,
+        error_count=len(flags),
+    )
+    children = _child_pks({f.la_child_id for f in flags if f.la_child_id})
+    ValidationFinding.objects.bulk_create(
+        [
+            ValidationFinding(
+                run=run,
+                child_id=children.get(f.la_child_id),
+                la_child_id=f.la_child_id[:40],
+                rule=f.rule,
+                severity="error",
+                message=IMPORT_RULES[f.rule],
+                fields=f.fields,
+                reason=f.reason,
+                file=f.file[-300:],
+                sheet=f.sheet[:60],
+                line=f.line,
+            )
+            for f in flags
+        ],
+        batch_size=1000,
+    )
+    audit_event_record(
+        actor=run.run_by, verb=f"import.{kind}.flags", target=run, payload={"year": year, "flags": len(flags)}
     )
     return run
 

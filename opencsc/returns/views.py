@@ -14,6 +14,7 @@ from opencsc.returns.selectors import (
     can_see_worklist,
     checked_years,
     checks_under_way,
+    latest_import_run,
     latest_run,
     return_check,
     run_findings_for,
@@ -88,12 +89,27 @@ def _worklist_page(request, kind: str, check_form=None, status: int = 200, downl
         "annexa_on": timezone.localdate().isoformat(),
         "download_year": request.GET.get("download_year", default_year) if download_error else default_year,
         "download_error": download_error,
+        **_import_flags(request, kind),
     }
     return render(request, "returns/worklist.html", context, status=status)
 
 
 def _int_or_none(value: str) -> int | None:
     return int(value) if value.strip().isdigit() and len(value.strip()) <= 4 else None
+
+
+def _import_flags(request, kind: str) -> dict:
+    """What the latest import of this return flagged, for the worklist's second part."""
+    run = latest_import_run(kind)
+    rule = request.GET.get("import_rule", "")[:20]
+    findings, total = run_findings_for(request.user, run, rule=rule) if run else ([], 0)
+    return {
+        "import_run": run,
+        "import_rule": rule,
+        "import_counts": run_rule_counts(run) if run else [],
+        "import_findings": findings,
+        "import_total": total,
+    }
 
 
 @login_required
@@ -117,6 +133,7 @@ def annexa_download(request):
             else "The reference date cannot be in the future"
         )
         context = {"kind": kinds()["annexa"], "run": None, "counts": [], "findings": [], "total": 0}
+        context |= _import_flags(request, "annexa")
         context |= {"can_export_annexa": True, "annexa_on": value, "annexa_error": problem}
         return render(request, "returns/worklist.html", context, status=400)
     data, rows = annexa_workbook_bytes(on)

@@ -281,11 +281,10 @@ def test_years_merge_into_one_history(authority, tmp_path):
 
 
 @EMPTIED_DATABASE
-def test_an_unreadable_file_is_refused_whole_and_a_bad_row_skipped(authority, tmp_path):
+def test_only_an_unreadable_file_is_refused_and_a_child_with_a_bad_row_is_kept(authority, tmp_path):
     export_903(YEAR, tmp_path)
-    (tmp_path / "reviews.csv").write_text("CHILD,DOB,REVIEW\nX,01/01/2010,01/01/2026\n")
-    missing = tmp_path / "missing.csv"
-    missing.write_text(missing.read_text() + "C1,01/01/2010,M\n")
+    (tmp_path / "reviews.csv").write_text("CHILD,NAME\nX,Someone\n")
+    (tmp_path / "missing.csv").write_bytes(b"CHILD,DOB,MISSING,MIS_START,MIS_END\nC1,\xff\n")
     episodes = tmp_path / "episodes.csv"
     lines = episodes.read_text().splitlines()
     lines[1] = lines[1].replace(",C2,", ",Q9,")
@@ -295,14 +294,12 @@ def test_an_unreadable_file_is_refused_whole_and_a_bad_row_skipped(authority, tm
     refused = {problem.file.rsplit("/", 1)[1]: problem for problem in report.files_refused}
     assert set(refused) == {"reviews.csv", "missing.csv"}
     assert refused["reviews.csv"].line == 1 and "header" in refused["reviews.csv"].reason
-    assert refused["missing.csv"].line == 3 and "fields" in refused["missing.csv"].reason
-    (skipped,) = report.skipped
-    assert (
-        skipped.line == 2
-        and skipped.record == authority["lily"].la_child_id
-        and "legal_status" in skipped.reason
-    )
-    assert not Child.objects.filter(la_child_id=authority["lily"].la_child_id).exists()
+    assert refused["missing.csv"].line == 2 and "UTF-8" in refused["missing.csv"].reason
+    assert not report.skipped
+    lily = Child.objects.get(la_child_id=authority["lily"].la_child_id)
+    assert lily.care_episodes.order_by("started_on").first().legal_status == "Q9"
+    (flag,) = [f for f in report.flags if f.rule == "IMPORT-CODE"]
+    assert (flag.line, flag.la_child_id, flag.fields) == (2, lily.la_child_id, "LS=Q9")
     assert Child.objects.filter(la_child_id=authority["sam"].la_child_id).exists()
 
 

@@ -1,7 +1,11 @@
 """Reading SSDA903 CSV sets (one or several years) into the domain model.
 
 The files given are grouped into sets by folder (one year's return per folder); each CSV is told apart by its
-header, as the DfE validator does, not by its name. Sets are applied oldest first (by the latest date in them).
+header, as the DfE validator does, not by its name. Headers are read as other systems write them: any case,
+spaces for underscores, columns in any order, extra columns ignored, and a table recognised by the columns it
+has of its own (DUC for UASC, REVIEW_CODE for reviews, ...); a column the import reads that is missing is
+flagged once for the file and read as blank. Sets are applied oldest first (by the latest date in them, not
+counting dates in the future).
 
 What matches what, so that importing the same set twice changes nothing and several years merge:
 - a child by CHILD (the LA child ID); an existing record only gains what it lacks (a UPN, a sex other than
@@ -19,14 +23,24 @@ What matches what, so that importing the same set twice changes nothing and seve
 - a social worker named in SWEpisodes who is not a user is added as an inactive user named by SW_ID (who
   cannot sign in), in the team "Social workers named in imported returns".
 
-Refusals:
-- a file that cannot be read (not UTF-8, a header that is not a 903 table's, a row with the wrong number of
-  fields, a second file for the same table in one set) is refused whole with the line and reason; the other
-  files of its set are still read;
-- a child with a row that breaks a rule (a code not in the DfE list, a date that is not dd/mm/yyyy, a UPN with
-  the wrong check letter, an episode that ends before it starts, a database constraint) is skipped whole, in
-  that set, with the file, line and reason; the rest is imported. Each child is written in its own savepoint.
-Each child changed gets one audit event, verb "import.903", with no actor (the system) unless one is given.
+Every child is kept (see `opencsc.returns.flags`): a row that breaks a rule is stored as far as it can be and
+flagged on the data-quality worklist with its rule, reason, file and line:
+- a code outside the DfE list, a UPN with the wrong check letter, a URN or postcode in the wrong form, a
+  placement in England without the URN it needs, an episode that ceased without its REC: stored as given;
+  a SEX that is not M, F or U (nor 1 or 2) is recorded as U, not known;
+- a date that is not dd/mm/yyyy, or in the future: left blank (DEC, DUC, MIS_END, ...); REC without a DEC is
+  left blank; an episode with no usable DEC that is followed by another is taken as ending on the next DECOM;
+  a date before the child's birth is kept as given (which of the two is wrong is for the authority to say);
+- a row whose key date (DECOM, REVIEW, MIS_START, DATE_INT, SW_DECOM) is not a date cannot be stored: it is
+  left out, flagged; the child and the rest of the child's rows are kept;
+- a child in other tables but not in the Header table is created from their date of birth there, sex U;
+- a placement outside England (PL_LA WAL, SCO or NIR from its postcode) needs no URN (DfE rule 218): not
+  flagged.
+Only a file that cannot be read at all (not UTF-8 text, not CSV, a header that is no 903 table's, a second file
+for the same table in one set) is refused whole, with its line and reason; the other files of its set are read.
+Each set is imported in one transaction, each row in its own savepoint; the set's flags are saved as a run of
+the worklist in the same transaction. Each child changed gets one audit event, verb "import.903", with no
+actor (the system) unless one is given.
 """
 
 import csv
@@ -59,8 +73,9 @@ from opencsc.looked_after.models import (
     UnaccompaniedAsylumSeeker,
 )
 from opencsc.looked_after.services import _placement_fields, placement_location
-from opencsc.people.identifiers import format_postcode, name_key, upn_problem
+from opencsc.people.identifiers import format_postcode, name_key, postcode_problem, upn_problem
 from opencsc.people.models import Child, Relationship, RelationshipType
+from opencsc.returns.flags import ImportFlag, clean_keeping
 from opencsc.returns.registry import ImportProblem, ImportReport, census_period
 from opencsc.returns.ssda903.export import (
     OC3_BIRTHDAYS,
@@ -71,11 +86,12 @@ from opencsc.returns.ssda903.export import (
     sw_reason,
     sw_reason_code,
 )
-from opencsc.returns.ssda903.tables import parse_day, table_for_header
+from opencsc.returns.ssda903.tables import HEADERS, parse_day
 
 IMPORTED_WORKERS_TEAM = "Social workers named in imported returns"
 OLD_SEX_CODES = {"1": "M", "2": "F"}
 UPN_UNKNOWN = {"UN1", "UN2", "UN3", "UN4", "UN5"}
+OUTSIDE_ENGLAND = {"WAL", "SCO", "NIR"}
 OC2_CHECKS = {
     "IMMUNISATIONS": HealthCheckKind.IMMUNISATIONS,
     "TEETH_CHECK": HealthCheckKind.DENTAL,
@@ -87,12 +103,24 @@ OC2_CHECKS = {
     "INTERVENTION_OFFERED": HealthCheckKind.SUBSTANCE_INTERVENTION_OFFERED,
 }
 HEALTH_ASSESSMENTS = {HealthCheckKind.INITIAL_HEALTH_ASSESSMENT, HealthCheckKind.REVIEW_HEALTH_ASSESSMENT}
+# Columns other systems name differently, after upper-casing and spaces to underscores.
+HEADER_ALIASES = {
+    "CHILD_ID": "CHILD",
+    "CHILDID": "CHILD",
+    "GENDER": "SEX",
+    "ETHNICITY": "ETHNIC",
+    "PL": "PLACE",
+}
+SHARED_COLUMNS = {"CHILD", "DOB", "SEX"}
+CHECKED_CHILD_FIELDS = ["responsible_team", "sex", "ethnicity", "upn"]  # flagged by _details itself
 
 
 class RowError(ValueError):
-    def __init__(self, reason: str, row: "Row"):
+    """The row cannot be stored at all (its key date is not a date): it is left out and flagged."""
+
+    def __init__(self, rule: str, reason: str, row: "Row"):
         super().__init__(reason)
-        self.reason, self.row = reason, row
+        self.rule, self.reason, self.row = rule, reason, row
 
 
 @dataclass
@@ -100,31 +128,69 @@ class Row:
     path: Path
     line: int
     values: dict[str, str]
+    flags: list = field(default_factory=list, repr=False)  # the set's flags, shared by its rows
 
     def text(self, name: str) -> str:
         return (self.values.get(name) or "").strip()
 
-    def fail(self, reason: str):
-        raise RowError(reason, self)
+    def flag(self, rule: str, reason: str, *columns: str) -> None:
+        self.flags.append(
+            ImportFlag(
+                rule=rule,
+                reason=reason,
+                file=str(self.path),
+                line=self.line,
+                la_child_id=self.text("CHILD"),
+                fields="; ".join(f"{name}={self.text(name) or '(blank)'}" for name in columns),
+            )
+        )
 
-    def date(self, name: str, *, required: bool = False) -> dt.date | None:
+    def refuse(self, rule: str, reason: str):
+        raise RowError(rule, reason, self)
+
+    def date(self, name: str, *, required: bool = False, today: dt.date | None = None) -> dt.date | None:
+        """The column's date; blank (flagged) when it is not a dd/mm/yyyy date or, given `today`, after it.
+        A required date that is not a date leaves the row out; one in the future is kept as given."""
         value = self.text(name)
         if not value:
             if required:
-                self.fail(f"{name} is blank")
+                self.refuse("IMPORT-REQUIRED", f"{name} is blank: the row is not stored")
             return None
         try:
-            return parse_day(value)
+            day = parse_day(value)
         except ValueError:
-            self.fail(f"{name} '{value}' is not a date in the form dd/mm/yyyy")
+            if required:
+                self.refuse(
+                    "IMPORT-DATE",
+                    f"{name} '{value}' is not a date in the form dd/mm/yyyy: the row is not stored",
+                )
+            self.flag(
+                "IMPORT-DATE", f"{name} '{value}' is not a date in the form dd/mm/yyyy: left blank", name
+            )
+            return None
+        if today is not None and day > today:
+            if required:
+                self.flag("IMPORT-DATE-RANGE", f"{name} {value} is in the future: kept as given", name)
+                return day
+            self.flag("IMPORT-DATE-RANGE", f"{name} {value} is in the future: left blank", name)
+            return None
+        return day
 
-    def flag(self, name: str) -> bool | None:
+    def yes_no(self, name: str) -> bool | None:
         value = self.text(name)
-        if value in ("", None):
+        if not value:
             return None
         if value not in ("0", "1"):
-            self.fail(f"{name} '{value}' is not 0 or 1")
+            self.flag("IMPORT-CODE", f"{name} '{value}' is not 0 or 1: left blank", name)
+            return None
         return value == "1"
+
+
+def _day_or_none(row: Row, name: str) -> dt.date | None:
+    try:
+        return parse_day(row.text(name))
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -132,9 +198,10 @@ class ReturnSet:
     folder: Path
     tables: dict[str, list[Row]] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
+    flags: list = field(default_factory=list)
 
     def latest_day(self) -> dt.date:
-        latest = dt.date.min
+        latest, today = dt.date.min, timezone.localdate()
         for table, columns in (
             ("Episodes", ("DECOM", "DEC")),
             ("Reviews", ("REVIEW",)),
@@ -142,10 +209,9 @@ class ReturnSet:
         ):
             for row in self.tables.get(table, []):
                 for column in columns:
-                    try:
-                        latest = max(latest, parse_day(row.text(column)))
-                    except ValueError:
-                        continue
+                    day = _day_or_none(row, column)
+                    if day is not None and day <= today:
+                        latest = max(latest, day)
         return latest
 
     @property
@@ -156,41 +222,77 @@ class ReturnSet:
         return latest.year + 1 if latest.month >= 4 else latest.year
 
 
-def _read_csv(path: Path, report: ImportReport) -> tuple[str, list[Row]] | None:
+def header_column(text: str) -> str:
+    name = "_".join(text.strip().upper().split())
+    return HEADER_ALIASES.get(name, name)
+
+
+def table_for_columns(columns: list[str]) -> tuple[str, list[str]] | None:
+    """The 903 table a header is for, by the columns of its own it has (most wins), and the columns of that
+    table it lacks; None when it has CHILD and no column of any table's own, or matches two equally."""
+    given = set(columns)
+    if "CHILD" not in given:
+        return None
+    scores = {name: len(given & (set(header) - SHARED_COLUMNS)) for name, header in HEADERS.items()}
+    best = max(scores.values())
+    winners = [name for name, score in scores.items() if score == best]
+    if best == 0 or len(winners) > 1:
+        return None
+    (table,) = winners
+    return table, [column for column in HEADERS[table] if column not in given]
+
+
+def _read_csv(path: Path, report: ImportReport, flags: list) -> tuple[str, list[Row]] | None:
     def refuse(reason: str, line: int | None = None):
         report.files_refused.append(ImportProblem(str(path), reason, line))
 
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
     except OSError as error:
         refuse(str(error))
         return None
     except UnicodeDecodeError as error:
-        line = text_line = path.read_bytes()[: error.start].count(b"\n") + 1
-        refuse(f"the file is not UTF-8 text ({error.reason})", text_line or line)
+        refuse(f"the file is not UTF-8 text ({error.reason})", data[: error.start].count(b"\n") + 1)
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [column.strip() for column in next(reader)]
+        header = [header_column(column) for column in next(reader)]
     except StopIteration:
         refuse("the file is empty", 1)
         return None
     except csv.Error as error:
         refuse(f"the header cannot be read as CSV: {error}", 1)
         return None
-    table = table_for_header(header)
-    if table is None:
+    found = table_for_columns(header)
+    if found is None:
         refuse("the header is not one of the SSDA903 tables' headers", 1)
         return None
+    table, missing = found
+    if missing:
+        flags.append(
+            ImportFlag(
+                rule="IMPORT-COLUMN",
+                reason=f"the {table} table has no column " + ", ".join(missing) + ": read as blank",
+                file=str(path),
+                line=1,
+            )
+        )
     rows = []
     try:
         for values in reader:
             if not any(value.strip() for value in values):
                 continue
+            row = Row(path, reader.line_num, dict(zip(header, values, strict=False)), flags)
             if len(values) != len(header):
-                refuse(f"the row has {len(values)} fields, the header {len(header)}", reader.line_num)
-                return None
-            rows.append(Row(path, reader.line_num, dict(zip(header, values, strict=True))))
+                row.flag(
+                    "IMPORT-FIELDS",
+                    f"the row has {len(values)} fields, the header {len(header)}: "
+                    + (
+                        "the missing ones read as blank" if len(values) < len(header) else "the extra ignored"
+                    ),
+                )
+            rows.append(row)
     except csv.Error as error:
         refuse(f"the row cannot be read as CSV: {error}", reader.line_num)
         return None
@@ -205,12 +307,13 @@ def read_sets(paths, report: ImportReport) -> list[ReturnSet]:
         else:
             files.append(path)
     sets: dict[Path, ReturnSet] = {}
+    flags: dict[Path, list] = defaultdict(list)
     for path in files:
-        read = _read_csv(path, report)
+        folder = path.resolve().parent
+        read = _read_csv(path, report, flags[folder])
         if read is None:
             continue
         table, rows = read
-        folder = path.resolve().parent
         found = sets.setdefault(folder, ReturnSet(folder))
         if table in found.tables:
             report.files_refused.append(
@@ -221,21 +324,40 @@ def read_sets(paths, report: ImportReport) -> list[ReturnSet]:
             continue
         found.tables[table], found.paths[table] = rows, path
         report.files_read.append(str(path))
+    for folder, return_set in sets.items():
+        return_set.flags = flags[folder]
+    for folder, file_flags in flags.items():
+        if folder not in sets:
+            report.flags.extend(file_flags)
     return sorted(sets.values(), key=lambda s: (s.year, str(s.folder)))
 
 
 def import_903_files(paths, actor=None) -> ImportReport:
+    from opencsc.returns.services import import_flags_save
+
     report = ImportReport()
     for return_set in read_sets(paths, report):
-        _import_set(return_set, report, actor)
+        if "Header" not in return_set.tables:
+            for path in return_set.paths.values():
+                report.files_refused.append(
+                    ImportProblem(str(path), "its set has no Header table (header.csv)")
+                )
+            continue
+        with transaction.atomic():
+            _import_set(return_set, report, actor)
+            run = import_flags_save(
+                actor=actor,
+                kind="903",
+                year=return_set.year,
+                source=str(return_set.folder),
+                flags=return_set.flags,
+            )
+        report.flags.extend(return_set.flags)
+        report.runs.append(run.pk)
     return report
 
 
 def _import_set(return_set: ReturnSet, report: ImportReport, actor) -> None:
-    if "Header" not in return_set.tables:
-        for path in return_set.paths.values():
-            report.files_refused.append(ImportProblem(str(path), "its set has no Header table (header.csv)"))
-        return
     by_child: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for table, rows in return_set.tables.items():
         for row in rows:
@@ -244,13 +366,10 @@ def _import_set(return_set: ReturnSet, report: ImportReport, actor) -> None:
     workers: dict[str, User] = {}
     for la_child_id in sorted(by_child):
         rows = by_child[la_child_id]
-        if not rows.get("Header"):
-            first = next(iter(rows.values()))[0]
-            report.skipped.append(
-                ImportProblem(
-                    str(first.path), "the child is not in the Header table", first.line, la_child_id
-                )
-            )
+        if not la_child_id:
+            for table_rows in rows.values():
+                for row in table_rows:
+                    row.flag("IMPORT-REQUIRED", "CHILD is blank: the row is not stored", "CHILD")
             continue
         writer = _Writer(year, workers)
         try:
@@ -266,20 +385,18 @@ def _import_set(return_set: ReturnSet, report: ImportReport, actor) -> None:
                     )
             for what, n in writer.counts.items():
                 report.count(what, n)
-        except RowError as error:
-            workers.clear()  # a worker added for this child was rolled back with it
-            report.skipped.append(
-                ImportProblem(str(error.row.path), error.reason, error.row.line, la_child_id)
-            )
         except (ValidationError, IntegrityError) as error:
-            workers.clear()
-            reason = (
-                "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
-                if isinstance(error, ValidationError) and hasattr(error, "error_dict")
-                else " ".join(getattr(error, "messages", [f"the database refused it: {error}"]))
-            )
-            row = writer.current or rows["Header"][0]
-            report.skipped.append(ImportProblem(str(row.path), reason, row.line, la_child_id))
+            workers.clear()  # a worker added for this child was rolled back with it
+            row = writer.current or next(iter(rows.values()))[0]
+            report.skipped.append(ImportProblem(str(row.path), _reason(error), row.line, la_child_id))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return f"the database refused it: {error}"
 
 
 def _noon(day: dt.date) -> dt.datetime:
@@ -287,7 +404,8 @@ def _noon(day: dt.date) -> dt.datetime:
 
 
 class _Writer:
-    """Writes one child's rows of one set, counting what it creates and changes."""
+    """Writes one child's rows of one set, counting what it creates and changes. Each row is written in its
+    own savepoint: a row that cannot be stored is left out and flagged, and the child keeps the rest."""
 
     def __init__(self, year: int, workers: dict):
         self.year = year
@@ -302,8 +420,26 @@ class _Writer:
         self.counts[what] += 1
         self.changes.append(f"{what} ({detail})" if detail else what)
 
-    def upsert(self, model, lookup: dict, values: dict, *, create_only: dict | None = None):
-        """The row matching `lookup`, created with `values` or brought up to them; None leaves a value alone."""
+    def apply(self, write, child: Child, row: Row, *args):
+        """`write(child, row, *args)` in a savepoint; a row that cannot be stored is flagged, not fatal."""
+        self.current = row
+        counts, changes = dict(self.counts), len(self.changes)
+        try:
+            with transaction.atomic():
+                return write(child, row, *args)
+        except RowError as error:
+            reason, rule = error.reason, error.rule
+        except (ValidationError, IntegrityError) as error:
+            reason, rule = f"{_reason(error)}: the row is not stored", "IMPORT-NOT-STORED"
+        self.counts = defaultdict(int, counts)
+        del self.changes[changes:]
+        self.workers.clear()  # a worker added for this row was rolled back with it
+        row.flag(rule, reason)
+        return None
+
+    def upsert(self, model, row: Row, lookup: dict, values: dict, *, create_only: dict | None = None):
+        """The row matching `lookup`, created with `values` or brought up to them; None leaves a value alone.
+        A code outside its list is kept as given, a value that does not fit is left blank: both flagged."""
         values = {name: value for name, value in values.items() if value is not None}
         # Relations were just read or written; a yes/no that may be unknown (null) is not "blank".
         related = [
@@ -312,28 +448,36 @@ class _Writer:
             if f.is_relation or (isinstance(f, BooleanField) and f.null)
         ]
         label = model._meta.verbose_name
-        row = model.objects.filter(**lookup).order_by("pk").first()
-        if row is None:
-            row = model(**lookup, **values, **(create_only or {}))
-            row.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
-            row.save()
+        held = model.objects.filter(**lookup).order_by("pk").first()
+        if held is None:
+            held = model(**lookup, **values, **(create_only or {}))
+            clean_keeping(held, exclude=related, flag=self._flagger(row))
+            held.save()
             self.note(f"{label} created")
-            return row
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
+            return held
+        # Checked whether or not it changes, so that a re-import flags what the file still gets wrong; changes
+        # are counted after the check, which may leave blank a value that cannot be stored.
+        before = {name: getattr(held, name) for name in values}
+        for name, value in values.items():
+            setattr(held, name, value)
+        clean_keeping(held, exclude=related, flag=self._flagger(row))
+        changed = [name for name in values if getattr(held, name) != before[name]]
         if changed:
-            for name in changed:
-                setattr(row, name, values[name])
-            row.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
-            row.save()
+            held.save()
             self.note(f"{label} updated", ", ".join(changed))
-        return row
+        return held
+
+    @staticmethod
+    def _flagger(row: Row):
+        def flag(rule: str, reason: str, fields: str) -> None:
+            row.flags.append(ImportFlag(rule, reason, str(row.path), row.line, row.text("CHILD"), fields))
+
+        return flag
 
     def child(self, la_child_id: str, rows: dict[str, list[Row]]) -> Child:
-        header = rows["Header"][0]
+        header = self._header_row(la_child_id, rows)
         self.current = header
-        if len(rows["Header"]) > 1:
-            header.fail("the child is in the Header table more than once")
-        details = self._details(header)
+        details = self._details(header) if "Header" in rows else self._details_elsewhere(header)
         child = Child.objects.filter(la_child_id=la_child_id).first()
         if child is None:
             child = Child(
@@ -344,7 +488,7 @@ class _Writer:
                 last_name_key=name_key(la_child_id),
                 **details,
             )
-            child.full_clean(validate_unique=False, validate_constraints=False)
+            clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self._flagger(header))
             child.save()
             self.note("child created")
         else:
@@ -353,22 +497,26 @@ class _Writer:
                 gained.update(upn=details["upn"], upn_unknown_reason="")
             elif details["upn_unknown_reason"] and not child.upn and not child.upn_unknown_reason:
                 gained["upn_unknown_reason"] = details["upn_unknown_reason"]
-            if child.date_of_birth is None:
+            if child.date_of_birth is None and details["date_of_birth"]:
                 gained["date_of_birth"] = details["date_of_birth"]
             if child.sex == Sex.UNKNOWN and details["sex"] != Sex.UNKNOWN:
                 gained["sex"] = details["sex"]
-            if child.ethnicity == Ethnicity.NOBT and details["ethnicity"] != Ethnicity.NOBT:
+            if child.ethnicity == Ethnicity.NOBT and details["ethnicity"] not in (Ethnicity.NOBT, ""):
                 gained["ethnicity"] = details["ethnicity"]
             if gained:
                 for name, value in gained.items():
                     setattr(child, name, value)
-                child.full_clean(validate_unique=False, validate_constraints=False)
+                clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self._flagger(header))
                 child.save()
                 self.note("child updated", ", ".join(sorted(gained)))
-        self._mother(child, header)
-        for row in sorted(rows.get("Episodes", []), key=lambda r: (r.date("DECOM", required=True), r.line)):
-            self.current = row
-            self._episode(child, row)
+        if "Header" in rows:
+            self.apply(self._mother, child, header)
+        episodes = sorted(
+            rows.get("Episodes", []), key=lambda r: (_day_or_none(r, "DECOM") or dt.date.max, r.line)
+        )
+        for index, row in enumerate(episodes):
+            following = episodes[index + 1] if index + 1 < len(episodes) else None
+            self.apply(self._episode, child, row, following and _day_or_none(following, "DECOM"))
         for table, write in (
             ("Reviews", self._review),
             ("UASC", self._uasc),
@@ -380,34 +528,75 @@ class _Writer:
             ("OC3", self._oc3),
         ):
             for row in rows.get(table, []):
-                self.current = row
-                write(child, row)
+                self.apply(write, child, row)
         sw_rows = sorted(
-            rows.get("SWEpisodes", []), key=lambda r: (r.date("SW_DECOM", required=True), r.line)
+            rows.get("SWEpisodes", []), key=lambda r: (_day_or_none(r, "SW_DECOM") or dt.date.max, r.line)
         )
         previous = None
         for row in sw_rows:
-            self.current = row
-            previous = self._sw_episode(child, row, previous)
+            previous = self.apply(self._sw_episode, child, row, previous) or previous
         return child
 
+    @staticmethod
+    def _header_row(la_child_id: str, rows: dict[str, list[Row]]) -> Row:
+        if "Header" not in rows:
+            first = next(iter(rows.values()))[0]
+            first.flag(
+                "IMPORT-NO-HEADER",
+                "the child is not in the Header table: created from this row's DOB, with sex U (not known)",
+            )
+            return first
+        header, *others = rows["Header"]
+        for other in others:
+            other.flag(
+                "IMPORT-DUPLICATE",
+                f"the child is in the Header table again (first on line {header.line}): this row is not read",
+            )
+        return header
+
+    def _details_elsewhere(self, row: Row) -> dict:
+        return {
+            "sex": Sex.UNKNOWN,
+            "ethnicity": Ethnicity.NOBT,
+            "upn": "",
+            "upn_unknown_reason": "",
+            "date_of_birth": row.date("DOB", today=self.today),
+        }
+
     def _details(self, row: Row) -> dict:
-        sex = row.text("SEX").upper()
-        sex = OLD_SEX_CODES.get(sex, sex)
+        given = row.text("SEX").upper()
+        sex = OLD_SEX_CODES.get(given, given)
         if sex not in Sex.values:
-            row.fail(f"SEX '{row.text('SEX')}' is not M, F or U")
+            row.flag(
+                "IMPORT-CODE", f"SEX '{given}' is not M, F or U (1 or 2 before 2024-25): recorded as U", "SEX"
+            )
+            sex = Sex.UNKNOWN
         ethnicity = row.text("ETHNIC").upper()
-        if ethnicity not in Ethnicity.values:
-            row.fail(f"ETHNIC '{row.text('ETHNIC')}' is not an ethnicity code")
+        if not ethnicity:
+            row.flag("IMPORT-REQUIRED", "ETHNIC is blank: recorded as NOBT (not yet obtained)", "ETHNIC")
+            ethnicity = Ethnicity.NOBT
+        elif ethnicity not in Ethnicity.values:
+            fits = len(ethnicity) <= Child._meta.get_field("ethnicity").max_length
+            row.flag(
+                "IMPORT-CODE",
+                f"ETHNIC '{ethnicity}' is not a code in the DfE list: "
+                + ("kept as given" if fits else "left blank"),
+                "ETHNIC",
+            )
+            ethnicity = ethnicity if fits else ""
         upn = row.text("UPN").upper()
         unknown = ""
         if upn in UPN_UNKNOWN:
             upn, unknown = "", upn
         elif upn and (problem := upn_problem(upn)):
-            row.fail(f"UPN '{upn}': {problem}")
-        born = row.date("DOB", required=True)
-        if born > self.today:
-            row.fail("DOB is in the future")
+            fits = len(upn) <= Child._meta.get_field("upn").max_length
+            row.flag(
+                "IMPORT-UPN", f"UPN '{upn}': {problem}: " + ("kept as given" if fits else "left blank"), "UPN"
+            )
+            upn = upn if fits else ""
+        born = row.date("DOB", today=self.today)
+        if born is None and not row.text("DOB"):
+            row.flag("IMPORT-REQUIRED", "DOB is blank", "DOB")
         return {
             "sex": sex,
             "ethnicity": ethnicity,
@@ -417,12 +606,19 @@ class _Writer:
         }
 
     def _mother(self, child: Child, row: Row) -> None:
-        mother = row.flag("MOTHER")
+        mother = row.yes_no("MOTHER")
         if not mother:
             return
-        born = row.date("MC_DOB")
+        born = row.date("MC_DOB", today=self.today)
         if born is None:
-            row.fail("MOTHER is 1 but MC_DOB (her child's date of birth) is blank")
+            if not row.text("MC_DOB"):
+                row.flag(
+                    "IMPORT-REQUIRED",
+                    "MOTHER is 1 but MC_DOB (her child's date of birth) is blank",
+                    "MOTHER",
+                    "MC_DOB",
+                )
+            return
         if Relationship.objects.filter(
             related_child=child, kind=RelationshipType.MOTHER, child__date_of_birth=born
         ).exists():
@@ -447,57 +643,104 @@ class _Writer:
         )
         self.note("relationship created", "mother")
 
-    def _episode(self, child: Child, row: Row) -> None:
-        started = row.date("DECOM", required=True)
-        ended = row.date("DEC")
-        reason = row.text("REC").upper()
-        if bool(ended) != bool(reason):
-            row.fail("DEC and REC must be given together")
+    def _episode_end(self, row: Row, started: dt.date, following: dt.date | None):
+        """DEC and REC as far as they can be stored: a DEC that is not a date, is in the future or is before
+        DECOM is left blank, or taken as the next episode's DECOM when one follows; REC without a DEC is left
+        blank; DEC without REC is kept (the episode ceased, its reason not known)."""
+        given = row.text("DEC")
+        ended = row.date("DEC", today=self.today)
         if ended and ended < started:
-            row.fail("DEC is before DECOM")
+            row.flag(
+                "IMPORT-DATE-ORDER",
+                f"DEC {given} is before DECOM {row.text('DECOM')}: left blank",
+                "DECOM",
+                "DEC",
+            )
+            ended = None
+        reason = row.text("REC").upper()
+        if ended is None and following is not None and following > started:
+            ended = following
+            row.flag(
+                "IMPORT-DEC-REC",
+                f"the episode has no usable DEC but another starts on {following:%d/%m/%Y}: "
+                "taken as ceasing then",
+                "DEC",
+            )
+        if ended and not reason:
+            row.flag(
+                "IMPORT-DEC-REC", "DEC is given without REC: kept as ceased, its reason blank", "DEC", "REC"
+            )
+        if reason and not ended:
+            row.flag(
+                "IMPORT-DEC-REC", f"REC '{reason}' is given without a usable DEC: left blank", "DEC", "REC"
+            )
+            reason = ""
+        return ended, reason
+
+    def _placement(self, row: Row) -> dict:
+        """The placement as given, with its location from a postcode that can be read; its problems flagged.
+        A blank placement postcode is allowed (an unknown or confidential address), and a short break carries
+        neither postcode nor URN (rules 214, 398, 420)."""
+        place, provider = row.text("PLACE").upper(), row.text("PLACE_PROVIDER").upper()
+        urn, postcode, home = row.text("URN").upper(), row.text("PL_POST"), row.text("HOME_POST")
         errors: dict[str, str] = {}
-        placement = _placement_fields(
+        _placement_fields(
             errors,
-            placement_type=row.text("PLACE").upper(),
-            placement_provider=row.text("PLACE_PROVIDER").upper(),
-            urn=row.text("URN"),
+            placement_type=place,
+            placement_provider=provider,
+            urn=urn,
             carer_name="",
-            placement_postcode=row.text("PL_POST"),
-            home_postcode=row.text("HOME_POST"),
+            placement_postcode=postcode,
+            home_postcode=home,
         )
-        # A blank placement postcode is allowed (an unknown or confidential address), and a short break carries
-        # neither postcode nor URN (rules 214, 398, 420): the other details passed their checks, so they are kept,
-        # with the location worked out only from a postcode given.
-        allowed_blank = {"placement_postcode"} if not row.text("PL_POST") else set()
-        if row.text("LS").upper() in SHORT_BREAKS and not row.text("URN"):
-            allowed_blank.add("urn")
-        if errors and errors.keys() <= allowed_blank:
-            errors = {}
-            postcode, home = row.text("PL_POST"), row.text("HOME_POST")
-            placement = {
-                "placement_type": row.text("PLACE").upper(),
-                "placement_provider": row.text("PLACE_PROVIDER").upper(),
-                "urn": row.text("URN").upper(),
-                "carer_name": "",
-                "placement_postcode": "",
-                "home_postcode": format_postcode(home) if home else "",
-                "placement_la_code": "",
-                "placement_inside_authority": None,
-                "distance_miles": None,
-            }
-            if postcode:
-                placement.update(
-                    placement_location(
-                        placement_postcode=format_postcode(postcode), home_postcode=placement["home_postcode"]
-                    )
+        readable = bool(postcode) and not postcode_problem(postcode)
+        home_readable = bool(home) and not postcode_problem(home)
+        placement = {
+            "placement_type": place,
+            "placement_provider": provider,
+            "urn": urn,
+            "placement_postcode": format_postcode(postcode) if readable else postcode,
+            "home_postcode": format_postcode(home) if home_readable else home,
+            "placement_la_code": "",
+            "placement_inside_authority": None,
+            "distance_miles": None,
+        }
+        if readable:
+            placement.update(
+                placement_location(
+                    placement_postcode=placement["placement_postcode"],
+                    home_postcode=placement["home_postcode"] if home_readable else "",
                 )
-        if errors:
-            row.fail("; ".join(f"{name}: {problem}" for name, problem in errors.items()))
-        placement.pop("carer_name")
+            )
+            placement["home_postcode"] = format_postcode(home) if home_readable else home
+        if "placement_provider" in errors and not provider:
+            row.flag(
+                "IMPORT-PLACEMENT",
+                f"PLACE_PROVIDER is blank for a {place} placement",
+                "PLACE",
+                "PLACE_PROVIDER",
+            )
+        short_break = row.text("LS").upper() in SHORT_BREAKS
+        outside_england = placement["placement_la_code"] in OUTSIDE_ENGLAND
+        if "urn" in errors and not (not urn and (short_break or outside_england)):
+            row.flag("IMPORT-URN", f"{errors['urn']}: kept as given", "PLACE", "URN", "PL_POST")
+        if postcode and not readable:
+            row.flag("IMPORT-PLACEMENT", f"PL_POST: {errors['placement_postcode']}: kept as given", "PL_POST")
+        if home and not home_readable:
+            row.flag("IMPORT-PLACEMENT", f"HOME_POST: {errors['home_postcode']}: kept as given", "HOME_POST")
+        return placement
+
+    def _episode(self, child: Child, row: Row, following: dt.date | None) -> None:
+        started = row.date("DECOM", required=True, today=self.today)
+        ended, reason = self._episode_end(row, started, following)
+        new_episode = row.text("RNE").upper()
+        if len(new_episode) > 1:
+            row.flag("IMPORT-CODE", f"RNE '{new_episode}' is not a code in the DfE list: left blank", "RNE")
+            new_episode = ""
         values = {
             "legal_status": row.text("LS").upper(),
             "category_of_need": row.text("CIN").upper(),
-            **placement,
+            **self._placement(row),
         }
         if ended:
             values.update(
@@ -506,27 +749,27 @@ class _Writer:
                 reason_placement_changed=row.text("REASON_PLACE_CHANGE").upper(),
             )
         self.upsert(
-            Episode,
-            {"child": child, "started_on": started, "reason_new_episode": row.text("RNE").upper()},
-            values,
+            Episode, row, {"child": child, "started_on": started, "reason_new_episode": new_episode}, values
         )
 
     def _review(self, child: Child, row: Row) -> None:
         self.upsert(
             CareReview,
-            {"child": child, "held_on": row.date("REVIEW", required=True)},
+            row,
+            {"child": child, "held_on": row.date("REVIEW", required=True, today=self.today)},
             {"participation": row.text("REVIEW_CODE").upper()},
         )
 
     def _uasc(self, child: Child, row: Row) -> None:
-        self.upsert(UnaccompaniedAsylumSeeker, {"child": child}, {"ceased_on": row.date("DUC")})
+        self.upsert(UnaccompaniedAsylumSeeker, row, {"child": child}, {"ceased_on": row.date("DUC")})
 
     def _missing(self, child: Child, row: Row) -> None:
-        began = row.date("MIS_START", required=True)
-        returned = row.date("MIS_END")
+        began = row.date("MIS_START", required=True, today=self.today)
+        returned = row.date("MIS_END", today=self.today)
         kind = row.text("MISSING").upper()
         if returned and returned < began:
-            row.fail("MIS_END is before MIS_START")
+            row.flag("IMPORT-DATE-ORDER", "MIS_END is before MIS_START: left blank", "MIS_START", "MIS_END")
+            returned = None
         held = [
             episode
             for episode in MissingEpisode.objects.filter(child=child, kind=kind)
@@ -544,13 +787,14 @@ class _Writer:
         episode = MissingEpisode(
             child=child, kind=kind, started_at=_noon(began), returned_at=_noon(returned) if returned else None
         )
-        episode.full_clean(exclude=["child"], validate_constraints=False)
+        clean_keeping(episode, exclude=["child"], flag=self._flagger(row))
         episode.save()
         self.note("missing episode created")
 
     def _previous_permanence(self, child: Child, row: Row) -> None:
         self.upsert(
             PreviousPermanenceRecord,
+            row,
             {"child": child},
             {
                 "kind": row.text("PREV_PERM").upper(),
@@ -562,13 +806,15 @@ class _Writer:
     def _adopted(self, child: Child, row: Row) -> None:
         number = row.text("NB_ADOPTR")
         if number and number not in ("1", "2"):
-            row.fail(f"NB_ADOPTR '{number}' is not 1 or 2")
+            row.flag("IMPORT-CODE", f"NB_ADOPTR '{number}' is not 1 or 2: left blank", "NB_ADOPTR")
+            number = ""
         self.upsert(
             AdoptionMilestones,
-            {"child": child, "decided_on": row.date("DATE_INT", required=True)},
+            row,
+            {"child": child, "decided_on": row.date("DATE_INT", required=True, today=self.today)},
             {
-                "matched_on": row.date("DATE_MATCH"),
-                "foster_carer_adopting": row.flag("FOSTER_CARE"),
+                "matched_on": row.date("DATE_MATCH", today=self.today),
+                "foster_carer_adopting": row.yes_no("FOSTER_CARE"),
                 "number_of_adopters": int(number) if number else None,
                 "adopters_sex": row.text("SEX_ADOPTR").upper() or None,
                 "adopters_legal_status": row.text("LS_ADOPTR").upper() or None,
@@ -576,17 +822,18 @@ class _Writer:
         )
 
     def _placed_for_adoption(self, child: Child, row: Row) -> None:
-        ceased = row.date("DATE_PLACED_CEASED")
+        ceased = row.date("DATE_PLACED_CEASED", today=self.today)
         self.upsert(
             AdoptionMilestones,
-            {"child": child, "decided_on": row.date("DATE_PLACED", required=True)},
+            row,
+            {"child": child, "decided_on": row.date("DATE_PLACED", required=True, today=self.today)},
             {
                 "ceased_on": ceased,
                 "reason_ceased": row.text("REASON_PLACED_CEASED").upper() if ceased else None,
             },
         )
 
-    def _check(self, child: Child, kinds: set, kind: str, **values) -> None:
+    def _check(self, child: Child, row: Row, kinds: set, kind: str, **values) -> None:
         """Add a check of `kind` dated at the end of the year, unless one of `kinds` is held in the year (with
         `values`, when given, on the latest)."""
         held = HealthAndEducationCheck.objects.filter(
@@ -600,6 +847,7 @@ class _Writer:
             return
         self.upsert(
             HealthAndEducationCheck,
+            row,
             {"child": child, "kind": kind, "done_on": min(self.end, self.today)},
             {"sdq_score": values.get("sdq_score"), "sdq_reason": values.get("sdq_reason", "")},
         )
@@ -607,30 +855,53 @@ class _Writer:
     def _oc2(self, child: Child, row: Row) -> None:
         score = row.text("SDQ_SCORE")
         reason = row.text("SDQ_REASON").upper()
+        if score and (not score.isdigit() or int(score) > 40):
+            row.flag(
+                "IMPORT-CODE",
+                f"SDQ_SCORE '{score}' is not a number from 0 to 40: left blank",
+                "SDQ_SCORE",
+            )
+            score = ""
         if score:
-            if not score.isdigit() or int(score) > 40:
-                row.fail(f"SDQ_SCORE '{score}' is not a number from 0 to 40")
             self._check(
-                child, {HealthCheckKind.SDQ}, HealthCheckKind.SDQ, sdq_score=int(score), sdq_reason=""
+                child, row, {HealthCheckKind.SDQ}, HealthCheckKind.SDQ, sdq_score=int(score), sdq_reason=""
             )
         elif reason:
-            self._check(child, {HealthCheckKind.SDQ}, HealthCheckKind.SDQ, sdq_score=None, sdq_reason=reason)
+            self._check(
+                child, row, {HealthCheckKind.SDQ}, HealthCheckKind.SDQ, sdq_score=None, sdq_reason=reason
+            )
         for column, kind in OC2_CHECKS.items():
-            if row.flag(column):
-                self._check(child, HEALTH_ASSESSMENTS if column == "HEALTH_ASSESSMENT" else {kind}, kind)
+            if row.yes_no(column):
+                self._check(child, row, HEALTH_ASSESSMENTS if column == "HEALTH_ASSESSMENT" else {kind}, kind)
 
     def _oc3(self, child: Child, row: Row) -> None:
         born = child.date_of_birth
+        if born is None:
+            row.refuse(
+                "IMPORT-REQUIRED",
+                "the young person's date of birth is not known, so the OC3 cannot "
+                "be dated: the row is not stored",
+            )
         birthdays = [b for age in OC3_BIRTHDAYS if self.start <= (b := _birthday(born, age)) <= self.end]
         if not birthdays:
-            row.fail("the young person has no 17th to 21st birthday in the year of the return")
+            row.refuse(
+                "IMPORT-NOT-STORED",
+                "the young person has no 17th to 21st birthday in the year of "
+                "the return, so the OC3 cannot be dated: the row is not stored",
+            )
         accommodation = row.text("ACCOM").upper()
         letter, suitable = "", None
         if accommodation and accommodation != "0":
             letter, digit = accommodation[:1], accommodation[1:]
             if letter not in Accommodation.values or digit not in ("1", "2"):
-                row.fail(f"ACCOM '{accommodation}' is not an accommodation code followed by 1 or 2")
-            suitable = digit == "1"
+                row.flag(
+                    "IMPORT-CODE",
+                    f"ACCOM '{accommodation}' is not an accommodation code followed by 1 or 2: left blank",
+                    "ACCOM",
+                )
+                letter = ""
+            else:
+                suitable = digit == "1"
         birthday = birthdays[0]
         eligibility = (
             CareLeaverEligibility.FORMER_RELEVANT
@@ -651,6 +922,7 @@ class _Writer:
             return  # the contact the return was made from
         self.upsert(
             CareLeaverContact,
+            row,
             {"child": child, "contacted_on": birthday},
             {
                 "in_touch": row.text("IN_TOUCH").upper(),
@@ -662,14 +934,22 @@ class _Writer:
         )
 
     def _sw_episode(self, child: Child, row: Row, previous: Allocation | None) -> Allocation:
-        started = row.date("SW_DECOM", required=True)
-        ended = row.date("SW_DEC")
+        started = row.date("SW_DECOM", required=True, today=self.today)
+        ended = row.date("SW_DEC", today=self.today)
+        if ended and ended < started:
+            row.flag("IMPORT-DATE-ORDER", "SW_DEC is before SW_DECOM: left blank", "SW_DECOM", "SW_DEC")
+            ended = None
         reason = row.text("SW_REASON").upper()
         if reason and reason not in SW_REASONS:
-            row.fail(f"SW_REASON '{reason}' is not a reason for a change of social worker")
+            row.flag(
+                "IMPORT-CODE",
+                f"SW_REASON '{reason}' is not a reason for a change of social worker: left blank",
+                "SW_REASON",
+            )
+            reason = ""
         sw_id = row.text("SW_ID").upper()
         if not sw_id:
-            row.fail("SW_ID is blank")
+            row.refuse("IMPORT-REQUIRED", "SW_ID is blank: the allocation is not stored")
         if previous is None and reason and reason != SW_FIRST_CONTACT:
             # the allocation before this one may have come from an earlier year's set
             previous = (

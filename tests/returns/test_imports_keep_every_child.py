@@ -1,0 +1,177 @@
+"""Returns from other systems carry the errors real recording makes. The importers keep every child and all that
+can be read, store a value that breaks a rule as given (or blank where it cannot be stored), and flag each on the
+data-quality worklist with its rule, reason, file and line (or sheet and row); the KPIs count the kept children.
+Files are made here by hand, imperfect on purpose."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from opencsc.accounts.models import Role
+from opencsc.insight.kpis import compute_kpis
+from opencsc.looked_after.models import CareReview, Episode, MissingEpisode
+from opencsc.people.identifiers import upn_check_letter
+from opencsc.people.models import Child
+from opencsc.returns.models import RunOrigin, ValidationFinding, ValidationRun
+from opencsc.returns.ssda903.importer import import_903_files
+from tests.returns.conftest import valid_upn
+
+D = dt.date
+NOW = dt.datetime(2026, 5, 11, 12, 0, tzinfo=dt.UTC)
+GOOD_UPN = valid_upn("825201200001")
+WRONG_UPN = ("A" if GOOD_UPN[0] != "A" else "B") + GOOD_UPN[1:]
+assert upn_check_letter(GOOD_UPN[1:]) != WRONG_UPN[0]
+
+
+@pytest.fixture(autouse=True)
+def _may_11_2026():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _write(folder: Path, name: str, lines: list[str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
+
+
+def _imperfect_903_set(folder: Path) -> None:
+    """A 2025-26 set from another system: each child has one of the errors real recording makes."""
+    _write(
+        folder,
+        "header.csv",
+        [
+            "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB",
+            f"A1,M,01/06/2012,WBRI,{WRONG_UPN},,",  # line 2: wrong check letter
+            "A2,F,02/02/2011,WBRI,,0,",
+            "A3,M,03/03/2013,WOTH,,,",
+            "A4,F,04/04/2010,WBRI,,0,",
+            "A5,M,05/05/2009,WBRI,,,",
+            "A6,M,31/02/2015,WBRI,,,",  # line 7: no such day
+            "A7,F,07/07/2012,ZZZ,,0,",  # line 8: ethnicity outside the list
+            "A8,X,08/08/2011,WBRI,,,",  # line 9: sex outside the list
+        ],
+    )
+    _write(
+        folder,
+        "episodes.csv",
+        [
+            EPISODES,
+            "A1,01/05/2024,S,C2,N1,U6,PR1,,,,HP19 8FF,HP11 2JU,SC123456",
+            "A1,31/13/2025,P,C2,N1,U6,PR1,,,,HP19 8FF,HP11 2JU,SC123456",  # line 3: DECOM not a date
+            "A2,01/06/2024,S,C2,N1,U6,PR1,10/01/2026,,,HP19 8FF,HP11 2JU,SC123456",  # line 4: DEC, no REC
+            "A3,01/07/2025,S,V2,N4,,PR1,,,,HP19 8FF,HP11 2JU,SC123456",  # line 5: no placement type
+            "A4,01/08/2025,S,C2,N1,K2,PR4,,,,HP19 8FF,CF10 1AA,",  # line 6: a home in Wales, no URN
+            "A5,01/09/2025,S,C2,N1,K2,PR4,,,,HP19 8FF,HP11 2JU,",  # line 7: a home in England, no URN
+            "A6,01/10/2025,S,Q9,N1,U6,PR1,,,,HP19 8FF,HP11 2JU,SC123456",  # line 8: LS outside the list
+            "A7,01/04/2025,S,C2,N1,U6,PR1,01/03/2025,E13,,HP19 8FF,HP11 2JU,SC123456",  # line 9: DEC < DECOM
+            "A8,01/11/2025,S,C2,N1,U6,PR1,,E13,,HP19 8FF,HP11 2JU,SC123456",  # line 10: REC without DEC
+            "A9,01/12/2025,S,C2,N1,U6,PR1,,,,HP19 8FF,HP11 2JU,SC123456",  # line 11: not in the Header
+        ],
+    )
+    # Another tool's layout: lower case, a space for the underscore, REVIEW_CODE left out.
+    _write(
+        folder, "reviews.csv", ["child,dob,review", "A1,01/06/2012,15/10/2025", "A3,03/03/2013,20/07/2025"]
+    )
+    _write(folder, "missing.csv", ["CHILD,DOB,MISSING,MIS_START,MIS_END", "A5,05/05/2009,M,01/10/2025"])
+
+
+EXPECTED_903_FLAGS = {
+    ("IMPORT-UPN", "header.csv", 2, "A1"),
+    ("IMPORT-DATE", "header.csv", 7, "A6"),
+    ("IMPORT-CODE", "header.csv", 8, "A7"),
+    ("IMPORT-CODE", "header.csv", 9, "A8"),
+    ("IMPORT-DATE", "episodes.csv", 3, "A1"),
+    ("IMPORT-DEC-REC", "episodes.csv", 4, "A2"),
+    ("IMPORT-REQUIRED", "episodes.csv", 5, "A3"),
+    ("IMPORT-URN", "episodes.csv", 7, "A5"),
+    ("IMPORT-CODE", "episodes.csv", 8, "A6"),
+    ("IMPORT-DATE-ORDER", "episodes.csv", 9, "A7"),
+    ("IMPORT-DEC-REC", "episodes.csv", 9, "A7"),
+    ("IMPORT-DEC-REC", "episodes.csv", 10, "A8"),
+    ("IMPORT-NO-HEADER", "episodes.csv", 11, "A9"),
+    ("IMPORT-COLUMN", "reviews.csv", 1, ""),
+    ("IMPORT-REQUIRED", "reviews.csv", 2, "A1"),
+    ("IMPORT-REQUIRED", "reviews.csv", 3, "A3"),
+    ("IMPORT-FIELDS", "missing.csv", 2, "A5"),
+}
+
+
+def _flags(report) -> set[tuple]:
+    return {(f.rule, Path(f.file).name, f.line, f.la_child_id) for f in report.flags}
+
+
+def test_an_imperfect_903_set_keeps_every_child_and_flags_each_problem(db, tmp_path):
+    _imperfect_903_set(tmp_path / "2026")
+    report = import_903_files([tmp_path / "2026"])
+
+    assert report.ok and not report.files_refused
+    ids = [f"A{n}" for n in range(1, 10)]
+    children = {c.la_child_id: c for c in Child.objects.filter(la_child_id__in=ids)}
+    assert sorted(children) == ids
+    assert _flags(report) == EXPECTED_903_FLAGS
+    reasons = {(f.rule, f.la_child_id): f.reason for f in report.flags}
+    assert "check letter" in reasons["IMPORT-UPN", "A1"]
+    assert reasons["IMPORT-DEC-REC", "A2"] == "DEC is given without REC: kept as ceased, its reason blank"
+    assert "'31/02/2015' is not a date" in reasons["IMPORT-DATE", "A6"]
+
+    # Stored as given where it can be, blank where it cannot.
+    assert children["A1"].upn == WRONG_UPN
+    assert children["A6"].date_of_birth is None
+    assert children["A7"].ethnicity == "ZZZ" and children["A8"].sex == "U"
+    episode = {e.child.la_child_id: e for e in Episode.objects.select_related("child")}
+    assert (episode["A2"].ended_on, episode["A2"].reason_ceased) == (D(2026, 1, 10), "")
+    assert episode["A3"].placement_type == "" and episode["A6"].legal_status == "Q9"
+    assert episode["A4"].urn == "" and episode["A4"].placement_la_code == "WAL"
+    assert (episode["A7"].ended_on, episode["A7"].reason_ceased) == (None, "")
+    assert (episode["A8"].ended_on, episode["A8"].reason_ceased) == (None, "")
+    assert CareReview.objects.filter(child=children["A1"], held_on=D(2025, 10, 15), participation="").exists()
+    assert MissingEpisode.objects.filter(child=children["A5"], returned_at=None).exists()
+    assert Episode.objects.filter(child=children["A1"]).count() == 1  # the row with no DECOM is left out
+
+    # The flags are the worklist's, with the rule, the reason, the file and the line, linked to the child.
+    run = ValidationRun.objects.get(origin=RunOrigin.IMPORT, kind="903")
+    assert run.year == 2026 and run.error_count == len(EXPECTED_903_FLAGS)
+    saved = {
+        (f.rule, Path(f.file).name, f.line, f.la_child_id) for f in ValidationFinding.objects.filter(run=run)
+    }
+    assert saved == EXPECTED_903_FLAGS
+    finding = ValidationFinding.objects.get(run=run, rule="IMPORT-URN")
+    assert finding.child == children["A5"] and "URN" in finding.reason and finding.message
+
+    # The KPIs count the kept children: all but A2 (who ceased in January) are looked after at 31 March.
+    looked_after = compute_kpis(2026)["cla_at_year_end"].children
+    assert looked_after == {children[i].pk for i in ids if i != "A2"}
+
+
+def test_a_903_set_read_twice_changes_nothing_and_flags_the_same(db, tmp_path):
+    _imperfect_903_set(tmp_path / "2026")
+    import_903_files([tmp_path / "2026"])
+    rows = {
+        model: list(model.objects.order_by("pk").values())
+        for model in (Child, Episode, CareReview, MissingEpisode)
+    }
+    again = import_903_files([tmp_path / "2026"])
+    assert again.counts == {}
+    assert _flags(again) == EXPECTED_903_FLAGS
+    assert {model: list(model.objects.order_by("pk").values()) for model in rows} == rows
+
+
+def test_the_worklist_shows_each_import_flag_with_its_file_and_line(db, tmp_path, make_user, client_for):
+    _imperfect_903_set(tmp_path / "2026")
+    import_903_files([tmp_path / "2026"])
+    client = client_for(make_user(Role.PERFORMANCE_ANALYST))
+    page = client.get("/returns/903/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f"{len(EXPECTED_903_FLAGS)} flags" in text
+    assert "header.csv, line 2" in text and "check letter" in text
+    one_rule = client.get("/returns/903/?import_rule=IMPORT-URN").content.decode()
+    assert "episodes.csv, line 7" in one_rule and "PL_POST=HP11 2JU" in one_rule
+    assert "header.csv, line 2" not in one_rule
