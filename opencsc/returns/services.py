@@ -77,7 +77,8 @@ def _child_pks(la_child_ids: set[str]) -> dict[str, int]:
 def import_flags_save(*, actor, kind: str, year: int, source: str, flags: list[ImportFlag]) -> ValidationRun:
     """Keep what an import flagged as a run of the data-quality worklist: each flag with its rule, reason,
     file and line (or sheet and row), linked to the child's record the import kept. Called inside the
-    import's transaction, so the flags stand or fall with what was imported."""
+    import's transaction, so the flags stand or fall with what was imported; an import that flagged nothing
+    saves no run (a clean file read again writes nothing at all)."""
     run = ValidationRun.objects.create(
         kind=kind,
         origin=RunOrigin.IMPORT,

@@ -145,7 +145,7 @@ def test_a_malformed_file_is_refused_whole_with_its_line(census_authority, tmp_p
     ]
 
 
-def test_a_record_that_breaks_a_rule_is_skipped_with_its_reason(census_authority, tmp_path):
+def test_a_record_that_breaks_a_rule_is_kept_and_flagged_with_its_reason(census_authority, tmp_path):
     child = Child.objects.get(la_child_id="C100003")
     wrong = ("A" if child.upn[0] != "A" else "B") + child.upn[1:]
     text = cin_census_bytes(2026, now=NOW).decode().replace(child.upn, wrong)
@@ -154,13 +154,16 @@ def test_a_record_that_breaks_a_rule_is_skipped_with_its_reason(census_authority
     _empty_database()
 
     report = import_cin_files([path])
-    assert sorted(Child.objects.values_list("la_child_id", flat=True)) == ["C100001", "C100002", "C100004"]
-    skipped = {p.record: p for p in report.skipped}
-    assert set(skipped) == {"C100003", "C100005"}
-    assert "check letter" in skipped["C100003"].reason
-    assert skipped["C100005"].reason == "ReferralSource 'ZZ' is not a code in the DfE list"
-    assert skipped["C100005"].line == text[: text.index("<ReferralSource>ZZ")].count("\n") + 1
-    assert not Referral.objects.filter(source="ZZ").exists()
+    assert report.ok
+    assert Child.objects.count() == 5
+    flags = {f.la_child_id: f for f in report.flags}
+    assert set(flags) == {"C100003", "C100005"}
+    assert flags["C100003"].rule == "IMPORT-UPN" and "check letter" in flags["C100003"].reason
+    assert Child.objects.get(la_child_id="C100003").upn == wrong
+    assert flags["C100005"].rule == "IMPORT-CODE"
+    assert flags["C100005"].reason == "ReferralSource 'ZZ' is not a code in the DfE list"
+    assert flags["C100005"].line == text[: text.index("<ReferralSource>ZZ")].count("\n") + 1
+    assert Referral.objects.get(source="ZZ").child.la_child_id == "C100005"
 
 
 def test_a_later_census_adds_to_a_record_without_overwriting_it(census_authority, tmp_path):
@@ -181,33 +184,40 @@ def test_a_later_census_adds_to_a_record_without_overwriting_it(census_authority
 
 
 @pytest.mark.parametrize(
-    ("found", "replaced_by", "reason"),
+    ("found", "replaced_by", "rule", "reason", "plans"),
     [
         (
             "<CINreferralDate>2025-05-06</CINreferralDate>",
             "<CINreferralDate>2025-13-06</CINreferralDate>",
+            "IMPORT-DATE",
             "CINreferralDate '2025-13-06' is not a date in the form YYYY-MM-DD",
+            0,  # the referral, and the plan in it, cannot be stored without its date
         ),
-        ("<LAchildID>C100001</LAchildID>", "<LAchildID> </LAchildID>", "LAchildID is missing"),
         (
             "<NumberOfPreviousCPP>1</NumberOfPreviousCPP>",
             "<NumberOfPreviousCPP>one</NumberOfPreviousCPP>",
+            "IMPORT-CODE",
             "NumberOfPreviousCPP 'one' is not a whole number",
+            1,
         ),
         (
             "<CPPendDate>2026-02-18</CPPendDate>",
             "<CPPendDate>2025-05-22</CPPendDate>",
+            "IMPORT-DATE-ORDER",
             "CPPendDate is before CPPstartDate",
+            1,
         ),
         (
             "<ReferralNFA>false</ReferralNFA>",
             "<ReferralNFA>maybe</ReferralNFA>",
+            "IMPORT-CODE",
             "must be true, false, 1 or 0",
+            1,
         ),
     ],
 )
-def test_each_broken_record_is_skipped_with_its_line_and_the_rest_imported(
-    census_authority, tmp_path, found, replaced_by, reason
+def test_each_broken_record_is_kept_with_the_problem_flagged_at_its_line(
+    census_authority, tmp_path, found, replaced_by, rule, reason, plans
 ):
     text = cin_census_bytes(2026, now=NOW).decode()
     assert text.index(found) < text.index("<LAchildID>C100002")  # in the first child, C100001
@@ -216,20 +226,29 @@ def test_each_broken_record_is_skipped_with_its_line_and_the_rest_imported(
     _empty_database()
 
     report = import_cin_files([path])
-    assert not report.files_refused
-    assert [p.record for p in report.skipped] == ["" if "LAchildID" in reason else "C100001"]
-    problem = report.skipped[0]
-    assert reason in problem.reason
+    assert report.ok
+    flag = next(f for f in report.flags if f.rule == rule)
+    assert reason in flag.reason and flag.la_child_id == "C100001"
     child_starts = broken.rfind("<Child>", 0, broken.index(replaced_by))
     child_ends = broken.index("</Child>", child_starts)
-    assert broken[:child_starts].count("\n") + 1 <= problem.line <= broken[:child_ends].count("\n") + 1
+    assert broken[:child_starts].count("\n") + 1 <= flag.line <= broken[:child_ends].count("\n") + 1
+    assert Child.objects.count() == 5
+    assert ChildProtectionPlan.objects.filter(child__la_child_id="C100001").count() == plans
+
+
+def test_a_child_with_no_id_cannot_be_stored_and_is_flagged(census_authority, tmp_path):
+    text = cin_census_bytes(2026, now=NOW).decode()
+    broken = text.replace("<LAchildID>C100001</LAchildID>", "<LAchildID> </LAchildID>", 1)
+    _empty_database()
+    report = import_cin_files([_write(tmp_path, "cin.xml", broken.encode())])
+    (flag,) = report.flags
+    assert (flag.rule, flag.reason) == ("IMPORT-REQUIRED", "LAchildID is missing")
     assert sorted(Child.objects.values_list("la_child_id", flat=True)) == [
         "C100002",
         "C100003",
         "C100004",
         "C100005",
     ]
-    assert not ChildProtectionPlan.objects.exists() and not Section47Enquiry.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -243,7 +262,7 @@ def test_each_broken_record_is_skipped_with_its_line_and_the_rest_imported(
             b"</Children>\n</Message>\n",
             "mismatch",
         ),
-        (b"<?xml version='1.0'?>\n<Message>\n<Children/>\n</Message>\n", "no CollectionDetails/Year"),
+        (b"<?xml version='1.0'?>\n<Message>\n<Header/>\n</Message>\n", "there is no <Children> element"),
     ],
 )
 def test_an_unreadable_file_is_refused_whole_and_nothing_is_written(

@@ -175,3 +175,131 @@ def test_the_worklist_shows_each_import_flag_with_its_file_and_line(db, tmp_path
     one_rule = client.get("/returns/903/?import_rule=IMPORT-URN").content.decode()
     assert "episodes.csv, line 7" in one_rule and "PL_POST=HP11 2JU" in one_rule
     assert "header.csv, line 2" not in one_rule
+
+
+def _cin_child(la_child_id: str, identifiers: str, characteristics: str, details: str) -> str:
+    return f"""    <Child>
+      <ChildIdentifiers>
+        <LAchildID>{la_child_id}</LAchildID>
+{identifiers}
+      </ChildIdentifiers>
+      <ChildCharacteristics>
+{characteristics}
+      </ChildCharacteristics>
+      <CINdetails>
+{details}
+      </CINdetails>
+    </Child>
+"""
+
+
+def _imperfect_cin_census() -> str:
+    """A 2025-26 census from another system, in an XML namespace, each child with a recording error."""
+    referral = "        <CINreferralDate>{}</CINreferralDate>\n        <ReferralSource>{}</ReferralSource>"
+    children = [
+        _cin_child(
+            "K1",
+            f"        <UPN>{WRONG_UPN}</UPN>\n        <PersonBirthDate>2012-06-01</PersonBirthDate>\n"
+            "        <Sex>M</Sex>",
+            "        <Ethnicity>WBRI</Ethnicity>",
+            referral.format("2025-06-01", "1A")
+            + "\n        <PrimaryNeedCode>N1</PrimaryNeedCode>\n        <ReferralNFA>false</ReferralNFA>",
+        ),
+        _cin_child(
+            "K2",
+            "        <PersonBirthDate>2013-03-03</PersonBirthDate>\n        <Sex>F</Sex>",
+            "        <Ethnicity>WOTH</Ethnicity>\n        <Disabilities>\n          <Disability>NONE</Disability>\n"
+            "          <Disability>LD</Disability>\n        </Disabilities>",
+            referral.format("2025-07-01", "ZZ") + "\n        <ReferralNFA>false</ReferralNFA>",
+        ),
+        _cin_child(
+            "K3",
+            "        <PersonBirthDate>2019-02-30</PersonBirthDate>\n        <Sex>F</Sex>",
+            "        <Ethnicity>WBRI</Ethnicity>",
+            referral.format("2025-07-01", "2A")
+            + "\n        <CINclosureDate>2025-06-01</CINclosureDate>\n        <ReasonForClosure>RC7</ReasonForClosure>"
+            "\n        <ReferralNFA>false</ReferralNFA>",
+        ),
+        _cin_child(
+            "K4",
+            "        <PersonBirthDate>2014-04-04</PersonBirthDate>\n        <Sex>X</Sex>",
+            "        <Ethnicity>WBRI</Ethnicity>",
+            referral.format("2025-08-01", "6")
+            + "\n        <Assessments>\n          <AssessmentActualStartDate>2025-08-01</AssessmentActualStartDate>"
+            "\n          <AssessmentAuthorisationDate>2025-09-01</AssessmentAuthorisationDate>"
+            "\n          <FactorsIdentifiedAtAssessment><AssessmentFactors>99Z</AssessmentFactors>"
+            "</FactorsIdentifiedAtAssessment>\n        </Assessments>"
+            "\n        <ReferralNFA>false</ReferralNFA>"
+            "\n        <ChildProtectionPlans>\n          <CPPstartDate>2025-09-10</CPPstartDate>"
+            "\n          <InitialCategoryOfAbuse>XYZ</InitialCategoryOfAbuse>"
+            "\n          <LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>"
+            "\n          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>\n        </ChildProtectionPlans>",
+        ),
+        _cin_child(
+            "K5",
+            "        <PersonBirthDate>2030-01-01</PersonBirthDate>\n        <Sex>M</Sex>",
+            "        <Ethnicity>WBRI</Ethnicity>",
+            referral.format("2025-10-01", "3A") + "\n        <ReferralNFA>0</ReferralNFA>",
+        ),
+    ]
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<Message xmlns="http://www.example.org/cin">\n  <Header>\n'
+        "    <CollectionDetails><Collection>CIN</Collection><Year>2026</Year>"
+        "<ReferenceDate>2026-03-31</ReferenceDate></CollectionDetails>\n  </Header>\n  <Children>\n"
+        + "".join(children)
+        + "  </Children>\n</Message>\n"
+    )
+
+
+def _line_of(text: str, fragment: str) -> int:
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+def test_an_imperfect_cin_census_keeps_every_child_and_flags_each_problem(db, tmp_path):
+    from opencsc.casework.models import Assessment, ChildProtectionPlan
+    from opencsc.frontdoor.models import Referral
+    from opencsc.returns.cin.importer import import_cin_files
+
+    text = _imperfect_cin_census()
+    path = tmp_path / "other-system-cin.xml"
+    path.write_text(text)
+    report = import_cin_files([path])
+
+    assert report.ok and report.files_read == [str(path)]
+    ids = ["K1", "K2", "K3", "K4", "K5"]
+    children = {c.la_child_id: c for c in Child.objects.filter(la_child_id__in=ids)}
+    assert sorted(children) == ids
+    flags = {(f.rule, f.la_child_id, f.line) for f in report.flags}
+    assert flags == {
+        ("IMPORT-UPN", "K1", _line_of(text, f"<UPN>{WRONG_UPN}")),
+        ("IMPORT-DISABILITY", "K2", _line_of(text, "<Disabilities>")),
+        ("IMPORT-CODE", "K2", _line_of(text, "<ReferralSource>ZZ")),
+        ("IMPORT-DATE", "K3", _line_of(text, "<PersonBirthDate>2019-02-30")),
+        ("IMPORT-DATE-ORDER", "K3", _line_of(text, "<CINclosureDate>2025-06-01")),
+        ("IMPORT-CODE", "K4", _line_of(text, "<Sex>X")),
+        ("IMPORT-CODE", "K4", _line_of(text, "<AssessmentFactors>99Z")),
+        ("IMPORT-CODE", "K4", _line_of(text, "<InitialCategoryOfAbuse>XYZ")),
+        ("IMPORT-DATE-RANGE", "K5", _line_of(text, "<PersonBirthDate>2030-01-01")),
+    }
+    assert all(Path(f.file).name == "other-system-cin.xml" for f in report.flags)
+
+    assert children["K1"].upn == WRONG_UPN
+    assert set(children["K2"].disabilities.values_list("code", flat=True)) == {"LD"}
+    assert Referral.objects.get(child=children["K2"]).source == "ZZ"
+    assert children["K3"].date_of_birth is None and children["K5"].date_of_birth is None
+    assert Referral.objects.get(child=children["K3"]).closed_on is None
+    assert children["K4"].sex == "U"
+    assert Assessment.objects.get(child=children["K4"]).factors == ["99Z"]
+    assert ChildProtectionPlan.objects.get(child=children["K4"]).initial_category == "XYZ"
+
+    run = ValidationRun.objects.get(origin=RunOrigin.IMPORT, kind="cin")
+    assert ValidationFinding.objects.filter(run=run, child__isnull=False).count() == len(flags)
+
+    kpis = compute_kpis(2026)
+    pks = {children[i].pk for i in ids}
+    assert kpis["cin_at_year_end"].children == pks
+    assert kpis["referrals"].children == pks and kpis["referrals"].value == 5
+    assert kpis["cpp_at_year_end"].children == {children["K4"].pk}
+
+    again = import_cin_files([path])
+    assert again.counts == {} and {(f.rule, f.la_child_id, f.line) for f in again.flags} == flags

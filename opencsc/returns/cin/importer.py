@@ -9,12 +9,22 @@ What matches what, so that importing the same file twice changes nothing and sev
   leaves out is left alone, because one year's census leaves out what happened after its 31 March.
 Files are applied oldest census first, whatever order they are named in.
 
-Refusals:
-- a file that cannot be parsed, or is not a CIN census (no <Message>, <Header> year or <Children>), is refused
-  whole, with the line and reason; other files are still read;
-- a child whose record breaks a rule (a code not in the DfE list, a date that is not YYYY-MM-DD, a UPN with the
-  wrong check letter, a model constraint) is skipped whole, with its line and reason, and the rest of the file
-  is imported. Each child is written in its own savepoint, so a skipped child leaves nothing half-written.
+Every child is kept (see `opencsc.returns.flags`), each problem flagged on the data-quality worklist with its
+rule, reason, file and line:
+- a code outside the DfE list (referral source, need, closure reason, categories, factors, disability), a UPN
+  with the wrong check letter, NONE beside other disability codes (the others are kept), an unborn child's
+  sex other than U: stored as given where the column can hold it; a Sex or GenderCurrent outside the list is
+  recorded as U;
+- a date that is not YYYY-MM-DD, or in the future (an expected date of birth excepted): left blank; an end
+  before its start (closure, authorisation, plan end, conference before its enquiry): left blank;
+- a referral, assessment, enquiry or plan whose start date cannot be read is left out (flagged), as is one the
+  database refuses (in its own savepoint); the child and the rest of the record are kept;
+- an LAchildID longer than 20 characters is stored as its first 20. A <Child> with no LAchildID at all cannot
+  be told apart from others: it is flagged and not stored.
+Files in an XML namespace are read by their elements' local names; a header with no Year takes the year of its
+ReferenceDate. Only a file that cannot be parsed, or has no <Message> or <Children>, is refused whole, with the
+line and reason; other files are still read. Each file is imported in one transaction, with its flags saved as
+a run of the worklist in the same transaction.
 Each child changed gets one audit event, verb "import.cin", with no actor (the system) unless one is given.
 """
 
@@ -24,6 +34,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.models import (
@@ -46,20 +57,15 @@ from opencsc.core.codes import (
     UPNUnknownReason,
 )
 from opencsc.frontdoor.models import Decision, Referral
-from opencsc.people.identifiers import name_key
+from opencsc.people.identifiers import name_key, upn_problem
 from opencsc.people.models import Child, ChildDisability
-from opencsc.people.services import _check_child_rules
 from opencsc.returns.cin.validate import CensusFileError, parse_census
+from opencsc.returns.flags import ImportFlag, clean_keeping
 from opencsc.returns.registry import ImportProblem, ImportReport
 
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
+CHECKED_CHILD_FIELDS = ["responsible_team", "sex", "ethnicity", "upn", "former_upn"]  # flagged by the reader
 GENDER_CURRENT = {"1": "M", "2": "F", "0": "U", "9": "U"}
-
-
-class RecordError(ValueError):
-    def __init__(self, reason: str, line: int | None):
-        super().__init__(reason)
-        self.reason, self.line = reason, line
 
 
 @dataclass
@@ -89,6 +95,7 @@ class _CPPlan:
 
 @dataclass
 class _Episode:
+    line: int | None
     referral_date: dt.date
     source: str
     primary_need: str | None
@@ -112,174 +119,371 @@ class _Child:
 
 
 class _Reader:
-    """Turns one <Child> element into plain values, refusing the first thing that breaks a rule."""
+    """Turns one <Child> element into plain values, flagging (not refusing) what breaks a rule: a value kept
+    as given where it can be stored, left blank where it cannot."""
 
-    def __init__(self, element):
+    def __init__(self, element, path: Path, flags: list, today: dt.date):
         self.element = element
+        self.path = path
+        self.flags = flags
+        self.today = today
+        ids = element.find("ChildIdentifiers")
+        self.la_child_id = ((ids.findtext("LAchildID") if ids is not None else None) or "").strip()[:20]
 
-    def fail(self, reason: str, at=None):
-        raise RecordError(reason, (at if at is not None else self.element).sourceline)
+    def flag(self, rule: str, reason: str, at=None, fields: str = "") -> None:
+        line = (at if at is not None else self.element).sourceline
+        self.flags.append(ImportFlag(rule, reason, str(self.path), line, self.la_child_id, fields))
 
     def text(self, block, name: str, *, required: bool = False) -> str | None:
         found = block.find(name) if block is not None else None
         value = (found.text or "").strip() if found is not None else ""
         if not value:
             if required:
-                self.fail(f"{name} is missing", block)
+                self.flag("IMPORT-REQUIRED", f"{name} is missing", block, f"{name}=(blank)")
             return None
         return value
 
-    def date(self, block, name: str, *, required: bool = False) -> dt.date | None:
+    def date(self, block, name: str, *, required: bool = False, future: bool = False) -> dt.date | None:
+        """The element's date; blank (flagged) when it is not YYYY-MM-DD, or in the future (unless `future`,
+        as an expected date of birth is, or required: then kept as given)."""
         value = self.text(block, name, required=required)
         if value is None:
             return None
+        at = block.find(name)
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
-            self.fail(f"{name} '{value}' is not a date in the form YYYY-MM-DD", block.find(name))
+            self.flag(
+                "IMPORT-DATE", f"{name} '{value}' is not a date in the form YYYY-MM-DD", at, f"{name}={value}"
+            )
+            return None
+        if day > self.today and not future:
+            kept = "kept as given" if required else "left blank"
+            self.flag("IMPORT-DATE-RANGE", f"{name} {value} is in the future: {kept}", at, f"{name}={value}")
+            return day if required else None
+        return day
 
     def code(self, block, name: str, allowed, *, required: bool = False) -> str | None:
         value = self.text(block, name, required=required)
         if value is not None and value not in allowed:
-            self.fail(f"{name} '{value}' is not a code in the DfE list", block.find(name))
+            self.flag(
+                "IMPORT-CODE",
+                f"{name} '{value}' is not a code in the DfE list",
+                block.find(name),
+                f"{name}={value}",
+            )
         return value
 
-    def flag(self, block, name: str) -> bool:
-        value = self.text(block, name, required=True).lower()
-        if value not in TRUE | FALSE:
-            self.fail(f"{name} '{value}' must be true, false, 1 or 0", block.find(name))
+    def yes_no(self, block, name: str, *, required: bool = False) -> bool:
+        value = (self.text(block, name, required=required) or "").lower()
+        if value and value not in TRUE | FALSE:
+            self.flag(
+                "IMPORT-CODE",
+                f"{name} '{value}' must be true, false, 1 or 0: read as false",
+                block.find(name),
+                f"{name}={value}",
+            )
         return value in TRUE
 
-    def sex(self, ids) -> str:
-        """Sex (M/F/U) from 2024-25 on; GenderCurrent (0 not known, 1 male, 2 female, 9 not specified) before."""
-        if ids.find("Sex") is not None or ids.find("GenderCurrent") is None:
-            return self.code(ids, "Sex", Sex.values, required=True)
-        gender = self.code(ids, "GenderCurrent", GENDER_CURRENT, required=True)
-        return GENDER_CURRENT[gender]
+    def ordered(
+        self, block, start: dt.date | None, end: dt.date | None, names: tuple[str, str]
+    ) -> dt.date | None:
+        """`end`, or None (flagged) when it is before `start`."""
+        if start and end and end < start:
+            self.flag(
+                "IMPORT-DATE-ORDER",
+                f"{names[1]} is before {names[0]}: left blank",
+                block.find(names[1]),
+                f"{names[0]}={start}; {names[1]}={end}",
+            )
+            return None
+        return end
 
-    def child(self) -> _Child:
-        element = self.element
-        ids = element.find("ChildIdentifiers")
-        if ids is None:
-            self.fail("ChildIdentifiers is missing")
-        la_child_id = self.text(ids, "LAchildID", required=True)
-        if len(la_child_id) > 20:
-            self.fail(f"LAchildID '{la_child_id}' is longer than 20 characters", ids)
+    def sex(self, ids) -> str:
+        """Sex (M/F/U) from 2024-25 on; GenderCurrent (0 not known, 1 male, 2 female, 9 not specified) before.
+        A value outside the list is recorded as U, not known."""
+        if ids.find("Sex") is not None or ids.find("GenderCurrent") is None:
+            name, codes = "Sex", {code: code for code in Sex.values}
+        else:
+            name, codes = "GenderCurrent", GENDER_CURRENT
+        value = self.text(ids, name, required=True)
+        if value is None:
+            return Sex.UNKNOWN
+        if value not in codes:
+            self.flag(
+                "IMPORT-CODE",
+                f"{name} '{value}' is not a code in the DfE list: recorded as U",
+                ids.find(name),
+                f"{name}={value}",
+            )
+            return Sex.UNKNOWN
+        return codes[value]
+
+    def identifiers(self, ids) -> dict:
         details = {
-            "upn": self.text(ids, "UPN") or "",
-            "former_upn": self.text(ids, "FormerUPN") or "",
+            "upn": self.upn(ids, "UPN"),
+            "former_upn": self.upn(ids, "FormerUPN"),
             "upn_unknown_reason": self.code(ids, "UPNunknown", UPNUnknownReason.values) or "",
             "date_of_birth": self.date(ids, "PersonBirthDate"),
-            "expected_date_of_birth": self.date(ids, "ExpectedPersonBirthDate"),
+            "expected_date_of_birth": self.date(ids, "ExpectedPersonBirthDate", future=True),
             "sex": self.sex(ids),
             "date_of_death": self.date(ids, "PersonDeathDate"),
         }
         if details["upn"] and details["upn_unknown_reason"]:
             details["upn_unknown_reason"] = ""
+        born, died = details["date_of_birth"], details["date_of_death"]
+        if born and died and died < born:
+            self.flag(
+                "IMPORT-DATE-ORDER",
+                "PersonDeathDate is before PersonBirthDate: kept as given",
+                ids,
+                f"PersonBirthDate={born}; PersonDeathDate={died}",
+            )
+        if not (self.text(ids, "PersonBirthDate") or self.text(ids, "ExpectedPersonBirthDate")):
+            self.flag("IMPORT-REQUIRED", "neither PersonBirthDate nor ExpectedPersonBirthDate is given", ids)
+        elif not self.text(ids, "PersonBirthDate") and details["sex"] != Sex.UNKNOWN:
+            self.flag(
+                "IMPORT-CODE",
+                f"Sex '{details['sex']}' is given for an unborn child (U expected): kept as given",
+                ids,
+                f"Sex={details['sex']}",
+            )
+        return details
+
+    def upn(self, ids, name: str) -> str:
+        value = self.text(ids, name) or ""
+        if value and (problem := upn_problem(value)):
+            fits = len(value) <= Child._meta.get_field("upn").max_length
+            self.flag(
+                "IMPORT-UPN",
+                f"{name} '{value}': {problem}: " + ("kept as given" if fits else "left blank"),
+                ids.find(name),
+                f"{name}={value}",
+            )
+            return value if fits else ""
+        return value
+
+    def child(self) -> _Child | None:
+        element = self.element
+        ids = element.find("ChildIdentifiers")
+        if ids is None:
+            self.flag(
+                "IMPORT-REQUIRED", "ChildIdentifiers is missing: the child cannot be told apart, not stored"
+            )
+            return None
+        given_id = self.text(ids, "LAchildID", required=True)
+        if given_id is None:
+            return None
+        if len(given_id) > 20:
+            self.flag(
+                "IMPORT-ID",
+                f"LAchildID '{given_id}' is longer than 20 characters: stored as its first 20",
+                ids.find("LAchildID"),
+                f"LAchildID={given_id}",
+            )
+        details = self.identifiers(ids)
         characteristics = element.find("ChildCharacteristics")
-        details["ethnicity"] = self.code(characteristics, "Ethnicity", Ethnicity.values) or Ethnicity.NOBT
-        disabilities = []
+        ethnicity = self.code(characteristics, "Ethnicity", Ethnicity.values) or Ethnicity.NOBT
+        details["ethnicity"] = ethnicity if len(ethnicity) <= 4 else ""
+        return _Child(
+            element.sourceline,
+            self.la_child_id,
+            details,
+            self.disabilities(element),
+            [episode for block in element.iterfind("CINdetails") if (episode := self.episode(block))],
+        )
+
+    def disabilities(self, element) -> list[str]:
+        codes = []
         for disability in element.iterfind("ChildCharacteristics/Disabilities/Disability"):
             code = (disability.text or "").strip()
             if code not in Disability.values:
-                self.fail(f"Disability '{code}' is not a code in the DfE list", disability)
-            if code not in disabilities:
-                disabilities.append(code)
-        if "NONE" in disabilities and len(disabilities) > 1:
-            self.fail("Disability NONE is given with other disability codes")
-        try:
-            _check_child_rules(details, dt.date.today())
-        except ValidationError as error:
-            self.fail(
-                "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
+                fits = 0 < len(code) <= 4
+                self.flag(
+                    "IMPORT-CODE",
+                    f"Disability '{code}' is not a code in the DfE list: "
+                    + ("kept as given" if fits else "left out"),
+                    disability,
+                    f"Disability={code}",
+                )
+                if not fits:
+                    continue
+            if code not in codes:
+                codes.append(code)
+        if "NONE" in codes and len(codes) > 1:
+            self.flag(
+                "IMPORT-DISABILITY",
+                "Disability NONE is given with other disability codes: the others are kept",
+                element.find("ChildCharacteristics/Disabilities"),
+                "Disability=" + ", ".join(codes),
             )
-        return _Child(
-            element.sourceline,
-            la_child_id,
-            details,
-            disabilities,
-            [self.episode(d) for d in element.iterfind("CINdetails")],
-        )
+        return codes
 
-    def episode(self, block) -> _Episode:
+    def episode(self, block) -> _Episode | None:
+        referral_date = self.date(block, "CINreferralDate", required=True)
+        if referral_date is None:
+            self.flag(
+                "IMPORT-NOT-STORED",
+                "the referral (CINdetails) has no CINreferralDate that can be read: "
+                "it and what it holds are not stored",
+                block,
+            )
+            return None
+        closed_on = self.ordered(
+            block, referral_date, self.date(block, "CINclosureDate"), ("CINreferralDate", "CINclosureDate")
+        )
         episode = _Episode(
-            referral_date=self.date(block, "CINreferralDate", required=True),
-            source=self.code(block, "ReferralSource", ReferralSource.values, required=True),
+            line=block.sourceline,
+            referral_date=referral_date,
+            source=self.code(block, "ReferralSource", ReferralSource.values, required=True) or "",
             primary_need=self.code(block, "PrimaryNeedCode", PrimaryNeed.values),
-            closed_on=self.date(block, "CINclosureDate"),
+            closed_on=closed_on,
             closure_reason=self.code(block, "ReasonForClosure", ReasonForClosure.values),
             icpc_on=self.date(block, "DateOfInitialCPC"),
-            is_nfa=self.flag(block, "ReferralNFA"),
+            is_nfa=self.yes_no(block, "ReferralNFA", required=True),
         )
-        if episode.closed_on and episode.closed_on < episode.referral_date:
-            self.fail("CINclosureDate is before CINreferralDate", block)
         for assessment in block.iterfind("Assessments"):
-            factors = [(f.text or "").strip() for f in assessment.iterfind("FactorsIdentifiedAtAssessment/*")]
-            for factor in factors:
-                if factor not in AssessmentFactor.values:
-                    self.fail(f"AssessmentFactors '{factor}' is not a code in the DfE list", assessment)
-            row = _Assessment(
-                started_on=self.date(assessment, "AssessmentActualStartDate", required=True),
-                reviewed_on=self.date(assessment, "AssessmentInternalReviewDate"),
-                authorised_on=self.date(assessment, "AssessmentAuthorisationDate"),
-                factors=factors or None,
-            )
-            if row.authorised_on and row.authorised_on < row.started_on:
-                self.fail("AssessmentAuthorisationDate is before AssessmentActualStartDate", assessment)
-            episode.assessments.append(row)
+            if row := self.assessment(assessment):
+                episode.assessments.append(row)
         for plan in block.iterfind("CINPlanDates"):
             started = self.date(plan, "CINPlanStartDate", required=True)
-            ended = self.date(plan, "CINPlanEndDate")
-            if ended and ended < started:
-                self.fail("CINPlanEndDate is before CINPlanStartDate", plan)
+            if started is None:
+                self.flag(
+                    "IMPORT-NOT-STORED",
+                    "the CIN plan has no CINPlanStartDate that can be read: not stored",
+                    plan,
+                )
+                continue
+            ended = self.ordered(
+                plan, started, self.date(plan, "CINPlanEndDate"), ("CINPlanStartDate", "CINPlanEndDate")
+            )
             episode.cin_plans.append((started, ended))
         for enquiry in block.iterfind("Section47"):
-            not_required = self.text(enquiry, "ICPCnotRequired")
-            if not_required is not None and not_required.lower() not in TRUE | FALSE:
-                self.fail(f"ICPCnotRequired '{not_required}' must be true, false, 1 or 0", enquiry)
-            row = _S47(
-                started_on=self.date(enquiry, "S47ActualStartDate", required=True),
-                icpc_on=self.date(enquiry, "DateOfInitialCPC"),
-                not_required=(not_required or "").lower() in TRUE,
+            started = self.date(enquiry, "S47ActualStartDate", required=True)
+            if started is None:
+                self.flag(
+                    "IMPORT-NOT-STORED",
+                    "the section 47 enquiry has no S47ActualStartDate that can be read: not stored",
+                    enquiry,
+                )
+                continue
+            episode.section_47s.append(
+                _S47(
+                    started_on=started,
+                    icpc_on=self.ordered(
+                        enquiry,
+                        started,
+                        self.date(enquiry, "DateOfInitialCPC"),
+                        ("S47ActualStartDate", "DateOfInitialCPC"),
+                    ),
+                    not_required=self.yes_no(enquiry, "ICPCnotRequired"),
+                )
             )
-            if row.icpc_on and row.icpc_on < row.started_on:
-                self.fail("DateOfInitialCPC is before S47ActualStartDate", enquiry)
-            episode.section_47s.append(row)
         for plan in block.iterfind("ChildProtectionPlans"):
-            previous = self.text(plan, "NumberOfPreviousCPP", required=True)
-            if not previous.isdigit():
-                self.fail(f"NumberOfPreviousCPP '{previous}' is not a whole number", plan)
-            row = _CPPlan(
-                started_on=self.date(plan, "CPPstartDate", required=True),
-                ended_on=self.date(plan, "CPPendDate"),
-                initial_category=self.code(
-                    plan, "InitialCategoryOfAbuse", CategoryOfAbuse.values, required=True
-                ),
-                latest_category=self.code(
-                    plan, "LatestCategoryOfAbuse", CategoryOfAbuse.values, required=True
-                ),
-                previous_plans=int(previous),
-                reviews=[],
-            )
-            if row.ended_on and row.ended_on < row.started_on:
-                self.fail("CPPendDate is before CPPstartDate", plan)
-            for review in plan.iterfind("Reviews/CPPreviewDate"):
-                try:
-                    row.reviews.append(dt.date.fromisoformat((review.text or "").strip()))
-                except ValueError:
-                    self.fail(f"CPPreviewDate '{review.text}' is not a date in the form YYYY-MM-DD", review)
-            episode.cp_plans.append(row)
+            if row := self.cp_plan(plan):
+                episode.cp_plans.append(row)
         return episode
+
+    def assessment(self, assessment) -> _Assessment | None:
+        factors = [(f.text or "").strip() for f in assessment.iterfind("FactorsIdentifiedAtAssessment/*")]
+        for factor, at in zip(factors, assessment.iterfind("FactorsIdentifiedAtAssessment/*"), strict=True):
+            if factor not in AssessmentFactor.values:
+                self.flag(
+                    "IMPORT-CODE",
+                    f"AssessmentFactors '{factor}' is not a code in the DfE list: kept as given",
+                    at,
+                    f"AssessmentFactors={factor}",
+                )
+        started = self.date(assessment, "AssessmentActualStartDate", required=True)
+        if started is None:
+            self.flag(
+                "IMPORT-NOT-STORED",
+                "the assessment has no AssessmentActualStartDate that can be read: not stored",
+                assessment,
+            )
+            return None
+        return _Assessment(
+            started_on=started,
+            reviewed_on=self.ordered(
+                assessment,
+                started,
+                self.date(assessment, "AssessmentInternalReviewDate"),
+                ("AssessmentActualStartDate", "AssessmentInternalReviewDate"),
+            ),
+            authorised_on=self.ordered(
+                assessment,
+                started,
+                self.date(assessment, "AssessmentAuthorisationDate"),
+                ("AssessmentActualStartDate", "AssessmentAuthorisationDate"),
+            ),
+            factors=factors or None,
+        )
+
+    def cp_plan(self, plan) -> _CPPlan | None:
+        started = self.date(plan, "CPPstartDate", required=True)
+        if started is None:
+            self.flag(
+                "IMPORT-NOT-STORED",
+                "the child protection plan has no CPPstartDate that can be read: not stored",
+                plan,
+            )
+            return None
+        previous = self.text(plan, "NumberOfPreviousCPP", required=True)
+        if previous is not None and not previous.isdigit():
+            self.flag(
+                "IMPORT-CODE",
+                f"NumberOfPreviousCPP '{previous}' is not a whole number: read as 0",
+                plan.find("NumberOfPreviousCPP"),
+                f"NumberOfPreviousCPP={previous}",
+            )
+        row = _CPPlan(
+            started_on=started,
+            ended_on=self.ordered(
+                plan, started, self.date(plan, "CPPendDate"), ("CPPstartDate", "CPPendDate")
+            ),
+            initial_category=self.code(plan, "InitialCategoryOfAbuse", CategoryOfAbuse.values, required=True)
+            or "",
+            latest_category=self.code(plan, "LatestCategoryOfAbuse", CategoryOfAbuse.values, required=True)
+            or "",
+            previous_plans=int(previous) if previous and previous.isdigit() else 0,
+            reviews=[],
+        )
+        # The D2I SQL names the block <CPPreviews>; the schema and the DfE validator, <Reviews>.
+        for review in [*plan.iterfind("Reviews/CPPreviewDate"), *plan.iterfind("CPPreviews/CPPreviewDate")]:
+            text = (review.text or "").strip()
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                self.flag(
+                    "IMPORT-DATE",
+                    f"CPPreviewDate '{text}' is not a date in the form YYYY-MM-DD: the review is not stored",
+                    review,
+                    f"CPPreviewDate={text}",
+                )
+                continue
+            if day > self.today:
+                self.flag(
+                    "IMPORT-DATE-RANGE",
+                    f"CPPreviewDate {text} is in the future: the review is not stored",
+                    review,
+                    f"CPPreviewDate={text}",
+                )
+                continue
+            row.reviews.append(day)
+        return row
 
 
 class _Writer:
-    """Writes one child's census record, counting what it creates and changes."""
+    """Writes one child's census record, counting what it creates and changes. Each referral is written in its
+    own savepoint: one the database cannot store is left out and flagged, and the child keeps the rest."""
 
-    def __init__(self):
+    def __init__(self, path: Path, flags: list, la_child_id: str):
         self.counts = (
             ImportReport()
         )  # only its counts: merged into the file's report once the child is written
         self.changes: list[str] = []
+        self.path, self.flags, self.la_child_id = path, flags, la_child_id
+        self.line: int | None = None
         # A child created by this writer has no rows yet but the ones it writes: they are looked up here, not
         # in the database (half the queries of an import into an empty database).
         self.new_child = False
@@ -307,21 +511,48 @@ class _Writer:
         label = model._meta.verbose_name
         if row is None:
             row = model(**lookup, **values, **(create_only or {}))
-            row.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
+            clean_keeping(row, exclude=related, flag=self.flag)
             row.save()
             self.written.setdefault(self._key(model, lookup), row)
             self.counts.count(f"{label} created")
             self.changes.append(f"{label} created")
             return row
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        before = {name: getattr(row, name) for name in values}
+        for name, value in values.items():
+            setattr(row, name, value)
+        clean_keeping(row, exclude=related, flag=self.flag)
+        changed = [name for name in values if getattr(row, name) != before[name]]
         if changed:
-            for name in changed:
-                setattr(row, name, values[name])
-            row.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
             row.save()
             self.counts.count(f"{label} updated")
             self.changes.append(f"{label} updated ({', '.join(changed)})")
         return row
+
+    def flag(self, rule: str, reason: str, fields: str) -> None:
+        """A problem the model's checks find. Codes were flagged by the reader, at their own line."""
+        if rule != "IMPORT-CODE":
+            self.flags.append(ImportFlag(rule, reason, str(self.path), self.line, self.la_child_id, fields))
+
+    def episode_kept(self, child: Child, episode: "_Episode") -> None:
+        """The referral and what it holds, in a savepoint: one the database refuses is flagged, not fatal."""
+        self.line = episode.line
+        counts, changes, written = dict(self.counts.counts), len(self.changes), dict(self.written)
+        try:
+            with transaction.atomic():
+                self.episode(child, episode)
+        except (ValidationError, IntegrityError) as error:
+            self.counts.counts, self.written = counts, written
+            del self.changes[changes:]
+            self.flags.append(
+                ImportFlag(
+                    "IMPORT-NOT-STORED",
+                    f"the referral of {episode.referral_date:%Y-%m-%d} and what it holds: {_reason(error)}: "
+                    "not stored",
+                    str(self.path),
+                    episode.line,
+                    self.la_child_id,
+                )
+            )
 
     def child(self, record: _Child) -> Child:
         details = record.details
@@ -335,7 +566,8 @@ class _Writer:
                 last_name_key=name_key(record.la_child_id),
                 **details,
             )
-            child.full_clean(validate_unique=False, validate_constraints=False)
+            self.line = record.line
+            clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self.flag)
             child.save()
             self.new_child = True
             self.counts.count("child created")
@@ -361,7 +593,8 @@ class _Writer:
             if gained:
                 for name, value in gained.items():
                     setattr(child, name, value)
-                child.full_clean(validate_unique=False, validate_constraints=False)
+                self.line = record.line
+                clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self.flag)
                 child.save()
                 self.counts.count("child updated")
                 self.changes.append(f"child updated ({', '.join(sorted(gained))})")
@@ -375,7 +608,7 @@ class _Writer:
             self.counts.count("disability added", len(wanted))
             self.changes.append(f"disabilities added ({', '.join(wanted)})")
         for episode in record.episodes:
-            self.episode(child, episode)
+            self.episode_kept(child, episode)
         return child
 
     def episode(self, child: Child, episode: _Episode) -> None:
@@ -476,15 +709,10 @@ def _open(path: Path, report: ImportReport) -> _Census | None:
     except CensusFileError as error:
         report.files_refused.append(ImportProblem(str(path), error.reason, error.line))
         return None
+    _drop_namespaces(root)
     if root.tag != "Message":
         report.files_refused.append(
             ImportProblem(str(path), f"the root element is <{root.tag}>, not <Message>", root.sourceline)
-        )
-        return None
-    year = root.findtext("Header/CollectionDetails/Year")
-    if not (year or "").strip().isdigit():
-        report.files_refused.append(
-            ImportProblem(str(path), "the Header has no CollectionDetails/Year", root.sourceline)
         )
         return None
     if root.find("Children") is None:
@@ -492,28 +720,55 @@ def _open(path: Path, report: ImportReport) -> _Census | None:
             ImportProblem(str(path), "there is no <Children> element", root.sourceline)
         )
         return None
-    return _Census(Path(path), root, int(year))
+    return _Census(Path(path), root, _census_year(root))
+
+
+def _drop_namespaces(root) -> None:
+    """Some systems write the census in an XML namespace; the DfE's has none. Elements are read by their
+    local names either way."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith("{"):
+            element.tag = element.tag.split("}", 1)[1]
+
+
+def _census_year(root) -> int:
+    """The header's Year, or else the year of its ReferenceDate (31 March Y), or else 0 (read first)."""
+    year = (root.findtext("Header/CollectionDetails/Year") or "").strip()
+    if year.isdigit():
+        return int(year)
+    reference = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
+    try:
+        return dt.date.fromisoformat(reference).year
+    except ValueError:
+        return 0
 
 
 def import_cin_files(paths, actor=None) -> ImportReport:
+    from opencsc.returns.services import import_flags_save
+
     report = ImportReport()
     censuses = [census for path in paths if (census := _open(Path(path), report))]
     for census in sorted(censuses, key=lambda c: c.year):
         with transaction.atomic():
-            _import_census(census, report, actor)
+            flags = _import_census(census, report, actor)
+            if flags:
+                run = import_flags_save(
+                    actor=actor, kind="cin", year=census.year, source=str(census.path), flags=flags
+                )
+                report.runs.append(run.pk)
         report.files_read.append(str(census.path))
+        report.flags.extend(flags)
     return report
 
 
-def _import_census(census: _Census, report: ImportReport, actor) -> None:
+def _import_census(census: _Census, report: ImportReport, actor) -> list[ImportFlag]:
+    flags: list[ImportFlag] = []
+    today = timezone.localdate()
     for element in census.root.iterfind("Children/Child"):
-        try:
-            record = _Reader(element).child()
-        except RecordError as error:
-            la_child_id = (element.findtext("ChildIdentifiers/LAchildID") or "").strip()
-            report.skipped.append(ImportProblem(str(census.path), error.reason, error.line, la_child_id))
+        record = _Reader(element, census.path, flags, today).child()
+        if record is None:
             continue
-        writer = _Writer()
+        writer = _Writer(census.path, flags, record.la_child_id)
         try:
             with transaction.atomic():
                 child = writer.child(record)
@@ -528,9 +783,15 @@ def _import_census(census: _Census, report: ImportReport, actor) -> None:
             for what, n in writer.counts.counts.items():
                 report.count(what, n)
         except (ValidationError, IntegrityError) as error:
-            reason = (
-                "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
-                if isinstance(error, ValidationError) and hasattr(error, "error_dict")
-                else " ".join(getattr(error, "messages", [f"the database refused it: {error}"]))
+            report.skipped.append(
+                ImportProblem(str(census.path), _reason(error), record.line, record.la_child_id)
             )
-            report.skipped.append(ImportProblem(str(census.path), reason, record.line, record.la_child_id))
+    return flags
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return f"the database refused it: {error}"

@@ -345,15 +345,16 @@ def import_903_files(paths, actor=None) -> ImportReport:
             continue
         with transaction.atomic():
             _import_set(return_set, report, actor)
-            run = import_flags_save(
-                actor=actor,
-                kind="903",
-                year=return_set.year,
-                source=str(return_set.folder),
-                flags=return_set.flags,
-            )
+            if return_set.flags:
+                run = import_flags_save(
+                    actor=actor,
+                    kind="903",
+                    year=return_set.year,
+                    source=str(return_set.folder),
+                    flags=return_set.flags,
+                )
+                report.runs.append(run.pk)
         report.flags.extend(return_set.flags)
-        report.runs.append(run.pk)
     return report
 
 
