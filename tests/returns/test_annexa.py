@@ -599,18 +599,24 @@ def test_a_legacy_systems_workbook_is_read_by_code(db, tmp_path):
         },
     )
     report = import_annexa_files([path])
-    assert report.files_read == [str(path)]
-    assert [(p.record, p.line) for p in report.skipped] == [("L3", 6), ("L4", 7)]
-    assert "'Date of Birth' '2016-05-04' is not a date in the form dd/mm/yyyy" in report.skipped[0].reason
-    assert "'Referral Source' 'z) 99: Martians'" in report.skipped[1].reason
-    assert str(report.skipped[0]).startswith(f"{path}, sheet 'List 3', row 6 (child L3): 'Date of Birth'")
+    assert report.files_read == [str(path)] and report.ok
+    # A date or a label another system got wrong is flagged with its sheet and row; the child is kept.
+    assert [(f.la_child_id, f.sheet, f.line, f.rule) for f in report.flags] == [
+        ("L3", "List 3", 6, "IMPORT-DATE"),
+        ("L4", "List 3", 7, "IMPORT-CODE"),
+    ]
+    assert "'Date of Birth' '2016-05-04' is not a date in the form dd/mm/yyyy" in report.flags[0].reason
+    assert "'Referral Source' 'z) 99: Martians'" in report.flags[1].reason
+    assert str(report.flags[0]).startswith(f"{path}, sheet 'List 3', row 6 (child L3): IMPORT-DATE: 'Date of")
     assert list(
         Referral.objects.order_by("child__la_child_id").values_list("child__la_child_id", "source", "is_nfa")
     ) == [
         ("L1", "6", False),
         ("L2", "6", True),
+        ("L3", "6", False),
+        ("L4", "99", False),
     ]
-    assert not Child.objects.filter(la_child_id__in=["L3", "L4"]).exists()  # nothing half-written
+    assert Child.objects.get(la_child_id="L3").date_of_birth is None
     # Staff are never made up from a file: an allocation to a team and worker not held is left out, counted.
     assert report.counts["allocation left out: team or worker not held"] == 1
     assert report.counts["list 2 rows not read (early help assessments are not recorded in OpenCSC)"] == 1
@@ -649,12 +655,16 @@ def test_unreadable_files_are_refused_whole(db, tmp_path):
         reasons[str(no_header)]
         == "sheet 'List 1 - Contacts': no header row with 'Child Unique ID' in its first 10 rows"
     )
-    assert reasons[str(missing)].startswith("sheet 'List 7', row 1: no column 'Initial Category of Abuse'")
     assert reasons[str(short)] == "sheet 'List 4': no header row with 'Child Unique ID'"
-    assert report.files_read == [] and not Child.objects.exists()
+    # A list without a column the import reads is still read, the column flagged.
+    assert str(missing) not in reasons and report.files_read == [str(missing)]
+    (flag,) = report.flags
+    assert (flag.rule, flag.file, flag.sheet, flag.line) == ("IMPORT-COLUMN", str(missing), "List 7", 1)
+    assert flag.reason.startswith("no column 'Initial Category of Abuse'")
+    assert not Child.objects.exists()
 
 
-def test_the_import_command_lists_what_it_skipped(db, tmp_path):
+def test_the_import_command_lists_what_it_flagged(db, tmp_path):
     path = tmp_path / "bad-row.xlsx"
     _legacy_workbook(
         path,
@@ -678,12 +688,13 @@ def test_the_import_command_lists_what_it_skipped(db, tmp_path):
         },
     )
     err = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command("import", "annexa", str(path), stderr=err)
+    call_command("import", "annexa", str(path), stderr=err)
     assert (
-        "SKIPPED" in err.getvalue()
-        and "'Child Protection Plan End Date' is before its start date" in err.getvalue()
+        "FLAGGED" in err.getvalue()
+        and "sheet 'List 7', row 2 (child P1): IMPORT-DATE-ORDER" in err.getvalue()
     )
+    assert "'Child Protection Plan End Date' is before 'Child Protection Plan Start Date'" in err.getvalue()
+    assert Child.objects.get(la_child_id="P1").protection_plans.get().ended_on is None
 
 
 # --- download from the returns page ---------------------------------------------------------------------

@@ -303,3 +303,191 @@ def test_an_imperfect_cin_census_keeps_every_child_and_flags_each_problem(db, tm
 
     again = import_cin_files([path])
     assert again.counts == {} and {(f.rule, f.la_child_id, f.line) for f in again.flags} == flags
+
+
+def _another_tools_annex_a(path: Path) -> None:
+    """Lists 3 and 8 as another tool writes them: a title above the headers, its own column order, "Age" for the
+    age column, list 8 without the category of need, and each child with a recording error."""
+    import openpyxl
+
+    child = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age"]
+    list_3 = [*child, "Referral NFA?", "Referral Source", "Date of referral"]
+    list_8 = [
+        *child,
+        "Date Started to be Looked After",
+        "Child's Legal Status",
+        "Start date of current legal status",
+        "Placement Type",
+        "Placement Provider",
+        "Start Date of Most Recent Placement",
+        "Placement postcode",
+        "URN of Placement",
+        "Placement Location",
+        "LA of Placement",
+        "Date Ceased to be Looked After",
+        "Reason Ceased to be Looked After",
+        "UASC within the Last 12 Months (Y/N)",
+        "Date of Last Health Assessment",
+        "Date of Last Dental Check",
+    ]
+    girl, boy = ["b) Female", "a) WBRI"], ["a) Male", "a) WBRI"]
+    sheets = {
+        "List 3 - Referrals": [
+            ["Referrals (list 3), exported by another tool"],
+            list_3,
+            ["R1", *girl, "01/02/2014", 12, "No", "z) 99: Martians", "02/01/2026"],  # row 3
+            ["R2", *boy, "2015-05-04", 10, "No", "q) 6: Police", "03/01/2026"],  # row 4
+        ],
+        "List 8 - Children in care": [
+            ["Children in care (list 8)"],
+            [],
+            list_8,
+            # row 4: a children's home in Wales, no URN
+            [
+                "W1",
+                *girl,
+                "01/03/2010",
+                16,
+                "01/06/2025",
+                "C2: FCO",
+                "",
+                "h) K2: Children's home",
+                "d) PR4",
+                "",
+                "CF10 1AA",
+                "",
+                "b) Out",
+                "WAL",
+                "",
+                "",
+                "No",
+                "",
+                "",
+            ],
+            # row 5: ceased without its reason
+            [
+                "W2",
+                *boy,
+                "02/03/2011",
+                15,
+                "01/05/2025",
+                "C2: FCO",
+                "",
+                "f) U6",
+                "b) PR1",
+                "",
+                "HP11 2JU",
+                "SC123456",
+                "a) In",
+                "E06000060",
+                "10/01/2026",
+                "",
+                "No",
+                "",
+                "",
+            ],
+            # row 6: no placement type
+            [
+                "W3",
+                *girl,
+                "03/03/2012",
+                14,
+                "01/07/2025",
+                "C2: FCO",
+                "",
+                "",
+                "b) PR1",
+                "",
+                "HP11 2JU",
+                "SC123456",
+                "a) In",
+                "E06000060",
+                "",
+                "",
+                "No",
+                "",
+                "",
+            ],
+            # row 7: a legal status outside the list, a health assessment in the future
+            [
+                "W4",
+                *boy,
+                "04/03/2013",
+                13,
+                "01/08/2025",
+                "Q9: Unknown order",
+                "",
+                "f) U6",
+                "b) PR1",
+                "",
+                "HP11 2JU",
+                "SC123456",
+                "a) In",
+                "E06000060",
+                "",
+                "",
+                "No",
+                "01/01/2027",
+                "",
+            ],
+        ],
+    }
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+
+
+def test_an_annex_a_workbook_in_another_layout_with_a_missing_column_keeps_every_child(db, tmp_path):
+    from opencsc.frontdoor.models import Referral
+    from opencsc.returns.annexa.importer import import_annexa_files
+
+    path = tmp_path / "other-tool-annex-a.xlsx"
+    _another_tools_annex_a(path)
+    report = import_annexa_files([path])
+
+    assert report.ok and report.files_read == [str(path)]
+    ids = ["R1", "R2", "W1", "W2", "W3", "W4"]
+    children = {c.la_child_id: c for c in Child.objects.filter(la_child_id__in=ids)}
+    assert sorted(children) == ids
+    list_8 = "List 8 - Children in care"
+    need = "'Child's Category of Need' is empty"
+    flags = {(f.rule, f.sheet, f.line, f.la_child_id) for f in report.flags}
+    assert flags == {
+        ("IMPORT-COLUMN", list_8, 3, ""),
+        ("IMPORT-CODE", "List 3 - Referrals", 3, "R1"),
+        ("IMPORT-DATE", "List 3 - Referrals", 4, "R2"),
+        ("IMPORT-REQUIRED", list_8, 4, "W1"),
+        ("IMPORT-REQUIRED", list_8, 5, "W2"),
+        ("IMPORT-DEC-REC", list_8, 5, "W2"),
+        ("IMPORT-REQUIRED", list_8, 6, "W3"),
+        ("IMPORT-REQUIRED", list_8, 7, "W4"),
+        ("IMPORT-CODE", list_8, 7, "W4"),
+        ("IMPORT-DATE-RANGE", list_8, 7, "W4"),
+    }
+    column = next(f for f in report.flags if f.rule == "IMPORT-COLUMN")
+    assert column.reason == "no column 'Child's Category of Need': read as blank"
+    assert sum(need in f.reason for f in report.flags) == 4
+    assert all(f.file == str(path) for f in report.flags)
+
+    assert Referral.objects.get(child=children["R1"]).source == "99"
+    assert children["R2"].date_of_birth is None and Referral.objects.filter(child=children["R2"]).exists()
+    episode = {e.child.la_child_id: e for e in Episode.objects.select_related("child")}
+    assert (episode["W1"].placement_type, episode["W1"].urn) == ("K2", "")
+    assert (episode["W2"].ended_on, episode["W2"].reason_ceased) == (D(2026, 1, 10), "")
+    assert episode["W3"].placement_type == "" and episode["W4"].legal_status == "Q9"
+
+    run = ValidationRun.objects.get(origin=RunOrigin.IMPORT, kind="annexa")
+    assert run.year == 2026  # the latest date in the lists, 10 January 2026, the future one left out
+    saved = {(f.rule, f.sheet, f.line, f.la_child_id) for f in ValidationFinding.objects.filter(run=run)}
+    assert saved == flags
+
+    kpis = compute_kpis(2026)
+    assert kpis["cla_at_year_end"].children == {children[i].pk for i in ("W1", "W3", "W4")}
+    assert kpis["referrals"].children == {children["R1"].pk, children["R2"].pk}
+
+    again = import_annexa_files([path])
+    assert again.counts == {} and {(f.rule, f.sheet, f.line, f.la_child_id) for f in again.flags} == flags

@@ -34,12 +34,23 @@ What is read and what it makes (lists 2 and 11, and the columns not named here, 
   becomes the child's responsible team if it has none, so that the team's workers see the record. Staff are
   never created from a file.
 
-Refusals and skips: a file that is not an xlsx workbook, has no sheet named "List 1" to "List 11", or has a
-list sheet without its header row or a column the import reads is refused whole, naming the sheet and row.
-Otherwise each row is written in its own savepoint: a row that breaks a rule (an unknown code, a date that is
-not dd/mm/yyyy, an end before its start, a database constraint) is skipped with its sheet, row and reason,
-and the rest is imported. Importing the same file twice changes nothing. Each row that changes something gets
-an audit event, verb "import.annexa".
+Every child is kept (see `opencsc.returns.flags`), each problem flagged on the data-quality worklist with its
+rule, reason, file, sheet and row:
+- a label outside Annex A's list is kept as given (its code: `z) 99: Martians` is 99) where the list's values
+  are codes, and left blank where they are not (yes/no, in/out); a gender outside the list is recorded as U;
+- a date that is not a date cell or dd/mm/yyyy, or is in the future, is left blank; an end before its start
+  (closure, authorisation, conference, plan end, review, adoption milestones) is left blank; a current legal
+  status or placement said to start before the child became looked after is taken as starting that day; a
+  child who ceased without a reason keeps the date ceased, the reason blank;
+- a list without a column the import reads is read with that column blank (flagged once, at its header row);
+  a list sheet with no header row is not read (flagged), the others are;
+- the child of every row is written first, in a savepoint of its own; the row's record (and allocation) in
+  another: a record whose key date cannot be read, or that the database refuses, is left out and flagged,
+  the child kept. Only a row with no Child Unique ID is not stored at all (nothing tells its child apart).
+Only a file that is not an xlsx workbook, has no sheet named "List 1" to "List 11", has two sheets for one
+list, or has no list that can be read is refused whole. Each file is imported in one transaction, its flags
+saved as a run of the worklist in the same transaction. Importing the same file twice changes nothing. Each
+row that changes something gets an audit event, verb "import.annexa".
 """
 
 import datetime as dt
@@ -82,6 +93,7 @@ from opencsc.people.identifiers import name_key
 from opencsc.people.models import Child, ChildDisability
 from opencsc.returns.annexa import layout as L
 from opencsc.returns.annexa.export import REFERENCE_KEYWORD
+from opencsc.returns.flags import ImportFlag, clean_keeping
 from opencsc.returns.registry import ImportProblem, ImportReport
 
 HEADER_SEARCH_ROWS = 10
@@ -153,7 +165,11 @@ WRITE_ORDER = (3, 6, 4, 5, 7, 1, 8, 9, 10)
 
 
 class RowError(ValueError):
-    pass
+    """The row's record cannot be stored (its key date cannot be read): left out and flagged."""
+
+    def __init__(self, reason: str, rule: str = "IMPORT-NOT-STORED"):
+        super().__init__(reason)
+        self.reason, self.rule = reason, rule
 
 
 @dataclass
@@ -161,6 +177,10 @@ class _Row:
     number: int
     line: int
     values: dict  # header -> raw cell value
+    sheet: str = ""
+    file: str = ""
+    flags: list = field(default_factory=list, repr=False)  # the workbook's flags, shared by its rows
+    today: dt.date | None = None
 
     def text(self, column: str) -> str:
         value = self.values.get(column)
@@ -170,32 +190,71 @@ class _Row:
             value = int(value)
         return str(value).strip()
 
+    def flag(self, rule: str, reason: str, *columns: str) -> None:
+        self.flags.append(
+            ImportFlag(
+                rule=rule,
+                reason=reason,
+                file=self.file,
+                line=self.line,
+                la_child_id=self.text(L.CHILD_ID)[:20],
+                fields="; ".join(f"{name}={self.text(name) or '(blank)'}" for name in columns),
+                sheet=self.sheet,
+            )
+        )
+
     def date(self, column: str, *, required: bool = False) -> dt.date | None:
+        """The cell's date; a date that cannot be read, or one in the future, is left blank (flagged). A
+        required date that cannot be read leaves the row's record out; one in the future is kept as given."""
         value = self.values.get(column)
         if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = self.text(column)
-        if not text:
-            if required:
-                raise RowError(f"'{column}' is empty")
-            return None
-        try:
-            return dt.datetime.strptime(text, "%d/%m/%Y").date()
-        except ValueError:
-            raise RowError(f"'{column}' '{text}' is not a date in the form dd/mm/yyyy") from None
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        else:
+            text = self.text(column)
+            if not text:
+                if required:
+                    raise RowError(f"'{column}' is empty: the row's record is not stored", "IMPORT-REQUIRED")
+                return None
+            try:
+                day = dt.datetime.strptime(text, "%d/%m/%Y").date()
+            except ValueError:
+                reason = f"'{column}' '{text}' is not a date in the form dd/mm/yyyy"
+                if required:
+                    raise RowError(f"{reason}: the row's record is not stored", "IMPORT-DATE") from None
+                self.flag("IMPORT-DATE", f"{reason}: left blank", column)
+                return None
+        if self.today is not None and day > self.today and column != "Date of Birth":
+            self.flag(
+                "IMPORT-DATE-RANGE",
+                f"'{column}' {day:%d/%m/%Y} is in the future: "
+                + ("kept as given" if required else "left blank"),
+                column,
+            )
+            return day if required else None
+        return day
 
     def code(self, column: str, mapping: dict, *, required: bool = False):
+        """The code the cell's label names. A label outside Annex A's list is kept as given (its code part)
+        where the list's values are codes, and left blank where they are not (yes/no, in/out); flagged."""
         text = self.text(column)
         if not text:
             if required:
-                raise RowError(f"'{column}' is empty")
+                self.flag("IMPORT-REQUIRED", f"'{column}' is empty", column)
+                return ""
             return None
         try:
             return L.lookup(mapping, text)
         except KeyError:
-            raise RowError(f"'{column}' '{text}' is not a value Annex A allows") from None
+            codes = all(isinstance(key, str) for key in mapping)
+            self.flag(
+                "IMPORT-CODE",
+                f"'{column}' '{text}' is not a value Annex A allows: "
+                + ("kept as given" if codes else "left blank"),
+                column,
+            )
+            return L.code_in(text) if codes else None
 
     def yes_no(self, column: str) -> bool | None:
         text = self.text(column).casefold()
@@ -206,15 +265,24 @@ class _Row:
             return True
         if words in ("no", "n"):
             return False
-        raise RowError(f"'{column}' '{self.text(column)}' is not yes or no")
+        self.flag("IMPORT-CODE", f"'{column}' '{self.text(column)}' is not yes or no: left blank", column)
+        return None
 
     def whole_number(self, column: str) -> int | None:
         text = self.text(column)
         if not text:
             return None
         if not text.isdigit():
-            raise RowError(f"'{column}' '{text}' is not a whole number")
+            self.flag("IMPORT-CODE", f"'{column}' '{text}' is not a whole number: left blank", column)
+            return None
         return int(text)
+
+    def ordered(self, start: dt.date | None, end: dt.date | None, columns: tuple[str, str]) -> dt.date | None:
+        """`end`, or None (flagged) when it is before `start`."""
+        if start and end and end < start:
+            self.flag("IMPORT-DATE-ORDER", f"'{columns[1]}' is before '{columns[0]}': left blank", *columns)
+            return None
+        return end
 
 
 @dataclass
@@ -222,6 +290,7 @@ class _Sheet:
     number: int
     name: str
     rows: list[_Row] = field(default_factory=list)
+    unreadable: str = ""  # why the sheet, which has content, cannot be read: no header row found
 
 
 class FileRefused(ValueError):
@@ -230,7 +299,10 @@ class FileRefused(ValueError):
         self.reason, self.line = reason, line
 
 
-def read_workbook(path: Path) -> tuple[dict[int, _Sheet], dt.date | None]:
+def read_workbook(path: Path, flags: list | None = None) -> tuple[dict[int, _Sheet], dt.date | None]:
+    """The workbook's list sheets and its reference date. A sheet without its header row, or without a
+    column the import reads, is flagged in `flags` (the sheet is not read, or the column read as blank)."""
+    flags = flags if flags is not None else []
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -253,21 +325,30 @@ def read_workbook(path: Path) -> tuple[dict[int, _Sheet], dt.date | None]:
                 raise FileRefused(
                     f"two sheets are List {number}: '{sheets[number].name}' and '{worksheet.title}'"
                 )
-            sheets[number] = _read_sheet(number, worksheet)
+            sheets[number] = _read_sheet(number, worksheet, str(path), flags)
     finally:
         workbook.close()
     if not sheets:
         raise FileRefused("no sheet is named 'List 1' to 'List 11'")
+    unreadable = [sheet.unreadable for sheet in sheets.values() if sheet.unreadable]
+    if unreadable and len(unreadable) == sum(
+        1 for sheet in sheets.values() if sheet.rows or sheet.unreadable
+    ):
+        raise FileRefused(unreadable[0])  # no list in it can be read at all
     return sheets, reference
 
 
-def _read_sheet(number: int, worksheet) -> _Sheet:
+def _read_sheet(number: int, worksheet, file: str, flags: list) -> _Sheet:
     sheet = _Sheet(number, worksheet.title)
     annex = L.LIST_BY_NUMBER[number]
     key_column = L.header_key(annex.columns[0])
     columns: dict[int, str] | None = None
     known = {L.header_key(title): title for title in annex.columns}
     has_content = False
+
+    def flag(reason: str, line: int | None) -> None:
+        flags.append(ImportFlag("IMPORT-COLUMN", reason, file, line, sheet=worksheet.title))
+
     for line, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
         if columns is None:
             has_content = has_content or any(v is not None and str(v).strip() for v in values)
@@ -277,80 +358,105 @@ def _read_sheet(number: int, worksheet) -> _Sheet:
                 wanted = [*CHILD_COLUMNS, *READ_COLUMNS.get(number, ())] if number in READ_COLUMNS else []
                 missing = [c for c in wanted if c not in columns.values() and c not in OPTIONAL_COLUMNS]
                 if missing:
-                    raise FileRefused(
-                        f"sheet '{worksheet.title}', row {line}: no column "
-                        + ", ".join(f"'{c}'" for c in missing),
-                        line,
-                    )
+                    flag("no column " + ", ".join(f"'{c}'" for c in missing) + ": read as blank", line)
             elif line >= HEADER_SEARCH_ROWS:
-                raise FileRefused(
-                    f"sheet '{worksheet.title}': no header row with '{annex.columns[0]}' in its first "
-                    f"{HEADER_SEARCH_ROWS} rows"
-                )
+                break
             continue
         row = {columns[i]: value for i, value in enumerate(values) if i in columns}
         if all(value is None or str(value).strip() == "" for value in row.values()):
             continue
-        sheet.rows.append(_Row(number, line, row))
+        sheet.rows.append(_Row(number, line, row, worksheet.title, file, flags))
     if columns is None and has_content:
-        raise FileRefused(f"sheet '{worksheet.title}': no header row with '{annex.columns[0]}'")
+        sheet.unreadable = f"sheet '{worksheet.title}': no header row with '{annex.columns[0]}'" + (
+            f" in its first {HEADER_SEARCH_ROWS} rows" if line >= HEADER_SEARCH_ROWS else ""
+        )
+        flag(f"no header row with '{annex.columns[0]}': the sheet is not read", None)
     return sheet
 
 
 def _latest_date(sheets: dict[int, _Sheet]) -> dt.date | None:
-    latest = None
+    """The latest date in the lists (date cells or dd/mm/yyyy text), births and dates in the future left out:
+    the reference date of a workbook that does not give one."""
+    latest, today = None, timezone.localdate()
     for sheet in sheets.values():
         for row in sheet.rows:
             for column, value in row.values.items():
                 if column == "Date of Birth":
                     continue
                 day = value.date() if isinstance(value, dt.datetime) else value
-                if isinstance(day, dt.date) and (latest is None or day > latest):
+                if isinstance(day, str):
+                    try:
+                        day = dt.datetime.strptime(day.strip(), "%d/%m/%Y").date()
+                    except ValueError:
+                        continue
+                if isinstance(day, dt.date) and day <= today and (latest is None or day > latest):
                     latest = day
     return latest
 
 
 def _child_details(row: _Row) -> dict:
+    """The child's own columns. Only a row with no Child Unique ID cannot be stored (nothing tells its child
+    apart); every other problem is flagged and the child kept."""
     la_child_id = row.text(L.CHILD_ID)
     if not la_child_id:
-        raise RowError(f"'{L.CHILD_ID}' is empty")
+        raise RowError(f"'{L.CHILD_ID}' is empty: the row is not stored", "IMPORT-REQUIRED")
     if len(la_child_id) > 20:
-        raise RowError(f"'{L.CHILD_ID}' '{la_child_id}' is longer than 20 characters")
+        row.flag(
+            "IMPORT-ID",
+            f"'{L.CHILD_ID}' '{la_child_id}' is longer than 20 characters: stored as its first 20",
+            L.CHILD_ID,
+        )
     gender_text = row.text("Gender")
     sex = Sex.UNKNOWN
-    if gender_text:
-        if L.code_in(gender_text).casefold() in ("neither", "d) neither"):
-            sex = Sex.UNKNOWN
-        else:
-            sex = row.code("Gender", L.GENDER)
+    if gender_text and L.code_in(gender_text).casefold() not in ("neither", "d) neither"):
+        sex = row.code("Gender", L.GENDER)
+        if sex not in Sex.values:
+            sex = Sex.UNKNOWN  # flagged by code(): the column holds only M, F or U
     ethnicity = row.code("Ethnicity", L.ETHNICITY) or Ethnicity.NOBT
     born = row.date("Date of Birth")
-    age_text = row.text(L.AGE)
-    unborn = age_text in ("-1", "-1.0")
-    if born is None and unborn:
-        raise RowError("an unborn child (age -1) needs the expected date of birth in 'Date of Birth'")
-    if born is None:
-        raise RowError("'Date of Birth' is empty")
+    unborn = row.text(L.AGE) in ("-1", "-1.0")
+    if born is None and not row.text("Date of Birth"):
+        row.flag(
+            "IMPORT-REQUIRED",
+            "'Date of Birth' is empty" + (" (an unborn child, age -1)" if unborn else ""),
+            "Date of Birth",
+        )
+    elif born is not None and not unborn and row.today is not None and born > row.today:
+        row.flag(
+            "IMPORT-DATE-RANGE",
+            f"'Date of Birth' {born:%d/%m/%Y} is in the future: left blank",
+            "Date of Birth",
+            L.AGE,
+        )
+        born = None
     return {
-        "la_child_id": la_child_id,
+        "la_child_id": la_child_id[:20],
         "sex": sex,
-        "ethnicity": ethnicity,
+        "ethnicity": ethnicity if len(ethnicity) <= 4 else "",
         "date_of_birth": None if unborn else born,
         "expected_date_of_birth": born if unborn else None,
         "disabled": row.yes_no(L.DISABILITY) if L.DISABILITY in row.values else None,
     }
 
 
-def _check(row) -> None:
-    """Field and code checks in Python; related rows were just read or written here, and uniqueness and check
-    constraints are the database's own (an IntegrityError skips the row). A nullable field left empty (an
-    unknown yes/no) is allowed even where a form would require it."""
+def _check(record, row: _Row) -> None:
+    """Field and code checks in Python, keeping a code outside its list as given and leaving blank a value the
+    column cannot hold, each flagged at `row`; related rows were just read or written here, and uniqueness and
+    check constraints are the database's own (an IntegrityError leaves the row's record out). A nullable field
+    left empty (an unknown yes/no) is allowed even where a form would require it."""
     unchecked = [
         f.name
-        for f in row._meta.concrete_fields
-        if f.is_relation or (f.null and getattr(row, f.attname) is None)
+        for f in record._meta.concrete_fields
+        if f.is_relation or (f.null and getattr(record, f.attname) is None)
     ]
-    row.full_clean(exclude=unchecked, validate_unique=False, validate_constraints=False)
+
+    def flag(rule: str, reason: str, fields: str) -> None:
+        if rule not in ("IMPORT-CODE", "IMPORT-REQUIRED"):  # flagged when read, by their Annex A column
+            row.flags.append(
+                ImportFlag(rule, reason, row.file, row.line, row.text(L.CHILD_ID)[:20], fields, row.sheet)
+            )
+
+    clean_keeping(record, exclude=unchecked, flag=flag)
 
 
 class _Staff:
@@ -374,8 +480,11 @@ class _Staff:
 class _Writer:
     """Writes one row, noting what it created and changed."""
 
-    def __init__(self, reference: dt.date | None, staff: _Staff | None = None, known: dict | None = None):
+    def __init__(
+        self, reference: dt.date | None, staff: _Staff | None = None, known: dict | None = None, row=None
+    ):
         self.reference = reference
+        self.row = row  # the row written, where a problem the model's checks find is flagged
         self.staff = staff
         # What earlier rows of this import settled: a child's record for the same details, and allocations
         # already looked at. Rows only add to it once written (a skipped row's savepoint is rolled back).
@@ -394,15 +503,16 @@ class _Writer:
         label = model._meta.verbose_name
         if row is None:
             row = model(**lookup, **values, **(create_only or {}))
-            _check(row)
+            _check(row, self.row)
             row.save()
             self.note(f"{label} created")
             return row
-        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        before = {name: getattr(row, name) for name in values}
+        for name, value in values.items():
+            setattr(row, name, value)
+        _check(row, self.row)
+        changed = [name for name in values if getattr(row, name) != before[name]]
         if changed:
-            for name in changed:
-                setattr(row, name, values[name])
-            _check(row)
             row.save()
             self.note(f"{label} updated", ", ".join(changed))
         return row
@@ -427,7 +537,7 @@ class _Writer:
                 last_name_key=name_key(details["la_child_id"]),
                 **fields,
             )
-            child.full_clean(validate_unique=False, validate_constraints=False)
+            _check(child, self.row)
             child.save()
             self.note("child created")
         else:
@@ -494,9 +604,7 @@ class _Writer:
 
     def list_6(self, child: Child, row: _Row) -> None:
         started = row.date("CIN Start Date", required=True)
-        closed = row.date("CIN Closure Date")
-        if closed and closed < started:
-            raise RowError("'CIN Closure Date' is before 'CIN Start Date'")
+        closed = row.ordered(started, row.date("CIN Closure Date"), ("CIN Start Date", "CIN Closure Date"))
         self.upsert(
             Referral,
             {"child": child, "referral_date": started},
@@ -510,9 +618,11 @@ class _Writer:
 
     def list_4(self, child: Child, row: _Row) -> None:
         started = row.date("Continuous Assessment Start Date", required=True)
-        authorised = row.date("Continuous Assessment Date of Authorisation")
-        if authorised and authorised < started:
-            raise RowError("'Continuous Assessment Date of Authorisation' is before the start date")
+        authorised = row.ordered(
+            started,
+            row.date("Continuous Assessment Date of Authorisation"),
+            ("Continuous Assessment Start Date", "Continuous Assessment Date of Authorisation"),
+        )
         support = row.yes_no("Was the child assessed as requiring LA children's social care support?")
         held = Assessment.objects.filter(child=child, started_on=started).order_by("pk").first()
         outcome = None
@@ -537,9 +647,14 @@ class _Writer:
     def list_5(self, child: Child, row: _Row) -> None:
         started = row.date("Strategy discussion initiating Section 47 Enquiry Start Date", required=True)
         unnecessary = row.yes_no("Was an Initial Child Protection Conference deemed unnecessary?")
-        icpc = row.date("Date of Initial Child Protection Conference")
-        if icpc and icpc < started:
-            raise RowError("'Date of Initial Child Protection Conference' is before the enquiry started")
+        icpc = row.ordered(
+            started,
+            row.date("Date of Initial Child Protection Conference"),
+            (
+                "Strategy discussion initiating Section 47 Enquiry Start Date",
+                "Date of Initial Child Protection Conference",
+            ),
+        )
         made_plan = row.yes_no(
             "Did the Initial Child Protection Conference Result in a Child Protection Plan"
         )
@@ -564,9 +679,11 @@ class _Writer:
 
     def list_7(self, child: Child, row: _Row) -> None:
         started = row.date("Child Protection Plan Start Date", required=True)
-        ended = row.date("Child Protection Plan End Date")
-        if ended and ended < started:
-            raise RowError("'Child Protection Plan End Date' is before its start date")
+        ended = row.ordered(
+            started,
+            row.date("Child Protection Plan End Date"),
+            ("Child Protection Plan Start Date", "Child Protection Plan End Date"),
+        )
         latest = row.code("Latest Category of Abuse", L.CATEGORY_OF_ABUSE, required=True)
         plan = self.upsert(
             ChildProtectionPlan,
@@ -584,10 +701,12 @@ class _Writer:
                 ).first(),
             },
         )
-        review = row.date("Date of latest review conference")
+        review = row.ordered(
+            started,
+            row.date("Date of latest review conference"),
+            ("Child Protection Plan Start Date", "Date of latest review conference"),
+        )
         if review:
-            if review < started:
-                raise RowError("'Date of latest review conference' is before the plan started")
             self.upsert(
                 ChildProtectionConference,
                 {"child": child, "kind": ConferenceKind.REVIEW, "plan": plan, "held_on": review},
@@ -639,14 +758,33 @@ class _Writer:
         placed_from = row.date("Start Date of Most Recent Placement") or started
         ceased = row.date("Date Ceased to be Looked After")
         reason = row.code("Reason Ceased to be Looked After", L.REASON_CEASED) if ceased else None
-        if legal_from < started or placed_from < started:
-            raise RowError(
-                "the current legal status or placement starts before the child became looked after"
-            )
+        for column, day in (
+            ("Start date of current legal status", legal_from),
+            ("Start Date of Most Recent Placement", placed_from),
+        ):
+            if day < started:
+                row.flag(
+                    "IMPORT-DATE-ORDER",
+                    f"'{column}' is before 'Date Started to be Looked After': taken as that date",
+                    "Date Started to be Looked After",
+                    column,
+                )
+        legal_from, placed_from = max(legal_from, started), max(placed_from, started)
         if ceased and ceased < max(legal_from, placed_from):
-            raise RowError("'Date Ceased to be Looked After' is before the current legal status or placement")
+            row.flag(
+                "IMPORT-DATE-ORDER",
+                "'Date Ceased to be Looked After' is before the current legal status or placement: left blank",
+                "Date Ceased to be Looked After",
+            )
+            ceased = None
         if ceased and not reason:
-            raise RowError("'Reason Ceased to be Looked After' is empty for a child who ceased")
+            row.flag(
+                "IMPORT-DEC-REC",
+                "'Reason Ceased to be Looked After' is empty for a child who ceased: kept as ceased, "
+                "its reason blank",
+                "Date Ceased to be Looked After",
+                "Reason Ceased to be Looked After",
+            )
         inside = row.code("Placement Location", L.PLACEMENT_LOCATION)
         values = {
             "legal_status": row.code("Child's Legal Status", L.LEGAL_STATUS, required=True),
@@ -700,9 +838,7 @@ class _Writer:
             )
             if last and not ceased:
                 episode.ended_on, episode.reason_ceased = None, ""
-            episode.full_clean(
-                exclude=["child", "recorded_by"], validate_unique=False, validate_constraints=False
-            )
+            _check(episode, self.row)
             episode.save()
             self.note("episode created")
 
@@ -737,7 +873,13 @@ class _Writer:
         }
         for name, day in dates.items():
             if day and day < decided:
-                raise RowError(f"the {name.replace('_on', '').replace('_', ' ')} date is before the decision")
+                row.flag(
+                    "IMPORT-DATE-ORDER",
+                    f"the {name.replace('_on', '').replace('_', ' ')} date is before the decision: left blank",
+                    "Date of Decision that Child Should be Placed for Adoption",
+                )
+                dates[name] = None
+        ceased = dates["ceased_on"]
         reason = row.code("Reason Why Child No Longer Placed for Adoption", L.ADOPTION_CEASED)
         self.upsert(
             AdoptionMilestones,
@@ -757,22 +899,33 @@ def _reason(error: Exception) -> str:
 
 
 def import_annexa_files(paths, actor=None) -> ImportReport:
+    from opencsc.returns.services import import_flags_save
+
     report = ImportReport()
+    today = timezone.localdate()
     for path in paths:
         path = Path(path)
+        flags: list[ImportFlag] = []
         try:
-            sheets, reference = read_workbook(path)
+            sheets, reference = read_workbook(path, flags)
         except FileRefused as error:
             report.files_refused.append(ImportProblem(str(path), error.reason, error.line))
             continue
         reference = reference or _latest_date(sheets)
         with transaction.atomic():
-            _import_sheets(path, sheets, reference, report, actor)
+            _import_sheets(path, sheets, reference, report, actor, today)
+            if flags:
+                year = reference.year + (reference.month >= 4) if reference else 0
+                run = import_flags_save(actor=actor, kind="annexa", year=year, source=str(path), flags=flags)
+                report.runs.append(run.pk)
         report.files_read.append(str(path))
+        report.flags.extend(flags)
     return report
 
 
-def _import_sheets(path: Path, sheets: dict[int, _Sheet], reference, report: ImportReport, actor) -> None:
+def _import_sheets(
+    path: Path, sheets: dict[int, _Sheet], reference, report: ImportReport, actor, today
+) -> None:
     staff = _Staff()
     known: dict = {}
     for number, what in ((2, "early help assessments"), (11, "adopters")):
@@ -785,31 +938,52 @@ def _import_sheets(path: Path, sheets: dict[int, _Sheet], reference, report: Imp
         if sheet is None:
             continue
         for row in sheet.rows:
-            writer = _Writer(reference, staff, known)
-            where = f"{path}, sheet '{sheet.name}'"
-            la_child_id = row.text(L.CHILD_ID)
-            try:
-                details = _child_details(row)
-                with transaction.atomic():
-                    child = writer.child(details)
-                    getattr(writer, f"list_{number}")(child, row)
-                    writer.allocation(child, row)
-                    if writer.changes:
-                        audit_event_record(
-                            actor=actor,
-                            verb="import.annexa",
-                            target=child,
-                            child=child,
-                            payload={
-                                "file": path.name,
-                                "list": number,
-                                "row": row.line,
-                                "changes": writer.changes,
-                            },
-                        )
-            except (RowError, ValidationError, IntegrityError) as error:
-                report.skipped.append(ImportProblem(where, _reason(error), row.line, la_child_id, unit="row"))
-                continue
-            known.update(writer.settled)
-            for what, count in writer.counts.items():
-                report.count(what, count)
+            row.today = today
+            _import_row(path, number, row, _Writer(reference, staff, known, row), report, actor)
+
+
+def _import_row(path: Path, number: int, row: _Row, writer: "_Writer", report: ImportReport, actor) -> None:
+    """The row's child (kept whatever the rest of the row holds), then the row's record and allocation in a
+    savepoint of their own: a record that cannot be stored is left out and flagged."""
+    try:
+        details = _child_details(row)
+    except RowError as error:
+        row.flag(error.rule, error.reason, L.CHILD_ID)
+        return
+    try:
+        with transaction.atomic():
+            child = writer.child(details)
+    except (ValidationError, IntegrityError) as error:
+        where = f"{path}, sheet '{row.sheet}'"
+        report.skipped.append(
+            ImportProblem(where, _reason(error), row.line, details["la_child_id"], unit="row")
+        )
+        return
+    writer.known.update(writer.settled)
+    writer.settled = {}
+    counts, changes = dict(writer.counts), len(writer.changes)
+    try:
+        with transaction.atomic():
+            getattr(writer, f"list_{number}")(child, row)
+            writer.allocation(child, row)
+        writer.known.update(writer.settled)
+    except (RowError, ValidationError, IntegrityError) as error:
+        writer.counts = counts
+        del writer.changes[changes:]
+        rule = error.rule if isinstance(error, RowError) else "IMPORT-NOT-STORED"
+        reason = (
+            error.reason
+            if isinstance(error, RowError)
+            else f"{_reason(error)}: the row's record is not stored"
+        )
+        row.flag(rule, reason)
+    if writer.changes:
+        audit_event_record(
+            actor=actor,
+            verb="import.annexa",
+            target=child,
+            child=child,
+            payload={"file": path.name, "list": number, "row": row.line, "changes": writer.changes},
+        )
+    for what, count in writer.counts.items():
+        report.count(what, count)

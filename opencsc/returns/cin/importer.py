@@ -529,8 +529,9 @@ class _Writer:
         return row
 
     def flag(self, rule: str, reason: str, fields: str) -> None:
-        """A problem the model's checks find. Codes were flagged by the reader, at their own line."""
-        if rule != "IMPORT-CODE":
+        """A problem the model's checks find. Codes and missing values were flagged by the reader, at their
+        own line."""
+        if rule not in ("IMPORT-CODE", "IMPORT-REQUIRED"):
             self.flags.append(ImportFlag(rule, reason, str(self.path), self.line, self.la_child_id, fields))
 
     def episode_kept(self, child: Child, episode: "_Episode") -> None:

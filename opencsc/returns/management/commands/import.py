@@ -4,12 +4,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from opencsc.returns.registry import get_kind, kinds
 
+FLAGS_SHOWN = 100  # the rest are on the worklist
+
 
 class Command(BaseCommand):
     help = (
         "Read statutory return files into the records: opencsc import cin FILE... "
         "Records already held are matched, not duplicated; importing a file twice changes nothing. "
-        "Exits 1 when a file was refused or a record skipped (each is listed with its line and reason)."
+        "Every child is kept: what breaks a rule is stored as given (or left blank where it cannot be) and "
+        "flagged on the data-quality worklist at /returns/ with its rule, reason, file and line. "
+        "Exits 1 when a file was refused (listed with its line and reason)."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +38,15 @@ class Command(BaseCommand):
             self.stderr.write(f"REFUSED {problem}")
         for problem in report.skipped:
             self.stderr.write(f"SKIPPED {problem}")
+        for flag in report.flags[:FLAGS_SHOWN]:
+            self.stderr.write(f"FLAGGED {flag}")
+        if len(report.flags) > FLAGS_SHOWN:
+            self.stderr.write(f"FLAGGED ... and {len(report.flags) - FLAGS_SHOWN} more")
+        if report.flags:
+            self.stdout.write(
+                f"{len(report.flags)} problem(s) flagged: every child was kept; the data-quality worklist is at "
+                f"/returns/{kind}/"
+            )
         if not report.ok:
             raise CommandError(
                 f"{len(report.files_refused)} file(s) refused, {len(report.skipped)} record(s) skipped",
