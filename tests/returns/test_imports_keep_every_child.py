@@ -75,11 +75,18 @@ def _imperfect_903_set(folder: Path) -> None:
             "A9,01/12/2025,S,C2,N1,U6,PR1,,,,HP19 8FF,HP11 2JU,SC123456",  # line 11: not in the Header
         ],
     )
-    # Another tool's layout: lower case, a space for the underscore, REVIEW_CODE left out.
+    # Another tool's layout: lower case, REVIEW_CODE left out; spaces for underscores.
     _write(
-        folder, "reviews.csv", ["child,dob,review", "A1,01/06/2012,15/10/2025", "A3,03/03/2013,20/07/2025"]
+        folder,
+        "reviews.csv",
+        [
+            "child,dob,review",
+            "A1,01/06/2012,15/10/2025",
+            "A3,03/03/2013,20/07/2025",
+            "A4,04/04/2010,01/01/2009",
+        ],
     )
-    _write(folder, "missing.csv", ["CHILD,DOB,MISSING,MIS_START,MIS_END", "A5,05/05/2009,M,01/10/2025"])
+    _write(folder, "missing.csv", ["Child,DOB,Missing,Mis Start,Mis End", "A5,05/05/2009,M,01/10/2025"])
 
 
 EXPECTED_903_FLAGS = {
@@ -99,6 +106,8 @@ EXPECTED_903_FLAGS = {
     ("IMPORT-COLUMN", "reviews.csv", 1, ""),
     ("IMPORT-REQUIRED", "reviews.csv", 2, "A1"),
     ("IMPORT-REQUIRED", "reviews.csv", 3, "A3"),
+    ("IMPORT-REQUIRED", "reviews.csv", 4, "A4"),
+    ("IMPORT-DATE-RANGE", "reviews.csv", 4, "A4"),  # before the birth: kept as given, the review's key date
     ("IMPORT-FIELDS", "missing.csv", 2, "A5"),
 }
 
@@ -120,6 +129,9 @@ def test_an_imperfect_903_set_keeps_every_child_and_flags_each_problem(db, tmp_p
     assert "check letter" in reasons["IMPORT-UPN", "A1"]
     assert reasons["IMPORT-DEC-REC", "A2"] == "DEC is given without REC: kept as ceased, its reason blank"
     assert "'31/02/2015' is not a date" in reasons["IMPORT-DATE", "A6"]
+    assert (
+        reasons["IMPORT-DATE-RANGE", "A4"] == "REVIEW 01/01/2009 is before the child's birth: kept as given"
+    )
 
     # Stored as given where it can be, blank where it cannot.
     assert children["A1"].upn == WRONG_UPN
@@ -132,6 +144,7 @@ def test_an_imperfect_903_set_keeps_every_child_and_flags_each_problem(db, tmp_p
     assert (episode["A7"].ended_on, episode["A7"].reason_ceased) == (None, "")
     assert (episode["A8"].ended_on, episode["A8"].reason_ceased) == (None, "")
     assert CareReview.objects.filter(child=children["A1"], held_on=D(2025, 10, 15), participation="").exists()
+    assert CareReview.objects.filter(child=children["A4"], held_on=D(2009, 1, 1)).exists()
     assert MissingEpisode.objects.filter(child=children["A5"], returned_at=None).exists()
     assert Episode.objects.filter(child=children["A1"]).count() == 1  # the row with no DECOM is left out
 

@@ -148,9 +148,12 @@ class Row:
     def refuse(self, rule: str, reason: str):
         raise RowError(rule, reason, self)
 
-    def date(self, name: str, *, required: bool = False, today: dt.date | None = None) -> dt.date | None:
-        """The column's date; blank (flagged) when it is not a dd/mm/yyyy date or, given `today`, after it.
-        A required date that is not a date leaves the row out; one in the future is kept as given."""
+    def date(
+        self, name: str, *, required: bool = False, today: dt.date | None = None, born: dt.date | None = None
+    ) -> dt.date | None:
+        """The column's date; blank (flagged) when it is not a dd/mm/yyyy date or, given `today` and `born`,
+        after today or before the child's birth. A required date that is not a date leaves the row out; one in
+        the future or before the birth is kept as given (the row cannot be stored without it)."""
         value = self.text(name)
         if not value:
             if required:
@@ -174,6 +177,10 @@ class Row:
                 return day
             self.flag("IMPORT-DATE-RANGE", f"{name} {value} is in the future: left blank", name)
             return None
+        if born is not None and day < born:
+            kept = "kept as given" if required else "left blank"
+            self.flag("IMPORT-DATE-RANGE", f"{name} {value} is before the child's birth: {kept}", name)
+            return day if required else None
         return day
 
     def yes_no(self, name: str) -> bool | None:
@@ -416,10 +423,15 @@ class _Writer:
         self.counts: dict[str, int] = defaultdict(int)
         self.changes: list[str] = []
         self.current: Row | None = None
+        self.born: dt.date | None = None  # the child's date of birth, once the child is written
 
     def note(self, what: str, detail: str = "") -> None:
         self.counts[what] += 1
         self.changes.append(f"{what} ({detail})" if detail else what)
+
+    def day(self, row: Row, name: str, *, required: bool = False) -> dt.date | None:
+        """A date of an event in the child's life: not in the future, nor before the child's birth."""
+        return row.date(name, required=required, today=self.today, born=self.born)
 
     def apply(self, write, child: Child, row: Row, *args):
         """`write(child, row, *args)` in a savepoint; a row that cannot be stored is flagged, not fatal."""
@@ -510,6 +522,7 @@ class _Writer:
                 clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self._flagger(header))
                 child.save()
                 self.note("child updated", ", ".join(sorted(gained)))
+        self.born = child.date_of_birth
         if "Header" in rows:
             self.apply(self._mother, child, header)
         episodes = sorted(
@@ -649,7 +662,7 @@ class _Writer:
         DECOM is left blank, or taken as the next episode's DECOM when one follows; REC without a DEC is left
         blank; DEC without REC is kept (the episode ceased, its reason not known)."""
         given = row.text("DEC")
-        ended = row.date("DEC", today=self.today)
+        ended = self.day(row, "DEC")
         if ended and ended < started:
             row.flag(
                 "IMPORT-DATE-ORDER",
@@ -732,7 +745,7 @@ class _Writer:
         return placement
 
     def _episode(self, child: Child, row: Row, following: dt.date | None) -> None:
-        started = row.date("DECOM", required=True, today=self.today)
+        started = self.day(row, "DECOM", required=True)
         ended, reason = self._episode_end(row, started, following)
         new_episode = row.text("RNE").upper()
         if len(new_episode) > 1:
@@ -757,16 +770,16 @@ class _Writer:
         self.upsert(
             CareReview,
             row,
-            {"child": child, "held_on": row.date("REVIEW", required=True, today=self.today)},
+            {"child": child, "held_on": self.day(row, "REVIEW", required=True)},
             {"participation": row.text("REVIEW_CODE").upper()},
         )
 
     def _uasc(self, child: Child, row: Row) -> None:
-        self.upsert(UnaccompaniedAsylumSeeker, row, {"child": child}, {"ceased_on": row.date("DUC")})
+        self.upsert(UnaccompaniedAsylumSeeker, row, {"child": child}, {"ceased_on": self.day(row, "DUC")})
 
     def _missing(self, child: Child, row: Row) -> None:
-        began = row.date("MIS_START", required=True, today=self.today)
-        returned = row.date("MIS_END", today=self.today)
+        began = self.day(row, "MIS_START", required=True)
+        returned = self.day(row, "MIS_END")
         kind = row.text("MISSING").upper()
         if returned and returned < began:
             row.flag("IMPORT-DATE-ORDER", "MIS_END is before MIS_START: left blank", "MIS_START", "MIS_END")
@@ -812,9 +825,9 @@ class _Writer:
         self.upsert(
             AdoptionMilestones,
             row,
-            {"child": child, "decided_on": row.date("DATE_INT", required=True, today=self.today)},
+            {"child": child, "decided_on": self.day(row, "DATE_INT", required=True)},
             {
-                "matched_on": row.date("DATE_MATCH", today=self.today),
+                "matched_on": self.day(row, "DATE_MATCH"),
                 "foster_carer_adopting": row.yes_no("FOSTER_CARE"),
                 "number_of_adopters": int(number) if number else None,
                 "adopters_sex": row.text("SEX_ADOPTR").upper() or None,
@@ -823,11 +836,11 @@ class _Writer:
         )
 
     def _placed_for_adoption(self, child: Child, row: Row) -> None:
-        ceased = row.date("DATE_PLACED_CEASED", today=self.today)
+        ceased = self.day(row, "DATE_PLACED_CEASED")
         self.upsert(
             AdoptionMilestones,
             row,
-            {"child": child, "decided_on": row.date("DATE_PLACED", required=True, today=self.today)},
+            {"child": child, "decided_on": self.day(row, "DATE_PLACED", required=True)},
             {
                 "ceased_on": ceased,
                 "reason_ceased": row.text("REASON_PLACED_CEASED").upper() if ceased else None,
@@ -935,8 +948,8 @@ class _Writer:
         )
 
     def _sw_episode(self, child: Child, row: Row, previous: Allocation | None) -> Allocation:
-        started = row.date("SW_DECOM", required=True, today=self.today)
-        ended = row.date("SW_DEC", today=self.today)
+        started = self.day(row, "SW_DECOM", required=True)
+        ended = self.day(row, "SW_DEC")
         if ended and ended < started:
             row.flag("IMPORT-DATE-ORDER", "SW_DEC is before SW_DECOM: left blank", "SW_DECOM", "SW_DEC")
             ended = None
