@@ -504,3 +504,32 @@ def test_an_annex_a_workbook_in_another_layout_with_a_missing_column_keeps_every
 
     again = import_annexa_files([path])
     assert again.counts == {} and {(f.rule, f.sheet, f.line, f.la_child_id) for f in again.flags} == flags
+
+
+def test_kept_children_with_blank_values_export_and_open(db, tmp_path, make_user, client_for):
+    """A child kept without a date of birth, or with an episode that ceased without its reason, is exported as
+    recorded (for the DfE validator to report) and their record opens."""
+    from django.core.management import call_command
+
+    from opencsc.returns.annexa.export import annexa_workbook_bytes
+    from opencsc.returns.cin.export import cin_census_bytes
+    from opencsc.returns.ssda903.export import ssda903_return
+
+    _imperfect_903_set(tmp_path / "2026")
+    import_903_files([tmp_path / "2026"])
+    files = ssda903_return(2026).files()
+    header = files["header.csv"].splitlines()
+    assert "A6,M,,WBRI,,," in header  # the date of birth that was not a date is blank
+    assert any(
+        line.startswith("A2,01/06/2024,S,C2,N1,U6,PR1,10/01/2026,,")
+        for line in files["episodes.csv"].splitlines()
+    )
+    cin_census_bytes(2026)
+    annexa_workbook_bytes(D(2026, 3, 31))
+    call_command("sweep", verbosity=0)
+    page = client_for(make_user(Role.HEAD_OF_SERVICE)).get(
+        f"/children/{Child.objects.get(la_child_id='A6').pk}/"
+    )
+    text = page.content.decode()
+    assert page.status_code == 200 and "Unborn" not in text
+    assert text.index("Not recorded") > text.index("Date of birth")
