@@ -76,7 +76,7 @@ class Episode(TimestampedModel):
                 name="episode_ends_after_start",
             ),
             # REC only with DEC. Staff record both together (services check it); an imported episode that
-            # ceased without its REC keeps its DEC with the reason blank, flagged on the worklist (ADR 0010).
+            # ceased without its REC keeps its DEC with the reason blank, flagged on the worklist (ADR 0011).
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=False) | Q(reason_ceased=""),
                 name="episode_reason_only_with_end_date",

@@ -35,7 +35,7 @@ class Child(TimestampedModel):
         ordering = ["last_name", "first_name"]
         # A child needs a date of birth or an expected one wherever staff record them (services check it); a
         # child imported from a return whose date of birth is not a real date is kept without one, flagged on
-        # the data-quality worklist (ADR 0010), so the database does not insist.
+        # the data-quality worklist (ADR 0011), so the database does not insist.
         constraints = [
             models.CheckConstraint(condition=Q(sex__in=["M", "F", "U"]), name="child_sex_code"),
         ]
