@@ -50,7 +50,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2014)
     parser.add_argument("--reuse", action="store_true", help="use the authority already in the database")
     parser.add_argument("--searches", type=int, default=60, help="searches per kind of query and user")
-    parser.add_argument("--pages", type=int, default=300, help="record pages per user")
+    parser.add_argument("--pages", type=int, default=300, help="record pages per user (0: searches only)")
     return parser.parse_args()
 
 
@@ -92,6 +92,7 @@ def search_texts(rng: random.Random, count: int) -> dict[str, list[str]]:
     return {
         "surname": [child.last_name for child in sample],
         "partial name": [f"{child.first_name[:3]} {child.last_name[:3]}" for child in sample],
+        "full name": [f"{child.first_name} {child.last_name}" for child in sample],
         "partial postcode": [postcode.split()[0] for postcode in postcodes],
         "full postcode": postcodes,
         "date of birth": [f"{child.date_of_birth:%d/%m/%Y}" for child in sample],
@@ -178,7 +179,8 @@ def main() -> None:
     )
     rng = random.Random(arguments.seed)
     rows = measure_searches(users, search_texts(rng, arguments.searches))
-    rows += measure_record_pages(users, rng, arguments.pages)
+    if arguments.pages:
+        rows += measure_record_pages(users, rng, arguments.pages)
     print_table(rows)
 
 

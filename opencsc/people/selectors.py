@@ -64,37 +64,34 @@ def prefix_filter(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": successor})
 
 
-MATCH_ID_LIMIT = 5000
-SORT_HERE_LIMIT = 500
+ALIAS_ID_LIMIT = 1000
+SORT_HERE_LIMIT = 5000
+
+
+def _children_with_alias_starting(word: str) -> Q:
+    """Children with an alias whose first or last name starts with `word`: their ids when few (so the
+    database can combine them with the name indexes), else a subquery."""
+    aliases = ChildAlias.objects.filter(
+        prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
+    ).values_list("child_id", flat=True)
+    ids = set(aliases[: ALIAS_ID_LIMIT + 1])
+    if len(ids) > ALIAS_ID_LIMIT:
+        return Q(pk__in=aliases)
+    return Q(pk__in=sorted(ids)) if ids else Q()
 
 
 def _word_filter(word: str) -> Q:
     own = prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
-    aliases = ChildAlias.objects.filter(
-        prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
-    ).values("child_id")
-    return own | Q(pk__in=aliases)
-
-
-def _children_matching_word(word: str) -> set[int] | None:
-    """Ids of children with a first or last name, or an alias, starting with `word`; None if too many to
-    list. Two index lookups, instead of one OR across a subquery that makes the database scan every child."""
-    on_record = Child.objects.filter(
-        prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
-    ).values_list("id", flat=True)[: MATCH_ID_LIMIT + 1]
-    by_alias = ChildAlias.objects.filter(
-        prefix_filter("first_name_key", word) | prefix_filter("last_name_key", word)
-    ).values_list("child_id", flat=True)[: MATCH_ID_LIMIT + 1]
-    ids = set(on_record) | set(by_alias)
-    return ids if len(ids) <= MATCH_ID_LIMIT else None
+    by_alias = _children_with_alias_starting(word)
+    return own | by_alias if by_alias else own
 
 
 def _name_filter(words: list[str]) -> Q:
-    """Every word must start a first or last name, on the record or an alias."""
+    """Every word must start a first or last name, on the record or an alias. One query: each word is an OR
+    of index lookups, so PostgreSQL intersects the words' bitmaps instead of scanning every child."""
     condition = Q()
     for word in words:
-        ids = _children_matching_word(word)
-        condition &= _word_filter(word) if ids is None else Q(pk__in=sorted(ids))
+        condition &= _word_filter(word)
     return condition
 
 
@@ -131,7 +128,9 @@ def child_search(*, user, text: str, limit: int = SEARCH_RESULT_LIMIT) -> list[C
     matches = children_visible_to(user).filter(search_filter(SearchQuery(text)))
     # A narrow search is sorted here: ORDER BY ... LIMIT would tempt the database to walk the whole name index
     # instead of starting from the search's own selective index. A broad one is cheap to walk in name order.
-    keys = list(matches.values_list("last_name_key", "first_name_key", "id")[: SORT_HERE_LIMIT + 1])
+    # order_by() drops the model's ordering, which would make the database sort every match to count them.
+    unordered_keys = matches.order_by().values_list("last_name_key", "first_name_key", "id")
+    keys = list(unordered_keys[: SORT_HERE_LIMIT + 1])
     if len(keys) <= SORT_HERE_LIMIT:
         chosen = [child_id for _, _, child_id in sorted(keys)[:limit]]
         matches = Child.objects.filter(pk__in=chosen)
