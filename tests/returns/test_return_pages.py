@@ -83,11 +83,17 @@ def test_a_command_line_export_is_logged_against_the_named_analyst(census_author
     assert event.payload["children"] == len(CENSUS_CHILDREN)
 
 
-def test_a_command_line_export_without_as_names_the_account_that_ran_it(census_authority, tmp_path):
+def test_a_command_line_export_without_as_names_the_account_that_ran_it(
+    census_authority, tmp_path, make_user, client_for
+):
     call_command("export", "annexa", year=2026, out=tmp_path / "a.xlsx", verbosity=0)
     rows = RecordAccess.objects.filter(kind=AccessKind.EXPORT, user=None)
     assert rows.exists() and all("(command line: " in row.path for row in rows)
     assert AuditEvent.objects.filter(verb="export.annexa", actor=None).exists()
+    log = (
+        client_for(make_user(Role.AUDITOR)).get(f"/children/{rows[0].child_id}/access-log/").content.decode()
+    )
+    assert "The command line (see Page)" in log and "opencsc export annexa --year 2026" in log
 
 
 @pytest.mark.parametrize(
