@@ -386,3 +386,12 @@ def test_sex_is_coded_as_each_years_return_wants(authority):
     """M, F and U from 2024-25 (rule 101); 1 and 2 in the returns before."""
     assert {row["SEX"] for row in ssda903_return(2024).rows["Header"]} == {"2"}
     assert {row["SEX"] for row in ssda903_return(2026).rows["Header"]} <= {"M", "F"}
+
+
+@pytest.mark.parametrize("typed", ["=1+2", "+44", "-3", "@SUM(A1)"])
+def test_an_identifier_that_looks_like_a_formula_is_never_one_in_the_csv(authority, typed):
+    """Opened in a spreadsheet program, a CSV cell beginning = + - or @ would be a formula (issue 11.6)."""
+    Child.objects.filter(pk=authority["lily"].pk).update(la_child_id=typed)
+    header = ssda903_return(YEAR).csv_text("Header").splitlines()
+    assert f"'{typed}" in [line.split(",")[0] for line in header]
+    assert typed not in [line.split(",")[0] for line in header]

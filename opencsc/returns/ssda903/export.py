@@ -41,6 +41,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from opencsc.casework.models import Allocation
+from opencsc.core.spreadsheets import csv_text
 from opencsc.looked_after.models import (
     AdoptionMilestones,
     CareLeaverContact,
@@ -140,7 +141,7 @@ class Return903:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=HEADERS[table], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.rows[table])
+        writer.writerows({name: csv_text(value) for name, value in row.items()} for row in self.rows[table])
         return out.getvalue()
 
     def files(self) -> dict[str, str]:
