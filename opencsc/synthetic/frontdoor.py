@@ -3,8 +3,10 @@ that followed.
 
 Dates come from the demand curve (`seasons.Demand`): a household's contacts are drawn from it, the earliest is
 when its children's records were made, and casework fixes the date of the referral that opened it. Decisions are
-mostly made on the day a contact arrives, some a day or more after the one working day allowed; the newest
-contacts are still undecided (about 2% of the children, 2,000 in a 100,000-child authority). Referrals: the
+mostly made on the day a contact arrives, some a day or more after the one working day allowed. The front door
+works, under pressure: on the day after the history ends, most contacts of the last working day are still waiting
+(due that day), some of the working day before (a working day late), and a few older ones (up to five working
+days late); every other contact has been decided. Referrals: the
 household's casework referral, plus a share of other contacts referred and either closed with no further action
 or assessed and closed; a contact within a year of an earlier referral is more often referred again, which gives
 a re-referral rate near the national 21%.
@@ -85,8 +87,9 @@ DECISION_REASONS = {
     Decision.STRATEGY_DISCUSSION: "Reasonable cause to suspect significant harm: strategy discussion today.",
 }
 AGENCIES = (Agency.POLICE, Agency.HEALTH, Agency.EDUCATION, Agency.HOUSING, Agency.PROBATION)
-# Chance a contact of this age in days is still undecided at the end of the history.
-UNDECIDED_BY_AGE = ((3, 0.9), (10, 0.62), (30, 0.42), (60, 0.28), (90, 0.06))
+# Chance a contact is still undecided the day after the history ends, by the working days from its arrival to that
+# day: 1 is due that day, 2 is a working day late, and so on. Older contacts have all been decided.
+UNDECIDED_BY_WORKING_DAYS = ((1, 0.85), (2, 0.25), (6, 0.04))
 
 
 @dataclass
@@ -110,11 +113,6 @@ class FrontDoorPlanner:
         open_share = sim.open_children_target / max(sim.children, 1)
         self.mean_free = max(1.0, 0.2 * years * 2.06 - open_share)
         self._compensate(open_share)
-        # Where open casework crowds out free contacts, the newest undecided ones are topped up (in the last
-        # 20 days, mostly the current month, which the demand watch does not count yet).
-        last_60 = len(sim.demand.total) - 60
-        lost = 1 - sum(sim.demand.free[last_60:]) / max(sum(sim.demand.total[last_60:]), 1e-9)
-        self.undecided_top_up = 0.02 * 2.06 * max(0.0, lost)
 
     def _compensate(self, open_share: float) -> None:
         """Expected referral contacts of open casework per day, so free contacts fill only the rest."""
@@ -165,12 +163,9 @@ class FrontDoorPlanner:
                 prior = referral_day - dt.timedelta(days=rng.randint(40, 330))
                 if prior >= earliest:
                     contacts.append(ContactPlan(prior, demand.draw_source(rng, prior), decision="referral"))
-        if rng.random() < self.undecided_top_up:
-            day = demand.draw_day(rng, max(earliest, last_day - dt.timedelta(days=20)), last_day, fixed=True)
-            contacts.append(ContactPlan(day, demand.draw_source(rng, day), decision="undecided"))
         contacts.sort(key=lambda c: (c.day, c.episode is not None))
         for contact in contacts:
-            if contact.episode is not None or contact.decision == "undecided":
+            if contact.episode is not None:
                 continue
             recent = [end for start, end in episodes if start < contact.day and end < contact.day]
             within_year = bool(recent) and (contact.day - max(recent)).days < 365
@@ -376,9 +371,7 @@ class FrontDoorWriter:
             decision_due_on=self._due(day),
             recorded_by=recorder,
         )
-        age = (sim.last_day - day).days
-        chance = next((c for limit, c in UNDECIDED_BY_AGE if age <= limit), 0.0)
-        undecided = plan.episode is None and (plan.decision == "undecided" or rng.random() < chance)
+        undecided = plan.episode is None and rng.random() < self._undecided_chance(day)
         triaged = received + dt.timedelta(minutes=rng.randint(10, 150))
         if plan.episode is not None:
             contact.rag = (
@@ -419,6 +412,14 @@ class FrontDoorWriter:
             contact.referrer_told_decision_at = min(contact.referrer_told_decision_at, end_of_history)
         contact.version = 3
         return stamp(contact, received, decided)
+
+    def _undecided_chance(self, day: dt.date) -> float:
+        """The chance a contact received on `day` is still waiting for its decision the day after the history."""
+        next_day = self.sim.last_day + dt.timedelta(days=1)
+        if (next_day - day).days > 21:  # more than six working days even across Christmas
+            return 0.0
+        waited = self.sim.calendar.working_days_between(day, next_day)
+        return next((chance for most, chance in UNDECIDED_BY_WORKING_DAYS if waited <= most), 0.0)
 
     def _decided_at(self, received: dt.datetime, plan: ContactPlan) -> dt.datetime:
         rng = self.sim.rng
