@@ -90,6 +90,7 @@ AGENCIES = (Agency.POLICE, Agency.HEALTH, Agency.EDUCATION, Agency.HOUSING, Agen
 # Chance a contact is still undecided the day after the history ends, by the working days from its arrival to that
 # day: 1 is due that day, 2 is a working day late, and so on. Older contacts have all been decided.
 UNDECIDED_BY_WORKING_DAYS = ((1, 0.85), (2, 0.25), (6, 0.04))
+TOP_UP = "top_up"  # a recent contact added where open casework crowds out free ones; never referred
 
 
 @dataclass
@@ -113,6 +114,11 @@ class FrontDoorPlanner:
         open_share = sim.open_children_target / max(sim.children, 1)
         self.mean_free = max(1.0, 0.2 * years * 2.06 - open_share)
         self._compensate(open_share)
+        # Where open casework crowds out free contacts, the newest contacts are topped up (in the last 20 days,
+        # mostly the current month, which the demand watch does not count yet); they are not referred.
+        last_60 = len(sim.demand.total) - 60
+        lost = 1 - sum(sim.demand.free[last_60:]) / max(sum(sim.demand.total[last_60:]), 1e-9)
+        self.recent_top_up = 0.02 * 2.06 * max(0.0, lost)
 
     def _compensate(self, open_share: float) -> None:
         """Expected referral contacts of open casework per day, so free contacts fill only the rest."""
@@ -163,9 +169,12 @@ class FrontDoorPlanner:
                 prior = referral_day - dt.timedelta(days=rng.randint(40, 330))
                 if prior >= earliest:
                     contacts.append(ContactPlan(prior, demand.draw_source(rng, prior), decision="referral"))
+        if rng.random() < self.recent_top_up:
+            day = demand.draw_day(rng, max(earliest, last_day - dt.timedelta(days=20)), last_day, fixed=True)
+            contacts.append(ContactPlan(day, demand.draw_source(rng, day), decision=TOP_UP))
         contacts.sort(key=lambda c: (c.day, c.episode is not None))
         for contact in contacts:
-            if contact.episode is not None:
+            if contact.episode is not None or contact.decision == TOP_UP:
                 continue
             recent = [end for start, end in episodes if start < contact.day and end < contact.day]
             within_year = bool(recent) and (contact.day - max(recent)).days < 365
