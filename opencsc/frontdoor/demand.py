@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth, TruncWeek
@@ -26,6 +25,7 @@ from django.utils import timezone
 from opencsc.accounts.models import Role, TeamKind, User
 from opencsc.audit.services import audit_event_record
 from opencsc.core.codes import ReferralSource, SourceGroup, source_group
+from opencsc.frontdoor import notifications
 from opencsc.frontdoor.models import Contact, DemandAlert, Referral
 
 DEFAULT_MARGIN_PERCENT = 50
@@ -419,21 +419,6 @@ def can_acknowledge_demand(user) -> bool:
 # Alerts: writes
 
 
-def _tell_head_of_service(alert_id: int) -> None:
-    alert = DemandAlert.objects.select_related("raised_to").get(pk=alert_id)
-    if alert.raised_to is None or not alert.raised_to.email:
-        return
-    send_mail(
-        subject=f"Demand alert: {SourceGroup(alert.source_group).label} contacts well above last year",
-        message=(
-            f"{alert_explanation(alert)}.\n\n"
-            "Please record what is being done about it on the demand page of the front door."
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[alert.raised_to.email],
-    )
-
-
 @transaction.atomic
 def demand_alerts_raise(*, as_of: dt.date | None = None) -> list[DemandAlert]:
     """Raise an alert for each source group that fires, to the head of service (the first by id if there are
@@ -477,7 +462,7 @@ def demand_alerts_raise(*, as_of: dt.date | None = None) -> list[DemandAlert]:
                 "as_of": as_of.isoformat(),
             },
         )
-        transaction.on_commit(lambda alert_id=alert.pk: _tell_head_of_service(alert_id))
+        notifications.email_queue(kind=notifications.DEMAND_ALERT, object_id=alert.pk)
         created.append(alert)
     return created
 

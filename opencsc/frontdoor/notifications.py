@@ -1,4 +1,4 @@
-"""Emails to referrers, sent as background tasks (`opencsc/frontdoor/tasks.py`) through Django's configured email
+"""The front door's emails (to referrers, and a demand alert to the head of service), sent as background tasks (`opencsc/frontdoor/tasks.py`) through Django's configured email
 backend (console in the demo, SMTP in production). A failure to send never reaches the person who made the
 referral or the decision: the task is retried, and the contact shows whether the email has gone."""
 
@@ -11,6 +11,7 @@ from opencsc.frontdoor.models import Contact, Decision
 
 ACKNOWLEDGEMENT = "acknowledgement"
 DECISION = "decision"
+DEMAND_ALERT = "demand_alert"
 DECISION_WORDING = {
     Decision.NO_FURTHER_ACTION: "children's social care will take no further action on this contact.",
     Decision.ADVICE: "children's social care has given advice and information.",
@@ -20,18 +21,18 @@ DECISION_WORDING = {
 }
 
 
-def referrer_email_queue(*, kind: str, contact_id: int) -> None:
-    """Queue an email to the referrer, from inside the transaction that makes it due.
+def email_queue(*, kind: str, object_id: int) -> None:
+    """Queue an email (a kind of `tasks.SENDERS`), from inside the transaction that makes it due.
 
     A queue that keeps its tasks in the database takes the task in that same transaction, so the email and the
     contact are saved together or not at all. A backend that runs tasks at once (the tests' own) waits for the
     commit, so nothing is sent about a change that was rolled back."""
-    from opencsc.frontdoor.tasks import referrer_email_send
+    from opencsc.frontdoor.tasks import email_send
 
-    if referrer_email_send.get_backend().supports_defer:
-        referrer_email_send.enqueue(kind=kind, contact_id=contact_id)
+    if email_send.get_backend().supports_defer:
+        email_send.enqueue(kind=kind, object_id=object_id)
     else:
-        transaction.on_commit(lambda: referrer_email_send.enqueue(kind=kind, contact_id=contact_id))
+        transaction.on_commit(lambda: email_send.enqueue(kind=kind, object_id=object_id))
 
 
 def acknowledge_referrer(contact_id: int) -> bool:
@@ -71,6 +72,27 @@ def tell_referrer_decision(contact_id: int) -> bool:
         recipient_list=[contact.referrer_email],
     )
     Contact.objects.filter(pk=contact_id).update(referrer_told_decision_at=timezone.now())
+    return True
+
+
+def tell_head_of_service_demand_alert(alert_id: int) -> bool:
+    """Tell the head of service the alert was raised to. False if there is nobody with an address to tell."""
+    from opencsc.core.codes import SourceGroup
+    from opencsc.frontdoor.demand import alert_explanation
+    from opencsc.frontdoor.models import DemandAlert
+
+    alert = DemandAlert.objects.select_related("raised_to").get(pk=alert_id)
+    if alert.raised_to is None or not alert.raised_to.email:
+        return False
+    send_mail(
+        subject=f"Demand alert: {SourceGroup(alert.source_group).label} contacts well above last year",
+        message=(
+            f"{alert_explanation(alert)}.\n\n"
+            "Please record what is being done about it on the demand page of the front door."
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[alert.raised_to.email],
+    )
     return True
 
 

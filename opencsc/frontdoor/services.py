@@ -85,7 +85,7 @@ def contact_record(
             _chronology_for_contact(contact, subject)
     audit_event_record(actor=actor, verb="contact.recorded", target=contact, payload={"source": source})
     if contact.referrer_email:
-        notifications.referrer_email_queue(kind=notifications.ACKNOWLEDGEMENT, contact_id=contact.pk)
+        notifications.email_queue(kind=notifications.ACKNOWLEDGEMENT, object_id=contact.pk)
     return contact
 
 
@@ -194,7 +194,7 @@ def contact_decide(*, actor, contact: Contact, decision: str, reason: str, team=
     contact.refresh_from_db()
     audit_event_record(actor=actor, verb="contact.decided", target=locked, payload={"decision": decision})
     if locked.referrer_email:
-        notifications.referrer_email_queue(kind=notifications.DECISION, contact_id=locked.pk)
+        notifications.email_queue(kind=notifications.DECISION, object_id=locked.pk)
     return referrals
 
 

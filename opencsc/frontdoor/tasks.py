@@ -1,4 +1,5 @@
-"""Emails to referrers as background tasks (django-tasks), retried while the mail server is away.
+"""The front door's emails as background tasks (django-tasks), retried while the mail server is away: to
+referrers (the reference, the decision) and to the head of service (a demand alert).
 
 In production the tasks are rows in the database queue, written in the same transaction as the contact or the
 decision that causes them, and sent by `opencsc db_worker`: a referral is saved and its reference shown whatever
@@ -29,36 +30,36 @@ RETRY_DELAYS = (
 SENDERS = {
     notifications.ACKNOWLEDGEMENT: notifications.acknowledge_referrer,
     notifications.DECISION: notifications.tell_referrer_decision,
+    notifications.DEMAND_ALERT: notifications.tell_head_of_service_demand_alert,
 }
 MAIL_FAILURES = (smtplib.SMTPException, OSError)
 
 
 @task()
-def referrer_email_send(kind: str, contact_id: int, attempt: int = 1) -> str:
-    """Send one email to a referrer; on a mail failure, queue the next attempt. Returns what happened."""
+def email_send(kind: str, object_id: int, attempt: int = 1) -> str:
+    """Send one email (`kind` of SENDERS, about the contact or alert `object_id`); on a mail failure, queue the
+    next attempt. Returns what happened."""
     try:
-        sent = SENDERS[kind](contact_id)
+        sent = SENDERS[kind](object_id)
     except MAIL_FAILURES as error:
         if attempt >= EMAIL_ATTEMPTS:
-            logger.error(
-                "Referrer email %s for contact %s failed %s times: %s", kind, contact_id, attempt, error
-            )
+            logger.error("Email %s about %s failed %s times: %s", kind, object_id, attempt, error)
             raise
         logger.warning(
-            "Referrer email %s for contact %s failed (attempt %s of %s): %s; trying again",
+            "Email %s about %s failed (attempt %s of %s): %s; trying again",
             kind,
-            contact_id,
+            object_id,
             attempt,
             EMAIL_ATTEMPTS,
             error,
         )
-        referrer_email_retry(kind=kind, contact_id=contact_id, attempt=attempt + 1)
+        email_retry(kind=kind, object_id=object_id, attempt=attempt + 1)
         return f"failed attempt {attempt}, retry queued"
     return "sent" if sent else "already sent"
 
 
-def referrer_email_retry(*, kind: str, contact_id: int, attempt: int) -> None:
-    queued = referrer_email_send
+def email_retry(*, kind: str, object_id: int, attempt: int) -> None:
+    queued = email_send
     if queued.get_backend().supports_defer:
         queued = queued.using(run_after=timezone.now() + RETRY_DELAYS[attempt - 2])
-    queued.enqueue(kind=kind, contact_id=contact_id, attempt=attempt)
+    queued.enqueue(kind=kind, object_id=object_id, attempt=attempt)

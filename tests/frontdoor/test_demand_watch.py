@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from opencsc.accounts.models import Role, Team, TeamKind
@@ -371,6 +372,18 @@ def test_alerts_are_raised_once_to_the_first_head_of_service_with_an_audit_event
         "Demand alert: Police contacts well above last year",
     ]
     assert all(m.to == ["hos1@example.gov.uk"] for m in mail.outbox)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demand_watch_raises_its_alert_while_the_mail_server_is_down(heads):
+    from tests.frontdoor.test_referrer_emails import MAIL_SERVER_DOWN
+
+    History().seasonal(surges={SourceGroup.POLICE: 2.43})
+    out = io.StringIO()
+    with override_settings(**MAIL_SERVER_DOWN):
+        call_command("demandwatch", "--as-of", "2026-12-01", stdout=out)
+    assert "(alert raised)" in out.getvalue()
+    assert DemandAlert.objects.get().raised_to == heads[0] and mail.outbox == []
 
 
 @pytest.mark.django_db

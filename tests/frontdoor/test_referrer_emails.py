@@ -51,7 +51,7 @@ def _run_worker() -> None:
 
 def _email_tasks() -> list[DBTaskResult]:
     """The referrer-email tasks in the queue, in the order of their attempts."""
-    tasks = DBTaskResult.objects.filter(task_path="opencsc.frontdoor.tasks.referrer_email_send")
+    tasks = DBTaskResult.objects.filter(task_path="opencsc.frontdoor.tasks.email_send")
     return sorted(tasks, key=lambda task: task.args_kwargs["kwargs"].get("attempt", 1))
 
 
@@ -110,7 +110,7 @@ def test_the_email_waits_in_the_queue_and_goes_when_the_mail_server_is_back(froz
     (queued,) = _email_tasks()
     assert queued.status == "READY" and queued.args_kwargs["kwargs"] == {
         "kind": "acknowledgement",
-        "contact_id": contact.pk,
+        "object_id": contact.pk,
     }
 
     _run_worker()  # the server is still down: the attempt fails and the next one is queued for later
@@ -184,11 +184,11 @@ def _child(first_name: str, **given) -> dict:
 @override_settings(**MAIL_SERVER_BACK)
 @pytest.mark.django_db(transaction=True)
 def test_an_email_is_sent_once_even_if_its_task_runs_twice(frozen):
-    from opencsc.frontdoor.tasks import referrer_email_send
+    from opencsc.frontdoor.tasks import email_send
 
     _client().post(URL, _valid())
     contact = Contact.objects.get()
     assert len(mail.outbox) == 1
-    again = referrer_email_send.enqueue(kind="acknowledgement", contact_id=contact.pk)
+    again = email_send.enqueue(kind="acknowledgement", object_id=contact.pk)
     assert again.return_value == "already sent" and len(mail.outbox) == 1
     assert timezone.localtime(Contact.objects.get().referrer_acknowledged_at) == timezone.localtime(NOW)
