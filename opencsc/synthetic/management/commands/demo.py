@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,8 +38,12 @@ class Command(BaseCommand):
         accounts = ensure_demo_users()
         self._print_logins(accounts, port)
         if not no_serve:
-            # insecure_serving: runserver serves the static files even if DEBUG has been switched off.
-            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+            worker = start_background_worker()
+            try:
+                # insecure_serving: runserver serves the static files even if DEBUG has been switched off.
+                call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+            finally:
+                worker.terminate()
 
     def _sweep_recent_days(self) -> None:
         """Run the daily deadline sweep over the last four weeks, as the scheduled job would have done, so the
@@ -77,3 +82,12 @@ def totp_command() -> str:
     """`opencsc totp` as it runs from a fresh shell: the venv's own script, with the demo's settings."""
     script = Path(sys.prefix) / "bin" / "opencsc"
     return f"OPENCSC_ENV=development {script if script.exists() else 'opencsc'} totp"
+
+
+def start_background_worker() -> subprocess.Popen:
+    """`opencsc db_worker` beside the demo's web server, so that what the service queues (return checks asked
+    for on the web, emails to referrers) runs as it would in production."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "from opencsc.cli import main; main()", "db_worker", "--no-reload"],
+        stdout=subprocess.DEVNULL,
+    )
