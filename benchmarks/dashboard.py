@@ -45,6 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY  # noqa: E402
@@ -248,16 +249,19 @@ def director_client() -> Client:
     return client
 
 
-def timed(action, times: int) -> tuple[float, list[float]]:
+def timed(action, times: int) -> tuple[float, list[float], int]:
+    """The first run's seconds and queries, and the seconds of `times` more runs. (A request through the test
+    client clears the query log when it starts, so queries are counted for the direct calls only.)"""
     first = time.perf_counter()
-    action()
+    with CaptureQueriesContext(connection) as queries:
+        action()
     cold = time.perf_counter() - first
     runs = []
     for _ in range(times):
         started = time.perf_counter()
         action()
         runs.append(time.perf_counter() - started)
-    return cold, runs
+    return cold, runs, len(queries)
 
 
 def p95(runs: list[float]) -> float:
@@ -278,9 +282,17 @@ def main() -> None:
         f"{ChildProtectionPlan.objects.count():,}; episodes {Episode.objects.count():,}; allocations "
         f"{Allocation.objects.count():,}\n"
     )
+    started = time.perf_counter()
+    import config.wsgi  # noqa: F401  (what a web server process does at start: reads the postcode directory)
+
+    print(
+        f"Web server start (WSGI application and postcode directory): {time.perf_counter() - started:.1f} s"
+    )
     client = director_client()
     director = User.objects.filter(role=Role.DIRECTOR, is_active=True).first()
-    print(f"{'page':44} {'date':>10} {'years':>5} {'cold s':>7} {'p50 s':>7} {'p95 s':>7} {'KiB':>6}")
+    print(
+        f"{'page':44} {'date':>10} {'years':>5} {'cold s':>7} {'p50 s':>7} {'p95 s':>7} {'KiB':>6} {'queries':>7}"
+    )
     for years in [int(text) for text in arguments.years.split(",")]:
         on = min(first.replace(year=first.year + years) - dt.timedelta(days=1), last)
         history = (on - first).days / 365.25
@@ -302,10 +314,10 @@ def main() -> None:
                 response = action()
                 assert response.status_code == 200, (name, response.status_code)
                 size = len(response.content) // 1024
-            cold, runs = timed(action, arguments.times)
+            cold, runs, queries = timed(action, arguments.times)
             print(
                 f"{name:44} {on.isoformat():>10} {history:5.1f} {cold:7.2f} {statistics.median(runs):7.2f} "
-                f"{p95(runs):7.2f} {size:6}"
+                f"{p95(runs):7.2f} {size:6} {queries if not size else '':>7}"
             )
 
 
