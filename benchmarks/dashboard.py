@@ -288,7 +288,6 @@ def main() -> None:
     print(
         f"Web server start (WSGI application and postcode directory): {time.perf_counter() - started:.1f} s"
     )
-    client = director_client()
     director = User.objects.filter(role=Role.DIRECTOR, is_active=True).first()
     print(
         f"{'page':44} {'date':>10} {'years':>5} {'cold s':>7} {'p50 s':>7} {'p95 s':>7} {'KiB':>6} {'queries':>7}"
@@ -296,23 +295,29 @@ def main() -> None:
     for years in [int(text) for text in arguments.years.split(",")]:
         on = min(first.replace(year=first.year + years) - dt.timedelta(days=1), last)
         history = (on - first).days / 365.25
+        client = director_client()  # afresh for each date: a long run may outlast a session
         pages = [
             ("dashboard_for() (no template)", lambda on=on: dashboard_for(on=on, user=director)),
-            ("GET /insight/dashboard/", lambda on=on: client.get(f"/insight/dashboard/?on={on}")),
+            (
+                "GET /insight/dashboard/",
+                lambda on=on, client=client: client.get(f"/insight/dashboard/?on={on}"),
+            ),
             (
                 "GET /insight/kpis/ (reporting year)",
-                lambda on=on: client.get(f"/insight/kpis/?year={on.year}"),
+                lambda on=on, client=client: client.get(f"/insight/kpis/?year={on.year}"),
             ),
             (
                 "GET drill: late assessments",
-                lambda on=on: client.get(f"/insight/kpis/assessments_within_45wd_rate/?on={on}&part=missed"),
+                lambda on=on, client=client: client.get(
+                    f"/insight/kpis/assessments_within_45wd_rate/?on={on}&part=missed"
+                ),
             ),
         ]
         for name, action in pages:
             size = 0
             if name.startswith("GET"):
                 response = action()
-                assert response.status_code == 200, (name, response.status_code)
+                assert response.status_code == 200, (name, response.status_code, response.get("Location"))
                 size = len(response.content) // 1024
             cold, runs, queries = timed(action, arguments.times)
             print(
