@@ -72,6 +72,10 @@ def test_a_referral_sent_while_the_mail_server_is_down_gets_its_reference(frozen
     assert response["Location"] == f"/refer/done/{contact.reference}/"
     done = client.get(response["Location"])
     assert done.status_code == 200 and contact.reference in done.content.decode()
+    # The page does not claim an email has gone that has not.
+    assert (
+        "We have sent" not in done.content.decode() and "We will email the reference" in done.content.decode()
+    )
     assert contact.referrer_acknowledged_at is None and mail.outbox == []
     # Every attempt was made and failed on the real connection, the last one reported for an operator.
     failures = [r for r in caplog.records if "failed" in r.getMessage()]
