@@ -534,3 +534,12 @@ def test_the_error_summary_lists_problems_in_the_order_of_the_page():
         "#id_concerns",
         "#id_consent",
     ]
+
+
+def test_production_without_the_front_door_number_is_warned_at_start_up():
+    from opencsc.frontdoor.checks import front_door_phone_set
+
+    with override_settings(PRODUCTION=True, FRONT_DOOR_PHONE=""):
+        assert [warning.id for warning in front_door_phone_set(None)] == ["frontdoor.W001"]
+    with override_settings(PRODUCTION=True, FRONT_DOOR_PHONE="0300 123 4567"):
+        assert front_door_phone_set(None) == []
