@@ -208,3 +208,13 @@ def test_every_text_box_of_every_form_has_a_limit():
         if isinstance(field, forms.CharField) and field.max_length is None
     ]
     assert unlimited == []
+
+
+def test_an_error_before_the_middleware_has_run_still_gets_the_plain_page(settings, db):
+    """A host the service does not answer to is refused before the session and the user are read: the page must
+    not need them (with DEBUG off, as the demo serves)."""
+    settings.DEBUG = False
+    response = Client().get("/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "The service could not read what you sent" in _plain(response)

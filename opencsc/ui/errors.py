@@ -10,6 +10,7 @@ in production. A form sent larger than DATA_UPLOAD_MAX_MEMORY_SIZE gets a page t
 import logging
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import (
     BadRequest,
     PermissionDenied,
@@ -54,6 +55,8 @@ def server_error(request):
 
 
 def _page(request, template: str, status: int, context: dict | None = None):
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()  # an error before the middleware ran: a static file, a host refused
     response = render(
         request, template, {"megabytes": upload_limit_megabytes(), **(context or {})}, status=status
     )

@@ -40,7 +40,10 @@ class Command(BaseCommand):
         if not no_serve:
             worker = start_background_worker()
             try:
-                # insecure_serving: runserver serves the static files even if DEBUG has been switched off.
+                # People trying the demo see the service's error pages, never Django's debug pages (not even for
+                # a missing static file, which runserver answers before any middleware). insecure_serving:
+                # runserver serves the static files with DEBUG off.
+                settings.DEBUG = False
                 call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
             finally:
                 worker.terminate()
