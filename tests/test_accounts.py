@@ -1,8 +1,12 @@
 """The sign-in journey: password, then a TOTP code; enrolment, replay, throttling, sign-out, redirects."""
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -247,7 +251,7 @@ def test_one_address_trying_many_accounts_backs_off_while_other_addresses_sign_i
 @pytest.mark.django_db(transaction=True)
 def test_twelve_concurrent_wrong_passwords_are_counted_one_by_one(make_user, teams):
     if connection.vendor == "sqlite":
-        pytest.skip("SQLite's in-memory test database is not shared between threads; PostgreSQL runs this")
+        pytest.skip("the in-memory test database is not shared between threads: the file-database test below")
     target = make_user(Role.SOCIAL_WORKER, teams["north"])
     start = threading.Barrier(12)
     pages = []
@@ -326,3 +330,52 @@ def test_a_password_change_is_refused_with_the_reason(worker, client_for, curren
     assert response.status_code == 200 and field_message in response.content.decode()
     worker.refresh_from_db()
     assert worker.check_password(PASSWORD)
+
+
+CONCURRENT_TRIES_ON_A_SQLITE_FILE = """
+import os, threading
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+call_command("migrate", verbosity=0)
+from opencsc.accounts.models import LoginAttempt, User
+with override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"], LOGIN_FAILURE_LIMIT=3
+):
+    User.objects.create_user(username="target", password="the right long password")
+    start, pages = threading.Barrier(12), []
+    def try_once():
+        client = Client()
+        start.wait()
+        pages.append(client.post("/accounts/sign-in/", {"username": "target", "password": "wrong"}).content.decode())
+        connection.close()
+    threads = [threading.Thread(target=try_once) for _ in range(12)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+    checked = sum("The username or password is not right" in page for page in pages)
+    print(len(pages), checked, LoginAttempt.objects.count())
+"""
+
+
+def test_twelve_concurrent_wrong_passwords_are_counted_one_by_one_on_a_sqlite_file(tmp_path):
+    """The demo's database: SQLite in a file, one connection per thread, transactions taking the write lock
+    at their start."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite file database is tested on the SQLite pass")
+    environment = {
+        **{name: value for name, value in os.environ.items() if name != "DATABASE_URL"},
+        "OPENCSC_ENV": "test",
+        "OPENCSC_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_TRIES_ON_A_SQLITE_FILE],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.split() == ["12", "3", "3"], run.stdout + run.stderr[-3000:]
