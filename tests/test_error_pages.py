@@ -10,14 +10,16 @@ import pkgutil
 import pytest
 import time_machine
 from django import forms
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 from django.test import Client
 from django.urls import include, path, reverse
 
 import opencsc
 from config import urls as config_urls
 from opencsc.accounts.models import Role, Team, TeamKind
+from opencsc.audit.models import AuditEvent
 from opencsc.casework.models import CaseNote, NoteType
+from opencsc.casework.services import note_save_draft
 from opencsc.frontdoor.models import Contact
 from opencsc.people import services as people_services
 
@@ -218,3 +220,23 @@ def test_an_error_before_the_middleware_has_run_still_gets_the_plain_page(settin
 
     assert response.status_code == 400
     assert "The service could not read what you sent" in _plain(response)
+
+
+def test_the_note_service_refuses_a_note_too_long_and_writes_nothing(worker, child):
+    """The same limit holds below the forms, for every way a note is written (drafts, finalising, oversight notes,
+    amendments)."""
+    before = (CaseNote.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ValidationError) as refused:
+        note_save_draft(
+            actor=worker,
+            children=[child],
+            note_type=NoteType.VISIT,
+            title="Visit",
+            body="x" * 100_001,
+            event_on=TODAY,
+        )
+
+    assert refused.value.message_dict["body"] == [
+        "Too long: the most a note can hold is 100,000 characters (this has 100,001)"
+    ]
+    assert (CaseNote.objects.count(), AuditEvent.objects.count()) == before

@@ -3,11 +3,10 @@ import datetime as dt
 from django import forms
 
 from opencsc.casework.models import NoteType
+from opencsc.core.text_limits import NOTE_MAX_CHARACTERS
 from opencsc.ui.govuk_forms import GovukDateField, LongTextField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-# About 15,000 words: longer than any visit or meeting write-up, far short of a pasted document.
-NOTE_MAX_CHARACTERS = 100_000
 
 
 def _yes_no(label: str) -> forms.TypedChoiceField:

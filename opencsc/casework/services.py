@@ -21,6 +21,7 @@ from opencsc.casework.models import (
 )
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.core.event_dates import check_possible_date, require_possible_date
+from opencsc.core.text_limits import NOTE_MAX_CHARACTERS, too_long
 
 ALLOCATING_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 NOTE_CONTENT_FIELDS = (
@@ -97,6 +98,9 @@ def _check_note(*, children, fields: dict, finalising: bool) -> None:
                 errors.setdefault(required, message)
         if fields.get("note_type") == NoteType.VISIT and fields.get("child_seen") is None:
             errors["child_seen"] = "Say whether the child was seen"
+    body = fields.get("body") or ""
+    if len(body) > NOTE_MAX_CHARACTERS:
+        errors["body"] = too_long("a note", NOTE_MAX_CHARACTERS, len(body))
     if fields.get("child_seen") is False and (fields.get("child_seen_alone") or fields.get("bedroom_seen")):
         errors["child_seen_alone"] = "A child who was not seen cannot have been seen alone"
     seen_but_not_alone = fields.get("child_seen") and fields.get("child_seen_alone") is False

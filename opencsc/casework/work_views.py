@@ -13,9 +13,9 @@ from opencsc.accounts.access import LA_WIDE_READ_ROLES, TEAM_ROLES
 from opencsc.accounts.models import Role, Team, User
 from opencsc.casework import oversight_records, work
 from opencsc.casework.caseload import CASE_HOLDING_ROLES
-from opencsc.casework.forms import NOTE_MAX_CHARACTERS
 from opencsc.casework.models import NoteType
 from opencsc.core.clocks import RULES
+from opencsc.core.text_limits import NOTE_MAX_CHARACTERS
 from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import GovukDateField, LongTextField, error_summary, field_errors_from_validation
 

@@ -12,6 +12,8 @@ from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from markupsafe import Markup, escape
 
+from opencsc.core.text_limits import too_long
+
 
 class GovukDateWidget(forms.Widget):
     """Three boxes (day, month, year), named as the GOV.UK date input names them."""
@@ -70,9 +72,7 @@ class TooLongValidator(MaxLengthValidator):
     def __call__(self, value):
         if len(value) > self.limit_value:
             raise forms.ValidationError(
-                f"Too long: the most {self.holder} can hold is {self.limit_value:,} characters "
-                f"(this has {len(value):,})",
-                code="max_length",
+                too_long(self.holder, self.limit_value, len(value)), code="max_length"
             )
 
 
