@@ -4,10 +4,12 @@ not open, whichever way the search is answered (sorted here when narrow, by the 
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from opencsc.accounts.models import Role
 from opencsc.people import selectors
 from opencsc.people import services as people_services
+from opencsc.people.models import ChildAddress
 from opencsc.people.selectors import child_search
 
 
@@ -48,6 +50,7 @@ def _found(world, text, user="head"):
 def either_way(request, monkeypatch):
     if request.param == "sorted by the database":
         monkeypatch.setattr(selectors, "SORT_HERE_LIMIT", 0)
+        monkeypatch.setattr(selectors, "SORT_HERE_LIMIT_SPREAD", 0)
     return request.param
 
 
@@ -94,3 +97,12 @@ def test_a_social_worker_finds_only_their_teams_children(authority, either_way):
 def test_no_more_than_the_limit_is_returned_and_the_first_by_name(authority, either_way):
     found = child_search(user=authority["head"], text="o", limit=2)
     assert [child.last_name for child in found] == ["Oakes", "Smith"]
+
+
+def test_the_postcode_index_holds_the_child_so_a_postcode_search_needs_no_address_rows(db):
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, ChildAddress._meta.db_table)
+        assert indexes["address_postcode_child"]["columns"] == ["postcode_key", "child_id"]
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'address_postcode_child'")
+            assert "postcode_key varchar_pattern_ops" in cursor.fetchone()[0]

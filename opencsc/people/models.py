@@ -104,8 +104,11 @@ class ChildAddress(TimestampedModel):
     class Meta:
         ordering = ["-moved_in_on", "-id"]
         indexes = [
+            # The child's id beside the postcode lets a postcode search find its children from the index alone.
             models.Index(
-                fields=["postcode_key"], opclasses=["varchar_pattern_ops"], name="address_postcode_prefix"
+                fields=["postcode_key", "child"],
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+                name="address_postcode_child",
             )
         ]
         constraints = [

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from opencsc.accounts.access import can_view_child, child_visibility_filter
@@ -37,6 +37,29 @@ class SearchQuery:
         except ValueError:
             return None
 
+    @property
+    def compact(self) -> str:
+        return self.text.strip().replace(" ", "").upper()
+
+    @property
+    def digits(self) -> str:
+        return normalise_nhs_number(self.text.strip())
+
+    @property
+    def kind(self) -> str:
+        text, compact = self.text.strip(), self.compact
+        if self.as_date:
+            return "date"
+        if re.fullmatch(r"\d{10}", self.digits):
+            return "ten digits"
+        if _UPN.match(compact):
+            return "UPN"
+        if _POSTCODE_PREFIX.match(text) and any(ch.isdigit() for ch in text):
+            return "postcode"
+        if _LA_ID.match(compact):
+            return "LA child ID"
+        return "name"
+
 
 def children_visible_to(user) -> QuerySet[Child]:
     return Child.objects.filter(child_visibility_filter(user))
@@ -65,7 +88,12 @@ def prefix_filter(field: str, prefix: str) -> Q:
 
 
 ALIAS_ID_LIMIT = 1000
+# How many matches are sorted here rather than found by walking the name index in order. A name's matches sit
+# together in name order, so the walk would pass every child before them: up to 5,000 are sorted here. Matches
+# on a postcode or a date are spread through name order, so the walk meets them early once there are a few
+# hundred.
 SORT_HERE_LIMIT = 5000
+SORT_HERE_LIMIT_SPREAD = 500
 
 
 def _children_with_alias_starting(word: str) -> Q:
@@ -95,45 +123,52 @@ def _name_filter(words: list[str]) -> Q:
     return condition
 
 
-def _postcode_filter(postcode: str) -> Q:
-    """Children who have lived at a postcode starting with `postcode` (or at exactly it, if it is whole)."""
+def _postcode_filter(postcode: str, *, walking_names: bool) -> Q:
+    """Children who have lived at a postcode starting with `postcode` (or at exactly it, if it is whole).
+
+    Found from the postcode index (a list of children to look up), or, when the search walks children in name
+    order, checked child by child (EXISTS), so that SQLite walks the name index instead of looking up and
+    sorting every child at the postcode."""
     full_postcode = postcode_problem(postcode) is None
     matching = Q(postcode_key=postcode) if full_postcode else prefix_filter("postcode_key", postcode)
+    if walking_names:
+        return Q(Exists(ChildAddress.objects.filter(matching, child_id=OuterRef("pk"))))
     return Q(pk__in=ChildAddress.objects.filter(matching).values("child_id"))
 
 
-def search_filter(query: SearchQuery) -> Q:
-    """Decide what the text is (date, identifier, postcode or name) and build the matching filter."""
-    text = query.text.strip()
-    compact = text.replace(" ", "").upper()
-    if query.as_date:
+def search_filter(query: SearchQuery, *, walking_names: bool = False) -> Q:
+    """The filter for what the text is: a date, an identifier, a postcode or a name."""
+    kind, compact = query.kind, query.compact
+    if kind == "date":
         return Q(date_of_birth=query.as_date) | Q(expected_date_of_birth=query.as_date)
-    digits = normalise_nhs_number(text)
-    if re.fullmatch(r"\d{10}", digits):
-        return Q(nhs_number=digits) | Q(la_child_id=digits)
-    if _UPN.match(compact):
+    if kind == "ten digits":
+        return Q(nhs_number=query.digits) | Q(la_child_id=query.digits)
+    if kind == "UPN":
         return Q(upn=compact) | Q(former_upn=compact)
-    if _POSTCODE_PREFIX.match(text) and any(ch.isdigit() for ch in text):
-        by_postcode = _postcode_filter(compact)
+    if kind == "postcode":
+        by_postcode = _postcode_filter(compact, walking_names=walking_names)
         return by_postcode | Q(la_child_id=compact) if _LA_ID.match(compact) else by_postcode
-    if _LA_ID.match(compact):
+    if kind == "LA child ID":
         return Q(la_child_id=compact)
-    words = [name_key(word) for word in text.split() if word]
-    return _name_filter(words)
+    return _name_filter([name_key(word) for word in query.text.split() if word])
 
 
 def child_search(*, user, text: str, limit: int = SEARCH_RESULT_LIMIT) -> list[Child]:
     if not text.strip():
         return []
-    matches = children_visible_to(user).filter(search_filter(SearchQuery(text)))
+    query, visible = SearchQuery(text), child_visibility_filter(user)
+    matches = Child.objects.filter(visible, search_filter(query))
     # A narrow search is sorted here: ORDER BY ... LIMIT would tempt the database to walk the whole name index
     # instead of starting from the search's own selective index. A broad one is cheap to walk in name order.
     # order_by() drops the model's ordering, which would make the database sort every match to count them.
+    sort_here_limit = SORT_HERE_LIMIT if query.kind == "name" else SORT_HERE_LIMIT_SPREAD
     unordered_keys = matches.order_by().values_list("last_name_key", "first_name_key", "id")
-    keys = list(unordered_keys[: SORT_HERE_LIMIT + 1])
-    if len(keys) <= SORT_HERE_LIMIT:
+    keys = list(unordered_keys[: sort_here_limit + 1])
+    if len(keys) <= sort_here_limit:
         chosen = [child_id for _, _, child_id in sorted(keys)[:limit]]
         matches = Child.objects.filter(pk__in=chosen)
+    else:
+        matches = Child.objects.filter(visible, search_filter(query, walking_names=True))
     page = (
         matches.select_related("responsible_team")
         .prefetch_related(_current_address_prefetch())
