@@ -36,7 +36,8 @@ Edge cases:
 - a child without a recorded date of birth is put in the 10-15 band (the most common band among children in care);
   how many were is reported in `Forecast.without_birth_date`;
 - a child in care past their 18th birthday stays in the 16+ band;
-- a state never seen in the window has no rates: it keeps its children (no move, no exit) unless rates are seen;
+- a state with no day in the window (a child who arrived in it on `as_of`) has no rates of its own: its children
+  leave care at the rate of all states together and move nowhere;
 - a reference window in which no child was looked after is refused (NoEpisodes), as a forecast from nothing.
 """
 
@@ -363,7 +364,8 @@ def _transition_draws(rates: Rates, draws: int, rng: np.random.Generator) -> tup
     move_rates = np.where(rates.moves > 0, move_rates, 0.0)  # a move never seen is not invented
     exit_rates = rng.gamma(rates.exits + 0.5, size=(draws, size)) / exposure[None, :]
     move_rates[:, ~seen, :] = 0.0
-    exit_rates[:, ~seen] = 0.0
+    pooled = rng.gamma(rates.exits.sum() + 0.5, size=(draws, 1)) / max(rates.exposure.sum(), 1.0)
+    exit_rates = np.where(seen[None, :], exit_rates, pooled)
     move_rates[:, np.arange(size), np.arange(size)] = 0.0
     leaving = move_rates.sum(axis=2) + exit_rates
     scale = np.where(leaving > 1.0, 1.0 / np.maximum(leaving, 1e-12), 1.0)  # a day holds at most one step

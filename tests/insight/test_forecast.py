@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -12,9 +13,14 @@ from django.core.management.base import CommandError
 from opencsc.insight.forecast import (
     CATEGORIES,
     CATEGORY_OF_PLACEMENT,
+    DEFAULT_WEEKLY_COST,
     ForecastError,
     NoEpisodes,
+    Rates,
     forecast,
+    project,
+    state_count,
+    state_index,
 )
 from opencsc.looked_after.codes import PlacementType
 from opencsc.looked_after.models import Episode
@@ -132,6 +138,24 @@ def test_children_who_leave_are_never_added_back():
     # The band is carried through the horizon: it widens from nothing on the day to something a year on.
     assert result.daily_total[0].high - result.daily_total[0].low == 0.0
     assert result.looked_after.high - result.looked_after.low > 1.0
+
+
+def test_children_in_a_state_with_no_day_in_the_window_still_leave_care():
+    size = state_count()
+    fostering, residential = state_index(3, "fostering"), state_index(3, "residential")
+    rates = Rates(
+        window_days=365,
+        stock=np.zeros(size),
+        exposure=np.zeros(size),
+        moves=np.zeros((size, size)),
+        exits=np.zeros(size),
+        entries=np.zeros(size),
+    )
+    rates.stock[residential] = 5  # arrived on as_of: no day in the window in that state
+    rates.exposure[fostering], rates.exits[fostering] = 3650, 5  # one exit every two years per child
+    projected = project(rates, horizon_days=365, weekly_cost=DEFAULT_WEEKLY_COST)
+    assert 2.0 < projected["residential"][-1].expected < 4.0
+    assert projected["total"][-1].expected == pytest.approx(projected["residential"][-1].expected)
 
 
 def test_same_records_give_the_same_forecast():
