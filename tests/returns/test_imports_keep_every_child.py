@@ -533,3 +533,65 @@ def test_kept_children_with_blank_values_export_and_open(db, tmp_path, make_user
     text = page.content.decode()
     assert page.status_code == 200 and "Unborn" not in text
     assert text.index("Not recorded") > text.index("Date of birth")
+
+
+REFUSE_FINDINGS = {
+    "sqlite": [
+        "CREATE TRIGGER test_refuse_findings BEFORE INSERT ON returns_validationfinding "
+        "BEGIN SELECT RAISE(ABORT, 'the worklist refuses findings'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION test_refuse_findings() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'the worklist refuses findings' USING ERRCODE = 'check_violation'; END $$",
+        "CREATE TRIGGER test_refuse_findings BEFORE INSERT ON returns_validationfinding "
+        "FOR EACH ROW EXECUTE FUNCTION test_refuse_findings()",
+    ],
+}
+ALLOW_FINDINGS = {
+    "sqlite": ["DROP TRIGGER test_refuse_findings"],
+    "postgresql": [
+        "DROP TRIGGER test_refuse_findings ON returns_validationfinding",
+        "DROP FUNCTION test_refuse_findings()",
+    ],
+}
+
+
+@pytest.fixture
+def worklist_refused(db):
+    """The database itself refuses every finding of the worklist, the last thing an import writes: a real
+    refusal (a trigger), on SQLite and PostgreSQL alike."""
+    from django.db import connection
+
+    def run(statements):
+        with connection.cursor() as cursor:
+            for statement in statements[connection.vendor]:
+                cursor.execute(statement)
+
+    run(REFUSE_FINDINGS)
+    yield
+    run(ALLOW_FINDINGS)
+
+
+def _row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_a_903_set_the_database_refuses_leaves_nothing_of_any_of_its_files(worklist_refused, tmp_path):
+    """The set is one transaction: children, episodes, reviews, workers and audit events written from its
+    earlier files go with the worklist run the database refused at the end."""
+    _imperfect_903_set(tmp_path / "2026")
+    before = _row_counts()
+
+    report = import_903_files([tmp_path / "2026"])
+
+    assert _row_counts() == before
+    assert not report.ok and report.files_read == [] and report.counts == {} and report.flags == []
+    assert sorted(Path(p.file).name for p in report.files_refused) == [
+        "episodes.csv",
+        "header.csv",
+        "missing.csv",
+        "reviews.csv",
+    ]
+    assert all("nothing in the set was imported" in p.reason for p in report.files_refused)

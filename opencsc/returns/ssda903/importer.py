@@ -39,7 +39,9 @@ flagged on the data-quality worklist with its rule, reason, file and line:
 Only a file that cannot be read at all (not UTF-8 text, not CSV, a header that is no 903 table's, a second file
 for the same table in one set) is refused whole, with its line and reason; the other files of its set are read.
 Each set is imported in one transaction, each row in its own savepoint; the set's flags are saved as a run of
-the worklist in the same transaction. Each child changed gets one audit event, verb "import.903", with no
+the worklist in the same transaction. A write the database refuses outside any row's savepoint (the worklist
+run) rolls the whole set back: nothing of any of its files is kept, its files are reported refused, and the
+other sets are still imported. Each child changed gets one audit event, verb "import.903", with no
 actor (the system) unless one is given.
 """
 
@@ -51,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import BooleanField
 from django.utils import timezone
 
@@ -350,19 +352,40 @@ def import_903_files(paths, actor=None) -> ImportReport:
                     ImportProblem(str(path), "its set has no Header table (header.csv)")
                 )
             continue
-        with transaction.atomic():
-            _import_set(return_set, report, actor)
-            if return_set.flags:
-                run = import_flags_save(
-                    actor=actor,
-                    kind="903",
-                    year=return_set.year,
-                    source=str(return_set.folder),
-                    flags=return_set.flags,
-                )
-                report.runs.append(run.pk)
+        written = ImportReport()  # merged into the report once the set stands
+        try:
+            with transaction.atomic():
+                _import_set(return_set, written, actor)
+                if return_set.flags:
+                    run = import_flags_save(
+                        actor=actor,
+                        kind="903",
+                        year=return_set.year,
+                        source=str(return_set.folder),
+                        flags=return_set.flags,
+                    )
+                    written.runs.append(run.pk)
+        except DatabaseError as error:
+            _refuse_set(return_set, report, error)
+            continue
+        for what, n in written.counts.items():
+            report.count(what, n)
+        report.skipped.extend(written.skipped)
+        report.runs.extend(written.runs)
         report.flags.extend(return_set.flags)
     return report
+
+
+def _refuse_set(return_set: ReturnSet, report: ImportReport, error: DatabaseError) -> None:
+    """The database refused a write that no row's savepoint could set aside: the set's transaction is rolled
+    back whole, so nothing of any of its files is kept, and each of its files is reported refused."""
+    for path in return_set.paths.values():
+        report.files_read.remove(str(path))
+        report.files_refused.append(
+            ImportProblem(
+                str(path), f"the database refused its set, so nothing in the set was imported: {error}"
+            )
+        )
 
 
 def _import_set(return_set: ReturnSet, report: ImportReport, actor) -> None:
