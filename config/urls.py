@@ -21,6 +21,7 @@ urlpatterns = [
     path("returns/", include("opencsc.returns.urls")),
     path("workforce/", include("opencsc.workforce.urls")),
     path("audit/", include("opencsc.audit.urls")),
+    path("", include("opencsc.documents.urls")),
 ]
 
 handler400 = errors.bad_request

@@ -1,0 +1,82 @@
+"""The document's form is made from its template version: one field per question, none required (a draft keeps
+whatever has been written; the submit service says what is missing, on the question)."""
+
+from django import forms
+
+from opencsc.casework.models import AssessmentFactor, AssessmentOutcome
+from opencsc.documents.answers import SHORT_TEXT_MAX_CHARACTERS, TEXT_MAX_CHARACTERS, from_json
+from opencsc.documents.models import PracticeDocument, QuestionKind, TemplateQuestion
+from opencsc.documents.services import COMMENT_MAX_CHARACTERS
+from opencsc.ui.govuk_forms import GovukDateField, LongTextField
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _field(question: TemplateQuestion) -> forms.Field:
+    common = {"label": question.label, "help_text": question.help_text, "required": False}
+    if question.kind == QuestionKind.TEXT:
+        return LongTextField(
+            max_length=TEXT_MAX_CHARACTERS,
+            holder=f"'{question.label}'",
+            widget=forms.Textarea(attrs={"rows": 8}),
+            **common,
+        )
+    if question.kind == QuestionKind.SHORT_TEXT:
+        return forms.CharField(max_length=SHORT_TEXT_MAX_CHARACTERS, **common)
+    if question.kind == QuestionKind.DATE:
+        return GovukDateField(label_for_errors=question.label.lower(), **common)
+    if question.kind == QuestionKind.YES_NO:
+        return forms.TypedChoiceField(
+            choices=YES_NO, coerce=lambda v: v == "yes", empty_value=None, widget=forms.RadioSelect, **common
+        )
+    if question.kind == QuestionKind.FACTORS:
+        choices = [(code, f"{code} {label}") for code, label in AssessmentFactor.choices]
+        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+    return forms.ChoiceField(choices=AssessmentOutcome.choices, widget=forms.RadioSelect, **common)
+
+
+def _initial(question: TemplateQuestion, value):
+    value = from_json(question, value)
+    if question.kind == QuestionKind.YES_NO:
+        return {True: "yes", False: "no"}.get(value)
+    return value
+
+
+class DocumentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, document: PracticeDocument, **kwargs):
+        self.questions = document.template.questions()
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": document.version,
+                **{q.key: _initial(q, document.answers.get(q.key)) for q in self.questions},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        for question in self.questions:
+            self.fields[question.key] = _field(question)
+
+    def sections(self):
+        """The bound fields grouped by section, for the page."""
+        grouped: dict[int, tuple] = {}
+        for question in self.questions:
+            grouped.setdefault(question.section.pk, (question.section, []))[1].append(self[question.key])
+        return list(grouped.values())
+
+    def answers(self) -> dict:
+        return {q.key: self.cleaned_data.get(q.key) for q in self.questions}
+
+
+class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = LongTextField(
+        label="Your comments",
+        help_text="Needed to return the assessment: say what the worker should change. "
+        "They are kept as management oversight on the child's chronology.",
+        max_length=COMMENT_MAX_CHARACTERS,
+        holder="your comments",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )

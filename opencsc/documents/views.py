@@ -1,0 +1,147 @@
+"""Pages for practice documents: start, write over several sittings, submit, the manager's return or
+authorisation, the read-only document and its PDF. Access and its log are in child_record_view and
+selectors.document_get_for; the services decide everything else."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from opencsc.audit.models import AccessKind
+from opencsc.audit.services import audit_event_record
+from opencsc.casework import protection_selectors
+from opencsc.documents import selectors, services
+from opencsc.documents.forms import DocumentForm, ReviewForm
+from opencsc.documents.pdf import document_pdf as make_pdf
+from opencsc.people.decorators import child_record_view
+from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
+
+
+def _detail(document):
+    return redirect("documents:detail", document_id=document.pk)
+
+
+@child_record_view(change=True)
+def start(request, child):
+    """The open assessment's document: opened if begun, otherwise begun on a POST from this page."""
+    assessment = protection_selectors.open_assessment(child)
+    document = selectors.document_for_assessment(assessment) if assessment else None
+    if document is not None:
+        return redirect("documents:edit", document_id=document.pk)
+    problem = ""
+    if request.method == "POST" and assessment is not None:
+        try:
+            document = services.document_start(actor=request.user, assessment=assessment)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            return redirect("documents:edit", document_id=document.pk)
+    context = {"child": child, "assessment": assessment, "problem": problem}
+    return render(request, "documents/start.html", context)
+
+
+def _save(request, document, form):
+    """Save a draft or submit, as the button pressed says; None (with the errors on the form) if refused."""
+    submit = request.POST.get("action") == "submit"
+    service = services.document_submit if submit else services.document_save_draft
+    try:
+        return service(
+            actor=request.user,
+            document=document,
+            answers=form.answers(),
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        field_errors_from_validation(form, error)
+        return None
+
+
+@login_required
+def edit(request, document_id: int):
+    document = selectors.document_get_for(
+        user=request.user, document_id=document_id, path=request.path, change=True
+    )
+    if not document.is_editable:
+        return _detail(document)
+    form = DocumentForm(request.POST or None, document=document)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, document, form)
+        if saved is not None and saved.is_editable:
+            messages.success(request, "Draft saved. Everything you have written is kept.")
+            return redirect("documents:edit", document_id=saved.pk)
+        if saved is not None:
+            messages.success(request, "Assessment submitted for authorisation")
+            return _detail(saved)
+    context = {
+        "document": document,
+        "child": document.child,
+        "form": form,
+        "error_summary_params": error_summary(form),
+        "reviews": selectors.document_reviews(document),
+    }
+    return render(request, "documents/edit.html", context)
+
+
+@login_required
+def detail(request, document_id: int):
+    document = selectors.document_get_for(user=request.user, document_id=document_id, path=request.path)
+    context = {
+        "document": document,
+        "child": document.child,
+        "sections": selectors.document_sections(document),
+        "reviews": selectors.document_reviews(document),
+        "history": selectors.document_history(document),
+        "can_review": request.user.role in services.AUTHORISING_ROLES and document.status == "submitted",
+    }
+    return render(request, "documents/detail.html", context)
+
+
+@login_required
+def review(request, document_id: int):
+    document = selectors.document_get_for(
+        user=request.user, document_id=document_id, path=request.path, change=True
+    )
+    if request.user.role not in services.AUTHORISING_ROLES:
+        raise PermissionDenied("Only a team manager, head of service or director can authorise an assessment")
+    form = ReviewForm(request.POST or None, initial={"version": document.version})
+    if request.method == "POST" and form.is_valid():
+        authorise = request.POST.get("action") == "authorise"
+        service = services.document_authorise if authorise else services.document_return
+        try:
+            service(
+                actor=request.user,
+                document=document,
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            field_errors_from_validation(form, error)
+        else:
+            messages.success(
+                request, "Assessment authorised" if authorise else "Assessment returned to the worker"
+            )
+            return _detail(document)
+    context = {
+        "document": document,
+        "child": document.child,
+        "form": form,
+        "error_summary_params": error_summary(form),
+        "sections": selectors.document_sections(document),
+        "reviews": selectors.document_reviews(document),
+    }
+    return render(request, "documents/review.html", context)
+
+
+@login_required
+def pdf(request, document_id: int):
+    document = selectors.document_get_for(
+        user=request.user, document_id=document_id, path=request.path, kind=AccessKind.EXPORT
+    )
+    audit_event_record(actor=request.user, verb="document.downloaded", target=document, child=document.child)
+    response = HttpResponse(make_pdf(document), content_type="application/pdf")
+    name = f"{document.get_document_type_display()} {document.child.la_child_id}.pdf".replace(
+        " ", "-"
+    ).lower()
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
