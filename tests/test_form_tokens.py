@@ -295,6 +295,9 @@ CREATES = {
     "protection:review_conference_new",
     "protection:cin_plan_new",
     "protection:cin_review_new",
+    "documents:start",
+    "documents:edit",  # each save keeps a version
+    "documents:review",  # a return or an authorisation
     "looked_after:start",
     "looked_after:legal_status",
     "looked_after:move",

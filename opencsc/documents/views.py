@@ -15,6 +15,7 @@ from opencsc.documents import selectors, services
 from opencsc.documents.forms import DocumentForm, ReviewForm
 from opencsc.documents.pdf import document_pdf as make_pdf
 from opencsc.people.decorators import child_record_view
+from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
 
@@ -23,6 +24,7 @@ def _detail(document):
 
 
 @child_record_view(change=True)
+@creates_record
 def start(request, child):
     """The open assessment's document: opened if begun, otherwise begun on a POST from this page."""
     assessment = protection_selectors.open_assessment(child)
@@ -58,6 +60,7 @@ def _save(request, document, form):
 
 
 @login_required
+@creates_record
 def edit(request, document_id: int):
     document = selectors.document_get_for(
         user=request.user, document_id=document_id, path=request.path, change=True
@@ -98,6 +101,7 @@ def detail(request, document_id: int):
 
 
 @login_required
+@creates_record
 def review(request, document_id: int):
     document = selectors.document_get_for(
         user=request.user, document_id=document_id, path=request.path, change=True
