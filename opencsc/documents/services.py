@@ -216,8 +216,8 @@ def _require_change(actor, child) -> None:
 
 def _lock(actor, document: PracticeDocument, expected_version: int | None) -> PracticeDocument:
     _require_change(actor, document.child)
-    locked = PracticeDocument.objects.select_for_update().select_related("template", "child", "assessment")
-    document = locked.get(pk=document.pk)
+    # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (the assessment).
+    document = PracticeDocument.objects.select_for_update().get(pk=document.pk)
     if expected_version is not None and expected_version != document.version:
         raise ConcurrentEditError("assessment")
     return document
