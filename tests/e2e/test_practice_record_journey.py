@@ -61,6 +61,13 @@ def family(live_user):
     )
 
 
+def _send(page, selector: str) -> None:
+    """Click a form's button and wait for the page it leads to (the context's timeout, not expect's five seconds:
+    the machine may be busy)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def _fill_date(page, field: str, value: dt.date) -> None:
     page.fill(f"#id_{field}-day", str(value.day))
     page.fill(f"#id_{field}-month", str(value.month))
@@ -73,7 +80,7 @@ def _first_sitting(page) -> None:
     page.check("input[name=child_seen_alone][value=yes]")
     page.fill("#id_developmental_needs", "Sam has asthma that is getting worse; he is doing well at school.")
     page.fill("#id_analysis", FIRST_ANALYSIS)
-    page.click("button:has-text('Save draft')")
+    _send(page, "button:has-text('Save draft')")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft saved")
 
 
@@ -95,23 +102,23 @@ def _second_sitting(page) -> None:
     page.check("input[name=factors][value='6A']")
     page.check("input[name=outcome][value=support]")
     page.fill("#id_next_steps", "Housing referral by Ama Osei by 20 November; a child in need plan.")
-    page.click("button:has-text('Submit for authorisation')")
+    _send(page, "button:has-text('Submit for authorisation')")
     expect(page.locator("[data-testid='document-status']")).to_contain_text("Submitted for authorisation")
 
 
 def _manager_decides(page, document_path: str, action: str, comment: str = "") -> None:
     page.goto(document_path)
-    page.click("[data-testid='review-link']")
+    _send(page, "[data-testid='review-link']")
     if comment:
         page.fill("#id_comment", comment)
-    page.click(f"button:has-text('{action}')")
+    _send(page, f"button:has-text('{action}')")
 
 
 def test_an_assessment_written_returned_revised_authorised_and_read_by_the_family(signed_in_page, family):
     worker = signed_in_page(family.worker)
     worker.goto(f"/children/{family.child.pk}/casework/")
-    worker.click("[data-testid='write-assessment']")
-    worker.click("button:has-text('Start writing')")
+    _send(worker, "[data-testid='write-assessment']")
+    _send(worker, "button:has-text('Start writing')")
     expect(worker.locator("h1")).to_have_text("Child and family assessment")
 
     _first_sitting(worker)
@@ -128,9 +135,9 @@ def test_an_assessment_written_returned_revised_authorised_and_read_by_the_famil
 
     worker.goto(document_path)
     expect(worker.locator("[data-testid='review-comment']")).to_contain_text("Say how the mould affects")
-    worker.click("a:has-text('Continue writing')")
+    _send(worker, "a:has-text('Continue writing')")
     worker.fill("#id_analysis", REVISED_ANALYSIS)
-    worker.click("button:has-text('Submit for authorisation')")
+    _send(worker, "button:has-text('Submit for authorisation')")
     expect(worker.locator("[data-testid='document-status']")).to_contain_text("Submitted for authorisation")
 
     _manager_decides(manager, document_path, "Authorise")
