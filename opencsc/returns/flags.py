@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 IMPORT_RULES: dict[str, str] = {
+    "IMPORT-HEADER": "The return's header says which collection year it is for",
     "IMPORT-COLUMN": "A column the import reads is not in the file",
     "IMPORT-FIELDS": "A row has more or fewer fields than the file's header",
     "IMPORT-UPN": "A UPN has the form and check letter the DfE sets",

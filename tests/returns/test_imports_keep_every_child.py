@@ -318,6 +318,54 @@ def test_an_imperfect_cin_census_keeps_every_child_and_flags_each_problem(db, tm
     assert again.counts == {} and {(f.rule, f.la_child_id, f.line) for f in again.flags} == flags
 
 
+def test_a_cin_census_without_year_or_reference_date_is_read_as_the_year_of_its_latest_date(db, tmp_path):
+    from opencsc.returns.cin.importer import import_cin_files
+
+    text = _imperfect_cin_census().replace("<Year>2026</Year><ReferenceDate>2026-03-31</ReferenceDate>", "")
+    path = tmp_path / "no-year-cin.xml"
+    path.write_text(text)
+    report = import_cin_files([path])
+
+    assert report.ok and report.files_read == [str(path)]
+    ids = ["K1", "K2", "K3", "K4", "K5"]
+    assert sorted(Child.objects.filter(la_child_id__in=ids).values_list("la_child_id", flat=True)) == ids
+    (header,) = [f for f in report.flags if f.rule == "IMPORT-HEADER"]
+    # The latest date not in the future is the referral of 1 October 2025 (K5's birth in 2030 is not counted).
+    assert header.reason == (
+        "the header has neither a Year nor a ReferenceDate that can be read: read as the 2025-26 census "
+        "(Year 2026), the collection year of its latest date, 2025-10-01"
+    )
+    assert (header.line, header.la_child_id) == (_line_of(text, "<CollectionDetails>"), "")
+    assert len(report.flags) == 10  # the nine of the census with its header, and the header's own
+
+    run = ValidationRun.objects.get(origin=RunOrigin.IMPORT, kind="cin")
+    assert run.year == 2026
+    assert ValidationFinding.objects.get(run=run, rule="IMPORT-HEADER").line == header.line
+    assert compute_kpis(2026)["cin_at_year_end"].value == 5
+
+
+def test_a_cin_census_without_year_or_dates_is_read_as_this_years(db, tmp_path):
+    from opencsc.returns.cin.importer import import_cin_files
+
+    child = _cin_child(
+        "N1",
+        "        <PersonBirthDate>not known</PersonBirthDate>\n        <Sex>F</Sex>",
+        "        <Ethnicity>WBRI</Ethnicity>",
+        "        <ReferralSource>1A</ReferralSource>\n        <ReferralNFA>false</ReferralNFA>",
+    )
+    path = tmp_path / "no-dates-cin.xml"
+    path.write_text(f"<Message><Header><CollectionDetails/></Header><Children>\n{child}</Children></Message>")
+    report = import_cin_files([path])
+
+    assert report.ok and Child.objects.filter(la_child_id="N1").exists()
+    (header,) = [f for f in report.flags if f.rule == "IMPORT-HEADER"]
+    assert header.reason.endswith(
+        "read as the 2026-27 census (Year 2027), the collection year of today "
+        "(the file has no date that can be read)"
+    )
+    assert ValidationRun.objects.get(origin=RunOrigin.IMPORT, kind="cin").year == 2027
+
+
 def _another_tools_annex_a(path: Path) -> None:
     """Lists 3 and 8 as another tool writes them: a title above the headers, its own column order, "Age" for the
     age column, list 8 without the category of need, and each child with a recording error."""

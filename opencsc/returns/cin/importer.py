@@ -22,7 +22,8 @@ rule, reason, file and line:
 - an LAchildID longer than 20 characters is stored as its first 20. A <Child> with no LAchildID at all cannot
   be told apart from others: it is flagged and not stored.
 Files in an XML namespace are read by their elements' local names; a header with no Year takes the year of its
-ReferenceDate. Only a file that cannot be parsed, or has no <Message> or <Children>, is refused whole, with the
+ReferenceDate, and one with neither (flagged) the collection year of the latest date in the file that is not in
+the future (of today if it has none). Only a file that cannot be parsed, or has no <Message> or <Children>, is refused whole, with the
 line and reason; other files are still read. Each file is imported in one transaction, with its flags saved as
 a run of the worklist in the same transaction.
 Each child changed gets one audit event, verb "import.cin", with no actor (the system) unless one is given.
@@ -702,6 +703,7 @@ class _Census:
     path: Path
     root: object
     year: int
+    flags: list[ImportFlag] = field(default_factory=list)  # the header's own
 
 
 def _open(path: Path, report: ImportReport) -> _Census | None:
@@ -721,7 +723,7 @@ def _open(path: Path, report: ImportReport) -> _Census | None:
             ImportProblem(str(path), "there is no <Children> element", root.sourceline)
         )
         return None
-    return _Census(Path(path), root, _census_year(root))
+    return _census(Path(path), root)
 
 
 def _drop_namespaces(root) -> None:
@@ -732,16 +734,60 @@ def _drop_namespaces(root) -> None:
             element.tag = element.tag.split("}", 1)[1]
 
 
-def _census_year(root) -> int:
-    """The header's Year, or else the year of its ReferenceDate (31 March Y), or else 0 (read first)."""
+def _census(path: Path, root) -> _Census:
+    """The census with its collection year: the header's Year, or else the year of its ReferenceDate (31 March
+    Y), or else (flagged) the collection year of the latest date in the file that is not in the future, or of
+    today when it has none."""
+    year = _header_year(root)
+    if year is not None:
+        return _Census(path, root, year)
+    latest = _latest_date(root, timezone.localdate())
+    year = _collection_year(latest or timezone.localdate())
+    said = (
+        f"its latest date, {latest:%Y-%m-%d}" if latest else "today (the file has no date that can be read)"
+    )
+    details = root.find("Header/CollectionDetails")
+    where = details if details is not None else root.find("Header")
+    flag = ImportFlag(
+        "IMPORT-HEADER",
+        f"the header has neither a Year nor a ReferenceDate that can be read: read as the {year - 1}-"
+        f"{year % 100:02d} census (Year {year}), the collection year of {said}",
+        str(path),
+        (where if where is not None else root).sourceline,
+        fields="Year=(blank); ReferenceDate=(blank)",
+    )
+    return _Census(path, root, year, [flag])
+
+
+def _header_year(root) -> int | None:
     year = (root.findtext("Header/CollectionDetails/Year") or "").strip()
-    if year.isdigit():
+    if year.isdigit() and 0 < int(year) <= dt.MAXYEAR:
         return int(year)
     reference = (root.findtext("Header/CollectionDetails/ReferenceDate") or "").strip()
     try:
         return dt.date.fromisoformat(reference).year
     except ValueError:
-        return 0
+        return None
+
+
+def _latest_date(root, today: dt.date) -> dt.date | None:
+    """The latest date of the children's records (elements named ...Date) that is not after today."""
+    latest = None
+    for element in root.iterfind("Children//*"):
+        if not (isinstance(element.tag, str) and element.tag.endswith("Date")):
+            continue
+        try:
+            day = dt.date.fromisoformat((element.text or "").strip())
+        except ValueError:
+            continue
+        if day <= today and (latest is None or day > latest):
+            latest = day
+    return latest
+
+
+def _collection_year(day: dt.date) -> int:
+    """Collection year Y runs 1 April Y-1 to 31 March Y."""
+    return day.year + 1 if day.month >= 4 else day.year
 
 
 def import_cin_files(paths, actor=None) -> ImportReport:
@@ -763,7 +809,7 @@ def import_cin_files(paths, actor=None) -> ImportReport:
 
 
 def _import_census(census: _Census, report: ImportReport, actor) -> list[ImportFlag]:
-    flags: list[ImportFlag] = []
+    flags: list[ImportFlag] = list(census.flags)
     today = timezone.localdate()
     for element in census.root.iterfind("Children/Child"):
         record = _Reader(element, census.path, flags, today).child()
