@@ -106,3 +106,9 @@ def test_the_postcode_index_holds_the_child_so_a_postcode_search_needs_no_addres
         if connection.vendor == "postgresql":
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'address_postcode_child'")
             assert "postcode_key varchar_pattern_ops" in cursor.fetchone()[0]
+
+
+def test_an_alias_is_found_when_too_many_aliases_match_to_list_their_children(authority, monkeypatch):
+    monkeypatch.setattr(selectors, "ALIAS_ID_LIMIT", 0)
+    assert _found(authority, "Olive Smart") == ["Mara Oakes"]
+    assert _found(authority, "Mara Smart") == ["Mara Oakes"]
