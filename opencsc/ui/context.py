@@ -9,7 +9,7 @@ from opencsc.casework.work_views import SERVICE_ROLES
 from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
 from opencsc.insight.dashboard import can_view_dashboard
-from opencsc.insight.views import SUFFICIENCY_ROLES
+from opencsc.insight.views import FORECAST_ROLES, SUFFICIENCY_ROLES
 from opencsc.looked_after.extra_views import CARE_LEAVER_LIST_ROLES
 from opencsc.oversight.board_pack import can_view_board_pack
 from opencsc.oversight.improvement import can_read_plan
@@ -32,6 +32,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Unallocated", "casework:unallocated", user.role in ALLOCATING_ROLES),
         ("Oversight", "work:oversight", user.role in OVERSIGHT_ROLES),
         ("Where children live", "insight:sufficiency", user.role in SUFFICIENCY_ROLES),
+        ("Care forecast", "insight:forecast", user.role in FORECAST_ROLES),
         ("KPIs", "numbers:kpis", can_view_dashboard(user)),
         ("Care leavers", "looked_after_extra:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
         ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
