@@ -163,6 +163,8 @@ ROUTES = {
     "looked_after_extra:leaving_care": ("GET", "child", VIEW, 200),
     "looked_after_extra:leaving_care_contact": ("GET", "child", CHANGE, 200),
     "looked_after_extra:pathway_plan_review": ("GET", "child", CHANGE, 200),
+    # The written assessment: the page answers 200 even with no assessment in progress (it says to start one).
+    "documents:start": ("GET", "child", CHANGE, 200),
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -205,14 +207,15 @@ POST_CHANGE_ROUTES = [
     "looked_after_extra:adoption_cease",
     "looked_after_extra:leaving_care_contact",
     "looked_after_extra:pathway_plan_review",
+    "documents:start",
 ]
 
 
 def _record_routes() -> set[str]:
-    """Every named route in people, casework, protection, looked_after and looked_after_extra that takes a child
-    or a note."""
+    """Every named route in people, casework, protection, looked_after, looked_after_extra and documents that takes
+    a child or a note (a document's own routes are tested in tests/documents)."""
     names = set()
-    for namespace in ("people", "casework", "protection", "looked_after", "looked_after_extra"):
+    for namespace in ("people", "casework", "protection", "looked_after", "looked_after_extra", "documents"):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:
             if isinstance(pattern, URLPattern) and {"child_id", "note_id"} & set(pattern.pattern.converters):

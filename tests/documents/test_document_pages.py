@@ -126,3 +126,18 @@ def test_starting_the_document_twice_with_one_form_makes_one(world, client_for):
     second = worker.post(start, {"form_token": TOKEN})
     assert PracticeDocument.objects.filter(child=world.child).count() == 1
     assert first["Location"] == second["Location"]
+
+
+def test_a_save_from_a_page_opened_before_another_save_is_refused_and_keeps_the_typing(world, client_for):
+    """Two tabs: the first saves; the second, opened before, saves from version 1 and is refused with its text."""
+    worker = client_for(world.worker)
+    document = _begin(world, worker)
+    edit = reverse("documents:edit", args=[document.pk])
+    worker.post(edit, _posted({"analysis": "Saved in the first tab"}, 1, "draft"))
+    stale = worker.post(edit, _posted({"analysis": "Typed in the second tab"}, 1, "draft"))
+    page = html.unescape(stale.content.decode())
+    assert stale.status_code == 200
+    assert "This assessment was changed by someone else after you opened it" in page
+    assert "Typed in the second tab" in page
+    document.refresh_from_db()
+    assert document.answers["analysis"] == "Saved in the first tab" and document.version == 2
