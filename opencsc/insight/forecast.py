@@ -38,7 +38,8 @@ Edge cases:
 - a child in care past their 18th birthday stays in the 16+ band;
 - a state with no day in the window (a child who arrived in it on `as_of`) has no rates of its own: its children
   leave care at the rate of all states together and move nowhere;
-- a reference window in which no child was looked after is refused (NoEpisodes), as a forecast from nothing.
+- a reference window in which no child was looked after (before `as_of` itself) is refused (NoEpisodes), as a
+  forecast from nothing.
 """
 
 import datetime as dt
@@ -195,10 +196,10 @@ def forecast(
         raise ForecastError(f"--window-months must be between 1 and 240, not {window_months}")
     window_start = months_before(as_of, window_months)
     rates = estimate_rates(episodes_known_on(as_of, window_start), as_of=as_of, window_start=window_start)
-    if not rates.exposure.any() and not rates.stock.any():
+    if not rates.exposure.any():  # children who came into care on as_of itself teach no rates either
         raise NoEpisodes(
-            f"No child was looked after in the reference window {window_start} to {as_of}: there is nothing "
-            "to forecast from (choose a later --as-of or a longer --window-months)"
+            f"No child was looked after in the reference window {window_start} to {as_of} (before that day): "
+            "there are no rates to forecast from (choose a later --as-of or a longer --window-months)"
         )
     costs = weekly_cost or DEFAULT_WEEKLY_COST
     projection = project(rates, horizon_days=(to - as_of).days, weekly_cost=costs)

@@ -203,8 +203,13 @@ def test_a_reference_window_with_no_episodes_is_explained():
     assert "--window-months" in message
     with pytest.raises(NoEpisodes):
         forecast(as_of=AS_OF, to=TO)
+    # Children who came into care on the day itself teach no rates either.
+    episode(child(2), AS_OF)
+    assert "No child was looked after in the reference window" in _refused(
+        "--as-of", "2025-03-31", "--to", "2026-03-31"
+    )
     # A long enough window finds the child, so the explanation is about the window, not the data.
-    assert forecast(as_of=AS_OF, to=TO, window_months=72).looked_after.expected == 0.0
+    assert forecast(as_of=AS_OF, to=TO, window_months=72).rates.stock.sum() == 1.0
 
 
 def test_to_before_as_of_is_refused():
