@@ -158,6 +158,10 @@ def child_search(*, user, text: str, limit: int = SEARCH_RESULT_LIMIT) -> list[C
         return []
     query, visible = SearchQuery(text), child_visibility_filter(user)
     matches = Child.objects.filter(visible, search_filter(query))
+    if connection.vendor == "postgresql" and query.kind != "name":
+        # PostgreSQL estimates how many children a postcode, date or identifier matches, and plans the page in
+        # one query: the name index walked for a broad postcode, the few matches sorted for a narrow one.
+        return _page_of(matches, limit)
     # A narrow search is sorted here: ORDER BY ... LIMIT would tempt the database to walk the whole name index
     # instead of starting from the search's own selective index. A broad one is cheap to walk in name order.
     # order_by() drops the model's ordering, which would make the database sort every match to count them.
@@ -169,6 +173,10 @@ def child_search(*, user, text: str, limit: int = SEARCH_RESULT_LIMIT) -> list[C
         matches = Child.objects.filter(pk__in=chosen)
     else:
         matches = Child.objects.filter(visible, search_filter(query, walking_names=True))
+    return _page_of(matches, limit)
+
+
+def _page_of(matches: QuerySet[Child], limit: int) -> list[Child]:
     page = (
         matches.select_related("responsible_team")
         .prefetch_related(_current_address_prefetch())
