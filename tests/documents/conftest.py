@@ -11,6 +11,7 @@ import time_machine
 
 from opencsc.accounts.models import Role
 from opencsc.casework import protection
+from opencsc.documents.shipped_templates import load_shipped_templates
 from opencsc.frontdoor.models import Referral
 from opencsc.people import services as people_services
 
@@ -33,6 +34,12 @@ COMPLETE_ANSWERS = {
     "outcome": "support",
     "next_steps": "Housing referral by the social worker within a week.",
 }
+
+
+@pytest.fixture(autouse=True)
+def shipped_templates(db):
+    """The migration loaded them; a browser test's flush, earlier in a run, may have emptied the table since."""
+    load_shipped_templates()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from opencsc.accounts.models import Role, Team, TeamKind
 from opencsc.casework import protection
 from opencsc.casework.models import Assessment
+from opencsc.documents.shipped_templates import load_shipped_templates
 from opencsc.frontdoor.models import Referral
 from opencsc.people import services as people_services
 from tests.e2e.conftest import screenshot
@@ -39,6 +40,7 @@ def monday_16_november():
 
 @pytest.fixture
 def family(live_user):
+    load_shipped_templates()  # an earlier browser test's flush emptied every table, migrated data included
     team = Team.objects.create(name="Assessment West", kind=TeamKind.ASSESSMENT)
     worker = live_user(Role.SOCIAL_WORKER, team, first_name="Ama", last_name="Osei")
     manager = live_user(Role.TEAM_MANAGER, team, first_name="Tia", last_name="Manager")
