@@ -1,6 +1,10 @@
 import io
 import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -85,3 +89,63 @@ def test_the_demo_has_a_front_door_worker_who_works_the_front_door_queue():
     assert re.search(r"^fd\.demo\s+Social worker\s+" + re.escape(worker.team.name), printed, re.M)
     response = signed_in_client(worker).get(reverse("frontdoor:queue"))
     assert response.status_code == 200
+
+
+def test_stopping_the_demo_with_a_signal_stops_its_background_worker(tmp_path):
+    """`kill` (SIGTERM) on the demo, as a terminal closing or a service manager sends, leaves no worker behind."""
+    port = 18000 + os.getpid() % 1000
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    demo = subprocess.Popen(
+        [
+            Path(sys.prefix) / "bin" / "opencsc",
+            "demo",
+            "--children",
+            "40",
+            "--seed",
+            "5",
+            "--port",
+            str(port),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**environment, "OPENCSC_ENV": "development", "OPENCSC_DATA_DIR": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    workers: list[int] = []
+    try:
+        for line in demo.stdout:
+            if "Starting development server" in line:
+                break
+        workers = _children_of(demo.pid)
+        assert workers, "the demo started no background worker"
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=60)
+        assert _gone_within(workers, seconds=60) == []
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+        for worker in workers:
+            if _is_running(worker):
+                os.kill(worker, signal.SIGKILL)
+
+
+def _gone_within(pids: list[int], *, seconds: int) -> list[int]:
+    """The processes still running after waiting up to `seconds` for them to exit (a bound, not a timing)."""
+    deadline = time.monotonic() + seconds
+    while (running := [pid for pid in pids if _is_running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return running
+
+
+def _children_of(pid: int) -> list[int]:
+    listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in listed]
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,9 @@ class Command(BaseCommand):
         self._print_logins(accounts, port)
         if not no_serve:
             worker = start_background_worker()
+            # Stopped by a signal (kill, a terminal closing, a service manager) as by Ctrl-C: the worker goes too.
+            signal.signal(signal.SIGTERM, _exit_on_signal)
+            signal.signal(signal.SIGHUP, _exit_on_signal)
             try:
                 # People trying the demo see the service's error pages, never Django's debug pages (not even for
                 # a missing static file, which runserver answers before any middleware). insecure_serving:
@@ -79,6 +83,10 @@ class Command(BaseCommand):
                 + row[3]
             )
         write("")
+
+
+def _exit_on_signal(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def totp_command() -> str:
