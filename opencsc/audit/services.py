@@ -27,15 +27,14 @@ def record_access_log(*, user, child, kind: AccessKind, path: str) -> RecordAcce
     )
 
 
-def record_access_log_list(*, user, child_ids, path: str) -> int:
-    """Log that a list showed these children's names to the user: one row per child, written together."""
+def record_access_log_list(*, user, child_ids, path: str, kind: AccessKind = AccessKind.LISTED) -> int:
+    """Log that a list showed these children's names to the user (or, with kind=REFUSED, that it showed them
+    only as "a restricted record"): one row per child, written together."""
     who = user if user and user.is_authenticated else None
     ip_address = current_ip.get()
     rows = [
-        RecordAccess(
-            user=who, child_id=child_id, kind=AccessKind.LISTED, path=path[:300], ip_address=ip_address
-        )
-        for child_id in child_ids
+        RecordAccess(user=who, child_id=child_id, kind=kind, path=path[:300], ip_address=ip_address)
+        for child_id in sorted(set(child_ids))
     ]
     RecordAccess.objects.bulk_create(rows)
     return len(rows)

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from opencsc.accounts.models import Role, Team
+from opencsc.audit.services import record_access_log_list
 from opencsc.casework import caseload, services
 from opencsc.casework.allocation_forms import AllocateForm
 from opencsc.casework.selectors import allocation_history, current_allocation
@@ -24,19 +25,40 @@ def _teams_for(user):
     return Team.objects.all()
 
 
+def _chosen_team(request):
+    """A team manager sees their own team's queue (the only one they can allocate in); others choose."""
+    if request.user.role == Role.TEAM_MANAGER:
+        if request.user.team_id is None:
+            raise PermissionDenied("You are not in a team")
+        return request.user.team
+    if request.GET.get("team"):
+        return get_object_or_404(_teams_for(request.user), pk=request.GET["team"])
+    return None
+
+
+def _waiting_for(request, team) -> list[caseload.WaitingChild]:
+    """The children waiting that this user may open, each logged as listed."""
+    rows = caseload.unallocated_children(team=team, user=request.user)
+    record_access_log_list(
+        user=request.user, child_ids=[row.child.pk for row in rows], path=request.get_full_path()
+    )
+    return rows
+
+
 @login_required
 def unallocated(request):
-    """Every child with statutory work and no allocated worker, longest waiting first."""
+    """Every child with statutory work and no allocated worker that the user may act on, longest waiting
+    first."""
     _require_oversight(request)
-    team = None
-    if request.GET.get("team"):
-        team = get_object_or_404(_teams_for(request.user), pk=request.GET["team"])
-    rows = caseload.unallocated_children(team=team)
-    return render(
-        request,
-        "casework/unallocated.html",
-        {"rows": rows, "team": team, "teams": Team.objects.all(), "total": caseload.unallocated_count()},
-    )
+    team = _chosen_team(request)
+    context = {
+        "rows": _waiting_for(request, team),
+        "team": team,
+        "teams": _teams_for(request.user),
+        "can_choose_team": request.user.role != Role.TEAM_MANAGER,
+        "total": caseload.unallocated_count(),
+    }
+    return render(request, "casework/unallocated.html", context)
 
 
 @login_required
@@ -49,7 +71,7 @@ def team_allocation(request, team_id: int):
         "casework/team_allocation.html",
         {
             "team": team,
-            "waiting": caseload.unallocated_children(team=team),
+            "waiting": _waiting_for(request, team),
             "caseloads": [caseload.caseloads(workers)[w.pk] for w in workers],
             "policy": caseload.caseload_policy(),
         },

@@ -7,12 +7,15 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 
+from opencsc.accounts.access import child_visibility_filter
 from opencsc.accounts.models import Role, User
 from opencsc.casework.models import Allocation, CaseloadPolicy
 from opencsc.casework.statutory import case_types, children_with_open_statutory_work, statutory_work_started
 from opencsc.people.models import Child
 
 CASE_HOLDING_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+# Who is offered a case and counted as capacity: social workers. A manager's caseload is not spare capacity.
+ALLOCATABLE_ROLES = (Role.SOCIAL_WORKER,)
 
 
 def caseload_policy() -> CaseloadPolicy:
@@ -60,8 +63,9 @@ def caseloads(workers: list[User]) -> dict[int, Caseload]:
 
 
 def team_workers(team) -> list[User]:
+    """The team's social workers: the people a case can be allocated to."""
     return list(
-        User.objects.filter(team=team, is_active=True, role__in=CASE_HOLDING_ROLES).order_by("last_name")
+        User.objects.filter(team=team, is_active=True, role__in=ALLOCATABLE_ROLES).order_by("last_name")
     )
 
 
@@ -85,11 +89,16 @@ def unallocated_child_ids() -> set[int]:
     return children_with_open_statutory_work() - open_allocations
 
 
-def unallocated_children(*, team=None, today: dt.date | None = None, limit: int = 1000) -> list[WaitingChild]:
+def unallocated_children(
+    *, team=None, user=None, today: dt.date | None = None, limit: int = 1000
+) -> list[WaitingChild]:
     """Children with open statutory work and no allocated worker, longest waiting first. A child waits from
-    the start of their statutory work, or from when their last worker's allocation ended if that is later."""
+    the start of their statutory work, or from when their last worker's allocation ended if that is later.
+    Given `user`, only the children that user may open."""
     today = today or timezone.localdate()
     children = Child.objects.filter(pk__in=sorted(unallocated_child_ids())).select_related("responsible_team")
+    if user is not None:
+        children = children.filter(child_visibility_filter(user))
     if team is not None:
         children = children.filter(responsible_team=team)
     children = list(children)

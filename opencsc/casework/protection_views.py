@@ -6,6 +6,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
 from opencsc.casework import protection
@@ -195,6 +196,7 @@ def assessment_authorise(request, child):
         heading="Authorise the assessment",
         form_class=f.AuthoriseForm,
         save=lambda data: protection.assessment_authorise(actor=request.user, assessment=assessment, **data),
+        initial={"authorised_on": timezone.localdate()},
         success="Assessment authorised",
         missing=missing,
         clocks=[selectors.assessment_clock(assessment)] if assessment else [],

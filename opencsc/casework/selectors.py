@@ -42,9 +42,27 @@ def chronology_for(child: Child, *, significant_only: bool = False) -> QuerySet[
     return entries.filter(is_significant=True) if significant_only else entries
 
 
+NOTE_SHARED_WITH_RESTRICTED = "This note is also about a restricted record, so it cannot be shown to you"
+
+
+def notes_shown_to(notes, *, user, path: str) -> list[CaseNote]:
+    """The notes, each marked `withheld` if it is also about a child the user may not open: such a note is
+    listed as one about a restricted record, without its title, and the refusal is logged against that child."""
+    from opencsc.people.selectors import child_ids_user_may_open, log_children_named
+
+    notes = list(notes)
+    child_ids = {child.pk for note in notes for child in note.children.all()}
+    may_open = child_ids_user_may_open(user, child_ids)
+    for note in notes:
+        note.withheld = any(child.pk not in may_open for child in note.children.all())
+        note.shown_children = [child for child in note.children.all() if child.pk in may_open]
+    log_children_named(user=user, shown_ids=[], withheld_ids=child_ids - may_open, path=path)
+    return notes
+
+
 def note_get_for(*, user, note_id: int, path: str, change: bool = False) -> CaseNote:
-    """A note the user may read: a draft only by its author; a final note by anyone who can see one of its
-    children. With `change=True` the user must also be able to change every child's record. Each child's
+    """A note the user may read: a draft only by its author; a final note by anyone who can see every one of
+    its children (a note shared with a child the user may not open is refused). With `change=True` the user must also be able to change every child's record. Each child's
     record access (or refusal) is logged."""
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
@@ -62,6 +80,12 @@ def note_get_for(*, user, note_id: int, path: str, change: bool = False) -> Case
         for child in children:
             record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)
         raise PermissionDenied("You do not have access to this note")
+    if len(visible) < len(children):
+        # One text about several children: reading it would show the others' names and words.
+        for child in children:
+            if child not in visible:
+                record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)
+        raise PermissionDenied(NOTE_SHARED_WITH_RESTRICTED)
     if change and not all(can_change_child(user, child) for child in children):
         for child in visible:
             record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from opencsc.accounts.access import can_change_child
 from opencsc.accounts.models import Role
 from opencsc.audit.services import audit_event_record
+from opencsc.casework.caseload import ALLOCATABLE_ROLES
 from opencsc.casework.chronology import chronology_record_event
 from opencsc.casework.models import (
     Allocation,
@@ -46,6 +47,10 @@ def allocation_create(*, actor, child, worker, started_on: dt.date, reason: str 
         raise PermissionDenied("Only managers can allocate work")
     if worker.team_id is None:
         raise ValidationError({"worker": "The worker must belong to a team"})
+    if worker.role not in ALLOCATABLE_ROLES:
+        raise ValidationError(
+            {"worker": f"{worker.display_name} is not a social worker: only social workers hold cases"}
+        )
     require_possible_date(started_on, child=child, field="started_on", label="The date the allocation starts")
     current = child.allocations.filter(ended_on__isnull=True).first()
     if current:

@@ -246,5 +246,7 @@ def note_amend(request, note_id: int):
 
 @login_required
 def my_notes(request):
-    drafts = selectors.drafts_for(user=request.user)
+    drafts = selectors.notes_shown_to(
+        selectors.drafts_for(user=request.user), user=request.user, path=request.path
+    )
     return render(request, "casework/my_notes.html", {"drafts": drafts})

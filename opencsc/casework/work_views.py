@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from opencsc.accounts.access import LA_WIDE_READ_ROLES, TEAM_ROLES
 from opencsc.accounts.models import Role, Team, User
+from opencsc.audit.services import record_access_log_list
 from opencsc.casework import oversight_records, work
 from opencsc.casework.caseload import CASE_HOLDING_ROLES
 from opencsc.casework.models import NoteType
@@ -76,6 +77,11 @@ def _work_page(request, *, template: str, children, heading: str, extra: dict, r
     items = [item for item in all_items if item.lateness == lateness] if lateness else all_items
     page = _paginate(request, items)
     work.attach_people(page.object_list)
+    record_access_log_list(
+        user=request.user,
+        child_ids=[item.child_id for item in page.object_list],
+        path=request.get_full_path(),
+    )
     context = {
         "heading": heading,
         "page": page,
@@ -216,6 +222,7 @@ def oversight(request):
     lacking = oversight_records.children_lacking_oversight(user, ctx, days=days, team=chosen_team)
     page = _paginate(request, lacking)
     rows = oversight_records.describe_rows(list(page.object_list), ctx)
+    record_access_log_list(user=user, child_ids=[row.child.pk for row in rows], path=request.get_full_path())
     return render(
         request,
         "work/oversight.html",

@@ -33,12 +33,53 @@ def open_contacts() -> QuerySet[Contact]:
 
 
 @dataclass(frozen=True)
+class SubjectShown:
+    """A child named in a contact as this user may see them: a record they may open, a restricted record
+    (no name, date of birth or history), or the details the referrer gave for a child not yet matched."""
+
+    subject: ContactChild
+    withheld: bool
+
+    @property
+    def child(self):
+        return None if self.withheld else self.subject.child
+
+    @property
+    def label(self) -> str:
+        if self.withheld:
+            return "A restricted record"
+        return self.subject.child.full_name if self.subject.child else self.subject.given_name
+
+
+def subjects_shown_to(user, subjects: list[ContactChild]) -> list[SubjectShown]:
+    from opencsc.people.selectors import child_ids_user_may_open
+
+    may_open = child_ids_user_may_open(user, [subject.child_id for subject in subjects])
+    return [
+        SubjectShown(subject, withheld=subject.child_id is not None and subject.child_id not in may_open)
+        for subject in subjects
+    ]
+
+
+def log_subjects_named(*, user, shown: list[SubjectShown], path: str) -> None:
+    from opencsc.people.selectors import log_children_named
+
+    log_children_named(
+        user=user,
+        shown_ids=[s.subject.child_id for s in shown if s.child is not None],
+        withheld_ids=[s.subject.child_id for s in shown if s.withheld],
+        path=path,
+    )
+
+
+@dataclass(frozen=True)
 class QueueRow:
     contact: Contact
     waited: str  # "3 hours", "1 working day (20 hours)", "4 working days"
     working_days_late: int  # past the decision date, 0 when not overdue
     is_overdue: bool
     is_due_today: bool
+    subjects: list[SubjectShown]
 
 
 @dataclass(frozen=True)
@@ -51,10 +92,11 @@ class QueuePage:
 
 
 def front_door_queue(
-    *, today: dt.date | None = None, page: int = 1, per_page: int = QUEUE_PAGE_SIZE
+    *, user, today: dt.date | None = None, page: int = 1, per_page: int = QUEUE_PAGE_SIZE
 ) -> QueuePage:
     """Open contacts, most urgent first: overdue, then red, amber, green, then by when they arrived. Sorted on
-    four columns of every open contact; only the page shown is loaded in full."""
+    four columns of every open contact; only the page shown is loaded in full. A child the user may not open
+    is shown as a restricted record."""
     today = today or timezone.localdate()
     keys = list(open_contacts().order_by().values_list("id", "decision_due_on", "rag", "received_at"))
     keys.sort(key=lambda key: (not key[1] < today, RAG_ORDER[key[2]], key[3]))
@@ -65,6 +107,10 @@ def front_door_queue(
         Prefetch("subjects", queryset=ContactChild.objects.select_related("child"))
     )
     by_id = {contact.pk: contact for contact in contacts}
+    shown = subjects_shown_to(user, [subject for contact in contacts for subject in contact.subjects.all()])
+    shown_by_contact: dict[int, list[SubjectShown]] = {}
+    for subject in shown:
+        shown_by_contact.setdefault(subject.subject.contact_id, []).append(subject)
     now, calendar = timezone.now(), authority_calendar()
     rows = [
         QueueRow(
@@ -73,6 +119,7 @@ def front_door_queue(
             working_days_late=working_days_late(by_id[pk].decision_due_on, today, calendar),
             is_overdue=by_id[pk].decision_due_on < today,
             is_due_today=by_id[pk].decision_due_on == today,
+            subjects=shown_by_contact.get(pk, []),
         )
         for pk in chosen
     ]

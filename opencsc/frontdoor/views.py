@@ -26,6 +26,10 @@ from opencsc.people.models import Child
 from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
+CONTACT_ABOUT_A_RESTRICTED_RECORD = (
+    "This contact is about a restricted record: only the people named on that record can work it"
+)
+
 
 def _require_front_door(request) -> None:
     if not selectors.can_work_front_door(request.user):
@@ -36,7 +40,10 @@ def _require_front_door(request) -> None:
 def queue(request):
     _require_front_door(request)
     page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    queue = selectors.front_door_queue(page=page_number)
+    queue = selectors.front_door_queue(user=request.user, page=page_number)
+    selectors.log_subjects_named(
+        user=request.user, shown=[s for row in queue.rows for s in row.subjects], path=request.get_full_path()
+    )
     context = {
         "queue": queue,
         "counts": selectors.open_contact_count_by_status(),
@@ -89,19 +96,26 @@ def contact_new(request):
 
 def _contact_page(request, contact, **forms):
     received_on = timezone.localtime(contact.received_at).date()
-    subjects = list(contact.subjects.all())
-    for subject in subjects:
-        if subject.child is not None:
-            record_access_log(user=request.user, child=subject.child, kind=AccessKind.VIEW, path=request.path)
+    subjects = selectors.subjects_shown_to(request.user, list(contact.subjects.all()))
+    for shown in subjects:
+        if shown.child is not None:
+            record_access_log(user=request.user, child=shown.child, kind=AccessKind.VIEW, path=request.path)
+        elif shown.withheld:
+            record_access_log(
+                user=request.user, child=shown.subject.child, kind=AccessKind.REFUSED, path=request.path
+            )
     context = {
         "contact": contact,
         "subjects": subjects,
+        "withheld": any(shown.withheld for shown in subjects),
         "histories": {
-            s.pk: selectors.child_history_at(s.child, on=received_on, excluding_contact=contact)
+            s.subject.pk: selectors.child_history_at(s.child, on=received_on, excluding_contact=contact)
             for s in subjects
             if s.child is not None
         },
-        "candidates": {s.pk: selectors.match_candidates(s) for s in subjects if s.child is None},
+        "candidates": {
+            s.subject.pk: selectors.match_candidates(s.subject) for s in subjects if s.subject.child is None
+        },
         "clock": due_date("referral_decision", received_on, calendar=authority_calendar()),
         "late": selectors.decision_was_late(contact),
         "waited": selectors.contact_waited(contact),
@@ -137,9 +151,19 @@ def _get_contact(contact_id: int):
         raise Http404("No contact with that ID") from missing
 
 
+def _refuse_if_about_a_restricted_record(request, contact) -> None:
+    shown = selectors.subjects_shown_to(request.user, list(contact.subjects.all()))
+    withheld = [s.subject.child for s in shown if s.withheld]
+    for child in withheld:
+        record_access_log(user=request.user, child=child, kind=AccessKind.REFUSED, path=request.path)
+    if withheld:
+        raise PermissionDenied(CONTACT_ABOUT_A_RESTRICTED_RECORD)
+
+
 def _post_action(request, contact_id, form_class, form_name, act, success):
     _require_front_door(request)
     contact = _get_contact(contact_id)
+    _refuse_if_about_a_restricted_record(request, contact)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -217,6 +241,7 @@ def contact_decide(request, contact_id: int):
 def subject_match(request, contact_id: int, subject_id: int):
     _require_front_door(request)
     subject = get_object_or_404(ContactChild, pk=subject_id, contact_id=contact_id)
+    _refuse_if_about_a_restricted_record(request, subject.contact)
     try:
         with transaction.atomic():  # a child record made for a match that is then refused is not kept
             if request.POST.get("create") == "1":

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
 from opencsc.accounts.models import Role
+from opencsc.audit.services import record_access_log_list
 from opencsc.looked_after import adoption, care_leavers
 from opencsc.looked_after import extra_forms as f
 from opencsc.people.decorators import child_record_view
@@ -172,6 +173,11 @@ def care_leavers_list(request):
     if show not in care_leavers.FILTERS:
         show = "all"
     overview = care_leavers.care_leavers_on(request.user, on)
+    record_access_log_list(
+        user=request.user,
+        child_ids=[row.child.pk for row in overview.listed(show)],
+        path=request.get_full_path(),
+    )
     context = {
         "on": on,
         "problem": problem,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from opencsc.audit.services import record_access_log_list
 from opencsc.oversight import selectors, services
 from opencsc.oversight.digest import can_view_digest
 from opencsc.oversight.forms import ChainFilterForm, CloseForm
@@ -29,11 +30,20 @@ def _visible_escalation(request, escalation_id: int) -> Escalation:
     return escalation
 
 
+def _log_named(request, rows) -> None:
+    record_access_log_list(
+        user=request.user,
+        child_ids=[row.child_id for row in rows if row.child_id],
+        path=request.get_full_path(),
+    )
+
+
 @login_required
 def escalation_list(request):
     today = timezone.localdate()
     page = selectors.paginate(selectors.escalations_mine(request.user), request.GET.get("page"))
     rows = selectors.escalation_rows(request.user, page.object_list, today=today, with_steps=False)
+    _log_named(request, rows)
     return render(
         request,
         "oversight/escalations.html",
@@ -65,6 +75,7 @@ def escalation_chain_page(request):
     )
     page = selectors.paginate(escalations, request.GET.get("page"))
     rows = selectors.escalation_rows(request.user, page.object_list, today=today)
+    _log_named(request, rows)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from opencsc.accounts.access import can_view_child, child_visibility_filter
 from opencsc.audit.models import AccessKind, RecordAccess
-from opencsc.audit.services import record_access_log
+from opencsc.audit.services import record_access_log, record_access_log_list
 from opencsc.people.identifiers import name_key, normalise_nhs_number, postcode_problem
 from opencsc.people.models import Alert, Child, ChildAddress, ChildAlias
 
@@ -293,3 +293,36 @@ def staff_who_could_be_named():
     return User.objects.filter(is_active=True, role__in=[*LA_WIDE_READ_ROLES, *TEAM_ROLES]).order_by(
         "last_name", "first_name"
     )
+
+
+RESTRICTED_RECORD = "a restricted record"
+
+
+def child_ids_user_may_open(user, child_ids) -> set[int]:
+    """Which of these children the user may open: one query, the same rule as can_view_child."""
+    ids = sorted({child_id for child_id in child_ids if child_id is not None})
+    if not ids:
+        return set()
+    return set(children_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def log_children_named(*, user, shown_ids, withheld_ids, path: str) -> None:
+    """A page that names children logs each one it named as listed, and each one it showed only as "a
+    restricted record" as a refusal."""
+    record_access_log_list(user=user, child_ids=shown_ids, path=path)
+    record_access_log_list(user=user, child_ids=withheld_ids, path=path, kind=AccessKind.REFUSED)
+
+
+def relationships_shown_to(*, user, child: Child, path: str) -> list:
+    """The child's relationships, each related child the user may not open marked `withheld` (shown as "a
+    restricted record", without a name or a link) and the refusal logged against that child."""
+    relationships = list(child.relationships.select_related("related_child", "related_person"))
+    related_ids = [r.related_child_id for r in relationships if r.related_child_id]
+    may_open = child_ids_user_may_open(user, related_ids)
+    for relationship in relationships:
+        relationship.withheld = (
+            bool(relationship.related_child_id) and relationship.related_child_id not in may_open
+        )
+    withheld = [child_id for child_id in related_ids if child_id not in may_open]
+    record_access_log_list(user=user, child_ids=withheld, path=path, kind=AccessKind.REFUSED)
+    return relationships

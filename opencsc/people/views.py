@@ -13,9 +13,15 @@ from opencsc.accounts.access import (
     can_see_access_log,
 )
 from opencsc.audit.models import AccessKind
-from opencsc.audit.services import record_access_log
+from opencsc.audit.services import record_access_log, record_access_log_list
 from opencsc.casework.chronology import chronology_add_manual
-from opencsc.casework.selectors import allocation_history, chronology_for, current_allocation, notes_for_child
+from opencsc.casework.selectors import (
+    allocation_history,
+    chronology_for,
+    current_allocation,
+    notes_for_child,
+    notes_shown_to,
+)
 from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.statutory import open_statutory_work_labels
 from opencsc.looked_after.selectors import care_summary
@@ -64,6 +70,9 @@ def search(request):
     results = None
     if form.is_valid() and form.cleaned_data["q"].strip():
         results = selectors.child_search(user=request.user, text=form.cleaned_data["q"])
+        record_access_log_list(
+            user=request.user, child_ids=[child.pk for child in results], path=request.get_full_path()
+        )
     context = {"form": form, "results": results, "can_create": can_create_child(request.user)}
     return render(request, "people/search.html", context)
 
@@ -130,9 +139,11 @@ def detail(request, child):
         "worker_count": allocation_history(child).values("worker").distinct().count(),
         "aliases": list(child.aliases.all()),
         "disabilities": [d.get_code_display() for d in child.disabilities.all()],
-        "relationships": list(child.relationships.select_related("related_child", "related_person")),
+        "relationships": selectors.relationships_shown_to(user=request.user, child=child, path=request.path),
         "recent_chronology": list(chronology_for(child, significant_only=True)[:8]),
-        "recent_notes": list(notes_for_child(child, user=request.user)[:5]),
+        "recent_notes": notes_shown_to(
+            notes_for_child(child, user=request.user)[:5], user=request.user, path=request.path
+        ),
         "can_change": can_change_child(request.user, child),
         "open_work": open_statutory_work_labels(child),
         "looked_after": care_summary(child),
@@ -325,7 +336,7 @@ def print_summary(request, child):
         "addresses": list(child.addresses.all()),
         "alerts": list(selectors.child_open_alerts(child)),
         "allocation": current_allocation(child),
-        "relationships": list(child.relationships.select_related("related_child", "related_person")),
+        "relationships": selectors.relationships_shown_to(user=request.user, child=child, path=request.path),
         "entries": list(chronology_for(child, significant_only=True)),
     }
     return render(request, "people/print.html", context)

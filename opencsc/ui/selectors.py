@@ -53,7 +53,11 @@ def home_summary(*, user) -> HomeSummary:
         .select_related("child")[:20]
     )
     return HomeSummary(
-        allocated_children=my_allocated_children(user=user),
+        allocated_children=list(
+            visible.filter(pk__in=[child.pk for child in my_allocated_children(user=user)]).order_by(
+                "last_name_key", "first_name_key"
+            )
+        ),
         draft_notes=list(drafts_for(user=user)[:20]),
         alerts_due_review=list(alerts),
         front_door=_front_door_summary(user),
