@@ -47,6 +47,7 @@ from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssu
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
 from opencsc.synthetic.improvement import build_improvement_plan
 from opencsc.synthetic.looked_after import LookedAfterWriter, looked_after_records
+from opencsc.synthetic.restricted import restrict_some_children
 from opencsc.synthetic.seasons import Demand
 from opencsc.synthetic.staffing import write_staffing
 from opencsc.synthetic.timestamps import at, historical_timestamps
@@ -93,6 +94,7 @@ def generate_authority(
             looked_after.write(batch)
             if progress:
                 progress(sim.written["children"], children)
+        restrict_some_children(sim, workforce)
         build_improvement_plan(sim)
         write_staffing(sim)
         _record_generation(sim)
