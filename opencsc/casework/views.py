@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from opencsc.audit.services import record_access_log_list
 from opencsc.casework import selectors, services
 from opencsc.casework.forms import AmendmentForm, CaseNoteForm
 from opencsc.casework.models import NoteType
@@ -249,4 +250,6 @@ def my_notes(request):
     drafts = selectors.notes_shown_to(
         selectors.drafts_for(user=request.user), user=request.user, path=request.path
     )
+    named = [child.pk for note in drafts for child in note.shown_children]
+    record_access_log_list(user=request.user, child_ids=named, path=request.path)
     return render(request, "casework/my_notes.html", {"drafts": drafts})

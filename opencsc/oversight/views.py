@@ -96,6 +96,7 @@ def escalation_chain_page(request):
 def _detail(request, escalation: Escalation, *, close_form: CloseForm | None = None, status: int = 200):
     today = timezone.localdate()
     row = selectors.escalation_rows(request.user, Escalation.objects.filter(pk=escalation.pk), today=today)[0]
+    _log_named(request, [row])
     close_form = close_form or CloseForm()
     return render(
         request,

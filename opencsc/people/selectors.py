@@ -315,7 +315,8 @@ def log_children_named(*, user, shown_ids, withheld_ids, path: str) -> None:
 
 def relationships_shown_to(*, user, child: Child, path: str) -> list:
     """The child's relationships, each related child the user may not open marked `withheld` (shown as "a
-    restricted record", without a name or a link) and the refusal logged against that child."""
+    restricted record", without a name or a link) and the refusal logged against that child; the related
+    children named are logged as listed."""
     relationships = list(child.relationships.select_related("related_child", "related_person"))
     related_ids = [r.related_child_id for r in relationships if r.related_child_id]
     may_open = child_ids_user_may_open(user, related_ids)
@@ -324,5 +325,5 @@ def relationships_shown_to(*, user, child: Child, path: str) -> list:
             bool(relationship.related_child_id) and relationship.related_child_id not in may_open
         )
     withheld = [child_id for child_id in related_ids if child_id not in may_open]
-    record_access_log_list(user=user, child_ids=withheld, path=path, kind=AccessKind.REFUSED)
+    log_children_named(user=user, shown_ids=may_open, withheld_ids=withheld, path=path)
     return relationships

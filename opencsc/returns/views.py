@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from opencsc.audit.services import record_access_log_list
 from opencsc.returns.registry import kinds
 from opencsc.returns.selectors import (
     can_export_annexa,
@@ -70,6 +71,11 @@ def _worklist_page(request, kind: str, check_form=None, status: int = 200, downl
     run = latest_run(kind, year) if year is not None else (years[0] if years else None)
     rule = request.GET.get("rule", "")[:20]
     findings, total = run_findings_for(request.user, run, rule=rule) if run else ([], 0)
+    record_access_log_list(
+        user=request.user,
+        child_ids=[row["child_id"] for row in findings if row["child_id"]],
+        path=request.path,
+    )
     return_kind = kinds()[kind]
     default_year = _default_year(timezone.localdate())
     if check_form is None and return_kind.validate is not None:
