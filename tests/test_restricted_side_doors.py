@@ -192,6 +192,15 @@ def test_the_named_worker_still_reads_the_shared_note(authority, client_for):
     assert _rows(authority.north_worker, authority.bea, AccessKind.VIEW) == 1
 
 
+def test_the_chronology_line_of_a_shared_note_does_not_carry_its_title(authority, client_for):
+    response = client_for(authority.north_manager).get(f"/children/{authority.ava.pk}/chronology/?show=all")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A case note also about a restricted record" in html
+    assert "Bea" not in html
+    assert _rows(authority.north_manager, authority.bea, AccessKind.REFUSED) == 1
+
+
 # Relationships on the record and the printed summary -----------------------------------------------------
 
 

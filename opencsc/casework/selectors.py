@@ -1,3 +1,5 @@
+import re
+
 from django.db.models import Prefetch, QuerySet
 
 from opencsc.casework.models import Allocation, CaseNote, ChronologyEntry, NoteStatus
@@ -58,6 +60,33 @@ def notes_shown_to(notes, *, user, path: str) -> list[CaseNote]:
         note.shown_children = [child for child in note.children.all() if child.pk in may_open]
     log_children_named(user=user, shown_ids=[], withheld_ids=child_ids - may_open, path=path)
     return notes
+
+
+NOTE_SOURCE_KEY = re.compile(r"^note-(\d+)$")
+
+
+def chronology_shown_to(entries, *, user, path: str) -> list[ChronologyEntry]:
+    """The entries, each written from a case note also about a child the user may not open marked `withheld`
+    (its summary carries the note's title), and the refusal logged against that child."""
+    from opencsc.people.selectors import child_ids_user_may_open, log_children_named
+
+    entries = list(entries)
+    note_ids = {
+        int(match.group(1)) for entry in entries if (match := NOTE_SOURCE_KEY.match(entry.source_key or ""))
+    }
+    links = list(
+        CaseNote.children.through.objects.filter(casenote_id__in=note_ids).values_list(
+            "casenote_id", "child_id"
+        )
+    )
+    may_open = child_ids_user_may_open(user, [child_id for _, child_id in links])
+    hiding = {note_id for note_id, child_id in links if child_id not in may_open}
+    for entry in entries:
+        match = NOTE_SOURCE_KEY.match(entry.source_key or "")
+        entry.withheld = bool(match) and int(match.group(1)) in hiding
+    withheld = {child_id for _, child_id in links if child_id not in may_open}
+    log_children_named(user=user, shown_ids=[], withheld_ids=withheld, path=path)
+    return entries
 
 
 def note_get_for(*, user, note_id: int, path: str, change: bool = False) -> CaseNote:

@@ -18,6 +18,7 @@ from opencsc.casework.chronology import chronology_add_manual
 from opencsc.casework.selectors import (
     allocation_history,
     chronology_for,
+    chronology_shown_to,
     current_allocation,
     notes_for_child,
     notes_shown_to,
@@ -140,7 +141,9 @@ def detail(request, child):
         "aliases": list(child.aliases.all()),
         "disabilities": [d.get_code_display() for d in child.disabilities.all()],
         "relationships": selectors.relationships_shown_to(user=request.user, child=child, path=request.path),
-        "recent_chronology": list(chronology_for(child, significant_only=True)[:8]),
+        "recent_chronology": chronology_shown_to(
+            chronology_for(child, significant_only=True)[:8], user=request.user, path=request.path
+        ),
         "recent_notes": notes_shown_to(
             notes_for_child(child, user=request.user)[:5], user=request.user, path=request.path
         ),
@@ -303,7 +306,9 @@ def chronology(request, child):
                 messages.success(request, "Entry added to the chronology")
                 return redirect("people:chronology", child_id=child.pk)
     significant_only = request.GET.get("show") != "all"
-    entries = chronology_for(child, significant_only=significant_only)
+    entries = chronology_shown_to(
+        chronology_for(child, significant_only=significant_only), user=request.user, path=request.path
+    )
     return render(
         request,
         "people/chronology.html",
@@ -337,7 +342,9 @@ def print_summary(request, child):
         "alerts": list(selectors.child_open_alerts(child)),
         "allocation": current_allocation(child),
         "relationships": selectors.relationships_shown_to(user=request.user, child=child, path=request.path),
-        "entries": list(chronology_for(child, significant_only=True)),
+        "entries": chronology_shown_to(
+            chronology_for(child, significant_only=True), user=request.user, path=request.path
+        ),
     }
     return render(request, "people/print.html", context)
 
