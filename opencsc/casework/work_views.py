@@ -311,6 +311,9 @@ def record_supervision(request):
     chosen = request.GET.get("worker") or request.POST.get("worker") or ""
     worker = next((w for w in workers if str(w.pk) == chosen), None)
     candidates = oversight_records.supervision_candidates(user, worker) if worker else []
+    record_access_log_list(
+        user=user, child_ids=[child.pk for child in candidates], path=request.get_full_path()
+    )
     choices = [(str(child.pk), f"{child.full_name} ({child.la_child_id})") for child in candidates]
     initial = {
         "event_on": timezone.localdate(),
