@@ -244,3 +244,16 @@ def test_recording_through_the_pages(worker, leaver, client_for):
     assert response.status_code == 302
     page = client.get(reverse("looked_after_extra:leaving_care", args=[leaver.pk])).content.decode()
     assert 'data-due="2026-09-02"' in page
+
+
+def test_the_list_logs_each_young_person_it_names(cohort, make_user, teams, client_for):
+    from opencsc.audit.models import AccessKind, RecordAccess
+    from opencsc.people.models import Child
+
+    manager = make_user(Role.TEAM_MANAGER, teams["north"])
+    client_for(manager).get(LIST, {"show": "overdue"})
+    listed = set(
+        RecordAccess.objects.filter(user=manager, kind=AccessKind.LISTED).values_list("child_id", flat=True)
+    )
+    assert Child.objects.get(la_child_id="X00002").pk in listed
+    assert Child.objects.get(la_child_id="X00005").pk not in listed
