@@ -174,3 +174,14 @@ def test_history_shows_each_level_on_the_chain(escalation, staff, client_for):
     manager = client_for(staff["manager"])
     assert manager.get(urls(escalation)["detail"]).status_code == 200
     assert manager.post(urls(escalation)["acknowledge"]).status_code == 403
+
+
+@pytest.mark.parametrize(("who", "page"), [("head", CHAIN), ("manager", MINE), ("manager", "detail")])
+def test_the_escalation_pages_log_the_child_they_name_as_listed(escalation, staff, client_for, who, page):
+    from opencsc.audit.models import AccessKind, RecordAccess
+
+    url = urls(escalation)["detail"] if page == "detail" else page
+    assert "Mia Missed" in client_for(staff[who]).get(url).content.decode()
+    assert RecordAccess.objects.filter(
+        user=staff[who], child_id=escalation.child_id, kind=AccessKind.LISTED
+    ).exists()
