@@ -43,6 +43,7 @@ from opencsc.documents.models import (
 AUTHORISING_ROLES = protection.AUTHORISING_ROLES
 TEMPLATE_ROLES = {Role.ADMINISTRATOR}
 COMMENT_MAX_CHARACTERS = 10_000
+WROTE_IT_YOURSELF = "You wrote this assessment: another manager returns or authorises it"
 ASSESSMENT = DocumentType.CHILD_AND_FAMILY_ASSESSMENT
 STATUTORY_SERVICES = {
     StatutoryField.CHILD_SEEN_ON: lambda actor, assessment, value: protection.assessment_record_child_seen(
@@ -390,6 +391,8 @@ def _lock_for_decision(actor, document: PracticeDocument, expected_version: int)
     if actor.role not in AUTHORISING_ROLES:
         raise PermissionDenied("Only a team manager, head of service or director can authorise an assessment")
     document = _lock(actor, document, expected_version)
+    if document.author_id == actor.pk:
+        raise ValidationError({"comment": WROTE_IT_YOURSELF})
     if document.status != DocumentStatus.SUBMITTED:
         raise ValidationError(
             {

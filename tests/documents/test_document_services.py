@@ -239,6 +239,27 @@ def test_only_a_manager_returns_or_authorises_and_a_return_needs_comments(world)
     )
 
 
+def test_a_manager_does_not_decide_on_an_assessment_they_wrote(world, make_user, teams):
+    document = services.document_start(actor=world.manager, assessment=world.assessment)
+    document = services.document_submit(
+        actor=world.manager, document=document, answers=COMPLETE_ANSWERS, expected_version=document.version
+    )
+    for decide in (
+        lambda: services.document_authorise(
+            actor=world.manager, document=document, expected_version=document.version
+        ),
+        lambda: services.document_return(
+            actor=world.manager, document=document, comment="Fine by me", expected_version=document.version
+        ),
+    ):
+        _refused(decide, "comment", services.WROTE_IT_YOURSELF, world.assessment)
+    second_pair_of_eyes = make_user(Role.HEAD_OF_SERVICE, teams["north"])
+    document = services.document_authorise(
+        actor=second_pair_of_eyes, document=document, expected_version=document.version
+    )
+    assert document.status == DocumentStatus.AUTHORISED
+
+
 def test_someone_who_cannot_change_the_child_cannot_write(world, teams, make_user):
     stranger = make_user(Role.SOCIAL_WORKER, teams["south"])
     with pytest.raises(PermissionDenied):
