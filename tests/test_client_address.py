@@ -7,28 +7,9 @@ from django.test import Client, RequestFactory, override_settings
 from opencsc.accounts.models import LoginAttempt
 from opencsc.audit.context import client_ip
 from opencsc.frontdoor.models import PartnerSubmission
+from tests.frontdoor.builders import partner_referral_form
 
 factory = RequestFactory()
-PARTNER_REFERRAL = {
-    "referrer_name": "Sam Dale",
-    "referrer_role": "Police constable",
-    "referrer_organisation": "Shire Police",
-    "agency_type": "police",
-    "referrer_email": "sam.dale@police.example",
-    "referrer_phone": "01632 960 001",
-    "child_1_first_name": "Leo",
-    "child_1_last_name": "Hart",
-    "child_1_date_of_birth-day": "1",
-    "child_1_date_of_birth-month": "6",
-    "child_1_date_of_birth-year": "2015",
-    "child_1_address": "3 Mill Lane, Aylesbury",
-    "child_1_postcode": "hp19 8ff",
-    "concerns": "Officers attended a domestic incident at the home; Leo was present and upset.",
-    "immediate_danger": "no",
-    "parents_aware": "yes",
-    "consent": "yes",
-    "website": "",
-}
 
 
 def _address(forwarded: str | None = None, remote: str = "10.0.0.5") -> str | None:
@@ -78,5 +59,5 @@ def test_sign_in_attempts_are_counted_against_the_address_the_proxy_appended():
 def test_the_partner_form_limits_the_address_the_proxy_appended(django_capture_on_commit_callbacks):
     client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9")
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post("/refer/", PARTNER_REFERRAL).status_code == 302
+        assert client.post("/refer/", partner_referral_form()).status_code == 302
     assert PartnerSubmission.objects.get().ip_address == "198.51.100.9"

@@ -22,37 +22,13 @@ from opencsc.frontdoor.models import (
     SpamTrapDay,
 )
 from opencsc.frontdoor.partner import partner_referral_submit
+from tests.frontdoor.builders import partner_referral_form
 
 URL = "/refer/"
 
 
 def _client(address: str = "203.0.113.7") -> Client:
     return Client(REMOTE_ADDR=address)
-
-
-def _valid(**changes) -> dict:
-    data = {
-        "referrer_name": "Sam Dale",
-        "referrer_role": "Police constable",
-        "referrer_organisation": "Shire Police",
-        "agency_type": "police",
-        "referrer_email": "sam.dale@police.example",
-        "referrer_phone": "01632 960 001",
-        "child_1_first_name": "Leo",
-        "child_1_last_name": "Hart",
-        "child_1_date_of_birth-day": "1",
-        "child_1_date_of_birth-month": "6",
-        "child_1_date_of_birth-year": "2015",
-        "child_1_address": "3 Mill Lane, Aylesbury",
-        "child_1_postcode": "hp19 8ff",
-        "concerns": "Officers attended a domestic incident at the home; Leo was present and upset.",
-        "immediate_danger": "no",
-        "parents_aware": "yes",
-        "consent": "yes",
-        "website": "",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def _summary_links(response) -> dict[str, str]:
@@ -97,7 +73,7 @@ def test_a_referral_lands_in_the_front_door_queue_and_the_referrer_gets_a_refere
     django_capture_on_commit_callbacks,
 ):
     client = _client()
-    data = _valid(
+    data = partner_referral_form(
         agency_type="school",
         child_2_first_name="Mia",
         child_2_last_name="Hart",
@@ -169,7 +145,7 @@ def test_a_referral_lands_in_the_front_door_queue_and_the_referrer_gets_a_refere
 )
 @pytest.mark.django_db
 def test_each_agency_type_becomes_its_dfe_referral_source(agency, code, django_capture_on_commit_callbacks):
-    _submit(_client(), _valid(agency_type=agency), django_capture_on_commit_callbacks)
+    _submit(_client(), partner_referral_form(agency_type=agency), django_capture_on_commit_callbacks)
     assert Contact.objects.get().source == code
 
 
@@ -179,11 +155,13 @@ def test_a_child_in_immediate_danger_is_told_to_call_999_and_the_referral_is_sti
 ):
     client = _client()
     # With an error, the form comes back with the warning in view.
-    again = client.post(URL, _valid(immediate_danger="yes", concerns=""))
+    again = client.post(URL, partner_referral_form(immediate_danger="yes", concerns=""))
     assert again.status_code == 200 and 'data-testid="danger-warning"' in again.content.decode()
     assert "Call 999 now" in again.content.decode()
 
-    response = _submit(client, _valid(immediate_danger="yes"), django_capture_on_commit_callbacks)
+    response = _submit(
+        client, partner_referral_form(immediate_danger="yes"), django_capture_on_commit_callbacks
+    )
     contact = Contact.objects.get()
     assert contact.concerns.startswith("The referrer said a child is in immediate danger")
     assert contact.rag == "red"  # straight to the top of the front-door queue
@@ -195,7 +173,9 @@ def test_a_child_in_immediate_danger_is_told_to_call_999_and_the_referral_is_sti
 def test_parents_not_knowing_is_recorded_with_the_reason(django_capture_on_commit_callbacks):
     _submit(
         _client(),
-        _valid(parents_aware="no", parents_not_aware_reason="Mother's partner would harm her if he knew"),
+        partner_referral_form(
+            parents_aware="no", parents_not_aware_reason="Mother's partner would harm her if he knew"
+        ),
         django_capture_on_commit_callbacks,
     )
     assert Contact.objects.get().parents_aware == "No: Mother's partner would harm her if he knew"
@@ -281,7 +261,7 @@ BAD_INPUT = [
 def test_each_problem_is_named_in_the_error_summary_linked_to_its_field_and_nothing_is_lost(
     changes, field, message
 ):
-    data = _valid(**{"referrer_organisation": "O'Dale & Co <Police>", **changes})
+    data = partner_referral_form(**{"referrer_organisation": "O'Dale & Co <Police>", **changes})
     response = _client().post(URL, data)
     assert response.status_code == 200
     page = response.content.decode()
@@ -308,7 +288,7 @@ def test_each_problem_is_named_in_the_error_summary_linked_to_its_field_and_noth
 
 @pytest.mark.django_db
 def test_a_second_child_typed_in_is_shown_open_when_the_form_comes_back():
-    response = _client().post(URL, _valid(child_2_first_name="Mia", concerns=""))
+    response = _client().post(URL, partner_referral_form(child_2_first_name="Mia", concerns=""))
     page = response.content.decode()
     assert re.search(r'<details class="govuk-details" open>\s*<summary[^>]*>\s*<span[^>]*>Add child 2', page)
     assert re.search(r'<details class="govuk-details" >\s*<summary[^>]*>\s*<span[^>]*>Add child 3', page)
@@ -322,14 +302,14 @@ def test_a_filled_spam_trap_looks_accepted_but_reaches_nobody_and_is_counted_not
         for number in range(3):
             response = _submit(
                 _client(f"198.51.100.{number}"),
-                _valid(website="http://cheap-pills.example"),
+                partner_referral_form(website="http://cheap-pills.example"),
                 django_capture_on_commit_callbacks,
             )
             assert response.status_code == 200
             assert "govuk-panel--confirmation" in response.content.decode()
             assert 'data-testid="reference"' not in response.content.decode()
         clock.shift(dt.timedelta(hours=1))  # past midnight in London: a new day's count
-        _submit(_client(), _valid(website="x"), django_capture_on_commit_callbacks)
+        _submit(_client(), partner_referral_form(website="x"), django_capture_on_commit_callbacks)
     assert not Contact.objects.exists() and mail.outbox == []
     assert not PartnerSubmission.objects.exists()
     assert list(SpamTrapDay.objects.order_by("day").values_list("day", "hits")) == [
@@ -345,10 +325,12 @@ def test_a_flood_from_one_address_is_refused_while_other_addresses_get_through(
 ):
     flooder = _client("198.51.100.9")
     for _ in range(2):
-        assert _submit(flooder, _valid(), django_capture_on_commit_callbacks).status_code == 302
+        assert (
+            _submit(flooder, partner_referral_form(), django_capture_on_commit_callbacks).status_code == 302
+        )
     refused = _submit(
         flooder,
-        _valid(concerns="A third referral, typed carefully and not to be lost"),
+        partner_referral_form(concerns="A third referral, typed carefully and not to be lost"),
         django_capture_on_commit_callbacks,
     )
     assert refused.status_code == 429
@@ -358,10 +340,13 @@ def test_a_flood_from_one_address_is_refused_while_other_addresses_get_through(
     assert Contact.objects.count() == 2 and len(mail.outbox) == 2
 
     # Spam caught by the trap does not count towards an honest address's limit, but a flood is refused first.
-    assert _submit(flooder, _valid(website="x"), django_capture_on_commit_callbacks).status_code == 429
+    assert (
+        _submit(flooder, partner_referral_form(website="x"), django_capture_on_commit_callbacks).status_code
+        == 429
+    )
 
     other = _client("198.51.100.10")
-    assert _submit(other, _valid(), django_capture_on_commit_callbacks).status_code == 302
+    assert _submit(other, partner_referral_form(), django_capture_on_commit_callbacks).status_code == 302
     assert Contact.objects.count() == 3
 
 
@@ -374,7 +359,9 @@ def test_colleagues_behind_one_address_are_not_refused_at_the_sixth_referral_of_
     for number in range(12):
         response = _submit(
             hospital,
-            _valid(agency_type="a_and_e", referrer_email=f"nurse{number % 4}@hospital.example"),
+            partner_referral_form(
+                agency_type="a_and_e", referrer_email=f"nurse{number % 4}@hospital.example"
+            ),
             django_capture_on_commit_callbacks,
         )
         assert response.status_code == 302, number
@@ -387,10 +374,13 @@ def test_one_referrer_is_limited_wherever_they_send_from_and_told_the_number_to_
     django_capture_on_commit_callbacks,
 ):
     for address in ("198.51.100.30", "198.51.100.31"):
-        assert _submit(_client(address), _valid(), django_capture_on_commit_callbacks).status_code == 302
+        assert (
+            _submit(_client(address), partner_referral_form(), django_capture_on_commit_callbacks).status_code
+            == 302
+        )
     refused = _submit(
         _client("198.51.100.32"),
-        _valid(
+        partner_referral_form(
             referrer_email="SAM.DALE@police.example", concerns="A third referral, typed and not to be lost"
         ),
         django_capture_on_commit_callbacks,
@@ -403,7 +393,7 @@ def test_one_referrer_is_limited_wherever_they_send_from_and_told_the_number_to_
     assert "A third referral, typed and not to be lost" in page
     assert Contact.objects.count() == 2 and PartnerSubmission.objects.count() == 2
 
-    colleague = _valid(referrer_email="kim.dale@police.example")
+    colleague = partner_referral_form(referrer_email="kim.dale@police.example")
     assert _submit(_client("198.51.100.32"), colleague, django_capture_on_commit_callbacks).status_code == 302
 
 
@@ -412,7 +402,7 @@ def test_a_flood_from_one_address_is_refused_with_the_number_to_phone(django_cap
     flooder = _client("198.51.100.40")
     for _ in range(60):
         PartnerSubmission.objects.create(ip_address="198.51.100.40", accepted=True)
-    refused = _submit(flooder, _valid(), django_capture_on_commit_callbacks)
+    refused = _submit(flooder, partner_referral_form(), django_capture_on_commit_callbacks)
     assert refused.status_code == 429
     page = html.unescape(refused.content.decode())
     assert "Too many referrals sent from this connection" in page
@@ -426,7 +416,7 @@ def test_the_confirmation_and_the_decision_email_give_the_front_door_number(
     make_user, django_capture_on_commit_callbacks
 ):
     client = _client()
-    response = _submit(client, _valid(), django_capture_on_commit_callbacks)
+    response = _submit(client, partner_referral_form(), django_capture_on_commit_callbacks)
     assert (
         "front door team on <strong>0300 123 4567</strong>"
         in client.get(response["Location"]).content.decode()
@@ -444,9 +434,9 @@ def test_the_confirmation_and_the_decision_email_give_the_front_door_number(
 @pytest.mark.django_db
 def test_only_the_last_hour_counts_towards_the_limit(django_capture_on_commit_callbacks):
     client = _client()
-    assert _submit(client, _valid(), django_capture_on_commit_callbacks).status_code == 302
+    assert _submit(client, partner_referral_form(), django_capture_on_commit_callbacks).status_code == 302
     PartnerSubmission.objects.update(at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    assert _submit(client, _valid(), django_capture_on_commit_callbacks).status_code == 302
+    assert _submit(client, partner_referral_form(), django_capture_on_commit_callbacks).status_code == 302
 
 
 @pytest.mark.django_db
@@ -454,7 +444,7 @@ def test_the_confirmation_is_shown_only_to_the_browser_that_sent_the_referral(
     django_capture_on_commit_callbacks,
 ):
     sender = _client()
-    response = _submit(sender, _valid(), django_capture_on_commit_callbacks)
+    response = _submit(sender, partner_referral_form(), django_capture_on_commit_callbacks)
     reference = Contact.objects.get().reference
     assert sender.get(response["Location"]).status_code == 200
 
@@ -506,7 +496,7 @@ def test_a_failure_part_way_leaves_nothing_saved(django_capture_on_commit_callba
 
 @pytest.mark.django_db
 def test_the_referrer_is_told_the_decision(make_user, django_capture_on_commit_callbacks):
-    _submit(_client(), _valid(), django_capture_on_commit_callbacks)
+    _submit(_client(), partner_referral_form(), django_capture_on_commit_callbacks)
     contact = Contact.objects.get()
     manager = make_user(Role.TEAM_MANAGER, Team.objects.create(name="MASH", kind=TeamKind.FRONT_DOOR))
     with django_capture_on_commit_callbacks(execute=True):
@@ -527,7 +517,9 @@ def test_the_referrer_is_told_the_decision(make_user, django_capture_on_commit_c
 
 @pytest.mark.django_db
 def test_the_error_summary_lists_problems_in_the_order_of_the_page():
-    response = _client().post(URL, _valid(referrer_name="", child_1_postcode="HP", concerns="", consent=None))
+    response = _client().post(
+        URL, partner_referral_form(referrer_name="", child_1_postcode="HP", concerns="", consent=None)
+    )
     assert list(_summary_links(response)) == [
         "#id_referrer_name",
         "#id_child_1_postcode",

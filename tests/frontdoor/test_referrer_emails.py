@@ -22,7 +22,8 @@ from opencsc.frontdoor.models import Contact, ContactChild, ContactStatus, Decis
 from opencsc.frontdoor.partner import partner_referral_submit
 from opencsc.frontdoor.tasks import EMAIL_ATTEMPTS, RETRY_DELAYS
 from tests.conftest import signed_in_client
-from tests.frontdoor.test_partner_form import URL, _client, _valid
+from tests.frontdoor.builders import partner_referral_form
+from tests.frontdoor.test_partner_form import URL, _client
 
 NOW = dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)  # a Tuesday
 
@@ -66,7 +67,7 @@ def frozen():
 def test_a_referral_sent_while_the_mail_server_is_down_gets_its_reference(frozen, caplog):
     client = _client()
     with caplog.at_level(logging.WARNING, logger="opencsc.frontdoor.tasks"):
-        response = client.post(URL, _valid())
+        response = client.post(URL, partner_referral_form())
     contact = Contact.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/refer/done/{contact.reference}/"
@@ -88,7 +89,7 @@ def test_a_referral_sent_while_the_mail_server_is_down_gets_its_reference(frozen
 def test_a_decision_recorded_while_the_mail_server_is_down_is_recorded(frozen, make_user):
     front_door = Team.objects.create(name="MASH", kind=TeamKind.FRONT_DOOR)
     manager = make_user(Role.TEAM_MANAGER, front_door)
-    _client().post(URL, _valid())
+    _client().post(URL, partner_referral_form())
     contact = Contact.objects.get()
     response = signed_in_client(manager).post(
         f"/front-door/contacts/{contact.pk}/decision/",
@@ -107,7 +108,7 @@ def test_a_decision_recorded_while_the_mail_server_is_down_is_recorded(frozen, m
 @override_settings(TASKS=DATABASE_QUEUE, **MAIL_SERVER_DOWN)
 @pytest.mark.django_db(transaction=True)
 def test_the_email_waits_in_the_queue_and_goes_when_the_mail_server_is_back(frozen):
-    response = _client().post(URL, _valid())
+    response = _client().post(URL, partner_referral_form())
     assert response.status_code == 302
     contact = Contact.objects.get()
     # The email was queued in the transaction that saved the referral, not sent inside the request.
@@ -138,7 +139,7 @@ def test_the_email_waits_in_the_queue_and_goes_when_the_mail_server_is_back(froz
 @override_settings(TASKS=DATABASE_QUEUE, **MAIL_SERVER_DOWN)
 @pytest.mark.django_db(transaction=True)
 def test_after_the_last_attempt_the_failure_is_left_in_the_queue(frozen):
-    _client().post(URL, _valid())
+    _client().post(URL, partner_referral_form())
     for delay in (dt.timedelta(0), *RETRY_DELAYS):
         frozen.shift(delay)
         _run_worker()
@@ -190,7 +191,7 @@ def _child(first_name: str, **given) -> dict:
 def test_an_email_is_sent_once_even_if_its_task_runs_twice(frozen):
     from opencsc.frontdoor.tasks import email_send
 
-    _client().post(URL, _valid())
+    _client().post(URL, partner_referral_form())
     contact = Contact.objects.get()
     assert len(mail.outbox) == 1
     again = email_send.enqueue(kind="acknowledgement", object_id=contact.pk)
