@@ -89,3 +89,13 @@ def check_possible_date(
         errors.setdefault(field, problem)
         return False
     return True
+
+
+def check_date_given(
+    errors: dict, field: str, on: dt.date | dt.datetime | None, what: str, child: Born
+) -> None:
+    """'Enter the {what}' when no date was given, else the possible-date rule with 'The {what}'."""
+    if on is None:
+        errors[field] = f"Enter the {what}"
+    else:
+        check_possible_date(errors, on, child=child, field=field, label=f"The {what}")

@@ -33,7 +33,7 @@ from opencsc.audit.services import audit_event_record
 from opencsc.casework.chronology import chronology_record_event
 from opencsc.casework.models import ChronologyCategory
 from opencsc.core.clocks import DueDate, due_date
-from opencsc.core.event_dates import check_possible_date
+from opencsc.core.event_dates import check_date_given
 from opencsc.core.working_days import anniversary
 from opencsc.looked_after.codes import Accommodation, Activity, InTouch
 from opencsc.looked_after.models import CareLeaverContact, CareLeaverEligibility, PathwayPlanReview
@@ -277,13 +277,6 @@ def _check_age(errors: dict, field: str, on: dt.date, what: str, child: Child) -
         errors[field] = f"The {what} must be before the young person's {OLDEST}th birthday"
 
 
-def _check_date(errors: dict, field: str, on: dt.date | None, what: str, child: Child) -> None:
-    if on is None:
-        errors[field] = f"Enter the {what}"
-    else:
-        check_possible_date(errors, on, child=child, field=field, label=f"The {what}")
-
-
 @transaction.atomic
 def care_leaver_contact_record(
     *,
@@ -302,7 +295,7 @@ def care_leaver_contact_record(
     _require_change(actor, child)
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: dict[str, str] = {}
-    _check_date(errors, "contacted_on", contacted_on, "date of the contact", child)
+    check_date_given(errors, "contacted_on", contacted_on, "date of the contact", child)
     if contacted_on is not None:
         _check_age(errors, "contacted_on", contacted_on, "date of the contact", child)
         if (
@@ -368,7 +361,7 @@ def pathway_plan_review_record(*, actor, child: Child, reviewed_on: dt.date | No
     _require_change(actor, child)
     child = Child.objects.select_for_update().get(pk=child.pk)
     errors: dict[str, str] = {}
-    _check_date(errors, "reviewed_on", reviewed_on, "date of the pathway plan review", child)
+    check_date_given(errors, "reviewed_on", reviewed_on, "date of the pathway plan review", child)
     if reviewed_on is not None:
         _check_age(errors, "reviewed_on", reviewed_on, "date of the pathway plan review", child)
         if (

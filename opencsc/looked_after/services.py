@@ -29,7 +29,7 @@ from opencsc.accounts.access import can_change_child
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.chronology import chronology_record_event
 from opencsc.casework.models import ChronologyCategory
-from opencsc.core.event_dates import check_possible_date, require_possible_date
+from opencsc.core.event_dates import check_date_given, check_possible_date, require_possible_date
 from opencsc.looked_after.codes import (
     URN_NOT_REQUIRED,
     CategoryOfNeed,
@@ -85,13 +85,6 @@ def _open_episode(child: Child) -> Episode | None:
 def _check_choice(errors: dict, field: str, value: str, choices, message: str) -> None:
     if value not in choices.values:
         errors[field] = message
-
-
-def _check_date(errors: dict, field: str, value: dt.date | None, what: str, child: Child) -> None:
-    if value is None:
-        errors[field] = f"Enter the {what}"
-    else:
-        check_possible_date(errors, value, child=child, field=field, label=f"The {what}")
 
 
 def _check_after_open_episode(errors: dict, field: str, value: dt.date | None, episode: Episode, what: str):
@@ -259,7 +252,7 @@ def episode_start_care(
     _require_change(actor, child)
     child = _lock(child)
     errors: dict[str, str] = {}
-    _check_date(errors, "started_on", started_on, "date the child started to be looked after", child)
+    check_date_given(errors, "started_on", started_on, "date the child started to be looked after", child)
     _check_choice(errors, "legal_status", legal_status, LegalStatus, "Select the legal status")
     _check_choice(errors, "category_of_need", category_of_need, CategoryOfNeed, "Select the category of need")
     open_episode = _open_episode(child)
@@ -340,7 +333,7 @@ def episode_change_legal_status(
     child = _lock(child)
     open_episode = _require_open_episode(child, "changed_on", "legal status to change")
     errors: dict[str, str] = {}
-    _check_date(errors, "changed_on", changed_on, "date the legal status changed", child)
+    check_date_given(errors, "changed_on", changed_on, "date the legal status changed", child)
     _check_after_open_episode(errors, "changed_on", changed_on, open_episode, "date the legal status changed")
     _check_choice(errors, "legal_status", legal_status, LegalStatus, "Select the new legal status")
     if legal_status == open_episode.legal_status:
@@ -414,7 +407,7 @@ def episode_move_placement(
     child = _lock(child)
     open_episode = _require_open_episode(child, "moved_on", "placement to move from")
     errors: dict[str, str] = {}
-    _check_date(errors, "moved_on", moved_on, "date of the move", child)
+    check_date_given(errors, "moved_on", moved_on, "date of the move", child)
     _check_after_open_episode(errors, "moved_on", moved_on, open_episode, "date of the move")
     legal_status = legal_status or open_episode.legal_status
     _check_choice(errors, "legal_status", legal_status, LegalStatus, "Select the legal status")
@@ -481,7 +474,7 @@ def episode_end_care(*, actor, child: Child, ended_on: dt.date, reason_ceased: s
     child = _lock(child)
     open_episode = _require_open_episode(child, "ended_on", "care to end")
     errors: dict[str, str] = {}
-    _check_date(errors, "ended_on", ended_on, "date care ended", child)
+    check_date_given(errors, "ended_on", ended_on, "date care ended", child)
     _check_after_open_episode(errors, "ended_on", ended_on, open_episode, "date care ended")
     if reason_ceased == ReasonEpisodeCeased.X1:
         errors["reason_ceased"] = (
@@ -529,7 +522,7 @@ def care_review_record(
     _require_change(actor, child)
     child = _lock(child)
     errors: dict[str, str] = {}
-    _check_date(errors, "held_on", held_on, "date of the review", child)
+    check_date_given(errors, "held_on", held_on, "date of the review", child)
     _check_choice(
         errors, "participation", participation, ReviewParticipation, "Select how the child took part"
     )
@@ -750,7 +743,7 @@ def care_check_record(
     child = _lock(child)
     errors: dict[str, str] = {}
     _check_choice(errors, "kind", kind, HealthCheckKind, "Select what was done")
-    _check_date(errors, "done_on", done_on, "date it was done", child)
+    check_date_given(errors, "done_on", done_on, "date it was done", child)
     if kind == HealthCheckKind.SDQ:
         if sdq_score is None and not sdq_reason:
             errors["sdq_score"] = "Enter the SDQ score, or the reason there is no score"
