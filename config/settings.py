@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "opencsc.insight",
     "opencsc.returns",
     "opencsc.workforce",
+    "opencsc.finance",
     "opencsc.documents",
     "opencsc.ui",
     "opencsc.synthetic",

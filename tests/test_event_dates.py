@@ -588,6 +588,9 @@ LEFT_OUT = {
     "opencsc.oversight.improvement.inspection_record": "the authority's inspection",
     "opencsc.oversight.improvement.action_add": "an improvement action's due and completion dates",
     "opencsc.oversight.improvement.evidence_add": "evidence for the improvement plan",
+    "opencsc.finance.services.carer_approval_record": "a fostering household's approval, not an event about a child",
+    "opencsc.finance.services.placement_cost_change": "a cost change (an uplift is agreed ahead); kept within the "
+    "placement's dates",
 }
 
 # A date that cannot be true: before Jo's birth (from 1990), or after today (to 2100).

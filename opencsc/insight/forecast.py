@@ -358,14 +358,27 @@ def _transition_draws(rates: Rates, draws: int, rng: np.random.Generator) -> tup
     """DRAWS daily transition matrices and entry vectors, each rate drawn from its gamma posterior given n events
     in T days (shape n + 1/2, scale 1/T). An exit from a state seen with no exit may still be drawn (small); a
     move or an entry never seen stays at zero, as there are many more such pairs than events."""
+    return _transitions(rates, lambda shape: rng.gamma(shape, size=(draws, *shape.shape)))
+
+
+def mean_transitions(rates: Rates) -> tuple[np.ndarray, np.ndarray]:
+    """The daily transition matrix and entry vector at the posterior mean of every rate ((n + 1/2) / T, under the
+    same rules as the draws): one deterministic projection, for the expected paths the budget needs."""
+    transitions, entries = _transitions(rates, lambda shape: np.asarray(shape, dtype=float)[None, ...].copy())
+    return transitions[0], entries[0]
+
+
+def _transitions(rates: Rates, draw) -> tuple[np.ndarray, np.ndarray]:
+    """Transition matrices and entry vectors from `draw(shape)`, which gives the gamma variates (or their means)
+    of each shape parameter, one leading axis per set of rates."""
     size = state_count()
     seen = rates.exposure > 0
     exposure = np.where(seen, rates.exposure, 1.0)
-    move_rates = rng.gamma(rates.moves + 0.5, size=(draws, size, size)) / exposure[None, :, None]
+    move_rates = draw(rates.moves + 0.5) / exposure[None, :, None]
     move_rates = np.where(rates.moves > 0, move_rates, 0.0)  # a move never seen is not invented
-    exit_rates = rng.gamma(rates.exits + 0.5, size=(draws, size)) / exposure[None, :]
+    exit_rates = draw(rates.exits + 0.5) / exposure[None, :]
     move_rates[:, ~seen, :] = 0.0
-    pooled = rng.gamma(rates.exits.sum() + 0.5, size=(draws, 1)) / max(rates.exposure.sum(), 1.0)
+    pooled = draw(np.array([rates.exits.sum() + 0.5])) / max(rates.exposure.sum(), 1.0)
     exit_rates = np.where(seen[None, :], exit_rates, pooled)
     move_rates[:, np.arange(size), np.arange(size)] = 0.0
     leaving = move_rates.sum(axis=2) + exit_rates
@@ -375,9 +388,23 @@ def _transition_draws(rates: Rates, draws: int, rng: np.random.Generator) -> tup
     transitions = move_rates
     transitions[:, np.arange(size), np.arange(size)] = stay
     window = max(rates.window_days, 1)
-    entry_rates = rng.gamma(rates.entries + 0.5, size=(draws, size)) / window
+    entry_rates = draw(rates.entries + 0.5) / window
     entry_rates = np.where(rates.entries > 0, entry_rates, 0.0)
     return transitions, entry_rates
+
+
+def expected_states(rates: Rates, *, horizon_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Day 0 to the horizon, the expected children in each state at the mean rates: those looked after on as_of
+    who are still looked after (wherever they have moved), and those who entered care since. Arrays of shape
+    (horizon_days + 1, states); children who left are in neither."""
+    transitions, entries = mean_transitions(rates)
+    survivors = np.empty((horizon_days + 1, state_count()))
+    entrants = np.zeros_like(survivors)
+    survivors[0] = rates.stock
+    for day in range(1, horizon_days + 1):
+        survivors[day] = survivors[day - 1] @ transitions
+        entrants[day] = entrants[day - 1] @ transitions + entries
+    return survivors, entrants
 
 
 def _columns(weekly_cost: dict[str, float]) -> np.ndarray:

@@ -1,0 +1,320 @@
+"""The placements budget against its forecast outturn, by category and month, and why they differ.
+
+For financial year Y (1 April Y-1 to 31 March Y), on a day D (today, held within the year):
+
+- spent: the social care share of every placement's cost for the nights from 1 April to D (accrual.py);
+- committed: the placements open on D, at their agreed weekly costs (changes already agreed ahead included), for
+  the nights after D to 31 March, as if none ended: the cost already promised;
+- forecast changes, from the demand forecast made as of D (opencsc/insight/forecast.py, expected paths at the
+  mean rates): (a) today's children who will leave care or move to another category, as the expected number of
+  them still in each category each night less today's number, and (b) the expected new entrants in each category
+  each night; both priced at the category's average weekly cost today (the social care share of today's
+  placements in it, or the default price of its usual provider where it has none);
+- forecast outturn = spent + committed + (a) + (b).
+
+The variance (outturn less budget) of each category is split into volume and price, the standard decomposition:
+with V the child-nights and P the cost of a night, budget B = Vb x Pb and outturn F = Vf x Pf,
+
+    volume effect = (Vf - Vb) x Pb     (more or fewer children than planned, at the budgeted price)
+    price effect  = (Pf - Pb) x Vf     (dearer or cheaper placements than planned, for the children there are)
+
+which add up to F - B exactly. Budgeted child-nights are the children planned in each month times its nights. A
+category with no children planned has all its variance as volume; one with no child-nights forecast has -B as
+volume. Children are shown as the average number placed over the year (child-nights / nights in the year) and
+prices as the cost of a week (7 nights).
+
+A scenario changes the forecast's rates (scenarios.py); its cost is the difference it makes to the outturn and to
+the weekly cost a year after D. If the forecast has no rates (no child looked after in the reference window),
+the outturn is spent + committed and the page says why.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from opencsc.finance import accrual
+from opencsc.finance.codes import ProviderKind
+from opencsc.finance.models import Budget, Scenario
+from opencsc.finance.prices import DEFAULT_WEEKLY_PRICE
+from opencsc.finance.scenarios import adjusted_rates
+from opencsc.finance.services import year_months
+from opencsc.insight.forecast import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    DEFAULT_WINDOW_MONTHS,
+    Rates,
+    episodes_known_on,
+    estimate_rates,
+    expected_states,
+    months_before,
+    state_label,
+)
+
+YEAR_ON_DAYS = 365
+# The provider a category's new placements are priced at when no child is in it today.
+USUAL_PROVIDER = {
+    "fostering": ProviderKind.IN_HOUSE_FOSTERING,
+    "residential": ProviderKind.CHILDRENS_HOME_PRIVATE,
+    "supported": ProviderKind.SUPPORTED,
+    "with_parents": ProviderKind.PARENTS,
+    "adoption": None,
+    "secure_other": ProviderKind.SECURE,
+}
+NO_RATES = (
+    "No forecast of children coming into care, leaving or moving: no child was looked after in the reference "
+    "window of {months} months to {day}. The outturn is what is spent and committed."
+)
+
+
+def financial_year_of(day: dt.date) -> int:
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+
+
+@dataclass
+class CategoryFigures:
+    category: str
+    budget: float = 0.0
+    budget_nights: float = 0.0
+    spent: float = 0.0
+    spent_nights: float = 0.0
+    committed: float = 0.0
+    committed_nights: float = 0.0
+    changes: float = 0.0  # today's children leaving care or moving category (usually negative)
+    changes_nights: float = 0.0
+    new: float = 0.0  # children expected to come into care in this category
+    new_nights: float = 0.0
+    year_nights: int = 365
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS.get(self.category, "All placements")
+
+    @property
+    def outturn(self) -> float:
+        return self.spent + self.committed + self.changes + self.new
+
+    @property
+    def outturn_nights(self) -> float:
+        return self.spent_nights + self.committed_nights + self.changes_nights + self.new_nights
+
+    @property
+    def variance(self) -> float:
+        return self.outturn - self.budget
+
+    @property
+    def volume_effect(self) -> float:
+        if self.budget_nights <= 0:
+            return self.variance
+        if self.outturn_nights <= 0:
+            return -self.budget
+        return (self.outturn_nights - self.budget_nights) * self.budget / self.budget_nights
+
+    @property
+    def price_effect(self) -> float:
+        return self.variance - self.volume_effect
+
+    @property
+    def budget_children(self) -> float:
+        return self.budget_nights / self.year_nights
+
+    @property
+    def outturn_children(self) -> float:
+        return self.outturn_nights / self.year_nights
+
+    @property
+    def budget_weekly_price(self) -> float | None:
+        return 7 * self.budget / self.budget_nights if self.budget_nights > 0 else None
+
+    @property
+    def outturn_weekly_price(self) -> float | None:
+        return 7 * self.outturn / self.outturn_nights if self.outturn_nights > 0 else None
+
+    def add(self, other: "CategoryFigures") -> None:
+        for name in (
+            "budget",
+            "budget_nights",
+            "spent",
+            "spent_nights",
+            "committed",
+            "committed_nights",
+            "changes",
+            "changes_nights",
+            "new",
+            "new_nights",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class MonthFigures:
+    month: dt.date
+    budget: float = 0.0
+    spent: float = 0.0
+    forecast: float = 0.0  # committed and forecast changes in the month
+
+    @property
+    def outturn(self) -> float:
+        return self.spent + self.forecast
+
+    @property
+    def variance(self) -> float:
+        return self.outturn - self.budget
+
+
+@dataclass
+class Outturn:
+    year: int
+    as_of: dt.date
+    budget: Budget | None
+    categories: dict[str, CategoryFigures]
+    months: list[MonthFigures]
+    weekly_price: dict[str, float]  # the social care cost of a week by category, as used for the forecast
+    uncosted: int  # placements in the year on default prices (no agreed cost)
+    placements: int
+    forecast_note: str = ""
+    weekly_cost_year_on: float | None = None  # expected social care cost of a week, a year after as_of
+    rates: Rates | None = field(default=None, repr=False)
+
+    @property
+    def total(self) -> CategoryFigures:
+        total = CategoryFigures("total", year_nights=self.categories["fostering"].year_nights)
+        for figures in self.categories.values():
+            total.add(figures)
+        return total
+
+    @property
+    def label(self) -> str:
+        return f"{self.year - 1}-{str(self.year)[2:]}"
+
+
+def budget_outturn(*, year: int, today: dt.date, scenario: Scenario | None = None) -> Outturn:
+    start, end = year_bounds(year)
+    as_of = min(max(today, start - dt.timedelta(days=1)), end)
+    nights_in_year = (end - start).days + 1
+    budget = Budget.objects.filter(year=year).prefetch_related("lines").first()
+    categories = {category: CategoryFigures(category, year_nights=nights_in_year) for category in CATEGORIES}
+    months = {month: MonthFigures(month) for month in year_months(year)}
+    _add_budget(budget, categories, months)
+    placements = accrual.placements_between(start, end)
+    _add_spent_and_committed(placements, start, end, as_of, categories, months)
+    weekly_price = category_weekly_prices(placements, as_of)
+    outturn = Outturn(
+        year=year,
+        as_of=as_of,
+        budget=budget,
+        categories=categories,
+        months=list(months.values()),
+        weekly_price=weekly_price,
+        uncosted=sum(1 for placement in placements if not placement.costed),
+        placements=len(placements),
+    )
+    rates = forecast_rates(as_of)
+    if rates is None:
+        outturn.forecast_note = NO_RATES.format(months=DEFAULT_WINDOW_MONTHS, day=f"{as_of:%-d %B %Y}")
+        return outturn
+    if scenario is not None:
+        rates = adjusted_rates(rates, scenario)
+    outturn.rates = rates
+    _add_forecast(outturn, rates, start, end, months)
+    return outturn
+
+
+def forecast_rates(as_of: dt.date) -> Rates | None:
+    window_start = months_before(as_of, DEFAULT_WINDOW_MONTHS)
+    rates = estimate_rates(episodes_known_on(as_of, window_start), as_of=as_of, window_start=window_start)
+    return rates if rates.exposure.any() else None
+
+
+def _add_budget(budget: Budget | None, categories, months) -> None:
+    if budget is None:
+        return
+    for line in budget.lines.all():
+        nights = (accrual.next_month(line.month) - line.month).days
+        figures = categories[line.category]
+        figures.budget += float(line.amount)
+        figures.budget_nights += float(line.children) * nights
+        months[line.month].budget += float(line.amount)
+
+
+def _add_spent_and_committed(placements, start, end, as_of, categories, months) -> None:
+    after = as_of + dt.timedelta(days=1)
+    for placement in placements:
+        figures = categories[placement.category]
+        if as_of >= start:
+            spent = accrual.accrue(placement, start, after, assume_open=True)
+            figures.spent += float(spent.total_net)
+            figures.spent_nights += spent.total_nights
+            for month, money in spent.net.items():
+                months[month].spent += float(money)
+        if placement.ended_on is None and placement.started_on <= as_of:
+            committed = accrual.accrue(
+                placement, max(after, start), end + dt.timedelta(days=1), assume_open=True
+            )
+            figures.committed += float(committed.total_net)
+            figures.committed_nights += committed.total_nights
+            for month, money in committed.net.items():
+                months[month].forecast += float(money)
+
+
+def category_weekly_prices(placements, as_of: dt.date) -> dict[str, float]:
+    """The average social care cost of a week in each category on `as_of` (the default price of the category's
+    usual provider where no child is placed in it)."""
+    totals: dict[str, list[Decimal]] = defaultdict(list)
+    for placement in placements:
+        if placement.open_on(as_of) or (placement.ended_on is None and placement.started_on <= as_of):
+            totals[placement.category].append(placement.cost_on(as_of).weekly_net)
+    prices = {}
+    for category in CATEGORIES:
+        if totals[category]:
+            prices[category] = float(sum(totals[category]) / len(totals[category]))
+        else:
+            kind = USUAL_PROVIDER[category]
+            prices[category] = float(DEFAULT_WEEKLY_PRICE[kind]) if kind is not None else 0.0
+    return prices
+
+
+def _category_matrix() -> np.ndarray:
+    """States x categories: 1 where the state is in the category."""
+    matrix = np.zeros((len(CATEGORIES) * 5, len(CATEGORIES)))
+    for state in range(matrix.shape[0]):
+        matrix[state, CATEGORIES.index(state_label(state)[1])] = 1.0
+    return matrix
+
+
+def expected_by_category(rates: Rates, horizon_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Today's stock by category, and day by day (0 to the horizon) the expected survivors and entrants by
+    category."""
+    survivors, entrants = expected_states(rates, horizon_days=horizon_days)
+    matrix = _category_matrix()
+    return rates.stock @ matrix, survivors @ matrix, entrants @ matrix
+
+
+def _add_forecast(outturn: Outturn, rates: Rates, start, end, months) -> None:
+    horizon = max((end - outturn.as_of).days, YEAR_ON_DAYS)
+    today, survivors, entrants = expected_by_category(rates, horizon)
+    prices = np.array([outturn.weekly_price[category] for category in CATEGORIES]) / 7
+    for offset in range(1, horizon + 1):
+        day = outturn.as_of + dt.timedelta(days=offset)
+        if not start <= day <= end:
+            continue
+        change, new = survivors[offset] - today, entrants[offset]
+        month = months[day.replace(day=1)]
+        for index, category in enumerate(CATEGORIES):
+            figures = outturn.categories[category]
+            figures.changes += change[index] * prices[index]
+            figures.changes_nights += change[index]
+            figures.new += new[index] * prices[index]
+            figures.new_nights += new[index]
+        month.forecast += float((change + new) @ prices)
+    year_on = survivors[YEAR_ON_DAYS] + entrants[YEAR_ON_DAYS]
+    outturn.weekly_cost_year_on = float(year_on @ prices) * 7
+    for figures in outturn.categories.values():
+        for name in ("changes", "changes_nights", "new", "new_nights"):
+            setattr(figures, name, float(getattr(figures, name)))
