@@ -94,6 +94,9 @@ class KpiResult:
     numerator: int | None = None
     denominator: int | None = None
     missed_children: set[int] = field(default_factory=set)  # rates: children with a record not counted
+    # The records behind the number, each (record id, child id, counts in the numerator; None for a count): what
+    # a stored month-end figure keeps (opencsc.insight.figures) and `result_from_rows` turns back into this.
+    rows: list[tuple[int, int, bool | None]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def children(self) -> set[int]:
@@ -109,7 +112,12 @@ def rate(numerator: int, denominator: int) -> float | None:
 
 def _count(kpi_id: str, rows: list[tuple[int, int]]) -> KpiResult:
     """A count of records; rows are (record id, child id)."""
-    return KpiResult(kpi_id, len(rows), numerator_children={child for _, child in rows})
+    return KpiResult(
+        kpi_id,
+        len(rows),
+        numerator_children={child for _, child in rows},
+        rows=[(pk, child, None) for pk, child in rows],
+    )
 
 
 def _rate(kpi_id: str, rows: list[tuple[int, int, bool]]) -> KpiResult:
@@ -123,11 +131,27 @@ def _rate(kpi_id: str, rows: list[tuple[int, int, bool]]) -> KpiResult:
         numerator=len(hits),
         denominator=len(rows),
         missed_children={child for _, child, hit in rows if not hit},
+        rows=list(rows),
     )
 
 
 def _children(kpi_id: str, children: set[int]) -> KpiResult:
-    return KpiResult(kpi_id, len(children), numerator_children=children)
+    return KpiResult(
+        kpi_id,
+        len(children),
+        numerator_children=children,
+        rows=[(child, child, None) for child in sorted(children)],
+    )
+
+
+def result_from_rows(
+    kpi_id: str, rows: Iterable[tuple[int, int, bool | None]], *, is_rate: bool
+) -> KpiResult:
+    """The result whose records are `rows` (KpiResult.rows): the same value, figures and children as the
+    computation that gave them. A count of children on a day has one row per child, so it counts as records."""
+    if is_rate:
+        return _rate(kpi_id, [(pk, child, bool(flag)) for pk, child, flag in rows])
+    return _count(kpi_id, [(pk, child) for pk, child, _ in rows])
 
 
 def open_on(day: dt.date, start: str, *ends: str) -> Q:

@@ -30,6 +30,7 @@ from opencsc.casework.models import (
 )
 from opencsc.core.working_days import authority_calendar
 from opencsc.frontdoor.models import Contact, ContactChild, DemandAlert, PartnerCheck, Referral
+from opencsc.insight.figure_months import wholesale_change
 from opencsc.oversight.models import Inspection
 from opencsc.people.models import (
     Alert,
@@ -80,7 +81,7 @@ def generate_authority(
     sim.demand = Demand(sim.first_day, sim.last_day)
     sim.calendar = authority_calendar()
     sim.front_door = FrontDoorPlanner(sim)
-    with override_settings(DEBUG=False), historical_timestamps(), transaction.atomic():
+    with override_settings(DEBUG=False), historical_timestamps(), wholesale_change(), transaction.atomic():
         workforce = build_workforce(sim)
         issuer = IdentifierIssuer(sim)
         families = HouseholdWriter(sim, issuer, workforce)
@@ -153,6 +154,7 @@ def generated_households_exist() -> bool:
     return Child.objects.exists()
 
 
+@wholesale_change()
 @transaction.atomic
 def clear_generated_data() -> None:
     """Remove every child and everything about them, the people around them, and the generated staff and teams.
