@@ -157,12 +157,12 @@ ROUTES = {
     "looked_after:uasc": ("GET", "child", CHANGE, 200),
     "looked_after:previous_permanence": ("GET", "child", CHANGE, 200),
     # Adoption and leaving care: each page answers 200 even with no plan or contact yet.
-    "looked_after_extra:adoption": ("GET", "child", VIEW, 200),
-    "looked_after_extra:adoption_record": ("GET", "child", CHANGE, 200),
-    "looked_after_extra:adoption_cease": ("GET", "child", CHANGE, 200),
-    "looked_after_extra:leaving_care": ("GET", "child", VIEW, 200),
-    "looked_after_extra:leaving_care_contact": ("GET", "child", CHANGE, 200),
-    "looked_after_extra:pathway_plan_review": ("GET", "child", CHANGE, 200),
+    "adoption:adoption": ("GET", "child", VIEW, 200),
+    "adoption:adoption_record": ("GET", "child", CHANGE, 200),
+    "adoption:adoption_cease": ("GET", "child", CHANGE, 200),
+    "care_leavers:leaving_care": ("GET", "child", VIEW, 200),
+    "care_leavers:leaving_care_contact": ("GET", "child", CHANGE, 200),
+    "care_leavers:pathway_plan_review": ("GET", "child", CHANGE, 200),
     # The written assessment: the page answers 200 even with no assessment in progress (it says to start one).
     "documents:start": ("GET", "child", CHANGE, 200),
 }
@@ -203,19 +203,27 @@ POST_CHANGE_ROUTES = [
     "looked_after:check_new",
     "looked_after:uasc",
     "looked_after:previous_permanence",
-    "looked_after_extra:adoption_record",
-    "looked_after_extra:adoption_cease",
-    "looked_after_extra:leaving_care_contact",
-    "looked_after_extra:pathway_plan_review",
+    "adoption:adoption_record",
+    "adoption:adoption_cease",
+    "care_leavers:leaving_care_contact",
+    "care_leavers:pathway_plan_review",
     "documents:start",
 ]
 
 
 def _record_routes() -> set[str]:
-    """Every named route in people, casework, protection, looked_after, looked_after_extra and documents that takes
-    a child or a note (a document's own routes are tested in tests/documents)."""
+    """Every named route in people, casework, protection, looked_after, adoption, care_leavers and documents that
+    takes a child or a note (a document's own routes are tested in tests/documents)."""
     names = set()
-    for namespace in ("people", "casework", "protection", "looked_after", "looked_after_extra", "documents"):
+    for namespace in (
+        "people",
+        "casework",
+        "protection",
+        "looked_after",
+        "adoption",
+        "care_leavers",
+        "documents",
+    ):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:
             if isinstance(pattern, URLPattern) and {"child_id", "note_id"} & set(pattern.pattern.converters):

@@ -18,25 +18,8 @@ from opencsc.looked_after.codes import (
     ReviewParticipation,
     SdqReason,
 )
+from opencsc.looked_after.fields import YES_NO, coded_choices, date_field
 from opencsc.looked_after.models import HealthCheckKind
-from opencsc.ui.govuk_forms import GovukDateField
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _coded(choices, *, blank: str | None = None):
-    coded = [(code, f"{code}: {label}") for code, label in choices]
-    return [("", blank), *coded] if blank is not None else coded
-
-
-def _date(label: str, what: str, *, required: bool = True, help_text: str = "For example, 27 3 2026"):
-    return GovukDateField(
-        label=label,
-        label_for_errors=what,
-        required=required,
-        help_text=help_text,
-        error_messages={"required": f"Enter the {what}"},
-    )
 
 
 def _time(label: str, what: str, *, required: bool = True):
@@ -53,7 +36,7 @@ def _time(label: str, what: str, *, required: bool = True):
 def _select(label: str, choices, message: str, *, required: bool = True, blank: str = "Select", **kwargs):
     return forms.ChoiceField(
         label=label,
-        choices=_coded(choices, blank=blank),
+        choices=coded_choices(choices, blank=blank),
         required=required,
         error_messages={"required": message},
         **kwargs,
@@ -105,7 +88,7 @@ class PlacementFields(forms.Form):
 
 
 class StartCareForm(forms.Form):
-    started_on = _date(
+    started_on = date_field(
         "Date the child started to be looked after", "date the child started to be looked after"
     )
     legal_status = _select("Legal status", LegalStatus.choices, "Select the legal status")
@@ -118,7 +101,7 @@ class StartCareForm(forms.Form):
 
 
 class LegalStatusForm(forms.Form):
-    changed_on = _date("Date the legal status changed", "date the legal status changed")
+    changed_on = date_field("Date the legal status changed", "date the legal status changed")
     legal_status = _select("New legal status", LegalStatus.choices, "Select the new legal status")
     category_of_need = _select(
         "Category of need",
@@ -130,7 +113,7 @@ class LegalStatusForm(forms.Form):
 
 
 class MovePlacementForm(forms.Form):
-    moved_on = _date("Date of the move", "date of the move")
+    moved_on = date_field("Date of the move", "date of the move")
     same_carers = _yes_no(
         "Is the child staying with the same carers?",
         "Select whether the child is staying with the same carers",
@@ -167,7 +150,7 @@ class MovePlacementForm(forms.Form):
 
 
 class EndCareForm(forms.Form):
-    ended_on = _date("Date care ended", "date care ended")
+    ended_on = date_field("Date care ended", "date care ended")
     reason_ceased = _select(
         "Reason care ended",
         [(code, label) for code, label in ReasonEpisodeCeased.choices if code != "X1"],
@@ -176,10 +159,10 @@ class EndCareForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    held_on = _date("Date of the review", "date of the review")
+    held_on = date_field("Date of the review", "date of the review")
     participation = forms.ChoiceField(
         label="How the child took part",
-        choices=_coded(ReviewParticipation.choices),
+        choices=coded_choices(ReviewParticipation.choices),
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the child took part"},
     )
@@ -203,13 +186,13 @@ def _at(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
 
 
 class _InterviewFields(forms.Form):
-    returned_on = _date("Date the child returned", "date the child returned", required=False)
+    returned_on = date_field("Date the child returned", "date the child returned", required=False)
     returned_time = _time("Time the child returned", "time the child returned", required=False)
-    interview_offered_on = _date(
+    interview_offered_on = date_field(
         "Date the return home interview was offered", "date the interview was offered", required=False
     )
     interview_offered_time = _time("Time it was offered", "time the interview was offered", required=False)
-    interview_done_on = _date(
+    interview_done_on = date_field(
         "Date the return home interview was done", "date the interview was done", required=False
     )
     interview_done_time = _time("Time it was done", "time the interview was done", required=False)
@@ -254,7 +237,7 @@ class MissingEpisodeForm(_InterviewFields):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the child was missing or away without authorisation"},
     )
-    started_on = _date("Date the child went missing", "date the child went missing")
+    started_on = date_field("Date the child went missing", "date the child went missing")
     started_time = _time("Time the child went missing", "time the child went missing")
     field_order = ["kind", "started_on", "started_time"]
 
@@ -292,7 +275,7 @@ class CareCheckForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what was done"},
     )
-    done_on = _date("Date it was done", "date it was done")
+    done_on = date_field("Date it was done", "date it was done")
     sdq_score = forms.IntegerField(
         label="SDQ score (0 to 40)",
         required=False,
@@ -312,7 +295,7 @@ class CareCheckForm(forms.Form):
 
 
 class UascForm(forms.Form):
-    ceased_on = _date(
+    ceased_on = date_field(
         "Date UASC status ceased",
         "date UASC status ceased",
         required=False,
@@ -323,7 +306,7 @@ class UascForm(forms.Form):
 class PreviousPermanenceForm(forms.Form):
     kind = forms.ChoiceField(
         label="Previous permanence order",
-        choices=_coded(PreviousPermanence.choices),
+        choices=coded_choices(PreviousPermanence.choices),
         widget=forms.RadioSelect,
         error_messages={"required": "Select the previous permanence order, or Z1 if there was none"},
     )

@@ -10,7 +10,7 @@ from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
 from opencsc.insight.dashboard import can_view_dashboard
 from opencsc.insight.views import FORECAST_ROLES, SUFFICIENCY_ROLES
-from opencsc.looked_after.extra_views import CARE_LEAVER_LIST_ROLES
+from opencsc.looked_after.care_leaver_views import CARE_LEAVER_LIST_ROLES
 from opencsc.oversight.board_pack import can_view_board_pack
 from opencsc.oversight.improvement import can_read_plan
 from opencsc.oversight.selectors import can_view_chain
@@ -34,7 +34,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Where children live", "insight:sufficiency", user.role in SUFFICIENCY_ROLES),
         ("Care forecast", "insight:forecast", user.role in FORECAST_ROLES),
         ("KPIs", "numbers:kpis", can_view_dashboard(user)),
-        ("Care leavers", "looked_after_extra:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
+        ("Care leavers", "care_leavers:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
         ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
         ("Improvement plan", "oversight:plan", can_read_plan(user)),
         ("Board pack", "board:pack", can_view_board_pack(user)),

@@ -5,15 +5,22 @@ locations are counted but left out of the rates, and the drill-down lists only c
 import datetime as dt
 
 import pytest
-from extra_builders import episode, make_child
+import time_machine
 
 from opencsc.accounts.models import Role
 from opencsc.insight.sufficiency import sufficiency_on
+from tests.looked_after.builders import episode, make_child
 
 pytestmark = pytest.mark.django_db
 D = dt.date
 PAGE = "/looked-after/sufficiency/"
 HOME = "HP19 8FF"
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(dt.datetime(2026, 5, 11, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from extra_builders import TODAY, make_child
 
 from opencsc.accounts.models import Role
 from opencsc.looked_after.care_leavers import (
@@ -17,6 +16,7 @@ from opencsc.looked_after.care_leavers import (
     pathway_plan_review_record,
 )
 from opencsc.looked_after.models import CareLeaverContact
+from tests.looked_after.builders import TODAY, make_child
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -108,9 +108,7 @@ def test_the_young_persons_record_and_personal_adviser(worker, leaver, make_user
     record = care_leaver_record(leaver, TODAY)
     assert record.latest.contacted_on == D(2026, 3, 1)
     assert record.personal_adviser == adviser  # the latest contact naming one
-    page = (
-        client_for(worker).get(reverse("looked_after_extra:leaving_care", args=[leaver.pk])).content.decode()
-    )
+    page = client_for(worker).get(reverse("care_leavers:leaving_care", args=[leaver.pk])).content.decode()
     assert "Pat Adviser" in page and "not suitable" in page and 'data-testid="pathway-none"' in page
 
 
@@ -220,7 +218,7 @@ def test_the_list_is_refused_to_other_roles(make_user, teams, client_for):
 
 def test_recording_through_the_pages(worker, leaver, client_for):
     client = client_for(worker)
-    contact = reverse("looked_after_extra:leaving_care_contact", args=[leaver.pk])
+    contact = reverse("care_leavers:leaving_care_contact", args=[leaver.pk])
     assert client.get(contact).status_code == 200
     body = {
         "contacted_on-day": "2",
@@ -237,12 +235,12 @@ def test_recording_through_the_pages(worker, leaver, client_for):
     assert client.post(contact, body).status_code == 302
     saved = CareLeaverContact.objects.get(child=leaver)
     assert saved.accommodation_suitable is True and saved.personal_adviser == worker
-    review = reverse("looked_after_extra:pathway_plan_review", args=[leaver.pk])
+    review = reverse("care_leavers:pathway_plan_review", args=[leaver.pk])
     response = client.post(
         review, {"reviewed_on-day": "2", "reviewed_on-month": "3", "reviewed_on-year": "2026"}
     )
     assert response.status_code == 302
-    page = client.get(reverse("looked_after_extra:leaving_care", args=[leaver.pk])).content.decode()
+    page = client.get(reverse("care_leavers:leaving_care", args=[leaver.pk])).content.decode()
     assert 'data-due="2026-09-02"' in page
 
 

@@ -1,12 +1,12 @@
-"""Builders for the adoption, care leavers and sufficiency tests (a distinct module name, so it cannot clash
-with another directory's helpers)."""
+"""Builders for the adoption, care leavers and sufficiency tests: a child and an SSDA903-shaped episode made
+directly, without the services."""
 
 import datetime as dt
 
 from opencsc.looked_after.models import Episode
 from opencsc.people.models import Child
 
-TODAY = dt.date(2026, 5, 11)  # frozen by conftest
+TODAY = dt.date(2026, 5, 11)  # frozen by tests/looked_after/conftest.py
 
 
 def make_child(n: int, team, *, born=dt.date(2020, 1, 1), first="Kid", last="Extra") -> Child:

@@ -1,12 +1,9 @@
 from django.urls import path
 
-from opencsc.looked_after import extra_views as views
+from opencsc.looked_after import care_leaver_views as views
 
-app_name = "looked_after_extra"
+app_name = "care_leavers"
 urlpatterns = [
-    path("children/<int:child_id>/adoption/", views.adoption_page, name="adoption"),
-    path("children/<int:child_id>/adoption/record/", views.adoption_record, name="adoption_record"),
-    path("children/<int:child_id>/adoption/cease/", views.adoption_cease, name="adoption_cease"),
     path("children/<int:child_id>/leaving-care/", views.leaving_care, name="leaving_care"),
     path(
         "children/<int:child_id>/leaving-care/contact/",

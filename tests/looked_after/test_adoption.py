@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from extra_builders import TODAY, episode, make_child
 
 from opencsc.accounts.models import Role
 from opencsc.audit.models import AuditEvent
@@ -17,6 +16,7 @@ from opencsc.looked_after.adoption import (
     current_adoption_plan,
     next_milestone,
 )
+from tests.looked_after.builders import TODAY, episode, make_child
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -174,9 +174,9 @@ def test_a_read_only_user_cannot_record(make_user, child):
 
 def test_the_pages_record_each_step_and_show_the_figures(worker, child, client_for):
     client = client_for(worker)
-    page = client.get(reverse("looked_after_extra:adoption", args=[child.pk])).content.decode()
+    page = client.get(reverse("adoption:adoption", args=[child.pk])).content.decode()
     assert 'data-testid="no-adoption-plan"' in page
-    record = reverse("looked_after_extra:adoption_record", args=[child.pk])
+    record = reverse("adoption:adoption_record", args=[child.pk])
     form = client.get(record).content.decode()
     assert 'name="decided_on-day"' in form
     response = client.post(
@@ -223,16 +223,13 @@ def test_the_pages_record_each_step_and_show_the_figures(worker, child, client_f
             f"{milestone}-year": y,
         }
         assert client.post(record, body).status_code == 302, milestone
-    page = client.get(reverse("looked_after_extra:adoption", args=[child.pk])).content.decode()
+    page = client.get(reverse("adoption:adoption", args=[child.pk])).content.decode()
     assert "203" in page.split('data-testid="care-to-placed"')[1].split("</dd>")[0]
     assert "61" in page.split('data-testid="order-to-match"')[1].split("</dd>")[0]
-    cease = reverse("looked_after_extra:adoption_cease", args=[child.pk])
+    cease = reverse("adoption:adoption_cease", args=[child.pk])
     response = client.post(
         cease,
         {"ceased_on-day": "1", "ceased_on-month": "9", "ceased_on-year": "2025", "reason_ceased": "RD1"},
     )
     assert response.status_code == 302
-    assert (
-        "No longer the plan"
-        in client.get(reverse("looked_after_extra:adoption", args=[child.pk])).content.decode()
-    )
+    assert "No longer the plan" in client.get(reverse("adoption:adoption", args=[child.pk])).content.decode()
