@@ -296,6 +296,7 @@ CREATES = {
     "protection:cin_plan_new",
     "protection:cin_review_new",
     "documents:start",
+    "documents:write",
     "documents:edit",  # each save keeps a version
     "documents:review",  # a return or an authorisation
     "looked_after:start",

@@ -165,6 +165,12 @@ ROUTES = {
     "care_leavers:pathway_plan_review": ("GET", "child", CHANGE, 200),
     # The written assessment: the page answers 200 even with no assessment in progress (it says to start one).
     "documents:start": ("GET", "child", CHANGE, 200),
+    "documents:write": (
+        "GET",
+        "child",
+        CHANGE,
+        200,
+    ),  # the records that can take a document (none: it says so)
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -208,6 +214,7 @@ POST_CHANGE_ROUTES = [
     "care_leavers:leaving_care_contact",
     "care_leavers:pathway_plan_review",
     "documents:start",
+    "documents:write",
 ]
 
 

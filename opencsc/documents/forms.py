@@ -73,7 +73,7 @@ class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = LongTextField(
         label="Your comments",
-        help_text="Needed to return the assessment: say what the worker should change. "
+        help_text="Needed to return the document: say what the worker should change. "
         "They are kept as management oversight on the child's chronology.",
         max_length=COMMENT_MAX_CHARACTERS,
         holder="your comments",

@@ -2,9 +2,9 @@
 
 Templates are data (ADR 0011): a DocumentTemplate is one version of a document type's sections and questions. A
 published version never changes; a change is a new version. A document records the template version it was written
-in, keeps every save as a DocumentVersion, and is tied to the statutory record it completes (for now the child and
-family assessment, casework.Assessment), whose dates and codes are filled from the questions that name a
-statutory field.
+in, keeps every save as a DocumentVersion, and is tied to the statutory record it completes by one nullable
+one-to-one field per kind of record (one document per record). What each type completes, how it is started, which
+statutory fields it fills and what it carries forward is in kinds.py, the registry of document types.
 """
 
 from django.conf import settings
@@ -29,18 +29,12 @@ class QuestionKind(models.TextChoices):
 
 
 class StatutoryField(models.TextChoices):
-    """The fields of the statutory record a question fills. The kind a field needs is in STATUTORY_KINDS."""
+    """The fields of the statutory record a question fills. The kind of answer each needs, and the service that
+    fills it, are in kinds.py."""
 
     CHILD_SEEN_ON = "assessment.child_seen_on", "Assessment: date the child was seen"
     FACTORS = "assessment.factors", "Assessment: factors identified"
     OUTCOME = "assessment.outcome", "Assessment: outcome"
-
-
-STATUTORY_KINDS = {
-    StatutoryField.CHILD_SEEN_ON: QuestionKind.DATE,
-    StatutoryField.FACTORS: QuestionKind.FACTORS,
-    StatutoryField.OUTCOME: QuestionKind.OUTCOME,
-}
 
 
 class DocumentTemplate(TimestampedModel):
@@ -139,8 +133,42 @@ class PracticeDocument(TimestampedModel):
     document_type = models.CharField(max_length=40, choices=DocumentType.choices)
     template = models.ForeignKey(DocumentTemplate, on_delete=models.PROTECT, related_name="documents")
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="documents")
+    # The statutory record the document completes: one of these, as its type says (kinds.py).
     assessment = models.OneToOneField(
         "casework.Assessment", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
+    strategy_discussion = models.OneToOneField(
+        "casework.StrategyDiscussion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="document",
+    )
+    section_47 = models.OneToOneField(
+        "casework.Section47Enquiry", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
+    conference = models.OneToOneField(
+        "casework.ChildProtectionConference",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="document",
+    )
+    protection_plan = models.OneToOneField(
+        "casework.ChildProtectionPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="document",
+    )
+    core_group = models.OneToOneField(
+        "casework.CoreGroupMeeting", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
+    cin_plan = models.OneToOneField(
+        "casework.ChildInNeedPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
+    cin_review = models.OneToOneField(
+        "casework.ChildInNeedReview", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
     )
     status = models.CharField(max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
     answers = models.JSONField(default=dict, blank=True, help_text="Answers keyed by the question's key")

@@ -10,6 +10,7 @@ from opencsc.accounts.access import can_change_child
 from opencsc.audit.models import AccessKind
 from opencsc.audit.services import record_access_log
 from opencsc.casework.models import Assessment
+from opencsc.documents import kinds
 from opencsc.documents.answers import in_words
 from opencsc.documents.models import PracticeDocument, TemplateQuestion
 from opencsc.people.selectors import child_get_for
@@ -19,7 +20,7 @@ def document_get_for(
     *, user, document_id: int, path: str, change: bool = False, kind: str = AccessKind.VIEW
 ) -> PracticeDocument:
     document = (
-        PracticeDocument.objects.select_related("template", "assessment", "author", "authorised_by")
+        PracticeDocument.objects.select_related("template", "author", "authorised_by")
         .filter(pk=document_id)
         .first()
     )
@@ -79,3 +80,43 @@ def documents_by_assessment(child) -> dict[int, PracticeDocument]:
     """The child's assessment documents, by assessment, for the casework page."""
     documents = PracticeDocument.objects.filter(child=child, assessment__isnull=False)
     return {document.assessment_id: document for document in documents}
+
+
+def documents_by_record(child) -> dict[tuple[str, int], PracticeDocument]:
+    """The child's documents by (record field, record id), for the casework page's links."""
+    documents = PracticeDocument.objects.filter(child=child)
+    found = {}
+    for document in documents:
+        field = kinds.kind_of(document.document_type).record_field
+        found[(field, getattr(document, f"{field}_id"))] = document
+    return found
+
+
+@dataclass(frozen=True)
+class Writable:
+    """A record that can take its document now: the type, the record and what it is, in words."""
+
+    kind: kinds.DocumentKind
+    record_id: int
+    description: str
+
+
+def records_to_write(child) -> list[Writable]:
+    """The child's records that can take a document now and have none yet, by type (the registry's order)."""
+    writable = []
+    for kind in kinds.KINDS.values():
+        written = PracticeDocument.objects.filter(**{f"{kind.record_field}__isnull": False, "child": child})
+        taken = set(written.values_list(f"{kind.record_field}_id", flat=True))
+        for record in kind.startable(child):
+            if record.pk not in taken and kind.applies(record) and kind.start_problem(record) is None:
+                writable.append(Writable(kind, record.pk, kind.describe(record)))
+    return writable
+
+
+def startable_record(child, document_type: str, record_id: int):
+    """The record of `child` a document of this type may be started from, or None."""
+    kind = kinds.KINDS.get(document_type)
+    if kind is None:
+        return None
+    record = kind.startable(child).filter(pk=record_id).first()
+    return record if record is not None and kind.applies(record) else None

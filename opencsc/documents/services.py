@@ -1,11 +1,13 @@
 """Writes for practice documents and their templates.
 
-A document's life: started (from the template version published now) → drafts saved over several sittings →
-submitted → returned with the manager's comments → revised and submitted again → authorised, after which it is
-locked. Every save keeps a DocumentVersion; a save made from a stale version number is refused (the text the user
-typed stays on their form). Submitting fills the statutory record from the questions that name a statutory field,
-through the casework services, and authorising the document authorises the assessment on that day, so the
-45-working-day clock, the KPIs and the CIN census read the same dates and codes as before.
+A document's life: started from the statutory record it completes (in the template version published now, with
+what the record already knows carried forward) → drafts saved over several sittings → submitted → returned with
+the manager's comments → revised and submitted again → authorised, after which it is locked. Every save keeps a
+DocumentVersion; a save made from a stale version number is refused (the text the user typed stays on their form).
+The statutory fields its questions name are filled through the casework services on submission or on
+authorisation, as its type says (kinds.py); authorising a child and family assessment's document authorises the
+assessment on that day, so the 45-working-day clock, the KPIs and the CIN census read the same dates and codes as
+before.
 
 Each service: one transaction, the permission check, the rules (refusals name the question), the audit event and,
 for the steps a reader of the file needs, the chronology line.
@@ -15,6 +17,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
@@ -22,15 +25,13 @@ from opencsc.accounts.models import Role
 from opencsc.audit.services import audit_event_record
 from opencsc.casework import protection
 from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import Assessment, ChronologyCategory
 from opencsc.core.errors import ConcurrentEditError
+from opencsc.documents import kinds
 from opencsc.documents.answers import answer_problem, from_json, is_blank, to_json
 from opencsc.documents.models import (
-    STATUTORY_KINDS,
     DocumentReview,
     DocumentStatus,
     DocumentTemplate,
-    DocumentType,
     DocumentVersion,
     PracticeDocument,
     QuestionKind,
@@ -43,19 +44,8 @@ from opencsc.documents.models import (
 AUTHORISING_ROLES = protection.AUTHORISING_ROLES
 TEMPLATE_ROLES = {Role.ADMINISTRATOR}
 COMMENT_MAX_CHARACTERS = 10_000
-WROTE_IT_YOURSELF = "You wrote this assessment: another manager returns or authorises it"
-ASSESSMENT = DocumentType.CHILD_AND_FAMILY_ASSESSMENT
-STATUTORY_SERVICES = {
-    StatutoryField.CHILD_SEEN_ON: lambda actor, assessment, value: protection.assessment_record_child_seen(
-        actor=actor, assessment=assessment, seen_on=value
-    ),
-    StatutoryField.FACTORS: lambda actor, assessment, value: protection.assessment_record_factors(
-        actor=actor, assessment=assessment, factors=value
-    ),
-    StatutoryField.OUTCOME: lambda actor, assessment, value: protection.assessment_record_outcome(
-        actor=actor, assessment=assessment, outcome=value
-    ),
-}
+WROTE_IT_YOURSELF = "another manager returns or authorises it"
+NOT_A_MANAGER = "Only a team manager, head of service or director can return or authorise a document"
 
 
 def _day(day: dt.date) -> str:
@@ -189,9 +179,8 @@ def template_publish(*, actor, template: DocumentTemplate) -> DocumentTemplate:
     if missing:
         names = ", ".join(StatutoryField(field).label for field in sorted(missing))
         raise ValidationError({"template": f"Statutory questions cannot be removed: put back {names}"})
-    wrong = [
-        q for q in template.questions() if q.statutory_field and STATUTORY_KINDS[q.statutory_field] != q.kind
-    ]
+    needed = kinds.statutory_kinds()
+    wrong = [q for q in template.questions() if q.statutory_field and needed[q.statutory_field] != q.kind]
     if wrong:
         raise ValidationError(
             {"template": f"'{wrong[0].label}' must take a {wrong[0].get_kind_display()} answer"}
@@ -215,12 +204,16 @@ def _require_change(actor, child) -> None:
         raise PermissionDenied("You cannot write documents for this child")
 
 
+def _kind(document: PracticeDocument) -> kinds.DocumentKind:
+    return kinds.kind_of(document.document_type)
+
+
 def _lock(actor, document: PracticeDocument, expected_version: int | None) -> PracticeDocument:
     _require_change(actor, document.child)
-    # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (the assessment).
+    # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (the record).
     document = PracticeDocument.objects.select_for_update().get(pk=document.pk)
     if expected_version is not None and expected_version != document.version:
-        raise ConcurrentEditError("assessment")
+        raise ConcurrentEditError(_kind(document).short_name)
     return document
 
 
@@ -243,7 +236,7 @@ def _chronology(
     chronology_record_event(
         child=document.child,
         occurred_on=timezone.localdate(),
-        category=ChronologyCategory.ASSESSMENT,
+        category=_kind(document).chronology_category,
         summary=summary,
         source_key=f"document-{document.pk}-{step}-{document.version}",
         significant=significant,
@@ -252,31 +245,33 @@ def _chronology(
 
 
 @transaction.atomic
-def document_start(*, actor, assessment: Assessment) -> PracticeDocument:
-    """Begin the written child and family assessment for an assessment in progress, in the version of the
-    template published today."""
-    _require_change(actor, assessment.child)
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not assessment.is_open:
+def document_start(
+    *, actor, record: Model | None = None, document_type: str | None = None, assessment=None
+) -> PracticeDocument:
+    """Begin the document that completes `record` (an assessment in progress, a strategy discussion, a
+    conference, a plan, a core group, a review: kinds.py), in the version of its template published today, with
+    what the record already knows carried forward. `assessment=` is the child and family assessment's record."""
+    record = assessment if record is None else record
+    kind = kinds.kind_for_record(record, document_type)
+    _require_change(actor, record.child)
+    record = kind.record_model.objects.select_for_update().get(pk=record.pk)
+    if problem := kind.start_problem(record):
+        raise ValidationError({kind.record_field: problem})
+    if PracticeDocument.objects.filter(**{kind.record_field: record}).exists():
         raise ValidationError(
-            {"assessment": "This assessment is finished: its document cannot be started now"}
+            {kind.record_field: f"This {kind.short_name} already has its document: open it to continue"}
         )
-    if PracticeDocument.objects.filter(assessment=assessment).exists():
-        raise ValidationError({"assessment": "This assessment already has its document: open it to continue"})
-    template = published_template(ASSESSMENT)
+    template = published_template(kind.document_type)
     if template is None:
-        raise ValidationError({"assessment": "No child and family assessment template is published"})
-    answers = {}
-    if assessment.child_seen_on:
-        answers["child_seen_on"] = assessment.child_seen_on.isoformat()
+        raise ValidationError({kind.record_field: f"No {kind.name} template is published"})
     document = PracticeDocument.objects.create(
-        document_type=ASSESSMENT,
+        document_type=kind.document_type,
         template=template,
-        child=assessment.child,
-        assessment=assessment,
+        child=record.child,
         author=actor,
-        answers=answers,
+        answers=kind.carried_forward(record),
         version=0,
+        **{kind.record_field: record},
     )
     _keep_version(actor, document, "Started")
     audit_event_record(
@@ -284,11 +279,9 @@ def document_start(*, actor, assessment: Assessment) -> PracticeDocument:
         verb="document.started",
         target=document,
         child=document.child,
-        payload={"template": template.version},
+        payload={"template": template.version, "type": kind.document_type},
     )
-    _chronology(
-        actor, document, "Writing of the child and family assessment begun", "started", significant=False
-    )
+    _chronology(actor, document, f"Writing of the {kind.name} begun", "started", significant=False)
     return document
 
 
@@ -309,14 +302,11 @@ def _checked_answers(document: PracticeDocument, answers: dict) -> dict:
 
 
 def _refuse_unless_editable(document: PracticeDocument) -> None:
+    what = _kind(document).short_name
     if document.status == DocumentStatus.AUTHORISED:
-        raise ValidationError(
-            f"This assessment was authorised on {_day(document.authorised_on)}: it is locked"
-        )
+        raise ValidationError(f"This {what} was authorised on {_day(document.authorised_on)}: it is locked")
     if document.status == DocumentStatus.SUBMITTED:
-        raise ValidationError(
-            "This assessment is with the manager for authorisation: it cannot be changed now"
-        )
+        raise ValidationError(f"This {what} is with the manager for authorisation: it cannot be changed now")
 
 
 @transaction.atomic
@@ -340,39 +330,51 @@ def _missing_answers(document: PracticeDocument) -> dict:
     }
 
 
-def _fill_statutory_record(actor, document: PracticeDocument) -> None:
-    """Write the statutory fields through the casework services; their refusals land on the question."""
-    assessment = document.assessment
+def _fill_statutory_record(actor, document: PracticeDocument) -> Model:
+    """Write the statutory fields the questions name through the casework services; their refusals land on the
+    question. Returns the record as the services left it."""
+    kind = _kind(document)
+    record = kinds.record_of(document)
     for question in document.template.questions():
         if not question.statutory_field:
             continue
         value = from_json(question, document.answers.get(question.key))
         try:
-            assessment = STATUTORY_SERVICES[question.statutory_field](actor, assessment, value)
+            record = kind.statutory[question.statutory_field].write(actor, record, value)
         except ValidationError as refused:
             raise ValidationError({question.key: refused.messages}) from refused
-    if assessment.completed_on is None:
-        try:
-            protection.assessment_submit(
-                actor=actor, assessment=assessment, completed_on=timezone.localdate()
-            )
-        except ValidationError as refused:
-            raise ValidationError(refused.messages) from refused
+    return record
+
+
+def _complete_record(actor, document: PracticeDocument, phase: str, day: dt.date) -> None:
+    """At submission or authorisation (`phase`): fill the statutory fields if the type fills them then, and run
+    the type's own step on the record. A refusal of the step itself is about the whole document."""
+    kind = _kind(document)
+    record = _fill_statutory_record(actor, document) if kind.fills_on == phase else kinds.record_of(document)
+    step = kind.on_submit if phase == kinds.SUBMIT else kind.on_authorise
+    if step is None:
+        return
+    try:
+        step(actor, record, day)
+    except ValidationError as refused:
+        raise ValidationError(refused.messages) from refused
 
 
 @transaction.atomic
 def document_submit(
     *, actor, document: PracticeDocument, expected_version: int, answers: dict | None = None
 ) -> PracticeDocument:
-    """Send the document for authorisation: every required question answered, the statutory record filled."""
+    """Send the document for authorisation: every required question answered, the statutory record filled (if
+    its type fills it on submission)."""
     document = _lock(actor, document, expected_version)
     _refuse_unless_editable(document)
     if answers is not None:
         document.answers = _checked_answers(document, answers)
     if missing := _missing_answers(document):
         raise ValidationError(missing)
+    kind = _kind(document)
     resubmitted = document.status == DocumentStatus.RETURNED
-    _fill_statutory_record(actor, document)
+    _complete_record(actor, document, kinds.SUBMIT, timezone.localdate())
     document.status = DocumentStatus.SUBMITTED
     document.submitted_at = timezone.now()
     _keep_version(
@@ -380,23 +382,23 @@ def document_submit(
     )
     audit_event_record(actor=actor, verb="document.submitted", target=document, child=document.child)
     if resubmitted:
-        summary = (
-            f"Child and family assessment revised by {actor.display_name} and sent again for authorisation"
-        )
+        summary = f"{kind.title} revised by {actor.display_name} and sent again for authorisation"
         _chronology(actor, document, summary, "resubmitted")
     return document
 
 
 def _lock_for_decision(actor, document: PracticeDocument, expected_version: int) -> PracticeDocument:
     if actor.role not in AUTHORISING_ROLES:
-        raise PermissionDenied("Only a team manager, head of service or director can authorise an assessment")
+        raise PermissionDenied(NOT_A_MANAGER)
     document = _lock(actor, document, expected_version)
+    what = _kind(document).short_name
     if document.author_id == actor.pk:
-        raise ValidationError({"comment": WROTE_IT_YOURSELF})
+        raise ValidationError({"comment": f"You wrote this {what}: {WROTE_IT_YOURSELF}"})
     if document.status != DocumentStatus.SUBMITTED:
         raise ValidationError(
             {
-                "comment": f"This assessment is not waiting for authorisation (it is {document.get_status_display().lower()})"
+                "comment": f"This {what} is not waiting for authorisation "
+                f"(it is {document.get_status_display().lower()})"
             }
         )
     return document
@@ -432,9 +434,7 @@ def document_return(
         child=document.child,
         payload={"comment": comment},
     )
-    summary = (
-        f"Management oversight: {actor.display_name} returned the child and family assessment: {comment}"
-    )
+    summary = f"Management oversight: {actor.display_name} returned the {_kind(document).name}: {comment}"
     _chronology(actor, document, summary, "returned")
     return document
 
@@ -443,11 +443,12 @@ def document_return(
 def document_authorise(
     *, actor, document: PracticeDocument, expected_version: int, comment: str = ""
 ) -> PracticeDocument:
-    """Authorise the document, and with it the assessment on today's date (its clock stops today). Locked after."""
+    """Authorise the document today, and fill or complete its record as its type says (a child and family
+    assessment is authorised on this date, so its clock stops today). Locked after."""
     document = _lock_for_decision(actor, document, expected_version)
     today = timezone.localdate()
     try:
-        protection.assessment_authorise(actor=actor, assessment=document.assessment, authorised_on=today)
+        _complete_record(actor, document, kinds.AUTHORISE, today)
     except ValidationError as refused:
         raise ValidationError({"comment": refused.messages}) from refused
     document.status = DocumentStatus.AUTHORISED

@@ -1,5 +1,6 @@
-"""Pages for practice documents: start, write over several sittings, submit, the manager's return or
-authorisation, the read-only document and its PDF. Access and its log are in child_record_view and
+"""Pages for practice documents: start (the assessment's own page, and the child's page of records that can take a
+document), write over several sittings, submit, the manager's return or authorisation, the read-only document and
+its PDF. Access and its log are in child_record_view and
 selectors.document_get_for; the services decide everything else."""
 
 from django.contrib import messages
@@ -11,12 +12,16 @@ from django.shortcuts import redirect, render
 from opencsc.audit.models import AccessKind
 from opencsc.audit.services import audit_event_record
 from opencsc.casework import protection_selectors
-from opencsc.documents import selectors, services
+from opencsc.documents import kinds, selectors, services
 from opencsc.documents.forms import DocumentForm, ReviewForm
 from opencsc.documents.pdf import document_pdf as make_pdf
 from opencsc.people.decorators import child_record_view
 from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
+
+
+def _title(document) -> str:
+    return kinds.kind_of(document.document_type).title
 
 
 def _detail(document):
@@ -41,6 +46,33 @@ def start(request, child):
             return redirect("documents:edit", document_id=document.pk)
     context = {"child": child, "assessment": assessment, "problem": problem}
     return render(request, "documents/start.html", context)
+
+
+@child_record_view(change=True)
+@creates_record
+def write(request, child):
+    """The child's records that can take a document now; a POST from this page begins the one chosen."""
+    problem = ""
+    if request.method == "POST":
+        record = selectors.startable_record(
+            child, request.POST.get("document_type", ""), _number(request.POST.get("record"))
+        )
+        try:
+            if record is None:
+                raise ValidationError("Choose a record from the list: that one cannot take a document now")
+            document = services.document_start(
+                actor=request.user, record=record, document_type=request.POST["document_type"]
+            )
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            return redirect("documents:edit", document_id=document.pk)
+    context = {"child": child, "writable": selectors.records_to_write(child), "problem": problem}
+    return render(request, "documents/write.html", context)
+
+
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() else 0
 
 
 def _save(request, document, form):
@@ -74,7 +106,7 @@ def edit(request, document_id: int):
             messages.success(request, "Draft saved. Everything you have written is kept.")
             return redirect("documents:edit", document_id=saved.pk)
         if saved is not None:
-            messages.success(request, "Assessment submitted for authorisation")
+            messages.success(request, f"{_title(saved)} submitted for authorisation")
             return _detail(saved)
     context = {
         "document": document,
@@ -107,7 +139,7 @@ def review(request, document_id: int):
         user=request.user, document_id=document_id, path=request.path, change=True
     )
     if request.user.role not in services.AUTHORISING_ROLES:
-        raise PermissionDenied("Only a team manager, head of service or director can authorise an assessment")
+        raise PermissionDenied(services.NOT_A_MANAGER)
     form = ReviewForm(request.POST or None, initial={"version": document.version})
     if request.method == "POST" and form.is_valid():
         authorise = request.POST.get("action") == "authorise"
@@ -122,9 +154,8 @@ def review(request, document_id: int):
         except ValidationError as error:
             field_errors_from_validation(form, error)
         else:
-            messages.success(
-                request, "Assessment authorised" if authorise else "Assessment returned to the worker"
-            )
+            done = "authorised" if authorise else "returned to the worker"
+            messages.success(request, f"{_title(document)} {done}")
             return _detail(document)
     context = {
         "document": document,
