@@ -698,6 +698,32 @@ def initial_conference_record(
     return conference
 
 
+CHAIR_MAX_CHARACTERS = 200
+
+
+@transaction.atomic
+def conference_record_chair(
+    *, actor, conference: ChildProtectionConference, chair: str
+) -> ChildProtectionConference:
+    """Who chaired a conference, from its record (the conference document names the chair)."""
+    _lock_child(actor, conference.child)
+    conference = _locked(ChildProtectionConference, conference)
+    chair = (chair or "").strip()
+    if not chair:
+        raise ValidationError({"chair": "Enter who chaired the conference"})
+    if len(chair) > CHAIR_MAX_CHARACTERS:
+        raise ValidationError(
+            {"chair": f"Too long: the most a chair's name can hold is {CHAIR_MAX_CHARACTERS}"}
+        )
+    if chair != conference.chair:
+        conference.chair = chair
+        conference.save(update_fields=["chair", "updated_at"])
+        audit_event_record(
+            actor=actor, verb="conference.chair_recorded", target=conference, child=conference.child
+        )
+    return conference
+
+
 def _lock_open_plan(actor, plan: ChildProtectionPlan) -> ChildProtectionPlan:
     _lock_child(actor, plan.child)
     plan = _locked(ChildProtectionPlan, plan)

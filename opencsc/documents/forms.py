@@ -3,13 +3,65 @@ whatever has been written; the submit service says what is missing, on the quest
 
 from django import forms
 
-from opencsc.casework.models import AssessmentFactor, AssessmentOutcome
-from opencsc.documents.answers import SHORT_TEXT_MAX_CHARACTERS, TEXT_MAX_CHARACTERS, from_json
+from opencsc.casework.models import AssessmentFactor
+from opencsc.documents.answers import (
+    MAX_ROWS,
+    ROW_COLUMNS,
+    ROW_TEXT_MAX_CHARACTERS,
+    SHORT_TEXT_MAX_CHARACTERS,
+    SINGLE_CHOICES,
+    TEXT_MAX_CHARACTERS,
+    Column,
+    from_json,
+    parse_day,
+)
 from opencsc.documents.models import PracticeDocument, QuestionKind, TemplateQuestion
 from opencsc.documents.services import COMMENT_MAX_CHARACTERS
 from opencsc.ui.govuk_forms import GovukDateField, LongTextField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+BLANK_ROWS = 3  # empty rows offered below those written, for more people or actions
+
+
+class RowsWidget(forms.Widget):
+    """A repeatable question's rows, posted as `<key>-<row>-<column>`; a row left wholly blank is dropped."""
+
+    def __init__(self, columns: tuple[Column, ...]):
+        super().__init__()
+        self.columns = columns
+
+    def value_from_datadict(self, data, files, name):
+        rows = []
+        for number in range(MAX_ROWS + BLANK_ROWS):
+            row = {c.key: (data.get(f"{name}-{number}-{c.key}") or "").strip() for c in self.columns}
+            if any(row.values()):
+                rows.append(row)
+        return rows
+
+
+class RowsField(forms.Field):
+    """The rows as typed: the services check them (a refusal names the row and the column) and the page shows them
+    again as typed, so nothing is lost."""
+
+    def __init__(self, *, columns: tuple[Column, ...], **kwargs):
+        self.columns = columns
+        self.max_length = ROW_TEXT_MAX_CHARACTERS  # each box's limit, said in the refusal
+        super().__init__(widget=RowsWidget(columns), **kwargs)
+
+    def to_python(self, value):
+        return value or []
+
+    def rows_for_page(self, value) -> list[dict]:
+        """The rows to show (dates as day/month/year) and the blank rows below them."""
+        shown = []
+        for row in value or []:
+            cells = dict(row)
+            for column in self.columns:
+                day = parse_day(cells.get(column.key)) if column.is_date and cells.get(column.key) else None
+                if day:
+                    cells[column.key] = f"{day.day}/{day.month}/{day.year}"
+            shown.append(cells)
+        return shown + [{} for _ in range(BLANK_ROWS)]
 
 
 def _field(question: TemplateQuestion) -> forms.Field:
@@ -32,7 +84,9 @@ def _field(question: TemplateQuestion) -> forms.Field:
     if question.kind == QuestionKind.FACTORS:
         choices = [(code, f"{code} {label}") for code, label in AssessmentFactor.choices]
         return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
-    return forms.ChoiceField(choices=AssessmentOutcome.choices, widget=forms.RadioSelect, **common)
+    if question.kind in ROW_COLUMNS:
+        return RowsField(columns=ROW_COLUMNS[question.kind], **common)
+    return forms.ChoiceField(choices=SINGLE_CHOICES[question.kind], widget=forms.RadioSelect, **common)
 
 
 def _initial(question: TemplateQuestion, value):

@@ -24,10 +24,26 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from opencsc.casework import protection
-from opencsc.casework.models import Assessment, ChronologyCategory
+from opencsc.casework.models import (
+    Allocation,
+    Assessment,
+    CategoryOfAbuse,
+    ChildInNeedPlan,
+    ChildInNeedReview,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ChronologyCategory,
+    ConferenceKind,
+    CoreGroupMeeting,
+    Section47Enquiry,
+    Section47Outcome,
+    StrategyDiscussion,
+)
 from opencsc.documents.models import (
     DocumentStatus,
     DocumentType,
@@ -68,6 +84,7 @@ class DocumentKind:
     on_submit: Callable[[object, Model, dt.date], None] | None = None
     on_authorise: Callable[[object, Model, dt.date], None] | None = None
     applies: Callable[[Model], bool] = lambda record: True
+    child_of: Callable[[Model], object] = lambda record: record.child
 
     @property
     def title(self) -> str:
@@ -165,7 +182,312 @@ CHILD_AND_FAMILY_ASSESSMENT = DocumentKind(
 )
 
 
-KINDS: dict[str, DocumentKind] = {kind.document_type: kind for kind in (CHILD_AND_FAMILY_ASSESSMENT,)}
+# Child protection and child in need (Working Together to Safeguard Children 2023, chapter 4) -------------------
+
+CFA_TYPES = [DocumentType.CHILD_AND_FAMILY_ASSESSMENT]
+
+
+def _agrees(what: str, read: Callable[[Model], object], words: Callable[[object], str]) -> Writer:
+    """A statutory field the record fixed at the event: the document's answer must agree with it (the record is
+    corrected on its own page, so the two never disagree)."""
+
+    def check(actor, record, value):
+        recorded = read(record)
+        if value is not None and value != recorded:
+            raise ValidationError(
+                f"The {what} is recorded as {words(recorded)}: answer the same, or correct the record first"
+            )
+        return record
+
+    return check
+
+
+def _yes_no(value) -> str:
+    return {True: "yes", False: "no"}.get(value, "not recorded")
+
+
+def _category(value) -> str:
+    return f"'{CategoryOfAbuse(value).label}'" if value else "no category"
+
+
+def _allocated_worker_name(child) -> str:
+    allocation = (
+        Allocation.objects.filter(child=child, ended_on__isnull=True).select_related("worker").first()
+    )
+    return allocation.worker.display_name if allocation else ""
+
+
+def _strategy_carried_forward(discussion: StrategyDiscussion) -> dict:
+    answers = carry(
+        latest_answers(discussion.child, CFA_TYPES), "analysis", rename={"analysis": "known_history"}
+    )
+    answers["section_47_agreed"] = discussion.section_47_agreed
+    if discussion.summary:
+        answers["information_shared"] = discussion.summary
+    return answers
+
+
+def _enquiry_carried_forward(enquiry: Section47Enquiry) -> dict:
+    answers = carry(
+        latest_answers(enquiry.child, CFA_TYPES), "analysis", rename={"analysis": "known_history"}
+    )
+    if enquiry.strategy_discussion_id:
+        strategy = latest_answers(
+            enquiry.child,
+            [DocumentType.STRATEGY_DISCUSSION],
+            strategy_discussion=enquiry.strategy_discussion_id,
+        )
+        carry(strategy, "safety_actions", into=answers)
+    if enquiry.outcome:
+        answers["outcome"] = enquiry.outcome
+    return answers
+
+
+def _complete_enquiry(actor, enquiry: Section47Enquiry, outcome) -> Section47Enquiry:
+    """The findings' outcome on the enquiry, on the day the document is authorised. 'Conference needed' leaves the
+    enquiry to conclude at its conference (initial_conference_record), so the 15-working-day clock keeps running."""
+    if enquiry.completed_on is not None:
+        return _agrees("enquiry's outcome", lambda e: e.outcome, lambda v: f"'{Section47Outcome(v).label}'")(
+            actor, enquiry, outcome
+        )
+    if outcome == Section47Outcome.CONCERNS_SUBSTANTIATED_ICPC:
+        return enquiry
+    return protection.section_47_complete(
+        actor=actor, enquiry=enquiry, completed_on=timezone.localdate(), outcome=outcome
+    )
+
+
+def _conference_carried_forward(conference: ChildProtectionConference) -> dict:
+    answers = {"plan_decided": conference.plan_decided, "category": conference.category or None}
+    if conference.chair:
+        answers["chair"] = conference.chair
+    if worker := _allocated_worker_name(conference.child):
+        answers["lead_social_worker"] = worker
+    if conference.kind == ConferenceKind.INITIAL and conference.section_47_id:
+        enquiry = latest_answers(
+            conference.child, [DocumentType.SECTION_47_ENQUIRY], section_47=conference.section_47_id
+        )
+        carry(enquiry, "findings", into=answers, rename={"findings": "enquiry_findings"})
+    if conference.kind == ConferenceKind.REVIEW and conference.plan_id:
+        answers["progress"] = _plan_progress(conference.plan)
+        carry(_plan_answers(conference.plan), "core_group_members", into=answers)
+    return {key: value for key, value in answers.items() if value is not None}
+
+
+def _conference_statutory() -> dict[str, StatutoryFill]:
+    return {
+        StatutoryField.PLAN_DECIDED: StatutoryFill(
+            QuestionKind.YES_NO, _agrees("conference's decision on a plan", lambda c: c.plan_decided, _yes_no)
+        ),
+        StatutoryField.CATEGORY: StatutoryFill(
+            QuestionKind.CATEGORY, _agrees("category of abuse", lambda c: c.category or None, _category)
+        ),
+        StatutoryField.CHAIR: StatutoryFill(
+            QuestionKind.SHORT_TEXT,
+            lambda actor, conference, value: protection.conference_record_chair(
+                actor=actor, conference=conference, chair=value
+            ),
+        ),
+    }
+
+
+def _plan_answers(plan: ChildProtectionPlan) -> dict:
+    """The protection plan's document, or the outline plan of the conference that made it."""
+    answers = latest_answers(plan.child, [DocumentType.CHILD_PROTECTION_PLAN], protection_plan=plan)
+    if answers:
+        return answers
+    if plan.initial_conference_id is None:
+        return {}
+    outline = latest_answers(
+        plan.child, [DocumentType.INITIAL_CONFERENCE], conference=plan.initial_conference_id
+    )
+    return carry(
+        outline,
+        "outline_outcomes",
+        "outline_actions",
+        "core_group_members",
+        rename={"outline_outcomes": "outcomes", "outline_actions": "actions"},
+    )
+
+
+def _progress_rows(rows: list[dict]) -> list[dict]:
+    """Each action with its progress still to judge at this meeting."""
+    return [{key: row[key] for key in ("what", "who", "by") if key in row} for row in rows]
+
+
+def _plan_progress(plan: ChildProtectionPlan) -> list[dict]:
+    """The actions as the last core group left them, or as the plan set them."""
+    last = latest_answers(plan.child, [DocumentType.CORE_GROUP_MEETING], core_group__plan=plan)
+    return _progress_rows(last.get("progress") or _plan_answers(plan).get("actions") or [])
+
+
+def _protection_plan_carried_forward(plan: ChildProtectionPlan) -> dict:
+    return carry(_plan_answers(plan), "outcomes", "actions", "contingency", "core_group_members")
+
+
+def _core_group_carried_forward(meeting: CoreGroupMeeting) -> dict:
+    members = _plan_answers(meeting.plan).get("core_group_members") or []
+    answers = {"attendance": [{k: v for k, v in row.items() if k != "attendance"} for row in members]}
+    answers["progress"] = _plan_progress(meeting.plan)
+    return {key: value for key, value in answers.items() if value}
+
+
+def _cin_plan_answers(plan: ChildInNeedPlan) -> dict:
+    return latest_answers(plan.child, [DocumentType.CHILD_IN_NEED_PLAN], cin_plan=plan)
+
+
+def _cin_plan_carried_forward(plan: ChildInNeedPlan) -> dict:
+    return carry(latest_answers(plan.child, CFA_TYPES), "analysis", rename={"analysis": "needs"})
+
+
+def _cin_review_carried_forward(review: ChildInNeedReview) -> dict:
+    last = latest_answers(
+        review.plan.child, [DocumentType.CHILD_IN_NEED_REVIEW], cin_review__plan=review.plan
+    )
+    rows = last.get("progress") or _cin_plan_answers(review.plan).get("actions") or []
+    return {"progress": _progress_rows(rows)} if rows else {}
+
+
+def _plan_problem(plan) -> str | None:
+    return (
+        f"This plan ended on {_day(plan.ended_on)}: its document cannot be started now"
+        if plan.ended_on
+        else None
+    )
+
+
+def _held(what: str) -> Callable[[Model], str]:
+    return lambda record: f"{what} held {_day(record.held_on)}"
+
+
+STRATEGY_DISCUSSION = DocumentKind(
+    document_type=DocumentType.STRATEGY_DISCUSSION,
+    name="strategy discussion record",
+    short_name="strategy discussion record",
+    record_field="strategy_discussion",
+    record_model=StrategyDiscussion,
+    chronology_category=ChronologyCategory.PROTECTION,
+    startable=lambda child: child.strategy_discussions.all(),
+    start_problem=lambda record: None,
+    describe=_held("Strategy discussion"),
+    carried_forward=_strategy_carried_forward,
+    statutory={
+        StatutoryField.SECTION_47_AGREED: StatutoryFill(
+            QuestionKind.YES_NO,
+            _agrees("decision on a section 47 enquiry", lambda d: d.section_47_agreed, _yes_no),
+        )
+    },
+)
+SECTION_47_ENQUIRY = DocumentKind(
+    document_type=DocumentType.SECTION_47_ENQUIRY,
+    name="section 47 enquiry",
+    short_name="section 47 enquiry record",
+    record_field="section_47",
+    record_model=Section47Enquiry,
+    chronology_category=ChronologyCategory.PROTECTION,
+    startable=lambda child: child.section_47s.all(),
+    start_problem=lambda record: None,
+    describe=lambda enquiry: f"Section 47 enquiry started {_day(enquiry.started_on)}",
+    carried_forward=_enquiry_carried_forward,
+    statutory={
+        StatutoryField.SECTION_47_OUTCOME: StatutoryFill(QuestionKind.SECTION_47_OUTCOME, _complete_enquiry)
+    },
+    fills_on=AUTHORISE,
+)
+INITIAL_CONFERENCE = DocumentKind(
+    document_type=DocumentType.INITIAL_CONFERENCE,
+    name="initial child protection conference record",
+    short_name="conference record",
+    record_field="conference",
+    record_model=ChildProtectionConference,
+    chronology_category=ChronologyCategory.PROTECTION,
+    startable=lambda child: child.conferences.filter(kind=ConferenceKind.INITIAL),
+    start_problem=lambda record: None,
+    describe=_held("Initial conference"),
+    carried_forward=_conference_carried_forward,
+    statutory=_conference_statutory(),
+    applies=lambda conference: conference.kind == ConferenceKind.INITIAL,
+)
+REVIEW_CONFERENCE = DocumentKind(
+    document_type=DocumentType.REVIEW_CONFERENCE,
+    name="review child protection conference record",
+    short_name="conference record",
+    record_field="conference",
+    record_model=ChildProtectionConference,
+    chronology_category=ChronologyCategory.PROTECTION,
+    startable=lambda child: child.conferences.filter(kind=ConferenceKind.REVIEW),
+    start_problem=lambda record: None,
+    describe=_held("Review conference"),
+    carried_forward=_conference_carried_forward,
+    statutory=_conference_statutory(),
+    applies=lambda conference: conference.kind == ConferenceKind.REVIEW,
+)
+CHILD_PROTECTION_PLAN = DocumentKind(
+    document_type=DocumentType.CHILD_PROTECTION_PLAN,
+    name="child protection plan",
+    short_name="plan",
+    record_field="protection_plan",
+    record_model=ChildProtectionPlan,
+    chronology_category=ChronologyCategory.PROTECTION,
+    startable=lambda child: child.protection_plans.filter(ended_on__isnull=True),
+    start_problem=_plan_problem,
+    describe=lambda plan: f"Child protection plan from {_day(plan.started_on)}",
+    carried_forward=_protection_plan_carried_forward,
+)
+CORE_GROUP_MEETING = DocumentKind(
+    document_type=DocumentType.CORE_GROUP_MEETING,
+    name="core group meeting record",
+    short_name="core group record",
+    record_field="core_group",
+    record_model=CoreGroupMeeting,
+    chronology_category=ChronologyCategory.PROTECTION,
+    startable=lambda child: CoreGroupMeeting.objects.filter(plan__child=child).select_related("plan"),
+    start_problem=lambda record: None,
+    describe=_held("Core group"),
+    carried_forward=_core_group_carried_forward,
+    child_of=lambda meeting: meeting.plan.child,
+)
+CHILD_IN_NEED_PLAN = DocumentKind(
+    document_type=DocumentType.CHILD_IN_NEED_PLAN,
+    name="child in need plan",
+    short_name="plan",
+    record_field="cin_plan",
+    record_model=ChildInNeedPlan,
+    chronology_category=ChronologyCategory.OTHER,
+    startable=lambda child: child.cin_plans.filter(ended_on__isnull=True),
+    start_problem=_plan_problem,
+    describe=lambda plan: f"Child in need plan from {_day(plan.started_on)}",
+    carried_forward=_cin_plan_carried_forward,
+)
+CHILD_IN_NEED_REVIEW = DocumentKind(
+    document_type=DocumentType.CHILD_IN_NEED_REVIEW,
+    name="child in need review record",
+    short_name="review record",
+    record_field="cin_review",
+    record_model=ChildInNeedReview,
+    chronology_category=ChronologyCategory.OTHER,
+    startable=lambda child: ChildInNeedReview.objects.filter(plan__child=child).select_related("plan"),
+    start_problem=lambda record: None,
+    describe=_held("Child in need review"),
+    carried_forward=_cin_review_carried_forward,
+    child_of=lambda review: review.plan.child,
+)
+
+
+KINDS: dict[str, DocumentKind] = {
+    kind.document_type: kind
+    for kind in (
+        CHILD_AND_FAMILY_ASSESSMENT,
+        STRATEGY_DISCUSSION,
+        SECTION_47_ENQUIRY,
+        INITIAL_CONFERENCE,
+        REVIEW_CONFERENCE,
+        CHILD_PROTECTION_PLAN,
+        CORE_GROUP_MEETING,
+        CHILD_IN_NEED_PLAN,
+        CHILD_IN_NEED_REVIEW,
+    )
+}
 
 
 def kind_of(document_type: str) -> DocumentKind:

@@ -17,6 +17,14 @@ from opencsc.core.models import TimestampedModel
 
 class DocumentType(models.TextChoices):
     CHILD_AND_FAMILY_ASSESSMENT = "child_and_family_assessment", "Child and family assessment"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    SECTION_47_ENQUIRY = "section_47_enquiry", "Section 47 enquiry"
+    INITIAL_CONFERENCE = "initial_conference", "Initial child protection conference"
+    REVIEW_CONFERENCE = "review_conference", "Review child protection conference"
+    CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
+    CORE_GROUP_MEETING = "core_group_meeting", "Core group meeting"
+    CHILD_IN_NEED_PLAN = "child_in_need_plan", "Child in need plan"
+    CHILD_IN_NEED_REVIEW = "child_in_need_review", "Child in need review"
 
 
 class QuestionKind(models.TextChoices):
@@ -26,6 +34,12 @@ class QuestionKind(models.TextChoices):
     DATE = "date", "Date"
     FACTORS = "factors", "Assessment factors (DfE codes)"
     OUTCOME = "outcome", "Assessment outcome"
+    CATEGORY = "category", "Category of abuse"
+    SECTION_47_OUTCOME = "section_47_outcome", "Outcome of a section 47 enquiry"
+    PEOPLE = "people", "People by agency (repeatable: agency, name, role)"
+    ATTENDANCE = "attendance", "Attendance by agency (repeatable: agency, name, role, attendance)"
+    ACTIONS = "actions", "Actions (repeatable: what, who, by when)"
+    PROGRESS = "progress", "Progress against each action (repeatable: the action, its progress)"
 
 
 class StatutoryField(models.TextChoices):
@@ -35,6 +49,14 @@ class StatutoryField(models.TextChoices):
     CHILD_SEEN_ON = "assessment.child_seen_on", "Assessment: date the child was seen"
     FACTORS = "assessment.factors", "Assessment: factors identified"
     OUTCOME = "assessment.outcome", "Assessment: outcome"
+    SECTION_47_AGREED = (
+        "strategy_discussion.section_47_agreed",
+        "Strategy discussion: section 47 enquiry agreed",
+    )
+    SECTION_47_OUTCOME = "section_47.outcome", "Section 47 enquiry: outcome"
+    PLAN_DECIDED = "conference.plan_decided", "Conference: a plan made or continued"
+    CATEGORY = "conference.category", "Conference: category of abuse"
+    CHAIR = "conference.chair", "Conference: chair"
 
 
 class DocumentTemplate(TimestampedModel):

@@ -27,7 +27,7 @@ from opencsc.casework import protection
 from opencsc.casework.chronology import chronology_record_event
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.documents import kinds
-from opencsc.documents.answers import answer_problem, from_json, is_blank, to_json
+from opencsc.documents.answers import answer_problem, from_json, is_blank, submit_problem, to_json
 from opencsc.documents.models import (
     DocumentReview,
     DocumentStatus,
@@ -253,7 +253,8 @@ def document_start(
     what the record already knows carried forward. `assessment=` is the child and family assessment's record."""
     record = assessment if record is None else record
     kind = kinds.kind_for_record(record, document_type)
-    _require_change(actor, record.child)
+    child = kind.child_of(record)
+    _require_change(actor, child)
     record = kind.record_model.objects.select_for_update().get(pk=record.pk)
     if problem := kind.start_problem(record):
         raise ValidationError({kind.record_field: problem})
@@ -267,7 +268,7 @@ def document_start(
     document = PracticeDocument.objects.create(
         document_type=kind.document_type,
         template=template,
-        child=record.child,
+        child=child,
         author=actor,
         answers=kind.carried_forward(record),
         version=0,
@@ -295,7 +296,8 @@ def _checked_answers(document: PracticeDocument, answers: dict) -> dict:
         value = answers[question.key]
         if problem := answer_problem(question, value):
             errors[question.key] = problem
-        merged[question.key] = None if is_blank(value) else to_json(value)
+        else:
+            merged[question.key] = None if is_blank(value) else to_json(value, question.kind)
     if errors:
         raise ValidationError(errors)
     return merged
@@ -323,11 +325,14 @@ def document_save_draft(
 
 
 def _missing_answers(document: PracticeDocument) -> dict:
-    return {
-        q.key: f"Answer '{q.label}' before submitting"
-        for q in document.template.questions()
-        if q.required and is_blank(document.answers.get(q.key))
-    }
+    missing = {}
+    for question in document.template.questions():
+        value = document.answers.get(question.key)
+        if question.required and is_blank(value):
+            missing[question.key] = f"Answer '{question.label}' before submitting"
+        elif problem := submit_problem(question, value):
+            missing[question.key] = problem
+    return missing
 
 
 def _fill_statutory_record(actor, document: PracticeDocument) -> Model:

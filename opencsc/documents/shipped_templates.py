@@ -4,7 +4,9 @@ migration, so a database that loaded version 1 and one built afresh hold the sam
 
 The child and family assessment follows Working Together to Safeguard Children 2023 (chapter 2) and the
 assessment framework's three domains: the child's developmental needs, parenting capacity, and family and
-environmental factors.
+environmental factors. The strategy discussion, section 47 enquiry, conferences, child protection plan and core
+group follow its chapter 4; the child in need plan and review its chapter 3. A question that fills a statutory
+field names it (kinds.py says what each field is and when it is filled).
 """
 
 from django.utils import timezone
@@ -189,7 +191,308 @@ CHILD_AND_FAMILY_ASSESSMENT_V1 = {
     ],
 }
 
-SHIPPED_TEMPLATES = [CHILD_AND_FAMILY_ASSESSMENT_V1]
+
+def _q(
+    key: str,
+    label: str,
+    kind: str = "text",
+    *,
+    required: bool = True,
+    help_text: str = "",
+    statutory: str = "",
+):
+    question = {"key": key, "label": label, "kind": kind, "required": required, "help_text": help_text}
+    if statutory:
+        question["statutory_field"] = statutory
+    return question
+
+
+def _section(key: str, title: str, *questions, help_text: str = "") -> dict:
+    return {"key": key, "title": title, "help_text": help_text, "questions": list(questions)}
+
+
+def _template(document_type: str, title: str, introduction: str, *sections) -> dict:
+    return {
+        "document_type": document_type,
+        "version": 1,
+        "title": title,
+        "introduction": introduction,
+        "sections": list(sections),
+    }
+
+
+CHILD_VIEWS = _q(
+    "child_views",
+    "The child's wishes and feelings, in their own words",
+    help_text="What the child said, as they said it, or how they showed how they feel; if they were not seen, why.",
+)
+ACTIONS_HELP = "One row for each action: what will be done, who will do it, and by when (day/month/year)."
+CONTINGENCY = _q(
+    "contingency",
+    "Contingency plan",
+    help_text="What will happen if the plan is not working or the child is not safer: who acts, and how.",
+)
+
+# Working Together 2023, chapter 4: a strategy discussion shares information, decides whether to start enquiries
+# under section 47 and agrees what must be done at once to keep the child safe.
+STRATEGY_DISCUSSION_V1 = _template(
+    "strategy_discussion",
+    "Strategy discussion",
+    "A record of the discussion between children's social care, the police, health and others about whether the "
+    "child is suffering, or likely to suffer, significant harm, and what happens now.",
+    _section(
+        "who-took-part",
+        "Who took part",
+        _q(
+            "attendees",
+            "Who took part, by agency",
+            "attendance",
+            help_text="At least children's social care, the police and health; and the school or nursery.",
+        ),
+    ),
+    _section(
+        "information",
+        "Information shared",
+        _q(
+            "known_history",
+            "What was already known",
+            help_text="The family's history and earlier assessments.",
+        ),
+        _q("information_shared", "Information shared by each agency"),
+    ),
+    _section(
+        "decision",
+        "Decision",
+        _q(
+            "section_47_agreed",
+            "Was a section 47 enquiry agreed?",
+            "yes_no",
+            statutory="strategy_discussion.section_47_agreed",
+        ),
+        _q("decision_reasons", "Reasons for the decision"),
+        _q(
+            "safety_actions",
+            "Immediate actions to keep the child safe",
+            "actions",
+            required=False,
+            help_text=ACTIONS_HELP,
+        ),
+    ),
+)
+
+# Working Together 2023, chapter 4: the section 47 enquiry sees the child (alone where possible), gathers what each
+# agency knows, and concludes whether concerns are substantiated and whether an initial conference is needed.
+SECTION_47_ENQUIRY_V1 = _template(
+    "section_47_enquiry",
+    "Section 47 enquiry",
+    "The findings of the enquiry into whether the child is suffering, or likely to suffer, significant harm.",
+    _section(
+        "enquiry",
+        "The enquiry",
+        _q("known_history", "What was already known", required=False),
+        _q("who_was_seen", "Who was seen, when and how"),
+        _q("child_seen_alone", "Was the child seen alone?", "yes_no"),
+        CHILD_VIEWS,
+        _q("parents_views", "What parents and carers said"),
+        _q("agency_information", "What each agency told us"),
+    ),
+    _section(
+        "findings",
+        "Findings",
+        _q("findings", "Findings and analysis", help_text="What happened, the risks and the strengths."),
+        _q("outcome", "Outcome of the enquiry", "section_47_outcome", statutory="section_47.outcome"),
+        _q(
+            "safety_actions",
+            "Actions to keep the child safe",
+            "actions",
+            required=False,
+            help_text=ACTIONS_HELP,
+        ),
+    ),
+)
+
+_CONFERENCE_DECISION = _section(
+    "decision",
+    "Decision",
+    _q(
+        "plan_decided",
+        "Is the child to be (or remain) subject to a child protection plan?",
+        "yes_no",
+        statutory="conference.plan_decided",
+    ),
+    _q(
+        "category",
+        "Category of abuse",
+        "category",
+        required=False,
+        statutory="conference.category",
+        help_text="Only when the child is subject to a plan.",
+    ),
+    _q("decision_reasons", "The decision and the reasons for it"),
+    _q(
+        "dissent",
+        "Dissent recorded",
+        required=False,
+        help_text="Anyone who disagreed with the decision, and why. Leave blank if everyone agreed.",
+    ),
+)
+
+# Working Together 2023, chapter 4: the conference brings the family and practitioners together, decides whether
+# the child needs a child protection plan and under which category, sets the outline plan, names the core group
+# and the lead social worker.
+INITIAL_CONFERENCE_V1 = _template(
+    "initial_conference",
+    "Initial child protection conference",
+    "The record of the conference about the child's safety: who came, what was said, what was decided and why.",
+    _section(
+        "attendance",
+        "Who was invited and who attended",
+        _q("chair", "Chair", "short_text", statutory="conference.chair"),
+        _q("attendance", "Invited and attended, by agency", "attendance"),
+        _q(
+            "parents_attendance",
+            "Parents' and carers' attendance",
+            "short_text",
+            help_text="Who attended, who did not, and any support to take part (an advocate, an interpreter).",
+        ),
+    ),
+    _section(
+        "views",
+        "Views",
+        _q("enquiry_findings", "What the section 47 enquiry found", required=False),
+        _q("parents_views", "Parents' and carers' views"),
+        CHILD_VIEWS,
+    ),
+    _CONFERENCE_DECISION,
+    _section(
+        "outline-plan",
+        "Outline plan",
+        _q("outline_outcomes", "What must change for the child (outcomes)"),
+        _q("outline_actions", "Actions", "actions", help_text=ACTIONS_HELP),
+        _q("core_group_members", "Core group members", "people"),
+        _q("lead_social_worker", "Lead social worker", "short_text"),
+    ),
+)
+
+REVIEW_CONFERENCE_V1 = _template(
+    "review_conference",
+    "Review child protection conference",
+    "The record of the review of the child protection plan: the progress made, whether the child is still at risk "
+    "of significant harm, and what happens next.",
+    _section(
+        "attendance",
+        "Who was invited and who attended",
+        _q("chair", "Chair", "short_text", statutory="conference.chair"),
+        _q("attendance", "Invited and attended, by agency", "attendance"),
+        _q("parents_attendance", "Parents' and carers' attendance", "short_text"),
+    ),
+    _section(
+        "progress",
+        "Progress against the plan",
+        _q("progress", "Progress against each action", "progress"),
+        _q("parents_views", "Parents' and carers' views"),
+        CHILD_VIEWS,
+    ),
+    _CONFERENCE_DECISION,
+    _section(
+        "next",
+        "What happens next",
+        _q("plan_changes", "Changes to the plan", required=False),
+        _q("core_group_members", "Core group members", "people", required=False),
+        _q("lead_social_worker", "Lead social worker", "short_text"),
+    ),
+)
+
+_PLAN_SECTIONS = (
+    _section(
+        "outcomes",
+        "What must change",
+        _q(
+            "outcomes",
+            "Outcomes for the child",
+            help_text="What will be different for the child when the plan has worked, in words the family uses.",
+        ),
+        CHILD_VIEWS,
+    ),
+    _section(
+        "actions", "Who will do what, by when", _q("actions", "Actions", "actions", help_text=ACTIONS_HELP)
+    ),
+    _section("contingency", "If the plan is not working", CONTINGENCY),
+)
+
+# Working Together 2023, chapter 4: the child protection plan, developed by the core group from the outline plan.
+CHILD_PROTECTION_PLAN_V1 = _template(
+    "child_protection_plan",
+    "Child protection plan",
+    "The plan to keep the child safe and help the family: what must change, who will do what and by when, and "
+    "what happens if it is not working.",
+    *_PLAN_SECTIONS,
+    _section(
+        "core-group",
+        "The core group",
+        _q("core_group_members", "Core group members", "people"),
+        _q("visits", "How often the child will be seen", "short_text"),
+    ),
+)
+
+# Working Together 2023, chapter 3 (section 17 services): a child in need plan sets out the help and who gives it.
+CHILD_IN_NEED_PLAN_V1 = _template(
+    "child_in_need_plan",
+    "Child in need plan",
+    "The plan for the help the child and family will get: what needs to change, who will do what and by when.",
+    _section("needs", "The child's needs", _q("needs", "What the assessment found", required=False)),
+    *_PLAN_SECTIONS,
+)
+
+_MEETING_SECTIONS = (
+    _section("attendance", "Who attended", _q("attendance", "Attendance, by agency", "attendance")),
+    _section(
+        "progress",
+        "Progress against the plan",
+        _q(
+            "progress",
+            "Progress against each action",
+            "progress",
+            help_text="Each action of the plan: judge its progress and say what has happened.",
+        ),
+        CHILD_VIEWS,
+        _q("parents_views", "Parents' and carers' views"),
+    ),
+    _section(
+        "next",
+        "What happens next",
+        _q("analysis", "Is the child safer and better cared for? Why?"),
+        _q("new_actions", "New actions", "actions", required=False, help_text=ACTIONS_HELP),
+    ),
+)
+
+# Working Together 2023, chapter 4: the core group meets within 10 working days of the initial conference and then
+# regularly, develops the plan and reviews its progress.
+CORE_GROUP_MEETING_V1 = _template(
+    "core_group_meeting",
+    "Core group meeting",
+    "The record of the core group's meeting: who came, and the progress made on each action of the plan.",
+    *_MEETING_SECTIONS,
+)
+
+CHILD_IN_NEED_REVIEW_V1 = _template(
+    "child_in_need_review",
+    "Child in need review",
+    "The review of the child in need plan: who came, the progress made on each action, and what happens next.",
+    *_MEETING_SECTIONS,
+)
+
+SHIPPED_TEMPLATES = [
+    CHILD_AND_FAMILY_ASSESSMENT_V1,
+    STRATEGY_DISCUSSION_V1,
+    SECTION_47_ENQUIRY_V1,
+    INITIAL_CONFERENCE_V1,
+    REVIEW_CONFERENCE_V1,
+    CHILD_PROTECTION_PLAN_V1,
+    CORE_GROUP_MEETING_V1,
+    CHILD_IN_NEED_PLAN_V1,
+    CHILD_IN_NEED_REVIEW_V1,
+]
 
 
 def load_template(data: dict, *, template_model, section_model, question_model) -> None:
