@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "opencsc.workforce",
     "opencsc.finance",
     "opencsc.documents",
+    "opencsc.quality",
     "opencsc.ui",
     "opencsc.synthetic",
 ]

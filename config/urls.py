@@ -23,6 +23,7 @@ urlpatterns = [
     path("workforce/", include("opencsc.workforce.urls")),
     path("audit/", include("opencsc.audit.urls")),
     path("", include("opencsc.documents.urls")),
+    path("", include("opencsc.quality.urls")),
 ]
 
 handler400 = errors.bad_request

@@ -309,6 +309,9 @@ CREATES = {
     "care_leavers:leaving_care_contact",
     "care_leavers:pathway_plan_review",
     "oversight:action_new",
+    "quality:audit_new",
+    "quality:action_new",
+    "quality:programme_new",
     "oversight:evidence_new",
     "frontdoor:contact_new",
     "frontdoor:check",
@@ -351,6 +354,8 @@ CHANGES_ONLY = {
     "oversight:close",
     "oversight:digest_answer",
     "oversight:action_edit",
+    "quality:moderate",  # once only, from the version the page showed
+    "quality:action_answer",  # answered once
     "demand:acknowledge",
     "frontdoor:triage",
     "frontdoor:check_response",

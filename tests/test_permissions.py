@@ -105,6 +105,20 @@ AUTHORISE = {
     R.IMPROVEMENT_BOARD: (False,) * 6,
 }
 
+# Who may audit a child's file: managers and auditors who can open the record (an audit grades the file; it
+# changes nothing in it, so the read-only auditor may). Holding the case is refused by the service, not the page.
+AUDIT_FILE = {
+    R.SOCIAL_WORKER: (False,) * 6,
+    R.TEAM_MANAGER: (True, True, False, False, True, False),
+    R.HEAD_OF_SERVICE: (True, True, True, True, True, False),
+    R.DIRECTOR: (True, True, True, True, True, False),
+    R.PERFORMANCE_ANALYST: (False,) * 6,
+    R.AUDITOR: (True, True, True, True, True, False),
+    R.ADMINISTRATOR: (False,) * 6,
+    R.CHIEF_EXECUTIVE: (False,) * 6,
+    R.IMPROVEMENT_BOARD: (False,) * 6,
+}
+
 # Every route about one child (or one note about a child): how it is requested, which table decides it, and
 # the status an allowed request gets. Notes are final notes about the child written by someone else.
 ROUTES = {
@@ -171,6 +185,9 @@ ROUTES = {
         CHANGE,
         200,
     ),  # the records that can take a document (none: it says so)
+    # Case file audits (an audit's own pages are tested in tests/quality).
+    "quality:child_audits": ("GET", "child", VIEW, 200),
+    "quality:audit_new": ("GET", "child", AUDIT_FILE, 200),
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -215,12 +232,13 @@ POST_CHANGE_ROUTES = [
     "care_leavers:pathway_plan_review",
     "documents:start",
     "documents:write",
+    "quality:audit_new",
 ]
 
 
 def _record_routes() -> set[str]:
-    """Every named route in people, casework, protection, looked_after, adoption, care_leavers and documents that
-    takes a child or a note (a document's own routes are tested in tests/documents)."""
+    """Every named route in people, casework, protection, looked_after, adoption, care_leavers, documents and
+    quality that takes a child or a note (a document's and an audit's own routes are tested in their tests/ folders)."""
     names = set()
     for namespace in (
         "people",
@@ -230,6 +248,7 @@ def _record_routes() -> set[str]:
         "adoption",
         "care_leavers",
         "documents",
+        "quality",
     ):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:

@@ -119,6 +119,7 @@ class ChronologyCategory(models.TextChoices):
     POLICE = "police", "Police or offending"
     ALLOCATION = "allocation", "Allocation"
     CASE_NOTE = "case_note", "Case note"
+    OVERSIGHT = "oversight", "Management oversight"
     ALERT = "alert", "Alert"
     OTHER = "other", "Other"
 

@@ -196,7 +196,7 @@ class ChronologyEntryForm(forms.Form):
         self.fields["category"].choices = [
             (value, label)
             for value, label in ChronologyCategory.choices
-            if value not in ("record", "case_note")
+            if value not in ("record", "case_note", "oversight")
         ]
 
 

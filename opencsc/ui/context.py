@@ -14,6 +14,7 @@ from opencsc.looked_after.care_leaver_views import CARE_LEAVER_LIST_ROLES
 from opencsc.oversight.board_pack import can_view_board_pack
 from opencsc.oversight.improvement import can_read_plan
 from opencsc.oversight.selectors import can_view_chain
+from opencsc.quality.selectors import can_view_figures as can_view_audit_figures
 from opencsc.returns.selectors import can_see_worklist
 from opencsc.workforce.selectors import can_view_workforce
 
@@ -39,6 +40,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Improvement plan", "oversight:plan", can_read_plan(user)),
         ("Board pack", "board:pack", can_view_board_pack(user)),
         ("Workforce", "workforce:overview", can_view_workforce(user)),
+        ("Case file audits", "quality:figures", can_view_audit_figures(user)),
         ("Returns", "returns:worklist", can_see_worklist(user)),
         ("Audit trail", "audit:search", can_search_audit_trail(user)),
         ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
