@@ -4,7 +4,8 @@ and panels for unallocated children, overdue work by clock, open escalations and
 `dashboard_for(on=..., user=...)` returns everything a page (or the board pack) needs. Trend points follow
 ADR 0005: a KPI counted over a period is taken over the 12 months ending at each month end; a KPI taken on a
 day is taken on each month end. The headline is the latest point: the last month end on or before `on`.
-Panels are taken on `on` itself.
+Trend points are the stored month-end figures (`figures.month_end_results`, ADR 0018), computed live only for
+a month not yet closed. Panels are taken on `on` itself.
 
 Numbers are authority-wide whoever looks; only the links to the children behind them depend on the user
 (`can_drill`): the chief executive and the improvement board see the numbers and never the children.
@@ -25,7 +26,8 @@ from opencsc.core.codes import SourceGroup
 from opencsc.frontdoor.demand import GROUP_OF_CODE, add_months, local_midnight, month_end
 from opencsc.insight import charts
 from opencsc.insight.catalogue import CATALOGUE, KpiInfo, part_label
-from opencsc.insight.kpis import KpiResult, Period, kpi_trends, twelve_months_to, unallocated_statutory
+from opencsc.insight.figures import month_end_results
+from opencsc.insight.kpis import KpiResult, Period, twelve_months_to, unallocated_statutory
 from opencsc.insight.national import NATIONAL, NO_COMPARATOR_REASON, Comparator
 from opencsc.insight.targets import Target, kpi_targets
 from opencsc.oversight.models import LEVEL_ORDER, Escalation, Level
@@ -215,9 +217,9 @@ def panel_href(panel: str, key: str, *, on: dt.date) -> str:
 def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
     month_ends = trend_month_ends(on)
     periods = [period_to(day) for day in month_ends]
-    trends = kpi_trends(periods, children_for_last_only=True)
-    targets = kpi_targets()
     latest = month_ends[-1]
+    trends = month_end_results(month_ends, records_for=[latest])  # stored, but for the open month (ADR 0018)
+    targets = kpi_targets()
     rows = []
     for kpi_id, info in CATALOGUE.items():
         results = trends[kpi_id]
@@ -348,7 +350,11 @@ def demand_children(on: dt.date, group: str) -> set[int]:
     )
 
 
-def _chunks(ids: list[int], size: int = 900):
+def _chunks(ids: list[int], size: int | None = None):
+    """The ids in as few lists as the database takes as query parameters: one on PostgreSQL."""
+    from django.db import connection
+
+    size = size or connection.features.max_query_params or max(len(ids), 1)
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 

@@ -23,7 +23,8 @@ from opencsc.insight.dashboard import (
     period_to,
 )
 from opencsc.insight.drill import Drill, current_allocations, kpi_drill
-from opencsc.insight.kpis import KPIS, ReportingYear, compute_kpis
+from opencsc.insight.figures import kpis_for_year
+from opencsc.insight.kpis import KPIS, ReportingYear
 from opencsc.insight.targets import can_set_targets, kpi_target_reset, kpi_target_set, kpi_targets
 from opencsc.insight.views import _day
 from opencsc.people.selectors import children_visible_to
@@ -73,7 +74,7 @@ def dashboard(request):
 def kpis_page(request):
     _require_dashboard(request)
     year, problem = _year(request)
-    results = compute_kpis(year)
+    results = kpis_for_year(year)
     drill = can_drill(request.user)
     rows = [(info, results[kpi_id]) for kpi_id, info in CATALOGUE.items()]
     return render(

@@ -1,8 +1,9 @@
 """The records behind a KPI, with the dates and figures that put each in or out of the number.
 
-The rows come from the very records the KPI counts (the same `Dated` rows or the same snapshot), so the
-children listed are exactly the KPI's children for that part: one row per record for KPIs over records
-(referrals, assessments, enquiries, conferences, plans), one row per child for KPIs taken on a day."""
+The rows come from the very records the KPI counts (the same `Dated` rows, the same snapshot, or the rows the
+stored month-end figure kept: ADR 0018), so the children listed are exactly the KPI's children for that part: one
+row per record for KPIs over records (referrals, assessments, enquiries, conferences, plans), one row per child for
+KPIs taken on a day."""
 
 import datetime as dt
 from collections.abc import Callable, Iterable
@@ -18,6 +19,8 @@ from opencsc.casework.models import (
 from opencsc.core.working_days import anniversary
 from opencsc.frontdoor.models import Referral
 from opencsc.insight import kpis
+from opencsc.insight.catalogue import CATALOGUE
+from opencsc.insight.figures import result_for_period
 from opencsc.insight.kpis import KpiResult, Snapshots, Span
 from opencsc.ui.formatting import format_date, format_postcode
 
@@ -76,12 +79,18 @@ def _in_part(flag: bool | None, kind: str, part: str) -> bool:
 
 
 def kpi_drill(kpi_id: str, period: Span, part: str = "numerator") -> Drill:
+    """The records behind one KPI over `period`: those the stored month-end figure kept when the period is a
+    trend point's (ADR 0018), else those the live computation counts."""
     family = _family_of(kpi_id)
+    stored = result_for_period(kpi_id, period)
     if family is None:
-        return _snapshot_drill(kpi_id, period, part)
-    dated = next(dated for dated in family(period) if dated.kpi_id == kpi_id)
-    result = dated.result(period)
-    records = [(pk, child) for pk, child, flag in dated.within(period) if _in_part(flag, dated.kind, part)]
+        return _snapshot_drill(kpi_id, period, part, stored)
+    if stored is None:
+        dated = next(dated for dated in family(period) if dated.kpi_id == kpi_id)
+        result, rows, kind = dated.result(period), dated.within(period), dated.kind
+    else:
+        result, rows, kind = stored, stored.rows, "rate" if CATALOGUE[kpi_id].is_rate else "count"
+    records = [(pk, child) for pk, child, flag in rows if _in_part(flag, kind, part)]
     columns, rows = _RECORD_DETAILS[family](kpi_id, records)
     rows.sort(key=lambda row: row.sort_key, reverse=True)
     order = _RECORD_ORDER.get(kpi_id, "latest first")
@@ -253,9 +262,9 @@ _RECORD_DETAILS = {
 # Children on a day -----------------------------------------------------------------------------------------
 
 
-def _snapshot_drill(kpi_id: str, period: Span, part: str) -> Drill:
+def _snapshot_drill(kpi_id: str, period: Span, part: str, stored: KpiResult | None) -> Drill:
     snapshots = kpis._snapshots(period)
-    result = kpis.SNAPSHOT_KPIS[kpi_id](period, snapshots)
+    result = stored or kpis.SNAPSHOT_KPIS[kpi_id](period, snapshots)
     children = _children_of(result, part)
     detail = _CHILD_DETAILS.get(kpi_id)
     columns, rows = detail(snapshots, period, children) if detail else ((), [])

@@ -1,5 +1,5 @@
 """Which stored month-end figures a change to a record may make wrong: the one place that derives the months from
-a record's dates (issue 16 point 1, ADR 0014).
+a record's dates (issue 16 point 1, ADR 0018).
 
 Every KPI reads seven kinds of record (referrals, assessments, section 47 enquiries, initial conferences,
 protection plans, looked-after episodes, allocations). For each, `CONTRIBUTIONS` says what one record gives the

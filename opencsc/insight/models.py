@@ -34,7 +34,7 @@ class KpiTarget(TimestampedModel):
 
 
 class MonthEndFigure(models.Model):
-    """One KPI at one closed month end, stored once (opencsc.insight.figures, ADR 0014): its value, numerator
+    """One KPI at one closed month end, stored once (opencsc.insight.figures, ADR 0018): its value, numerator
     and denominator as the KPI defines them, and the records behind it (`records`: zlib-compressed JSON of
     [record id, child id, counts in the numerator] rows, the same rows the live computation counted)."""
 

@@ -1,5 +1,5 @@
 """Month-end figures computed in the background worker (`opencsc db_worker`), not in a leader's request
-(opencsc.insight.figures, ADR 0014)."""
+(opencsc.insight.figures, ADR 0018)."""
 
 from django_tasks import task
 

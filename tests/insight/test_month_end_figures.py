@@ -1,4 +1,4 @@
-"""Month-end figures stored, not recomputed (issue 16 point 1, ADR 0014): the store equals the records on a
+"""Month-end figures stored, not recomputed (issue 16 point 1, ADR 0018): the store equals the records on a
 generated authority, the check finds a figure that differs, a late entry marks and changes the months it belongs
 to and only those, and the dashboard's queries do not grow with the number of children.
 

@@ -1,5 +1,5 @@
 """`opencsc figures check|refresh [--month YYYY-MM | --from YYYY-MM --to YYYY-MM]`: the stored month-end figures
-(opencsc.insight.figures, ADR 0014).
+(opencsc.insight.figures, ADR 0018).
 
 - `check` recomputes each closed month from the records and lists every stored figure that differs (or is
   missing); it exits 1 if any does. A month marked for refresh is listed apart: nothing reads it as it stands.
