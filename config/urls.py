@@ -21,6 +21,7 @@ urlpatterns = [
     path("refer/", include("opencsc.frontdoor.partner_urls")),
     path("returns/", include("opencsc.returns.urls")),
     path("workforce/", include("opencsc.workforce.urls")),
+    path("finance/", include("opencsc.finance.urls")),
     path("audit/", include("opencsc.audit.urls")),
     path("", include("opencsc.documents.urls")),
     path("", include("opencsc.quality.urls")),

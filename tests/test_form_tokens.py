@@ -321,6 +321,11 @@ CREATES = {
     "workforce:staff_new",
     "workforce:post_new",
     "workforce:staff_absences",
+    "finance:budget_new",
+    "finance:scenario_new",
+    "finance:provider_new",
+    "finance:approval_new",
+    "finance:placement_cost",  # an agreement, or a dated change: each a new row
 }
 # Routes that take a POST but only change or end what exists (or sign in and out): sending one twice changes
 # nothing more, or is refused by the service's own rule (version, state).

@@ -6,6 +6,7 @@ from opencsc.audit.selectors import can_search_audit_trail
 from opencsc.casework.oversight_records import OVERSIGHT_ROLES
 from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.work_views import SERVICE_ROLES
+from opencsc.finance.selectors import can_view_budget
 from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
 from opencsc.insight.dashboard import can_view_dashboard
@@ -34,6 +35,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Oversight", "work:oversight", user.role in OVERSIGHT_ROLES),
         ("Where children live", "insight:sufficiency", user.role in SUFFICIENCY_ROLES),
         ("Care forecast", "insight:forecast", user.role in FORECAST_ROLES),
+        ("Placements budget", "finance:budget", can_view_budget(user)),
         ("KPIs", "numbers:kpis", can_view_dashboard(user)),
         ("Care leavers", "care_leavers:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
         ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
