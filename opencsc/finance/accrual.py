@@ -93,6 +93,11 @@ class Placement:
     def costed(self) -> bool:
         return bool(self.costs)
 
+    @property
+    def has_fee(self) -> bool:
+        """Whether the placements budget pays a fee for this kind of placement (see provider_kind_for)."""
+        return provider_kind_for(self.place, self.provider_code) is not None
+
     def cost_on(self, day: dt.date) -> CostFrom:
         """The cost in effect on `day` (the default price if none is agreed)."""
         current = None

@@ -212,7 +212,7 @@ def budget_outturn(*, year: int, today: dt.date, scenario: Scenario | None = Non
         categories=categories,
         months=list(months.values()),
         weekly_price=weekly_price,
-        uncosted=sum(1 for placement in placements if not placement.costed),
+        uncosted=sum(1 for placement in placements if placement.has_fee and not placement.costed),
         placements=len(placements),
     )
     rates = forecast_rates(as_of)

@@ -29,6 +29,13 @@ from opencsc.casework.models import (
     StrategyDiscussion,
 )
 from opencsc.core.working_days import authority_calendar
+from opencsc.finance.models import (
+    Budget,
+    CarerApproval,
+    PlacementAgreement,
+    Provider,
+    Scenario,
+)
 from opencsc.frontdoor.models import Contact, ContactChild, DemandAlert, PartnerCheck, Referral
 from opencsc.insight.figure_months import wholesale_change
 from opencsc.oversight.models import Inspection
@@ -45,6 +52,7 @@ from opencsc.people.models import (
 from opencsc.synthetic.casework import CaseworkWriter, assign_team
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
+from opencsc.synthetic.finance import build_finance
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
 from opencsc.synthetic.improvement import build_improvement_plan
 from opencsc.synthetic.looked_after import LookedAfterWriter, looked_after_records
@@ -98,6 +106,7 @@ def generate_authority(
         restrict_some_children(sim, workforce)
         build_improvement_plan(sim)
         write_staffing(sim)
+        build_finance(sim)
         _record_generation(sim)
     _refresh_planner_statistics()
     return sim.written
@@ -169,6 +178,8 @@ def clear_generated_data() -> None:
     AuditEvent.objects.filter(
         Q(child__isnull=False) | Q(actor__in=generated_staff) | Q(verb="synthetic.generated")
     ).delete()
+    for model in (PlacementAgreement, CarerApproval, Provider, Budget, Scenario):
+        _delete_with_blockers(model.objects.all())  # with their costs and budget lines
     ChildProtectionConference.objects.update(plan=None)
     ChildProtectionPlan.objects.update(initial_conference=None)
     casework_records = (
