@@ -135,3 +135,29 @@ def test_a_local_rule_takes_the_authority_setting_and_a_national_rule_does_not()
     ClockSetting.objects.create(rule_id="assessment", limit=60)
     assert effective_limit(RULES["cp_visit"]) == 15
     assert effective_limit(RULES["assessment"]) == 45
+
+
+def test_core_group_clocks_over_a_bank_holiday_and_christmas():
+    first = due_date("core_group_first", dt.date(2026, 5, 1))  # a Friday conference; May Day on Monday
+    assert first.due == dt.date(2026, 5, 18) and "May Day skipped" in first.explanation
+    following = due_date("core_group", dt.date(2026, 12, 11))  # 20 working days by default
+    assert following.due == dt.date(2027, 1, 13)
+    assert following.explanation.startswith("20 working days from the last core group on 11 December 2026")
+    assert "Christmas Day" in following.explanation and "New Year" in following.explanation
+    assert due_date("core_group", dt.date(2026, 5, 8), limit=10).due == dt.date(2026, 5, 22)  # Fri to Fri
+
+
+def test_child_in_need_reviews_count_calendar_months_whatever_the_weekday():
+    assert due_date("cin_review", dt.date(2026, 11, 30)).due == dt.date(2027, 2, 28)  # a Sunday: not moved
+    assert due_date("cin_review", dt.date(2026, 3, 2)).explanation == (
+        "3 months from the plan start or the last review on 2 March 2026"
+    )
+
+
+@pytest.mark.django_db
+def test_the_authority_sets_how_often_core_groups_meet_and_child_in_need_plans_are_reviewed():
+    assert RULES["core_group"].local and RULES["cin_review"].local
+    assert effective_limit(RULES["core_group"]) == 20 and effective_limit(RULES["cin_review"]) == 3
+    ClockSetting.objects.create(rule_id="core_group", limit=30)
+    ClockSetting.objects.create(rule_id="cin_review", limit=2)
+    assert effective_limit(RULES["core_group"]) == 30 and effective_limit(RULES["cin_review"]) == 2

@@ -33,10 +33,12 @@ WHAT = {
     "assessment": "Complete the assessment",
     "icpc": "Hold the initial child protection conference",
     "core_group_first": "Hold the first core group",
+    "core_group": "Hold the next core group",
     "cp_review_first": "Hold the first review conference",
     "cp_review": "Hold the review conference",
     "cp_visit": "Visit and see the child (child protection)",
     "cin_visit": "Visit and see the child (child in need)",
+    "cin_review": "Review the child in need plan",
 }
 
 
@@ -221,6 +223,9 @@ def child_open_clocks(child: Child) -> list[Clock]:
         core_group = core_group_clock(plan, calendar)
         if core_group.done_on is None:
             clocks.append(core_group)
+        else:
+            last = plan.core_groups.aggregate(last=Max("held_on"))["last"]
+            clocks.append(clock_for("core_group", last, calendar=calendar))
         clocks.append(plan_review_clock(plan, calendar))
         last_seen = _last_seen_on(child)
         clocks.append(
@@ -232,6 +237,8 @@ def child_open_clocks(child: Child) -> list[Clock]:
         last_seen = _last_seen_on(child)
         start = max(filter(None, (cin_plan.started_on, last_seen)))
         clocks.append(clock_for("cin_visit", start, calendar=calendar))
+        last_review = cin_plan.reviews.aggregate(last=Max("held_on"))["last"]
+        clocks.append(clock_for("cin_review", last_review or cin_plan.started_on, calendar=calendar))
     return sorted(clocks, key=lambda clock: clock.due_on)
 
 

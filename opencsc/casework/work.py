@@ -17,12 +17,16 @@ Clocks covered (rule ids from `core.clocks.RULES`):
   days from the strategy discussion that started it (from the enquiry's start if none is linked).
 - `core_group_first`: an open child protection plan with no core group meeting; 10 working days from the
   initial conference (the plan's start if no conference is linked).
+- `core_group`: an open child protection plan whose core group has met; the authority's frequency (ClockSetting,
+  default 20 working days) from the latest core group.
 - `cp_review_first` / `cp_review`: an open plan; 3 months from the initial conference until a review is held,
   then 6 months from the latest review.
 - `cp_visit`: an open plan; the authority's limit (ClockSetting, default 10 working days) from the later of
   the plan's start and the last final visit note recording the child as seen.
 - `cin_visit`: the same for an open child-in-need plan, when the child has no open protection plan (whose
   more frequent visits then apply).
+- `cin_review`: an open child-in-need plan, when the child has no open protection plan (whose conferences then
+  review it); the authority's frequency (ClockSetting, default 3 months) from the plan's start or its last review.
 
 Lateness is counted in working days: `working_days` is positive while an item is due (working days left until
 the due date) and negative once it is overdue (working days since). An item is overdue from the day after its
@@ -44,6 +48,7 @@ from opencsc.casework.models import (
     Assessment,
     CaseNote,
     ChildInNeedPlan,
+    ChildInNeedReview,
     ChildProtectionConference,
     ChildProtectionPlan,
     ConferenceKind,
@@ -64,19 +69,23 @@ WORK_RULE_IDS = (
     "assessment",
     "icpc",
     "core_group_first",
+    "core_group",
     "cp_review_first",
     "cp_review",
     "cp_visit",
     "cin_visit",
+    "cin_review",
 )
 WHAT_IS_DUE = {
     "assessment": "Complete the assessment",
     "icpc": "Hold the initial child protection conference",
     "core_group_first": "Hold the first core group",
+    "core_group": "Hold the next core group",
     "cp_review_first": "Hold the first review conference",
     "cp_review": "Hold the review conference",
     "cp_visit": "Visit and see the child (child protection)",
     "cin_visit": "Visit and see the child (child in need)",
+    "cin_review": "Review the child in need plan",
 }
 
 
@@ -320,7 +329,7 @@ def _icpc_items(ctx, scope, rules) -> list[WorkItem]:
 
 
 def _open_protection_plans(scope, rules) -> list[dict]:
-    if not rules & {"core_group_first", "cp_review_first", "cp_review", "cp_visit"}:
+    if not rules & {"core_group_first", "core_group", "cp_review_first", "cp_review", "cp_visit"}:
         return []
     last_review = Subquery(
         ChildProtectionConference.objects.filter(plan=OuterRef("pk"), kind=ConferenceKind.REVIEW)
@@ -329,10 +338,12 @@ def _open_protection_plans(scope, rules) -> list[dict]:
     )
     plans = ChildProtectionPlan.objects.filter(scope, ended_on__isnull=True).annotate(
         icpc_on=F("initial_conference__held_on"),
-        core_group_met=Exists(CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))),
+        last_core_group_on=Subquery(
+            CoreGroupMeeting.objects.filter(plan=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+        ),
         last_review_on=last_review,
     )
-    fields = ("id", "child_id", "started_on", "icpc_on", "core_group_met", "last_review_on")
+    fields = ("id", "child_id", "started_on", "icpc_on", "last_core_group_on", "last_review_on")
     return list(plans.values(*fields).order_by())
 
 
@@ -341,8 +352,11 @@ def _protection_plan_items(ctx, plans, wanted, last_seen) -> list[WorkItem]:
     for plan in plans:
         pk, child_id, started = plan["id"], plan["child_id"], plan["started_on"]
         icpc_on = plan["icpc_on"] or started
-        if "core_group_first" in wanted and not plan["core_group_met"]:
+        last_core_group = plan["last_core_group_on"]
+        if "core_group_first" in wanted and last_core_group is None:
             items.append(_item(ctx, "core_group_first", child_id, icpc_on, pk))
+        if "core_group" in wanted and last_core_group is not None:
+            items.append(_item(ctx, "core_group", child_id, last_core_group, pk))
         if plan["last_review_on"]:
             if "cp_review" in wanted:
                 items.append(_item(ctx, "cp_review", child_id, plan["last_review_on"], pk))
@@ -354,23 +368,32 @@ def _protection_plan_items(ctx, plans, wanted, last_seen) -> list[WorkItem]:
     return items
 
 
-def _open_cin_plans(scope, rules) -> list[tuple[int, int, dt.date]]:
-    if "cin_visit" not in rules:
+def _open_cin_plans(scope, rules) -> list[tuple[int, int, dt.date, dt.date | None]]:
+    if not rules & {"cin_visit", "cin_review"}:
         return []
     on_protection_plan = ChildProtectionPlan.objects.filter(ended_on__isnull=True).values("child_id")
+    last_review = Subquery(
+        ChildInNeedReview.objects.filter(plan=OuterRef("pk")).order_by("-held_on").values("held_on")[:1]
+    )
     return list(
         ChildInNeedPlan.objects.filter(scope, ended_on__isnull=True)
         .exclude(child_id__in=on_protection_plan)
-        .values_list("pk", "child_id", "started_on")
+        .annotate(last_review_on=last_review)
+        .values_list("pk", "child_id", "started_on", "last_review_on")
         .order_by()
     )
 
 
-def _cin_plan_items(ctx, rows, last_seen) -> list[WorkItem]:
-    return [
-        _item(ctx, "cin_visit", child_id, max(filter(None, (started, last_seen.get(child_id)))), pk)
-        for pk, child_id, started in rows
-    ]
+def _cin_plan_items(ctx, rows, wanted, last_seen) -> list[WorkItem]:
+    items = []
+    for pk, child_id, started, last_review in rows:
+        if "cin_visit" in wanted:
+            items.append(
+                _item(ctx, "cin_visit", child_id, max(filter(None, (started, last_seen.get(child_id)))), pk)
+            )
+        if "cin_review" in wanted:
+            items.append(_item(ctx, "cin_review", child_id, last_review or started, pk))
+    return items
 
 
 LISTED_CHILDREN_LIMIT = 2000
@@ -433,11 +456,12 @@ def due_work(
     scope = listed.condition()
     cp_plans, cin_plans = _open_protection_plans(scope, wanted), _open_cin_plans(scope, wanted)
     visited = {plan["child_id"] for plan in cp_plans} if "cp_visit" in wanted else set()
-    visited |= {child_id for _, child_id, _ in cin_plans}
+    if "cin_visit" in wanted:
+        visited |= {child_id for _, child_id, _, _ in cin_plans}
     last_seen = _last_seen_on_visits(visited, listed, wanted)
     items = _assessment_items(ctx, scope, wanted) + _icpc_items(ctx, scope, wanted)
     items += _protection_plan_items(ctx, cp_plans, wanted, last_seen)
-    items += _cin_plan_items(ctx, cin_plans, last_seen)
+    items += _cin_plan_items(ctx, cin_plans, wanted, last_seen)
     if lateness:
         items = [item for item in items if item.lateness == lateness]
     order = {rule_id: position for position, rule_id in enumerate(WORK_RULE_IDS)}
@@ -497,6 +521,10 @@ def overdue_children(ctx: ClockContext) -> dict[str, list[int]]:
     queries["core_group_first"] = open_plans.filter(
         ~Exists(CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))), start__lt=before["core_group_first"]
     )
+    core_groups = CoreGroupMeeting.objects.filter(plan=OuterRef("pk"))
+    queries["core_group"] = open_plans.filter(
+        Exists(core_groups), ~Exists(core_groups.filter(held_on__gte=before["core_group"]))
+    )
     queries["cp_review_first"] = open_plans.filter(~Exists(reviews), start__lt=before["cp_review_first"])
     queries["cp_review"] = open_plans.filter(
         Exists(reviews), ~Exists(reviews.filter(held_on__gte=before["cp_review"]))
@@ -504,10 +532,15 @@ def overdue_children(ctx: ClockContext) -> dict[str, list[int]]:
     queries["cp_visit"] = open_plans.filter(
         ~_seen_since(before["cp_visit"]), started_on__lt=before["cp_visit"]
     )
-    queries["cin_visit"] = (
-        ChildInNeedPlan.objects.filter(ended_on__isnull=True, started_on__lt=before["cin_visit"])
-        .exclude(child_id__in=ChildProtectionPlan.objects.filter(ended_on__isnull=True).values("child_id"))
-        .filter(~_seen_since(before["cin_visit"]))
+    open_cin_plans = ChildInNeedPlan.objects.filter(ended_on__isnull=True).exclude(
+        child_id__in=ChildProtectionPlan.objects.filter(ended_on__isnull=True).values("child_id")
+    )
+    queries["cin_visit"] = open_cin_plans.filter(
+        ~_seen_since(before["cin_visit"]), started_on__lt=before["cin_visit"]
+    )
+    queries["cin_review"] = open_cin_plans.filter(
+        ~Exists(ChildInNeedReview.objects.filter(plan=OuterRef("pk"), held_on__gte=before["cin_review"])),
+        started_on__lt=before["cin_review"],
     )
     return {
         rule_id: list(queries[rule_id].order_by().values_list("child_id", flat=True))

@@ -74,6 +74,16 @@ RULES: dict[str, ClockRule] = {
             "Working Together to Safeguard Children 2023",
         ),
         ClockRule(
+            "core_group",
+            "Core group meeting",
+            "the last core group",
+            "the core group meets",
+            Unit.WORKING_DAYS,
+            20,
+            "Working Together to Safeguard Children 2023 (core groups meet regularly; the frequency is local)",
+            local=True,
+        ),
+        ClockRule(
             "cp_review_first",
             "First child protection review conference",
             "the initial conference",
@@ -109,6 +119,16 @@ RULES: dict[str, ClockRule] = {
             Unit.WORKING_DAYS,
             20,
             "Local procedure",
+            local=True,
+        ),
+        ClockRule(
+            "cin_review",
+            "Child in need plan review",
+            "the plan start or the last review",
+            "the plan is reviewed",
+            Unit.MONTHS,
+            3,
+            "Local procedure (Working Together 2023 leaves the frequency to the authority)",
             local=True,
         ),
         ClockRule(

@@ -15,11 +15,15 @@ Definitions (rule ids from `core.clocks.RULES`):
 - `icpc`: an open section 47 enquiry with no initial conference, not marked as needing none, 15 working days
   after the strategy discussion that started it.
 - `core_group_first`: an open protection plan with no core group 10 working days after the initial conference.
+- `core_group`: an open protection plan whose core group has not met again within the authority's frequency
+  (default 20 working days) of its last meeting.
 - `cp_review_first` / `cp_review`: an open plan without a review 3 months after the initial conference, or
   without a further review 6 months after the latest review.
 - `cp_visit` / `cin_visit`: an open protection plan (child-in-need plan, when the child is not also on a
   protection plan) whose child has not been seen on a final visit note within the local limit of working days
   from the later of the plan's start and the last such visit.
+- `cin_review`: an open child-in-need plan (the child not on a protection plan) not reviewed within the authority's
+  frequency (default 3 months) of its start or its last review.
 
 The subject key names the late item and, for clocks that restart (visits and later reviews), the date the clock
 started, so each missed visit is its own breach: `cp_visit` on plan 45 last seen on 2 March is
@@ -191,6 +195,13 @@ def core_group_first_breaches(ctx: SweepContext) -> list[Breach]:
     return _casework_breaches(ctx, "core_group_first", lambda item: f"cp_plan:{item.record_id}")
 
 
+@breach_finder("core_group")
+def core_group_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(
+        ctx, "core_group", lambda item: f"cp_plan:{item.record_id}:core_group:{item.start.isoformat()}"
+    )
+
+
 @breach_finder("cp_review_first")
 def cp_review_first_breaches(ctx: SweepContext) -> list[Breach]:
     return _casework_breaches(ctx, "cp_review_first", lambda item: f"cp_plan:{item.record_id}")
@@ -214,6 +225,13 @@ def cp_visit_breaches(ctx: SweepContext) -> list[Breach]:
 def cin_visit_breaches(ctx: SweepContext) -> list[Breach]:
     return _casework_breaches(
         ctx, "cin_visit", lambda item: f"cin_plan:{item.record_id}:{item.start.isoformat()}"
+    )
+
+
+@breach_finder("cin_review")
+def cin_review_breaches(ctx: SweepContext) -> list[Breach]:
+    return _casework_breaches(
+        ctx, "cin_review", lambda item: f"cin_plan:{item.record_id}:review:{item.start.isoformat()}"
     )
 
 

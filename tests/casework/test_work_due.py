@@ -201,7 +201,10 @@ def test_protection_plan_core_group_review_and_visits(db, worker):
         child=child, kind=ConferenceKind.REVIEW, plan=plan, held_on=D(2026, 5, 8), plan_decided=True
     )
     items = items_for([child])
-    assert sorted(i.rule_id for i in items) == ["cp_review", "cp_visit"]
+    assert sorted(i.rule_id for i in items) == ["core_group", "cp_review", "cp_visit"]
+    following = only(items, "core_group")  # the authority's frequency, by default 20 working days
+    assert following.start == D(2026, 4, 15) and following.due_on == D(2026, 5, 14)
+    assert "May Day skipped" in following.explanation and not following.is_overdue
     later = only(items, "cp_review")
     assert later.due_on == D(2026, 11, 8) and "6 months from the previous review" in later.explanation
 
@@ -252,7 +255,7 @@ def test_items_sort_most_overdue_first_filter_by_rule_and_lateness_and_summarise
     assert items[0].rule_id == "cin_visit"
 
     summary = summarise(items)
-    assert summary.items == 5 and summary.children == 2
+    assert summary.items == 6 and summary.children == 2  # the CIN review is due 2 June: not overdue
     assert summary.overdue == 4  # CIN visit, assessment, core group, CP visit (never seen since 1 April)
     assert summary.by_lateness[Lateness.OVERDUE_21_PLUS] == 1
     assert summary.by_rule["assessment"] == 1

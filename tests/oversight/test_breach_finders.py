@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from opencsc.casework.models import CoreGroupMeeting, NoteStatus
+from opencsc.casework.models import ChildInNeedReview, CoreGroupMeeting, NoteStatus
 from opencsc.core.models import ClockSetting, ClosureDay
 from opencsc.frontdoor.models import ContactStatus
 from opencsc.oversight.breaches import FINDERS, Breach, breach_finder, find_breaches
@@ -25,10 +25,12 @@ def test_every_casework_clock_and_the_referral_decision_has_a_finder():
         "assessment",
         "icpc",
         "core_group_first",
+        "core_group",
         "cp_review_first",
         "cp_review",
         "cp_visit",
         "cin_visit",
+        "cin_review",
     }
 
 
@@ -92,6 +94,32 @@ def test_first_core_group_10_working_days_from_the_icpc_late_on_the_saturday(cas
     assert (breach.subject_key, breach.due_on) == (f"cp_plan:{plan.pk}", D(2026, 5, 8))
     CoreGroupMeeting.objects.create(plan=plan, held_on=D(2026, 5, 11))
     assert found(D(2026, 5, 12), "core_group_first") == []
+
+
+def test_later_core_groups_at_the_authoritys_frequency_each_missed_one_its_own_breach(cases):
+    plan = cases.cp_plan(cases.child(), D(2026, 3, 23))
+    CoreGroupMeeting.objects.create(plan=plan, held_on=D(2026, 4, 2))
+    assert (
+        found(D(2026, 5, 5), "core_group") == []
+    )  # 20 working days: Tuesday 5 May (Easter, May Day skipped)
+    [breach] = found(D(2026, 5, 6), "core_group")
+    assert (breach.subject_key, breach.due_on) == (f"cp_plan:{plan.pk}:core_group:2026-04-02", D(2026, 5, 5))
+    assert breach.explanation.startswith("Hold the next core group: due 5 May 2026 (20 working days from")
+    CoreGroupMeeting.objects.create(plan=plan, held_on=D(2026, 5, 7))
+    assert found(D(2026, 5, 8), "core_group") == []
+    ClockSetting.objects.create(rule_id="core_group", limit=1)  # the authority meets far more often
+    assert [b.due_on for b in found(D(2026, 5, 9), "core_group")] == [D(2026, 5, 8)]
+
+
+def test_cin_review_three_months_from_the_plan_or_its_last_review(cases):
+    child = cases.child()
+    plan = cases.cin_plan(child, D(2026, 1, 31))
+    assert found(D(2026, 4, 30), "cin_review") == []  # due 30 April (no 31st)
+    [breach] = found(D(2026, 5, 1), "cin_review")
+    assert (breach.child_id, breach.subject_key) == (child.pk, f"cin_plan:{plan.pk}:review:2026-01-31")
+    ChildInNeedReview.objects.create(plan=plan, held_on=D(2026, 5, 1))
+    assert found(D(2026, 5, 2), "cin_review") == []
+    assert [b.due_on for b in found(D(2026, 8, 2), "cin_review")] == [D(2026, 8, 1)]
 
 
 def test_first_review_3_months_from_the_icpc_then_6_months_from_the_last_review(cases):
