@@ -12,6 +12,15 @@ For financial year Y (1 April Y-1 to 31 March Y), on a day D (today, held within
   placements in it, or the default price of its usual provider where it has none);
 - forecast outturn = spent + committed + (a) + (b).
 
+The forecast part, (a) + (b), carries a range from the forecast's 80% interval (insight/forecast.py,
+`project_moments`, at the same category prices): each night's spread is the forecast's standard deviation of the
+cost of that night, and the year's spread is the sum of the nights' spreads times 1.2816. Summing standard
+deviations treats the nights as perfectly correlated (a child still in care one night is very likely still in
+care the next), which is the most the nights' variation can add up to, so the range is never narrower than the
+80% interval it stands for; it is widest where most of the year is still to come. The low end is never below
+what is spent (every child leaving tomorrow, nobody coming in). Spent and committed carry no range: they are
+the agreed costs of placements that exist.
+
 The variance (outturn less budget) of each category is split into volume and price, the standard decomposition:
 with V the child-nights and P the cost of a night, budget B = Vb x Pb and outturn F = Vf x Pf,
 
@@ -45,11 +54,13 @@ from opencsc.insight.forecast import (
     CATEGORIES,
     CATEGORY_LABELS,
     DEFAULT_WINDOW_MONTHS,
+    Z_80,
     Rates,
     episodes_known_on,
     estimate_rates,
     expected_states,
     months_before,
+    project_moments,
     state_label,
 )
 
@@ -90,6 +101,7 @@ class CategoryFigures:
     changes_nights: float = 0.0
     new: float = 0.0  # children expected to come into care in this category
     new_nights: float = 0.0
+    forecast_spread: float = 0.0  # half the width of the forecast part's 80% range, in pounds
     year_nights: int = 365
 
     @property
@@ -99,6 +111,14 @@ class CategoryFigures:
     @property
     def outturn(self) -> float:
         return self.spent + self.committed + self.changes + self.new
+
+    @property
+    def outturn_low(self) -> float:
+        return max(self.spent, self.outturn - self.forecast_spread)
+
+    @property
+    def outturn_high(self) -> float:
+        return self.outturn + self.forecast_spread
 
     @property
     def outturn_nights(self) -> float:
@@ -180,6 +200,7 @@ class Outturn:
     placements: int
     forecast_note: str = ""
     weekly_cost_year_on: float | None = None  # expected social care cost of a week, a year after as_of
+    forecast_spread: float = 0.0  # the whole forecast part's spread (not the sum of the categories')
     rates: Rates | None = field(default=None, repr=False)
 
     @property
@@ -187,6 +208,7 @@ class Outturn:
         total = CategoryFigures("total", year_nights=self.categories["fostering"].year_nights)
         for figures in self.categories.values():
             total.add(figures)
+        total.forecast_spread = self.forecast_spread
         return total
 
     @property
@@ -223,6 +245,7 @@ def budget_outturn(*, year: int, today: dt.date, scenario: Scenario | None = Non
         rates = adjusted_rates(rates, scenario)
     outturn.rates = rates
     _add_forecast(outturn, rates, start, end, months)
+    _add_forecast_range(outturn, rates, end)
     return outturn
 
 
@@ -318,3 +341,17 @@ def _add_forecast(outturn: Outturn, rates: Rates, start, end, months) -> None:
     for figures in outturn.categories.values():
         for name in ("changes", "changes_nights", "new", "new_nights"):
             setattr(figures, name, float(getattr(figures, name)))
+
+
+def _add_forecast_range(outturn: Outturn, rates: Rates, end: dt.date) -> None:
+    """Each category's and the whole forecast part's spread: Z_80 x the sum over the year's remaining nights of
+    the forecast's standard deviation of that night's cost (see the module's docstring)."""
+    nights_left = (end - outturn.as_of).days
+    if nights_left <= 0:
+        return
+    prices = {category: outturn.weekly_price[category] for category in CATEGORIES}
+    _means, variances = project_moments(rates, horizon_days=nights_left, weekly_cost=prices)
+    spreads = np.sqrt(np.maximum(variances[1:], 0.0)).sum(axis=0) * Z_80
+    for index, category in enumerate(CATEGORIES):
+        outturn.categories[category].forecast_spread = float(spreads[index] * prices[category] / 7)
+    outturn.forecast_spread = float(spreads[len(CATEGORIES) + 1] / 7)

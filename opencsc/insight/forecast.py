@@ -421,21 +421,40 @@ def _columns(weekly_cost: dict[str, float]) -> np.ndarray:
     return columns
 
 
+OUTPUTS: tuple[str, ...] = (*CATEGORIES, "total", "cost")
+
+
 def project(rates: Rates, *, horizon_days: int, weekly_cost: dict[str, float]) -> dict[str, list[Interval]]:
     """Expected value and 80% interval of each category, the total and the weekly cost, day 0 to the horizon."""
+    means, variances = project_moments(rates, horizon_days=horizon_days, weekly_cost=weekly_cost)
+    spreads = Z_80 * np.sqrt(np.maximum(variances, 0.0))
+    return {
+        name: [
+            Interval(float(mean), max(0.0, float(mean - spread)), float(mean + spread))
+            for mean, spread in zip(means[:, position], spreads[:, position], strict=True)
+        ]
+        for position, name in enumerate(OUTPUTS)
+    }
+
+
+def project_moments(
+    rates: Rates, *, horizon_days: int, weekly_cost: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The mean and variance of each of OUTPUTS (the categories, the total, the weekly cost), day 0 to the horizon:
+    two arrays of shape (horizon_days + 1, len(OUTPUTS))."""
     rng = np.random.default_rng(SEED)
     transitions, entries = _transition_draws(rates, DRAWS, rng)
     columns = _columns(weekly_cost)
     held = np.ascontiguousarray(np.broadcast_to(columns, (DRAWS, *columns.shape)))  # Q(t) = P^t C, per draw
     arrived = np.zeros((DRAWS, 1, state_count()))  # Poisson means of the children who entered since as_of
-    results: dict[str, list[Interval]] = {name: [] for name in (*CATEGORIES, "total", "cost")}
+    means = np.empty((horizon_days + 1, len(OUTPUTS)))
+    variances = np.empty_like(means)
     for day in range(horizon_days + 1):
         if day:
             held = transitions @ held
             arrived = arrived @ transitions + entries[:, None, :]
-        mean, variance = _moments(rates.stock, held, arrived[:, 0, :] @ columns)
-        _append(results, mean, variance)
-    return results
+        means[day], variances[day] = _moments(rates.stock, held, arrived[:, 0, :] @ columns)
+    return means, variances
 
 
 def _moments(stock: np.ndarray, held: np.ndarray, from_entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -450,14 +469,3 @@ def _moments(stock: np.ndarray, held: np.ndarray, from_entries: np.ndarray) -> t
     variance[:, :counts] = first[:, :counts] - second[:, :counts] + from_entries[:, :counts]
     variance[:, counts] = first[:, counts + 1] - second[:, counts] + from_entries[:, counts + 1]
     return mean.mean(axis=0), variance.mean(axis=0) + mean.var(axis=0)
-
-
-def _append(results: dict[str, list[Interval]], mean: np.ndarray, variance: np.ndarray) -> None:
-    spread = Z_80 * np.sqrt(np.maximum(variance, 0.0))
-    for position, name in enumerate((*CATEGORIES, "total", "cost")):
-        expected = float(mean[position])
-        results[name].append(
-            Interval(
-                expected, max(0.0, expected - float(spread[position])), expected + float(spread[position])
-            )
-        )

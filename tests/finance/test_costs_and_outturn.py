@@ -141,3 +141,28 @@ def test_a_year_with_no_episodes_in_the_reference_window_is_explained_not_foreca
     result = budget_outturn(year=2026, today=D(2025, 10, 1))
     assert "no child was looked after in the reference window" in result.forecast_note
     assert result.total.outturn == 0 and result.total.variance == pytest.approx(-100_000)
+
+
+def _homes_with_turnover():
+    """Thirty children in homes from October 2024, a third of them leaving after four months."""
+    for n in range(30):
+        start = D(2024, 10, 1) + dt.timedelta(days=12 * n)
+        ended = start + dt.timedelta(days=120) if n % 3 == 0 else None
+        episode(child(n), start, ended, place="K2", provider="PR4")
+
+
+def test_the_forecast_part_of_the_outturn_carries_a_range_that_narrows_as_the_year_goes_by():
+    _homes_with_turnover()
+    october = budget_outturn(year=2026, today=D(2025, 10, 1))
+    total, residential = october.total, october.categories["residential"]
+    assert total.spent < total.outturn_low < total.outturn < total.outturn_high
+    assert residential.outturn_low < residential.outturn < residential.outturn_high
+    # The whole is no wider than its parts added up (the categories move together only partly).
+    assert total.forecast_spread <= sum(f.forecast_spread for f in october.categories.values()) + 1e-6
+    # Nobody is in foster care or came into it: nothing uncertain there.
+    assert october.categories["fostering"].forecast_spread == 0
+    february = budget_outturn(year=2026, today=D(2026, 2, 1))
+    assert 0 < february.total.forecast_spread < total.forecast_spread
+    last_day = budget_outturn(year=2026, today=D(2026, 3, 31))
+    assert last_day.total.forecast_spread == 0
+    assert last_day.total.outturn_low == last_day.total.outturn == last_day.total.outturn_high
