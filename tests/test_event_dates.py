@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import opencsc
-from opencsc.accounts.models import Role, Team, TeamKind
+from opencsc.accounts.models import Role, Team, TeamKind, User
 from opencsc.audit.models import AuditEvent
 from opencsc.casework import chronology, oversight_records, protection
 from opencsc.casework import services as casework
@@ -39,7 +39,7 @@ from opencsc.casework.models import (
 from opencsc.core.event_dates import ImpossibleDateError, event_date_problem, require_possible_date
 from opencsc.frontdoor import services as frontdoor
 from opencsc.frontdoor.models import Contact, Referral
-from opencsc.looked_after import adoption, care_leavers
+from opencsc.looked_after import adoption, care_leavers, iro, placement_plans
 from opencsc.looked_after import services as looked_after
 from opencsc.looked_after.models import MissingEpisode
 from opencsc.people import services as people
@@ -162,6 +162,11 @@ def _missing(w: World) -> MissingEpisode:
     return looked_after.missing_episode_record(
         actor=w.worker, child=w.child, kind="M", started_at=dt.datetime(2026, 5, 1, 22, 0, tzinfo=LONDON)
     )
+
+
+def _reviewing_officer():
+    number = User.objects.count()
+    return User.objects.create_user(username=f"iro.dates{number}", role=Role.INDEPENDENT_REVIEWING_OFFICER)
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -475,6 +480,21 @@ DATED_SERVICES = [
         {"held_on": "held_on"},
     ),
     DatedService(
+        iro.iro_assign,
+        lambda w: {
+            "actor": w.manager,
+            "child": (_in_care(w) and w.child),
+            "iro": _reviewing_officer(),
+            "started_on": D(2026, 3, 5),
+        },
+        {"started_on": "started_on"},
+    ),
+    DatedService(
+        placement_plans.placement_plan_agree,
+        lambda w: {"actor": w.worker, "child": (_in_care(w) and w.child), "agreed_on": D(2026, 3, 4)},
+        {"agreed_on": "agreed_on"},
+    ),
+    DatedService(
         looked_after.missing_episode_record,
         lambda w: {
             "actor": w.worker,
@@ -586,6 +606,8 @@ LEFT_OUT = {
     "opencsc.workforce.services.post_end_funding": "when a post's funding ends (decided ahead)",
     "opencsc.workforce.services.absence_record": "a member of staff's absence (booked ahead)",
     "opencsc.oversight.improvement.inspection_record": "the authority's inspection",
+    "opencsc.looked_after.iro.review_recommendation_add": "a recommendation's due date (set ahead, on or after the "
+    "review, whose date is checked when it is recorded)",
     "opencsc.oversight.improvement.action_add": "an improvement action's due and completion dates",
     "opencsc.oversight.improvement.evidence_add": "evidence for the improvement plan",
     "opencsc.finance.services.carer_approval_record": "a fostering household's approval, not an event about a child",

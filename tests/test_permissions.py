@@ -14,6 +14,7 @@ from opencsc.accounts.access import can_view_child, child_visibility_filter
 from opencsc.accounts.models import Role, Team, TeamKind
 from opencsc.audit.models import AccessKind, RecordAccess
 from opencsc.casework.models import Allocation, CaseNote, NoteStatus, NoteType
+from opencsc.looked_after.models import IroAssignment
 from opencsc.people import services as people_services
 from opencsc.people.models import Child, ChildAccessGrant
 from opencsc.people.selectors import child_search, children_visible_to
@@ -40,6 +41,7 @@ VIEW = {
     R.ADMINISTRATOR: (False, False, False, False, True, False),
     R.CHIEF_EXECUTIVE: (False, False, False, False, True, False),
     R.IMPROVEMENT_BOARD: (False, False, False, False, True, False),
+    R.INDEPENDENT_REVIEWING_OFFICER: (True, False, False, False, True, False),
 }
 # Can the user change the child's record? Read-only roles (analyst, auditor) never can.
 CHANGE = {
@@ -52,6 +54,7 @@ CHANGE = {
     R.ADMINISTRATOR: (False,) * 6,  # named on a restricted record, they may read it but never change it
     R.CHIEF_EXECUTIVE: (False,) * 6,
     R.IMPROVEMENT_BOARD: (False,) * 6,
+    R.INDEPENDENT_REVIEWING_OFFICER: (False,) * 6,
 }
 # Who may read the access log: managers and auditors who can see the record.
 ACCESS_LOG = {
@@ -64,6 +67,7 @@ ACCESS_LOG = {
     R.ADMINISTRATOR: (False,) * 6,
     R.CHIEF_EXECUTIVE: (False,) * 6,
     R.IMPROVEMENT_BOARD: (False,) * 6,
+    R.INDEPENDENT_REVIEWING_OFFICER: (False,) * 6,
 }
 # Who may restrict: team managers, heads of service and the director, where they can change the record.
 RESTRICT = {
@@ -76,6 +80,7 @@ RESTRICT = {
     R.ADMINISTRATOR: (False,) * 6,
     R.CHIEF_EXECUTIVE: (False,) * 6,
     R.IMPROVEMENT_BOARD: (False,) * 6,
+    R.INDEPENDENT_REVIEWING_OFFICER: (False,) * 6,
 }
 # Who may allocate: managers who can change the record; a team manager only within their own team
 # (the allocated and restricted-and-named children belong to the other team).
@@ -89,6 +94,7 @@ ALLOCATE = {
     R.ADMINISTRATOR: (False,) * 6,
     R.CHIEF_EXECUTIVE: (False,) * 6,
     R.IMPROVEMENT_BOARD: (False,) * 6,
+    R.INDEPENDENT_REVIEWING_OFFICER: (False,) * 6,
 }
 
 # Who may authorise an assessment: team managers, heads of service and the director, where they can change the
@@ -103,6 +109,7 @@ AUTHORISE = {
     R.ADMINISTRATOR: (False,) * 6,
     R.CHIEF_EXECUTIVE: (False,) * 6,
     R.IMPROVEMENT_BOARD: (False,) * 6,
+    R.INDEPENDENT_REVIEWING_OFFICER: (False,) * 6,
 }
 
 # Who may audit a child's file: managers and auditors who can open the record (an audit grades the file; it
@@ -165,6 +172,13 @@ ROUTES = {
     "looked_after:move": ("GET", "child", CHANGE, 200),
     "looked_after:end": ("GET", "child", CHANGE, 200),
     "looked_after:review_new": ("GET", "child", CHANGE, 200),
+    "looked_after:iro_assign": (
+        "GET",
+        "child",
+        RESTRICT,
+        200,
+    ),  # the managers who may restrict assign the IRO
+    "looked_after:placement_plan": ("GET", "child", CHANGE, 200),
     "looked_after:missing_new": ("GET", "child", CHANGE, 200),
     "looked_after:missing_update": ("GET", "child", CHANGE, 200),
     "looked_after:check_new": ("GET", "child", CHANGE, 200),
@@ -226,6 +240,8 @@ POST_CHANGE_ROUTES = [
     "looked_after:check_new",
     "looked_after:uasc",
     "looked_after:previous_permanence",
+    "looked_after:iro_assign",
+    "looked_after:placement_plan",
     "adoption:adoption_record",
     "adoption:adoption_cease",
     "care_leavers:leaving_care_contact",
@@ -291,6 +307,11 @@ def _final_note(author, child) -> CaseNote:
 
 
 def _allocate(child, worker, team) -> None:
+    if worker.role == R.INDEPENDENT_REVIEWING_OFFICER:
+        IroAssignment.objects.create(
+            child=child, iro=worker, started_on=dt.date(2025, 1, 1), assigned_by=worker
+        )
+        return
     Allocation.objects.create(child=child, worker=worker, team=team, started_on=dt.date(2025, 1, 1))
 
 
@@ -302,7 +323,8 @@ def world(make_user, teams):
 
 
 def _cells(world, make_user, role):
-    """(relationship, user, child) for one role. The user's team is North; the no-team user has none."""
+    """(relationship, user, child) for one role. The user's team is North; the no-team user has none. For an
+    independent reviewing officer, "allocated" is being the child's current IRO."""
     north, south, creator = world["north"], world["south"], world["creator"]
     user = make_user(role, north)
     teamless = make_user(role, None)
@@ -437,7 +459,8 @@ def test_anonymous_requests_to_every_route_go_to_sign_in(world):
 def test_search_page_is_refused_to_roles_without_a_caseload_view(make_user, client_for):
     for role in Role:
         response = client_for(make_user(role, None)).get(reverse("people:search"), {"q": "Smith"})
-        expected = 200 if role in (R.SOCIAL_WORKER, R.TEAM_MANAGER, *VIEW_LA_WIDE) else 403
+        searching = (R.SOCIAL_WORKER, R.TEAM_MANAGER, R.INDEPENDENT_REVIEWING_OFFICER, *VIEW_LA_WIDE)
+        expected = 200 if role in searching else 403
         assert response.status_code == expected, role
 
 
@@ -508,6 +531,7 @@ WORKFORCE = {
     R.ADMINISTRATOR: (True, True, True, True, True, True, True, True),
     R.CHIEF_EXECUTIVE: (True, False, False, False, False, False, False, False),
     R.IMPROVEMENT_BOARD: (True, False, False, False, False, False, False, False),
+    R.INDEPENDENT_REVIEWING_OFFICER: (False, False, False, False, False, False, False, False),
 }
 
 

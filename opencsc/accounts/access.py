@@ -3,6 +3,8 @@
 Access is derived, never granted row by row: from the user's role, their team and the child's allocation.
 Social workers and team managers in the front-door team read every unrestricted record, because deciding a
 contact needs the child's history whichever team holds them; they change only their own team's records.
+An independent reviewing officer reads the records of the children whose current IRO they are (Children Act 1989
+s25A-25B: they review and monitor the care plan, independent of the team) and changes none.
 A restricted record is the exception: only the people named on it may see it, whatever their role.
 `child_visibility_filter` (for lists) and `can_view_child` (for one record) encode the same rules and are
 tested together by the permission matrix.
@@ -18,6 +20,7 @@ CHANGE_ROLES = TEAM_ROLES | {Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 CHILD_CREATING_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
 RESTRICTING_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 ACCESS_LOG_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.AUDITOR}
+IRO = Role.INDEPENDENT_REVIEWING_OFFICER
 
 
 def _is_named_on(child, user) -> bool:
@@ -26,6 +29,10 @@ def _is_named_on(child, user) -> bool:
 
 def _holds_allocation(child, user) -> bool:
     return child.allocations.filter(worker=user, ended_on__isnull=True).exists()
+
+
+def is_current_iro(user, child) -> bool:
+    return child.iro_assignments.filter(iro=user, ended_on__isnull=True).exists()
 
 
 def is_in_front_door_team(user) -> bool:
@@ -46,6 +53,8 @@ def can_view_child(user, child) -> bool:
         return True
     if user.role in TEAM_ROLES:
         return _works_with(user, child)
+    if user.role == IRO:
+        return is_current_iro(user, child)
     return False
 
 
@@ -70,7 +79,7 @@ def can_restrict_child(user, child) -> bool:
 
 
 def can_search_children(user) -> bool:
-    return user.is_authenticated and (user.role in LA_WIDE_READ_ROLES or user.role in TEAM_ROLES)
+    return user.is_authenticated and (user.role in LA_WIDE_READ_ROLES or user.role in TEAM_ROLES | {IRO})
 
 
 def child_visibility_filter(user) -> Q:
@@ -98,4 +107,11 @@ def child_visibility_filter(user) -> Q:
         if user.team_id is not None:
             relationship |= Q(responsible_team_id=user.team_id)
         return (Q(is_restricted=False) & relationship) | restricted_and_named
+    if user.role == IRO:
+        from opencsc.looked_after.models import IroAssignment
+
+        reviewed = IroAssignment.objects.filter(iro=user, ended_on__isnull=True).values_list(
+            "child_id", flat=True
+        )
+        return Q(is_restricted=False, pk__in=list(reviewed)) | restricted_and_named
     return restricted_and_named

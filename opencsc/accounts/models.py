@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", "Auditor"
     CHIEF_EXECUTIVE = "chief_executive", "Chief executive"
     IMPROVEMENT_BOARD = "improvement_board", "Improvement board member"
+    INDEPENDENT_REVIEWING_OFFICER = "independent_reviewing_officer", "Independent reviewing officer"
 
 
 class TeamKind(models.TextChoices):

@@ -27,6 +27,10 @@ Clocks covered (rule ids from `core.clocks.RULES`):
   more frequent visits then apply).
 - `cin_review`: an open child-in-need plan, when the child has no open protection plan (whose conferences then
   review it); the authority's frequency (ClockSetting, default 3 months) from the plan's start or its last review.
+- `placement_plan` (looked after, reg 9): the child's current placement, not on short breaks, whose plan has not
+  been agreed; 5 working days from the placement's start.
+- `iro_recommendation`: a recommendation of a looked-after review not yet answered, or accepted and not yet
+  done; due on the date the IRO set (a rule whose limit is 0 days from that date).
 
 Lateness is counted in working days: `working_days` is positive while an item is due (working days left until
 the due date) and negative once it is overdue (working days since). An item is overdue from the day after its
@@ -60,6 +64,14 @@ from opencsc.casework.models import (
 )
 from opencsc.core.clocks import RULES, ClockRule, DueDate, due_date, effective_limit
 from opencsc.core.working_days import Calendar, authority_calendar
+from opencsc.looked_after.codes import SHORT_BREAK_STATUSES
+from opencsc.looked_after.models import (
+    Episode,
+    PlacementPlanAgreement,
+    RecommendationAnswer,
+    ReviewRecommendation,
+)
+from opencsc.looked_after.selectors import current_placement
 from opencsc.people.models import Child
 
 DUE_SOON_WORKING_DAYS = 5
@@ -76,6 +88,10 @@ WORK_RULE_IDS = (
     "cin_visit",
     "cin_review",
 )
+# The looked-after items the work views show beside them: each placement plan not yet agreed (reg 9) and each
+# IRO recommendation still outstanding.
+CARE_WORK_RULE_IDS = ("placement_plan", "iro_recommendation")
+ALL_WORK_RULE_IDS = WORK_RULE_IDS + CARE_WORK_RULE_IDS
 WHAT_IS_DUE = {
     "assessment": "Complete the assessment",
     "icpc": "Hold the initial child protection conference",
@@ -86,6 +102,8 @@ WHAT_IS_DUE = {
     "cp_visit": "Visit and see the child (child protection)",
     "cin_visit": "Visit and see the child (child in need)",
     "cin_review": "Review the child in need plan",
+    "placement_plan": "Agree the placement plan",
+    "iro_recommendation": "Answer the IRO's recommendation",
 }
 
 
@@ -396,6 +414,55 @@ def _cin_plan_items(ctx, rows, wanted, last_seen) -> list[WorkItem]:
     return items
 
 
+def _placement_plan_items(ctx, scope, rules) -> list[WorkItem]:
+    """The current placement of each child in scope looked after (not on short breaks) whose plan is not agreed:
+    two queries (the episodes of children with an open one, and the agreements)."""
+    if "placement_plan" not in rules:
+        return []
+    open_children = Episode.objects.filter(scope, ended_on__isnull=True).exclude(
+        legal_status__in=SHORT_BREAK_STATUSES
+    )
+    episodes: dict[int, list[Episode]] = {}
+    for episode in Episode.objects.filter(child_id__in=open_children.values("child_id")).order_by(
+        "child_id", "started_on", "id"
+    ):
+        episodes.setdefault(episode.child_id, []).append(episode)
+    agreed = set(
+        PlacementPlanAgreement.objects.filter(child_id__in=list(episodes)).values_list(
+            "child_id", "placement_started_on"
+        )
+    )
+    items = []
+    for child_id, history in episodes.items():
+        placement = current_placement(history)
+        if placement is not None and (child_id, placement.started_on) not in agreed:
+            items.append(_item(ctx, "placement_plan", child_id, placement.started_on, placement.first.pk))
+    return items
+
+
+def _recommendation_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
+    """Each outstanding IRO recommendation (unanswered, or accepted and not done), due on the date the IRO set."""
+    if "iro_recommendation" not in rules:
+        return []
+    rows = (
+        ReviewRecommendation.objects.filter(
+            listed.condition("review__child"), answer__in=["", RecommendationAnswer.ACCEPTED]
+        )
+        .values_list("pk", "review__child_id", "due_on", "review__held_on")
+        .order_by()
+    )
+    items = []
+    for pk, child_id, due_on, held_on in rows:
+        item = _item(ctx, "iro_recommendation", child_id, due_on, pk)
+        item.explanation = f"due by {_format_day(due_on)}, set at the review on {_format_day(held_on)}"
+        items.append(item)
+    return items
+
+
+def _format_day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 LISTED_CHILDREN_LIMIT = 2000
 
 
@@ -451,7 +518,7 @@ def due_work(
 ) -> list[WorkItem]:
     """Every open clock for `children` (a queryset or a Scope), most overdue first, then soonest due. `rules`
     limits which clocks are computed; `lateness` keeps only items in one lateness band."""
-    wanted = set(WORK_RULE_IDS) if rules is None else set(rules) & set(WORK_RULE_IDS)
+    wanted = set(ALL_WORK_RULE_IDS) if rules is None else set(rules) & set(ALL_WORK_RULE_IDS)
     listed = (children if isinstance(children, Scope) else Scope(children=children)).listed()
     scope = listed.condition()
     cp_plans, cin_plans = _open_protection_plans(scope, wanted), _open_cin_plans(scope, wanted)
@@ -462,9 +529,10 @@ def due_work(
     items = _assessment_items(ctx, scope, wanted) + _icpc_items(ctx, scope, wanted)
     items += _protection_plan_items(ctx, cp_plans, wanted, last_seen)
     items += _cin_plan_items(ctx, cin_plans, wanted, last_seen)
+    items += _placement_plan_items(ctx, scope, wanted) + _recommendation_items(ctx, listed, wanted)
     if lateness:
         items = [item for item in items if item.lateness == lateness]
-    order = {rule_id: position for position, rule_id in enumerate(WORK_RULE_IDS)}
+    order = {rule_id: position for position, rule_id in enumerate(ALL_WORK_RULE_IDS)}
     items.sort(key=lambda item: (item.due_on, order[item.rule.id], item.child_id))
     return items
 

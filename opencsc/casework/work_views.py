@@ -95,7 +95,7 @@ def _work_page(request, *, template: str, children, heading: str, extra: dict, r
             for key, label in work.Lateness.choices
         ],
         "pagination": pagination_params(request, page),
-        "rule_names": {rule_id: RULES[rule_id].name for rule_id in work.WORK_RULE_IDS},
+        "rule_names": {rule_id: RULES[rule_id].name for rule_id in work.ALL_WORK_RULE_IDS},
         "lateness": lateness,
         **extra,
     }
@@ -109,7 +109,7 @@ def _lateness(request) -> str | None:
 
 def _rule(request) -> str | None:
     value = request.GET.get("clock") or None
-    return value if value in work.WORK_RULE_IDS else None
+    return value if value in work.ALL_WORK_RULE_IDS else None
 
 
 @login_required

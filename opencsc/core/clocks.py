@@ -159,6 +159,15 @@ RULES: dict[str, ClockRule] = {
             "Care Planning, Placement and Case Review Regulations 2010, reg 28",
         ),
         ClockRule(
+            "placement_plan",
+            "Placement plan",
+            "the placement",
+            "the placement plan is agreed",
+            Unit.WORKING_DAYS,
+            5,
+            "Care Planning, Placement and Case Review Regulations 2010, reg 9(2)",
+        ),
+        ClockRule(
             "cla_review_first",
             "First looked-after review",
             "becoming looked after",
@@ -238,6 +247,15 @@ RULES: dict[str, ClockRule] = {
             Unit.MONTHS,
             6,
             "Care Leavers (England) Regulations 2010",
+        ),
+        ClockRule(
+            "iro_recommendation",
+            "IRO recommendation",
+            "the date the IRO set",
+            "the recommendation is done or disagreed with",
+            Unit.CALENDAR_DAYS,
+            0,
+            "Set on each recommendation (IRO Handbook 2010)",
         ),
         ClockRule(
             "alert_review",

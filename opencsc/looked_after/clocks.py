@@ -9,6 +9,8 @@ authority's calendar, each with its explanation:
 - initial health assessment 20 working days after becoming looked after; review health assessments 6 months
   (under 5) or 12 months (5 and over) after the last assessment; dental check 12 months after the last (or
   after becoming looked after); SDQ yearly for ages 4 to 16;
+- placement plan (reg 9) 5 working days after each placement starts, until the plan for that placement is
+  agreed (`placement_plans.placement_plan_agree`);
 - personal education plan 20 school days after becoming looked after (counted as working days: the
   authority's term dates are not held);
 - return home interview 72 hours after the return from each missing or away episode, until it is done or
@@ -40,6 +42,7 @@ from opencsc.looked_after.models import (
     HealthAndEducationCheck,
     HealthCheckKind,
     MissingEpisode,
+    PlacementPlanAgreement,
 )
 from opencsc.looked_after.selectors import current_placement, period_of_care_start
 from opencsc.people.models import Child
@@ -59,6 +62,7 @@ class CareRecords:
     reviews: list[dt.date] = field(default_factory=list)
     checks: dict[str, list[dt.date]] = field(default_factory=dict)
     returns_awaiting_interview: list[MissingEpisode] = field(default_factory=list)
+    placement_plans_agreed: set[dt.date] = field(default_factory=set)  # the starts of placements with a plan
 
     def last_check(self, kinds: Iterable[str], since: dt.date | None = None) -> dt.date | None:
         days = [day for kind in kinds for day in self.checks.get(kind, ()) if since is None or day >= since]
@@ -71,7 +75,7 @@ def _chunks(ids: list[int]) -> Iterable[list[int]]:
 
 
 def care_records(child_ids: Iterable[int]) -> dict[int, CareRecords]:
-    """The records behind the clocks of each child, five queries for every 900 children."""
+    """The records behind the clocks of each child, six queries for every 900 children."""
     ids = sorted(set(child_ids))
     records = {child_id: CareRecords() for child_id in ids}
     for chunk in _chunks(ids):
@@ -109,6 +113,10 @@ def care_records(child_ids: Iterable[int]) -> dict[int, CareRecords]:
             interview_declined=False,
         ).order_by("returned_at", "id"):
             records[missing.child_id].returns_awaiting_interview.append(missing)
+        for child_id, started_on in PlacementPlanAgreement.objects.filter(child_id__in=chunk).values_list(
+            "child_id", "placement_started_on"
+        ):
+            records[child_id].placement_plans_agreed.add(started_on)
     return records
 
 
@@ -179,6 +187,13 @@ def last_statutory_visit(records: CareRecords, since: dt.date) -> dt.date | None
     if not visits or visits[-1] < since:
         return None
     return visits[-1]
+
+
+def placement_plan_clock(records: CareRecords, placement, calendar: Calendar) -> CareClock | None:
+    """Reg 9: agreed within 5 working days of the placement's start, unless agreed already."""
+    if placement.started_on in records.placement_plans_agreed:
+        return None
+    return _clock("placement_plan", placement.started_on, calendar, what="Agree the placement plan")
 
 
 def visit_clock(records: CareRecords, placement, calendar: Calendar) -> CareClock:
@@ -314,6 +329,8 @@ def child_care_clocks(
     if placement is not None and placement.last.legal_status not in SHORT_BREAK_STATUSES:
         period_start = period_of_care_start(records.episodes)
         clocks.append(visit_clock(records, placement, calendar))
+        if (plan := placement_plan_clock(records, placement, calendar)) is not None:
+            clocks.append(plan)
         clocks.append(review_clock(records, period_start, calendar))
         clocks.extend(health_clocks(child, records, period_start, calendar, today))
         pep = pep_clock(child, records, period_start, calendar, today)

@@ -167,10 +167,11 @@ class ReviewForm(forms.Form):
         error_messages={"required": "Select how the child took part"},
     )
     reviewing_officer = forms.ModelChoiceField(
-        label="Independent reviewing officer",
+        label="Independent reviewing officer who chaired the review",
+        help_text="Leave as it is for the child's IRO on the day of the review",
         queryset=None,
-        empty_label="Select",
-        error_messages={"required": "Select the independent reviewing officer"},
+        required=False,
+        empty_label="The child's IRO on the day",
     )
 
     def __init__(self, *args, officers=None, **kwargs):

@@ -231,3 +231,82 @@ class PathwayPlanReview(TimestampedModel):
 
     class Meta:
         ordering = ["child", "-reviewed_on"]
+
+
+class IroAssignment(TimestampedModel):
+    """The child's independent reviewing officer (Children Act 1989 s25A) from `started_on` until `ended_on`;
+    assigning another IRO ends this one the day the next starts, so the history is kept."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="iro_assignments")
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iro_assignments"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["child", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(ended_on__isnull=True), name="one_current_iro_per_child"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="iro_assignment_ends_after_it_starts",
+            ),
+        ]
+
+
+class RecommendationAnswer(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DONE = "done", "Done"
+    DISAGREED = "disagreed", "Disagreed"
+
+
+class ReviewRecommendation(TimestampedModel):
+    """A recommendation the IRO who chaired a looked-after review made, due by `due_on`, and the social worker's
+    answer: accepted (still to do), done, or disagreed with the reason. `version` detects concurrent answers."""
+
+    review = models.ForeignKey(CareReview, on_delete=models.PROTECT, related_name="recommendations")
+    text = models.TextField()
+    due_on = models.DateField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=10, choices=RecommendationAnswer.choices, blank=True)
+    reason = models.TextField(blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["review", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(answer="disagreed") | ~Q(reason=""), name="disagreement_gives_its_reason"
+            )
+        ]
+
+    @property
+    def is_outstanding(self) -> bool:
+        """Unanswered, or accepted and not yet done."""
+        return self.answer in ("", RecommendationAnswer.ACCEPTED)
+
+
+class PlacementPlanAgreement(TimestampedModel):
+    """The placement plan for the placement that started on `placement_started_on` was agreed on `agreed_on`
+    (Care Planning, Placement and Case Review Regulations 2010 reg 9): the date that stops its clock."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="placement_plans")
+    placement_started_on = models.DateField()
+    agreed_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["child", "placement_started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "placement_started_on"], name="one_placement_plan_per_placement"
+            )
+        ]

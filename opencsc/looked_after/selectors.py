@@ -11,16 +11,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from opencsc.accounts.access import LA_WIDE_READ_ROLES, TEAM_ROLES, child_visibility_filter
+from opencsc.accounts.models import Role, User
 from opencsc.core.working_days import anniversary
 from opencsc.looked_after.codes import LONG_TERM_PLACEMENTS, PLACEMENT_CHANGING_REASONS, SHORT_BREAK_STATUSES
 from opencsc.looked_after.models import (
     CareReview,
     Episode,
     HealthAndEducationCheck,
+    IroAssignment,
     MissingEpisode,
     PreviousPermanenceRecord,
+    RecommendationAnswer,
+    ReviewRecommendation,
     UnaccompaniedAsylumSeeker,
 )
 from opencsc.people.models import Child
@@ -256,10 +262,48 @@ def missing_episodes_to_update(child: Child) -> list[MissingEpisode]:
 
 
 def reviewing_officers():
-    """The staff who may be named as the independent reviewing officer."""
-    from opencsc.people.selectors import staff_who_could_be_named
+    """The staff who may be named as the chair of a review held before the child had an IRO recorded here:
+    independent reviewing officers and the staff who read children's records."""
+    roles = [Role.INDEPENDENT_REVIEWING_OFFICER, *LA_WIDE_READ_ROLES, *TEAM_ROLES]
+    return User.objects.filter(is_active=True, role__in=roles).order_by("last_name", "first_name")
 
-    return staff_who_could_be_named()
+
+def independent_reviewing_officers():
+    return User.objects.filter(is_active=True, role=Role.INDEPENDENT_REVIEWING_OFFICER).order_by(
+        "last_name", "first_name"
+    )
+
+
+def iro_history(child: Child):
+    return list(
+        IroAssignment.objects.filter(child=child).select_related("iro").order_by("-started_on", "-id")
+    )
+
+
+def review_recommendations(child: Child):
+    """The child's reviews, latest first, each with its recommendations (`review.recommendation_list`)."""
+    reviews = list(
+        CareReview.objects.filter(child=child).select_related("reviewing_officer").order_by("-held_on")
+    )
+    by_review: dict[int, list] = {}
+    for recommendation in ReviewRecommendation.objects.filter(review__child=child).order_by("due_on", "id"):
+        by_review.setdefault(recommendation.review_id, []).append(recommendation)
+    for review in reviews:
+        review.recommendation_list = by_review.get(review.pk, [])
+    return reviews
+
+
+def iro_caseload(iro) -> list[Child]:
+    """The unrestricted children whose current IRO is `iro`, and the restricted ones they are named on, by name,
+    each with `outstanding_recommendations` (unanswered, or accepted and not done)."""
+    outstanding = Q(care_reviews__recommendations__answer__in=["", RecommendationAnswer.ACCEPTED])
+    return list(
+        Child.objects.filter(
+            child_visibility_filter(iro), iro_assignments__iro=iro, iro_assignments__ended_on=None
+        )
+        .annotate(outstanding_recommendations=Count("care_reviews__recommendations", filter=outstanding))
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def missing_episode_for(child: Child, pk: int) -> MissingEpisode:

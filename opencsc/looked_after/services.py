@@ -43,6 +43,7 @@ from opencsc.looked_after.codes import (
     ReviewParticipation,
     SdqReason,
 )
+from opencsc.looked_after.iro import review_chair_problem
 from opencsc.looked_after.models import (
     CareReview,
     Episode,
@@ -517,8 +518,8 @@ def _age_on(child: Child, day: dt.date) -> int | None:
 def care_review_record(
     *, actor, child: Child, held_on: dt.date, participation: str, reviewing_officer=None
 ) -> CareReview:
-    """A looked-after review, with the child's participation (REVIEW_CODE) and the independent reviewing
-    officer who chaired it."""
+    """A looked-after review, with the child's participation (REVIEW_CODE), chaired by the child's independent
+    reviewing officer on that day (`iro.review_chair_problem`)."""
     _require_change(actor, child)
     child = _lock(child)
     errors: dict[str, str] = {}
@@ -526,9 +527,10 @@ def care_review_record(
     _check_choice(
         errors, "participation", participation, ReviewParticipation, "Select how the child took part"
     )
-    if reviewing_officer is None:
-        errors["reviewing_officer"] = "Select the independent reviewing officer"
     if held_on and "held_on" not in errors:
+        reviewing_officer, chair_problem = review_chair_problem(child, held_on, reviewing_officer)
+        if chair_problem:
+            errors["reviewing_officer"] = chair_problem
         if not _looked_after_on(child, held_on):
             errors["held_on"] = f"{child.full_name} was not looked after on {_day(held_on)}"
         elif CareReview.objects.filter(child=child, held_on=held_on).exists():

@@ -8,6 +8,7 @@ from opencsc.accounts.access import can_change_child
 from opencsc.looked_after import forms as f
 from opencsc.looked_after import selectors, services
 from opencsc.looked_after.codes import URN_NOT_REQUIRED
+from opencsc.looked_after.iro import can_assign_iro
 from opencsc.people.decorators import child_record_view
 from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.steps import form_step
@@ -79,6 +80,9 @@ def history(request, child):
             "care": care,
             "summary": care.summary,
             "can_change": can_change_child(request.user, child),
+            "can_assign_iro": can_assign_iro(request.user, child),
+            "iro_history": selectors.iro_history(child),
+            "reviews": selectors.review_recommendations(child),
             "urn_not_required": sorted(URN_NOT_REQUIRED),
         },
     )

@@ -29,7 +29,7 @@ The subject key names the late item and, for clocks that restart (visits and lat
 started, so each missed visit is its own breach: `cp_visit` on plan 45 last seen on 2 March is
 `cp_plan:45:2026-03-02`; once the child is seen, that breach is resolved, and a later missed visit is a new one.
 
-- the looked-after clocks (`CARE_RULES`: visits, reviews, health assessments, personal education plan, return home
+- the looked-after clocks (`CARE_RULES`: visits, placement plans, reviews, health assessments, personal education plan, return home
   interviews): each overdue clock that `opencsc.looked_after.clocks.child_care_clocks` gives a child looked after
   on the sweep date, or a child back from a missing episode in the last `RECENT_RETURN_DAYS`, the same clocks the
   child's care page shows, read for all the children at once. The subject key names the child, the clock and the
@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Q, Subquery
 
 from opencsc.accounts.models import Team, TeamKind
-from opencsc.casework.work import WHAT_IS_DUE, ClockContext, Scope, WorkItem, due_work
+from opencsc.casework.work import WHAT_IS_DUE, WORK_RULE_IDS, ClockContext, Scope, WorkItem, due_work
 from opencsc.core.clocks import RULES
 from opencsc.frontdoor.models import Contact, ContactChild, ContactStatus
 from opencsc.looked_after.clocks import CareClock, care_clocks_of
@@ -56,6 +56,7 @@ CARE_RULES = (
     "cla_visit_first",
     "cla_visit",
     "cla_visit_long_term",
+    "placement_plan",
     "cla_review_first",
     "cla_review_second",
     "cla_review",
@@ -91,7 +92,7 @@ class SweepContext:
     def overdue_casework(self, rule_id: str) -> list[WorkItem]:
         if self._casework is None:
             self._casework = {}
-            for item in due_work(Scope(), self.clocks):
+            for item in due_work(Scope(), self.clocks, rules=set(WORK_RULE_IDS)):
                 if item.is_overdue:
                     self._casework.setdefault(item.rule.id, []).append(item)
         return self._casework.get(rule_id, [])

@@ -38,6 +38,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Placements budget", "finance:budget", can_view_budget(user)),
         ("KPIs", "numbers:kpis", can_view_dashboard(user)),
         ("Care leavers", "care_leavers:care_leavers", user.role in CARE_LEAVER_LIST_ROLES),
+        ("My IRO caseload", "iro:caseload", user.role == Role.INDEPENDENT_REVIEWING_OFFICER),
         ("Escalations", "oversight:escalations", user.role in TEAM_ROLES or can_view_chain(user)),
         ("Improvement plan", "oversight:plan", can_read_plan(user)),
         ("Board pack", "board:pack", can_view_board_pack(user)),

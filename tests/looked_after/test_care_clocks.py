@@ -126,7 +126,9 @@ def test_review_rules_refuse_bad_input(start_care, worker, child, officer):
     errors = refused.value.message_dict
     assert errors["held_on"] == ["Lily Placed was not looked after on 1 March 2026"]
     assert errors["participation"] == ["PN0 is only for a child aged under 4 at the review"]
-    assert errors["reviewing_officer"] == ["Select the independent reviewing officer"]
+    assert errors["reviewing_officer"] == [
+        "Assign the child's independent reviewing officer, or select who chaired the review"
+    ]
 
 
 def test_return_home_interview_due_72_hours_after_return(worker, child):
