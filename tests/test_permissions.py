@@ -124,6 +124,7 @@ AUDIT_FILE = {
     R.ADMINISTRATOR: (False,) * 6,
     R.CHIEF_EXECUTIVE: (False,) * 6,
     R.IMPROVEMENT_BOARD: (False,) * 6,
+    R.INDEPENDENT_REVIEWING_OFFICER: (False,) * 6,
 }
 
 # Every route about one child (or one note about a child): how it is requested, which table decides it, and
