@@ -8,8 +8,10 @@ secrets, or with two-factor sign-in switched off, and turns on every secure-cook
 
 import base64
 import hashlib
+import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -93,6 +95,7 @@ INSTALLED_APPS = [
     "opencsc.finance",
     "opencsc.documents",
     "opencsc.quality",
+    "opencsc.attachments",
     "opencsc.ui",
     "opencsc.synthetic",
 ]
@@ -143,7 +146,8 @@ TEMPLATES = [
     },
 ]
 
-DEFAULT_SQLITE_PATH = Path(os.environ.get("OPENCSC_DATA_DIR", BASE_DIR / "var")) / "opencsc.sqlite3"
+DATA_DIR = Path(os.environ.get("OPENCSC_DATA_DIR", BASE_DIR / "var"))
+DEFAULT_SQLITE_PATH = DATA_DIR / "opencsc.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"), conn_max_age=60
@@ -211,7 +215,31 @@ LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_MAX_SECOND
 LOGIN_ADDRESS_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_ADDRESS_BACKOFF_MAX_SECONDS", 60 * 60))
 # The most the files of one return check may hold together (a large authority's CIN census is about 20 MB).
 RETURN_UPLOAD_LIMIT_MB = int(os.environ.get("OPENCSC_RETURN_UPLOAD_LIMIT_MB", 50))
+# Files attached to a child's record or a document (opencsc/attachments): the most one file may hold, and where
+# they are kept. By default a private folder under the data directory (a fresh temporary one for the tests); an
+# S3-compatible store is django-storages' class in OPENCSC_ATTACHMENT_STORAGE_BACKEND with its options as JSON in
+# OPENCSC_ATTACHMENT_STORAGE_OPTIONS (ADR 0015). Never served from a public address.
+ATTACHMENT_MAX_MB = int(os.environ.get("OPENCSC_ATTACHMENT_MAX_MB", 20))
+ATTACHMENT_STORAGE_BACKEND = os.environ.get(
+    "OPENCSC_ATTACHMENT_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+)
+ATTACHMENT_STORAGE_OPTIONS = json.loads(os.environ.get("OPENCSC_ATTACHMENT_STORAGE_OPTIONS") or "{}")
+if ATTACHMENT_STORAGE_BACKEND == "django.core.files.storage.FileSystemStorage":
+    ATTACHMENT_STORAGE_OPTIONS.setdefault(
+        "location",
+        tempfile.mkdtemp(prefix="opencsc-test-attachments-")
+        if ENVIRONMENT == "test"
+        else str(DATA_DIR / "attachments"),
+    )
+    ATTACHMENT_STORAGE_OPTIONS.setdefault("file_permissions_mode", 0o600)
+    ATTACHMENT_STORAGE_OPTIONS.setdefault("directory_permissions_mode", 0o700)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": {"BACKEND": ATTACHMENT_STORAGE_BACKEND, "OPTIONS": ATTACHMENT_STORAGE_OPTIONS},
+}
 FILE_UPLOAD_HANDLERS = [
+    "opencsc.attachments.uploads.AttachmentSizeLimit",
     "opencsc.returns.uploads.UploadLimit",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",

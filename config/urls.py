@@ -26,6 +26,7 @@ urlpatterns = [
     path("audit/", include("opencsc.audit.urls")),
     path("", include("opencsc.documents.urls")),
     path("", include("opencsc.quality.urls")),
+    path("", include("opencsc.attachments.urls")),
 ]
 
 handler400 = errors.bad_request

@@ -299,6 +299,8 @@ CREATES = {
     "documents:write",
     "documents:edit",  # each save keeps a version
     "documents:review",  # a return or an authorisation
+    "attachments:child_upload",
+    "attachments:document_upload",
     "looked_after:start",
     "looked_after:legal_status",
     "looked_after:move",
@@ -369,6 +371,7 @@ CHANGES_ONLY = {
     "frontdoor:triage",
     "frontdoor:check_response",
     "returns:check",
+    "attachments:remove",  # a file removed once; a second removal is refused
     "numbers:targets",
     "workforce:staff_edit",
     "workforce:staff_leave",

@@ -203,6 +203,9 @@ ROUTES = {
     # Case file audits (an audit's own pages are tested in tests/quality).
     "quality:child_audits": ("GET", "child", VIEW, 200),
     "quality:audit_new": ("GET", "child", AUDIT_FILE, 200),
+    # Files on the record (a file's own routes are tested in tests/attachments).
+    "attachments:child_files": ("GET", "child", VIEW, 200),
+    "attachments:child_upload": ("GET", "child", CHANGE, 200),
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -250,12 +253,14 @@ POST_CHANGE_ROUTES = [
     "documents:start",
     "documents:write",
     "quality:audit_new",
+    "attachments:child_upload",
 ]
 
 
 def _record_routes() -> set[str]:
-    """Every named route in people, casework, protection, looked_after, adoption, care_leavers, documents and
-    quality that takes a child or a note (a document's and an audit's own routes are tested in their tests/ folders)."""
+    """Every named route in people, casework, protection, looked_after, adoption, care_leavers, documents, quality
+    and attachments that takes a child or a note (a document's, an audit's and a file's own routes are tested in
+    their tests/ folders)."""
     names = set()
     for namespace in (
         "people",
@@ -266,6 +271,7 @@ def _record_routes() -> set[str]:
         "care_leavers",
         "documents",
         "quality",
+        "attachments",
     ):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:

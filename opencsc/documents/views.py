@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from opencsc.accounts.access import can_change_child
+from opencsc.attachments.selectors import document_attachments
 from opencsc.audit.models import AccessKind
 from opencsc.audit.services import audit_event_record
 from opencsc.casework import protection_selectors
@@ -127,6 +129,8 @@ def detail(request, document_id: int):
         "sections": selectors.document_sections(document),
         "reviews": selectors.document_reviews(document),
         "history": selectors.document_history(document),
+        "attachments": document_attachments(document),
+        "can_attach": not document.is_locked and can_change_child(request.user, document.child),
         "can_review": request.user.role in services.AUTHORISING_ROLES and document.status == "submitted",
     }
     return render(request, "documents/detail.html", context)

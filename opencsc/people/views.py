@@ -12,6 +12,7 @@ from opencsc.accounts.access import (
     can_search_children,
     can_see_access_log,
 )
+from opencsc.attachments.selectors import child_attachments
 from opencsc.audit.models import AccessKind
 from opencsc.audit.services import record_access_log, record_access_log_list
 from opencsc.casework.chronology import chronology_add_manual
@@ -44,6 +45,7 @@ from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 from opencsc.ui.steps import form_step
 
+RECENT_FILES = 5
 DETAIL_FIELDS = [
     "first_name",
     "middle_names",
@@ -154,6 +156,7 @@ def detail(request, child):
         "can_allocate": can_change_child(request.user, child) and request.user.role in ALLOCATING_ROLES,
         "can_restrict": not child.is_restricted and can_restrict_child(request.user, child),
         "due": selectors.child_due_items(child),
+        "files": child_attachments(child, limit=RECENT_FILES),
     }
     return render(request, "people/detail.html", context)
 
