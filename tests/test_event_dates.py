@@ -614,6 +614,7 @@ LEFT_OUT = {
     "opencsc.finance.services.placement_cost_change": "a cost change (an uplift is agreed ahead); kept within the "
     "placement's dates",
     "opencsc.quality.services.file_audit_action_add": "an audit action's due date (set ahead, from today on)",
+    "opencsc.attachments.letters.conference_invitation_send": "the date of a conference being arranged (ahead)",
 }
 
 # A date that cannot be true: before Jo's birth (from 1990), or after today (to 2100).

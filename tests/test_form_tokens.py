@@ -301,6 +301,7 @@ CREATES = {
     "documents:review",  # a return or an authorisation
     "attachments:child_upload",
     "attachments:document_upload",
+    "attachments:conference_invitation",  # a letter kept for each parent or carer
     "looked_after:start",
     "looked_after:legal_status",
     "looked_after:move",

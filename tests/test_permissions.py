@@ -206,6 +206,7 @@ ROUTES = {
     # Files on the record (a file's own routes are tested in tests/attachments).
     "attachments:child_files": ("GET", "child", VIEW, 200),
     "attachments:child_upload": ("GET", "child", CHANGE, 200),
+    "attachments:conference_invitation": ("GET", "child", CHANGE, 200),
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -254,6 +255,7 @@ POST_CHANGE_ROUTES = [
     "documents:write",
     "quality:audit_new",
     "attachments:child_upload",
+    "attachments:conference_invitation",
 ]
 
 

@@ -1,9 +1,11 @@
 from django import forms
 
 from opencsc.attachments.file_types import ALLOWED_IN_WORDS
+from opencsc.attachments.letters import CHAIR_MAX_CHARACTERS, PLACE_MAX_CHARACTERS
 from opencsc.attachments.models import DESCRIPTION_MAX_CHARACTERS, AttachmentCategory
 from opencsc.attachments.services import CHOOSE_A_FILE, EMPTY_FILE
-from opencsc.ui.govuk_forms import LongTextField
+from opencsc.casework.models import ConferenceKind
+from opencsc.ui.govuk_forms import GovukDateField, LongTextField
 
 
 class AttachmentForm(forms.Form):
@@ -44,3 +46,39 @@ class RemoveForm(forms.Form):
         required=False,
         widget=forms.TextInput,
     )
+
+
+class ConferenceInvitationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which conference?", choices=ConferenceKind.choices, widget=forms.RadioSelect, required=False
+    )
+    meeting_on = GovukDateField(
+        label="Date of the conference", label_for_errors="date of the conference", required=False
+    )
+    meeting_at = forms.TimeField(
+        label="Time",
+        help_text="For example, 10:00 or 14:30",
+        input_formats=["%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p"],
+        required=False,
+        error_messages={"invalid": "Enter the time of the conference, like 10:00 or 14:30"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    place = forms.CharField(
+        label="Where",
+        help_text="The address and room, or 'Online: the link will be sent to you by email'",
+        max_length=PLACE_MAX_CHARACTERS,
+        required=False,
+    )
+    chair = forms.CharField(label="Conference chair", max_length=CHAIR_MAX_CHARACTERS, required=False)
+    recipients = forms.MultipleChoiceField(
+        label="Who to invite", widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, invitees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].choices = [
+            (str(r.pk), f"{r.related_person} ({r.get_kind_display().lower()})") for r in invitees
+        ]
+
+    def clean_recipients(self):
+        return [int(pk) for pk in self.cleaned_data["recipients"]]

@@ -19,6 +19,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -116,10 +117,12 @@ def _store(attachment: Attachment, upload: UploadedFile) -> None:
         raise
 
 
-def _record_added(actor, attachment: Attachment, *, chronology_summary: str) -> None:
+def _record_added(
+    actor, attachment: Attachment, *, chronology_summary: str, verb: str = "attachment.added", payload=None
+) -> None:
     audit_event_record(
         actor=actor,
-        verb="attachment.added",
+        verb=verb,
         target=attachment,
         child=attachment.child,
         payload={
@@ -127,6 +130,7 @@ def _record_added(actor, attachment: Attachment, *, chronology_summary: str) -> 
             "document": attachment.document_id,
             "size": attachment.size,
             "sha256": attachment.sha256,
+            **(payload or {}),
         },
     )
     chronology_record_event(
@@ -190,9 +194,10 @@ def attachment_add_generated(
     content: bytes,
     content_type: str,
     summary: str,
+    verb: str,
+    payload: dict,
 ) -> Attachment:
-    """Keep a file the service made itself (a letter), with the chronology line the caller words."""
-    from django.core.files.base import ContentFile
+    """Keep a file the service made itself (a letter), with the audit verb and chronology line the caller gives."""
 
     _require_change(actor, child)
     attachment = Attachment(
@@ -206,7 +211,7 @@ def attachment_add_generated(
         uploaded_by=actor,
     )
     _store(attachment, ContentFile(content, name=attachment.original_name))
-    _record_added(actor, attachment, chronology_summary=summary)
+    _record_added(actor, attachment, chronology_summary=summary, verb=verb, payload=payload)
     return attachment
 
 

@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
-from opencsc.attachments import selectors, services
-from opencsc.attachments.forms import AttachmentForm, RemoveForm
+from opencsc.attachments import letters, selectors, services
+from opencsc.attachments.forms import AttachmentForm, ConferenceInvitationForm, RemoveForm
 from opencsc.attachments.uploads import FIELD, attachment_too_large, too_large_message
 from opencsc.audit.models import AccessKind
 from opencsc.documents.selectors import document_get_for
@@ -104,4 +105,30 @@ def remove(request, attachment_id: int):
         done_url=done_url,
         template="attachments/remove.html",
         context={"child": attachment.child, "attachment": attachment, "back_url": done_url},
+    )
+
+
+@child_record_view(change=True)
+@creates_record
+def conference_invitation(request, child):
+    """Invitation letters to a child protection conference, from the record, one to each parent or carer chosen."""
+    conference = letters.conference_to_arrange(child)
+    invitees = letters.invitees(child)
+    initial = {
+        "kind": conference.kind if conference else "",
+        "meeting_on": conference.due_on if conference and conference.due_on >= timezone.localdate() else None,
+        "chair": conference.chair if conference else "",
+        "recipients": [str(r.pk) for r in invitees],
+    }
+    form = ConferenceInvitationForm(request.POST or None, initial=initial, invitees=invitees)
+    return form_step(
+        request,
+        form=form,
+        save=lambda data: letters.conference_invitation_send(
+            actor=request.user, child=child, recipient_ids=data.pop("recipients"), **data
+        ),
+        success="Invitation letters made: download each one below to send it",
+        done_url=reverse("attachments:child_files", args=[child.pk]),
+        template="attachments/conference_invitation.html",
+        context={"child": child, "conference": conference, "invitees": invitees},
     )
