@@ -7,7 +7,7 @@ Every due date comes from `opencsc.core.clocks.due_date` with the authority's ca
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from opencsc.casework.models import (
@@ -150,12 +150,27 @@ def open_section_47(child: Child) -> Section47Enquiry | None:
     return child.section_47s.filter(completed_on__isnull=True).select_related("strategy_discussion").first()
 
 
+def enquiries_awaiting_conference(condition: Q | None = None) -> QuerySet[Section47Enquiry]:
+    """The section 47 enquiries whose initial conference is still to be held: open, or completed with 'initial
+    conference needed', not marked as needing none, with no initial conference recorded. The 15 working days run
+    until the conference (Working Together to Safeguard Children 2023, chapter 4), whatever the enquiry's own
+    state. The one definition of the `icpc` clock's open items: the child's pages, the work views, the overdue
+    counts and the sweep all read it, so they agree. `condition` narrows it (a Q on `child`)."""
+    # An uncorrelated NOT IN: computed once, whatever the planner thinks of the foreign key.
+    conferenced = ChildProtectionConference.objects.filter(
+        kind=ConferenceKind.INITIAL, section_47__isnull=False
+    ).values("section_47_id")
+    return (
+        Section47Enquiry.objects.filter(condition or Q(), icpc_not_required=False)
+        .exclude(outcome__in=NO_CONFERENCE_OUTCOMES)
+        .exclude(pk__in=conferenced)
+    )
+
+
 def section_47_awaiting_conference(child: Child) -> Section47Enquiry | None:
     """The enquiry whose initial conference is still to be held (open, or completed with 'conference needed')."""
     return (
-        child.section_47s.filter(icpc_not_required=False)
-        .exclude(outcome__in=NO_CONFERENCE_OUTCOMES)
-        .exclude(conferences__kind=ConferenceKind.INITIAL)
+        enquiries_awaiting_conference(Q(child=child))
         .select_related("strategy_discussion")
         .order_by("-started_on", "-id")
         .first()

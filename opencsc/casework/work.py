@@ -13,8 +13,9 @@ Clocks covered (rule ids from `core.clocks.RULES`):
 
 - `assessment`: an open assessment (not authorised, not closed); 45 working days from its referral's date, or
   from the assessment's start if it has no referral.
-- `icpc`: an open section 47 enquiry with no initial conference yet, not marked as needing none; 15 working
-  days from the strategy discussion that started it (from the enquiry's start if none is linked).
+- `icpc`: a section 47 enquiry whose initial conference is still to be held (open, or concluded 'conference
+  needed'; `protection_selectors.enquiries_awaiting_conference`, the one definition); 15 working days from the
+  strategy discussion that started it (from the enquiry's start if none is linked).
 - `core_group_first`: an open child protection plan with no core group meeting; 10 working days from the
   initial conference (the plan's start if no conference is linked).
 - `core_group`: an open child protection plan whose core group has met; the authority's frequency (ClockSetting,
@@ -59,9 +60,8 @@ from opencsc.casework.models import (
     CoreGroupMeeting,
     NoteStatus,
     NoteType,
-    Section47Enquiry,
-    Section47Outcome,
 )
+from opencsc.casework.protection_selectors import enquiries_awaiting_conference
 from opencsc.core.clocks import RULES, ClockRule, DueDate, due_date, effective_limit
 from opencsc.core.working_days import Calendar, authority_calendar
 from opencsc.looked_after.codes import SHORT_BREAK_STATUSES
@@ -330,16 +330,8 @@ def _assessment_items(ctx, scope, rules) -> list[WorkItem]:
 def _icpc_items(ctx, scope, rules) -> list[WorkItem]:
     if "icpc" not in rules:
         return []
-    # Uncorrelated NOT IN subqueries: each is computed once, whatever the planner thinks of the foreign key.
-    conferenced = ChildProtectionConference.objects.filter(
-        kind=ConferenceKind.INITIAL, section_47__isnull=False
-    ).values("section_47_id")
     rows = (
-        Section47Enquiry.objects.filter(scope, completed_on__isnull=True, icpc_not_required=False)
-        .exclude(
-            outcome__in=[Section47Outcome.CONCERNS_SUBSTANTIATED_NO_ICPC, Section47Outcome.NOT_SUBSTANTIATED]
-        )
-        .exclude(pk__in=conferenced)
+        enquiries_awaiting_conference(scope)
         .values_list("pk", "child_id", "started_on", "strategy_discussion__held_on")
         .order_by()
     )
@@ -570,15 +562,7 @@ def overdue_children(ctx: ClockContext) -> dict[str, list[int]]:
         "assessment": Assessment.objects.filter(authorised_on__isnull=True, closed_on__isnull=True)
         .annotate(start=Coalesce("referral__referral_date", "started_on"))
         .filter(start__lt=before["assessment"]),
-        "icpc": Section47Enquiry.objects.filter(completed_on__isnull=True, icpc_not_required=False)
-        .exclude(
-            outcome__in=[Section47Outcome.CONCERNS_SUBSTANTIATED_NO_ICPC, Section47Outcome.NOT_SUBSTANTIATED]
-        )
-        .exclude(
-            pk__in=ChildProtectionConference.objects.filter(
-                kind=ConferenceKind.INITIAL, section_47__isnull=False
-            ).values("section_47_id")
-        )
+        "icpc": enquiries_awaiting_conference()
         .annotate(start=Coalesce("strategy_discussion__held_on", "started_on"))
         .filter(start__lt=before["icpc"]),
     }

@@ -12,8 +12,8 @@ Definitions (rule ids from `core.clocks.RULES`):
   when the contact arrived) is before the sweep date. The child is the first child matched to a record on the
   contact, or none if no child is matched yet; the escalation belongs to the front-door team.
 - `assessment`: an open assessment not authorised within 45 working days of its referral's date.
-- `icpc`: an open section 47 enquiry with no initial conference, not marked as needing none, 15 working days
-  after the strategy discussion that started it.
+- `icpc`: a section 47 enquiry whose initial conference is still to be held (open, or concluded 'conference
+  needed'), not marked as needing none, 15 working days after the strategy discussion that started it.
 - `core_group_first`: an open protection plan with no core group 10 working days after the initial conference.
 - `core_group`: an open protection plan whose core group has not met again within the authority's frequency
   (default 20 working days) of its last meeting.

@@ -28,9 +28,19 @@ from opencsc.casework.models import (
     NoteStatus,
     NoteType,
     Section47Enquiry,
+    Section47Outcome,
     StrategyDiscussion,
 )
-from opencsc.casework.work import ClockContext, Lateness, WorkingDayIndex, attach_people, due_work, summarise
+from opencsc.casework.protection_selectors import child_open_clocks
+from opencsc.casework.work import (
+    ClockContext,
+    Lateness,
+    WorkingDayIndex,
+    attach_people,
+    due_work,
+    overdue_children,
+    summarise,
+)
 from opencsc.core.models import ClockSetting, ClosureDay
 from opencsc.core.working_days import Calendar, authority_calendar
 from opencsc.frontdoor.models import Referral
@@ -162,6 +172,30 @@ def test_icpc_15_working_days_from_the_strategy_discussion_until_the_conference(
         plan_decided=False,
     )
     assert [i.rule_id for i in items_for([child])] == []
+
+
+@time_machine.travel(MONDAY_11_MAY)
+def test_an_enquiry_completed_as_needing_a_conference_keeps_its_clock_until_the_conference(db):
+    """Concluded 'initial conference needed' but no conference held yet: the 15 working days still run, on the
+    work views, the overdue counts and the child's own page alike (Working Together 2023, chapter 4)."""
+    child = make_child()
+    enquiry = open_s47(child, strategy_on=D(2026, 3, 26))
+    enquiry.completed_on, enquiry.outcome = D(2026, 4, 9), Section47Outcome.CONCERNS_SUBSTANTIATED_ICPC
+    enquiry.save()
+    item = only(items_for([child]), "icpc")
+    assert (item.record_id, item.due_on, item.is_overdue) == (enquiry.pk, D(2026, 4, 20), True)
+    assert overdue_children(ClockContext())["icpc"] == [child.pk]
+    assert [clock.due_on for clock in child_open_clocks(child) if clock.rule_id == "icpc"] == [D(2026, 4, 20)]
+
+    ChildProtectionConference.objects.create(
+        child=child,
+        kind=ConferenceKind.INITIAL,
+        section_47=enquiry,
+        held_on=D(2026, 5, 8),
+        plan_decided=False,
+    )
+    assert items_for([child]) == [] and overdue_children(ClockContext())["icpc"] == []
+    assert [clock for clock in child_open_clocks(child) if clock.rule_id == "icpc"] == []
 
 
 @time_machine.travel(MONDAY_11_MAY)

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from opencsc.casework.models import ChildInNeedReview, CoreGroupMeeting, NoteStatus
+from opencsc.casework.models import ChildInNeedReview, CoreGroupMeeting, NoteStatus, Section47Outcome
 from opencsc.core.models import ClockSetting, ClosureDay
 from opencsc.frontdoor.models import ContactStatus
 from opencsc.oversight.breaches import FINDERS, Breach, breach_finder, find_breaches
@@ -85,6 +85,17 @@ def test_icpc_15_working_days_from_the_strategy_discussion_over_easter(cases):
     assert (breach.subject_key, breach.due_on) == (f"s47:{enquiry.pk}", D(2026, 4, 16))
     cases.cp_plan(child, D(2026, 4, 17), section_47=enquiry)
     assert found(D(2026, 4, 20), "icpc") == []
+
+
+def test_icpc_still_swept_after_the_enquiry_concludes_a_conference_is_needed(cases):
+    child = cases.child()
+    enquiry = cases.s47(child, D(2026, 3, 24))
+    enquiry.completed_on, enquiry.outcome = D(2026, 4, 8), Section47Outcome.CONCERNS_SUBSTANTIATED_ICPC
+    enquiry.save()
+    [breach] = found(D(2026, 4, 17), "icpc")
+    assert (breach.subject_key, breach.due_on) == (f"s47:{enquiry.pk}", D(2026, 4, 16))
+    cases.cp_plan(child, D(2026, 4, 20), section_47=enquiry)
+    assert found(D(2026, 4, 21), "icpc") == []
 
 
 def test_first_core_group_10_working_days_from_the_icpc_late_on_the_saturday(cases):
