@@ -29,6 +29,7 @@ from opencsc.insight.figures import (
 from opencsc.insight.kpis import KPIS
 from opencsc.insight.models import MonthEndFigure, MonthToRefresh
 from opencsc.people import services as people
+from opencsc.people.models import Child
 from opencsc.synthetic.generator import clear_generated_data
 
 LONDON = ZoneInfo("Europe/London")
@@ -204,3 +205,29 @@ def test_a_bulk_writer_marks_the_months_of_the_rows_it_wrote(authority, db):
         D(2026, 3, 31),
         D(2026, 4, 30),
     ]
+
+
+def test_an_import_marks_the_months_its_records_change_and_the_dashboard_shows_them(authority, db, tmp_path):
+    """A 903 set from another system brings a child looked after since June 2025: the months from June 2025 are
+    marked by the import itself, and the figures read afterwards count the child."""
+    from opencsc.returns.ssda903.importer import import_903_files
+
+    folder = tmp_path / "2026"
+    folder.mkdir()
+    (folder / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nZ903,F,02/02/2011,WBRI,,0,\n")
+    (folder / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "Z903,01/06/2025,S,C2,N1,U6,PR1,,,,HP19 8FF,HP11 2JU,SC123456\n"
+    )
+    before = month_end_results([D(2025, 5, 31), D(2025, 6, 30)])["cla_at_year_end"]
+
+    assert import_903_files([folder]).ok
+
+    marked = sorted(set(MonthToRefresh.objects.values_list("month_end", flat=True)))
+    assert marked == month_ends_between(D(2025, 6, 30), LAST_CLOSED)
+    after = month_end_results([D(2025, 5, 31), D(2025, 6, 30)], records_for=[D(2025, 6, 30)])[
+        "cla_at_year_end"
+    ]
+    assert after[0].value == before[0].value and after[1].value == before[1].value + 1
+    assert Child.objects.get(la_child_id="Z903").pk in after[1].numerator_children
+    assert not figures_check(marked).differences
