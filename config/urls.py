@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("opencsc.documents.urls")),
     path("", include("opencsc.quality.urls")),
     path("", include("opencsc.attachments.urls")),
+    path("document-templates/", include("opencsc.documents.template_urls")),
 ]
 
 handler400 = errors.bad_request

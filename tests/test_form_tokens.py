@@ -302,6 +302,9 @@ CREATES = {
     "attachments:child_upload",
     "attachments:document_upload",
     "attachments:conference_invitation",  # a letter kept for each parent or carer
+    "doc_templates:new_version",
+    "doc_templates:section_new",
+    "doc_templates:question_new",
     "looked_after:start",
     "looked_after:legal_status",
     "looked_after:move",
@@ -347,6 +350,14 @@ CHANGES_ONLY = {
     "people:restrict",
     "casework:note_edit",
     "casework:note_autosave",
+    "documents:autosave",  # refused from a stale version
+    "doc_templates:publish",  # each change to a template carries the draft's revision
+    "doc_templates:section_edit",
+    "doc_templates:section_move",
+    "doc_templates:section_remove",
+    "doc_templates:question_edit",
+    "doc_templates:question_move",
+    "doc_templates:question_remove",
     "protection:assessment_child_seen",
     "protection:assessment_factors",
     "protection:assessment_outcome",

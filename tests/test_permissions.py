@@ -582,3 +582,57 @@ def test_workforce_pages_follow_the_matrix(role, world, make_user, client_for):
             and not allowed
         ):
             assert client.post(reverse(name, args=args), {}).status_code == 403, (role, name)
+
+
+# Document template pages (about templates, not children): only the system administrator opens them. Each route
+# with how it is asked for and what the administrator gets, on a draft version made for the test.
+TEMPLATE_ROUTES = {
+    "doc_templates:versions": ("GET", None, 200),
+    "doc_templates:new_version": ("POST", "type", 200),  # a draft exists: the list, saying so
+    "doc_templates:version": ("GET", "template", 200),
+    "doc_templates:preview": ("GET", "template", 200),
+    "doc_templates:publish": ("GET", "template", 200),
+    "doc_templates:section_new": ("GET", "template", 200),
+    "doc_templates:section_edit": ("GET", "section", 200),
+    "doc_templates:section_move": ("POST", "section", 302),
+    "doc_templates:section_remove": ("GET", "section", 200),
+    "doc_templates:question_new": ("GET", "section", 200),
+    "doc_templates:question_edit": ("GET", "question", 200),
+    "doc_templates:question_move": ("POST", "question", 302),
+    "doc_templates:question_remove": ("GET", "question", 200),
+}
+
+
+def test_the_template_matrix_covers_every_template_route():
+    resolver = get_resolver().namespace_dict["doc_templates"][1]
+    assert {f"doc_templates:{p.name}" for p in resolver.url_patterns} == set(TEMPLATE_ROUTES)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_administrator_opens_the_template_pages(role, make_user, client_for):
+    from opencsc.audit.models import AuditEvent
+    from opencsc.documents.models import DocumentType
+    from opencsc.documents.shipped_templates import load_shipped_templates
+    from opencsc.documents.template_services import template_new_version
+
+    load_shipped_templates()
+    draft = template_new_version(actor=make_user(R.ADMINISTRATOR), document_type=DocumentType.values[0])
+    section = draft.sections.first()
+    targets = {
+        None: [],
+        "type": [draft.document_type],
+        "template": [draft.pk],
+        "section": [section.pk],
+        "question": [section.questions.first().pk],
+    }
+    client = client_for(make_user(role))
+    events = AuditEvent.objects.count()
+    for name, (method, target, allowed_status) in TEMPLATE_ROUTES.items():
+        url = reverse(name, args=targets[target])
+        response = (
+            client.post(url, {"revision": 0, "direction": "down"}) if method == "POST" else client.get(url)
+        )
+        expected = allowed_status if role == R.ADMINISTRATOR else 403
+        assert response.status_code == expected, (role, name)
+    if role != R.ADMINISTRATOR:
+        assert AuditEvent.objects.count() == events

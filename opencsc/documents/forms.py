@@ -122,6 +122,11 @@ class DocumentForm(forms.Form):
     def answers(self) -> dict:
         return {q.key: self.cleaned_data.get(q.key) for q in self.questions}
 
+    def answers_typed_correctly(self) -> dict:
+        """For an autosave: the answers without errors, so that one half-typed date does not hold back the rest
+        (the answers with errors keep what was saved before)."""
+        return {q.key: self.cleaned_data[q.key] for q in self.questions if q.key in self.cleaned_data}
+
 
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -68,6 +68,10 @@ class DocumentTemplate(TimestampedModel):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    revision = models.PositiveIntegerField(
+        default=0,
+        help_text="Counts the changes made to a draft; a change from a page older than the last is refused",
+    )
 
     class Meta:
         ordering = ["document_type", "-version"]
@@ -233,6 +237,13 @@ class DocumentVersion(models.Model):
     event = models.CharField(max_length=100)
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     saved_at = models.DateTimeField(auto_now_add=True)
+    autosaves = models.PositiveIntegerField(
+        default=0,
+        help_text="How many autosaves of one sitting this version gathers (0: a save the writer made)",
+    )
+    first_saved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the first of those autosaves was"
+    )
 
     class Meta:
         ordering = ["number"]

@@ -1,9 +1,10 @@
-"""Writes for practice documents and their templates.
+"""Writes for practice documents (the templates' are in template_services.py).
 
 A document's life: started from the statutory record it completes (in the template version published now, with
 what the record already knows carried forward) → drafts saved over several sittings → submitted → returned with
 the manager's comments → revised and submitted again → authorised, after which it is locked. Every save keeps a
-DocumentVersion; a save made from a stale version number is refused (the text the user typed stays on their form).
+DocumentVersion (the autosaves of one sitting gather in one: document_autosave); a save made from a stale version
+number is refused (the text the user typed stays on their form).
 The statutory fields its questions name are filled through the casework services on submission or on
 authorisation, as its type says (kinds.py); authorising a child and family assessment's document authorises the
 assessment on that day, so the 45-working-day clock, the KPIs and the CIN census read the same dates and codes as
@@ -21,7 +22,6 @@ from django.db.models import Model
 from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
-from opencsc.accounts.models import Role
 from opencsc.audit.services import audit_event_record
 from opencsc.casework import protection
 from opencsc.casework.chronology import chronology_record_event
@@ -34,25 +34,21 @@ from opencsc.documents.models import (
     DocumentTemplate,
     DocumentVersion,
     PracticeDocument,
-    QuestionKind,
     ReviewDecision,
-    StatutoryField,
-    TemplateQuestion,
-    TemplateSection,
 )
 
 AUTHORISING_ROLES = protection.AUTHORISING_ROLES
-TEMPLATE_ROLES = {Role.ADMINISTRATOR}
 COMMENT_MAX_CHARACTERS = 10_000
+# The autosaves of one sitting gather in one version of the history: a pause this long starts a new version,
+# and so does writing on for longer than a sitting.
+AUTOSAVE_PAUSE = dt.timedelta(minutes=10)
+AUTOSAVE_SITTING = dt.timedelta(minutes=30)
 WROTE_IT_YOURSELF = "another manager returns or authorises it"
 NOT_A_MANAGER = "Only a team manager, head of service or director can return or authorise a document"
 
 
 def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-# Templates ------------------------------------------------------------------------------------------------
 
 
 def published_template(document_type: str) -> DocumentTemplate | None:
@@ -62,138 +58,6 @@ def published_template(document_type: str) -> DocumentTemplate | None:
         .order_by("-version")
         .first()
     )
-
-
-def _require_template_role(actor) -> None:
-    if actor.role not in TEMPLATE_ROLES:
-        raise PermissionDenied("Only a system administrator can change the document templates")
-
-
-def _require_draft_template(template: DocumentTemplate) -> DocumentTemplate:
-    template = DocumentTemplate.objects.select_for_update().get(pk=template.pk)
-    if template.is_published:
-        raise ValidationError(
-            {"template": f"{template} is published and never changes: make a new version to change it"}
-        )
-    return template
-
-
-@transaction.atomic
-def template_new_version(*, actor, document_type: str) -> DocumentTemplate:
-    """A draft copy of the latest published version, numbered one higher, for the administrator to change."""
-    _require_template_role(actor)
-    base = published_template(document_type)
-    if base is None:
-        raise ValidationError({"document_type": "There is no published template of this type to start from"})
-    latest = DocumentTemplate.objects.filter(document_type=document_type).order_by("-version").first()
-    if not latest.is_published:
-        raise ValidationError(
-            {"document_type": f"Version {latest.version} is still a draft: publish or finish it first"}
-        )
-    template = DocumentTemplate.objects.create(
-        document_type=document_type,
-        version=latest.version + 1,
-        title=base.title,
-        introduction=base.introduction,
-    )
-    for section in base.sections.prefetch_related("questions"):
-        copy = TemplateSection.objects.create(
-            template=template,
-            position=section.position,
-            key=section.key,
-            title=section.title,
-            help_text=section.help_text,
-        )
-        for question in section.questions.all():
-            question.pk = None
-            question.section = copy
-            question.save()
-    audit_event_record(actor=actor, verb="template.drafted", target=template, payload={"from": base.version})
-    return template
-
-
-@transaction.atomic
-def template_question_add(
-    *,
-    actor,
-    section: TemplateSection,
-    key: str,
-    label: str,
-    kind: str = QuestionKind.TEXT,
-    help_text: str = "",
-    required: bool = False,
-) -> TemplateQuestion:
-    _require_template_role(actor)
-    template = _require_draft_template(section.template)
-    errors: dict = {}
-    if not label.strip():
-        errors["label"] = "Enter the question"
-    if kind not in QuestionKind.values:
-        errors["kind"] = "Choose what kind of answer the question takes"
-    if TemplateQuestion.objects.filter(section__template=template, key=key).exists():
-        errors["key"] = f"The template already has a question with the key '{key}'"
-    if errors:
-        raise ValidationError(errors)
-    question = TemplateQuestion.objects.create(
-        section=section,
-        position=(section.questions.count() + 1),
-        key=key,
-        label=label.strip(),
-        kind=kind,
-        help_text=help_text,
-        required=required,
-    )
-    audit_event_record(actor=actor, verb="template.question_added", target=template, payload={"key": key})
-    return question
-
-
-@transaction.atomic
-def template_question_remove(*, actor, question: TemplateQuestion) -> None:
-    _require_template_role(actor)
-    template = _require_draft_template(question.section.template)
-    if question.statutory_field:
-        raise ValidationError(
-            {
-                "question": f"'{question.label}' fills the statutory record "
-                f"({question.get_statutory_field_display()}): it cannot be removed"
-            }
-        )
-    question.delete()
-    audit_event_record(
-        actor=actor, verb="template.question_removed", target=template, payload={"key": question.key}
-    )
-
-
-def _statutory_fields(template: DocumentTemplate) -> set[str]:
-    return {q.statutory_field for q in template.questions() if q.statutory_field}
-
-
-@transaction.atomic
-def template_publish(*, actor, template: DocumentTemplate) -> DocumentTemplate:
-    """Publish a draft version: from now on new documents use it, and it never changes. Refused if it lost a
-    statutory question the version before it had, or a statutory question asks for the wrong kind of answer."""
-    _require_template_role(actor)
-    template = _require_draft_template(template)
-    previous = published_template(template.document_type)
-    missing = _statutory_fields(previous) - _statutory_fields(template) if previous else set()
-    if missing:
-        names = ", ".join(StatutoryField(field).label for field in sorted(missing))
-        raise ValidationError({"template": f"Statutory questions cannot be removed: put back {names}"})
-    needed = kinds.statutory_kinds()
-    wrong = [q for q in template.questions() if q.statutory_field and needed[q.statutory_field] != q.kind]
-    if wrong:
-        raise ValidationError(
-            {"template": f"'{wrong[0].label}' must take a {wrong[0].get_kind_display()} answer"}
-        )
-    template.published_at = timezone.now()
-    template.published_by = actor
-    DocumentTemplate.objects.filter(pk=template.pk).update(
-        published_at=template.published_at, published_by=actor
-    )
-    audit_event_record(
-        actor=actor, verb="template.published", target=template, payload={"version": template.version}
-    )
-    return template
 
 
 # Documents ------------------------------------------------------------------------------------------------
@@ -217,7 +81,7 @@ def _lock(actor, document: PracticeDocument, expected_version: int | None) -> Pr
     return document
 
 
-def _keep_version(actor, document: PracticeDocument, event: str) -> None:
+def _keep_version(actor, document: PracticeDocument, event: str, first_autosave_at=None) -> None:
     document.version += 1
     document.save()
     DocumentVersion.objects.create(
@@ -227,6 +91,8 @@ def _keep_version(actor, document: PracticeDocument, event: str) -> None:
         status=document.status,
         event=event,
         saved_by=actor,
+        autosaves=1 if first_autosave_at else 0,
+        first_saved_at=first_autosave_at,
     )
 
 
@@ -321,6 +187,44 @@ def document_save_draft(
     document.answers = _checked_answers(document, answers)
     _keep_version(actor, document, "Draft saved")
     audit_event_record(actor=actor, verb="document.saved", target=document, child=document.child)
+    return document
+
+
+def _same_sitting(last: DocumentVersion | None, actor, document: PracticeDocument, now) -> bool:
+    """Does this autosave belong to the version `last` keeps: the same writer's autosaves, in the same status,
+    without a pause of AUTOSAVE_PAUSE and within AUTOSAVE_SITTING of the first of them?"""
+    return (
+        last is not None
+        and last.autosaves > 0
+        and last.saved_by_id == actor.pk
+        and last.status == document.status
+        and now - last.saved_at < AUTOSAVE_PAUSE
+        and now - last.first_saved_at < AUTOSAVE_SITTING
+    )
+
+
+@transaction.atomic
+def document_autosave(
+    *, actor, document: PracticeDocument, answers: dict, expected_version: int
+) -> PracticeDocument:
+    """Keep what is being typed, a moment after the writer pauses. Every autosave counts as a save (so a page
+    opened before it is stale), but the autosaves of one sitting gather in one version of the history, kept up to
+    date with each of them, and in one audit event: a new version (and event) starts after a pause of
+    AUTOSAVE_PAUSE, after AUTOSAVE_SITTING, or after any other save."""
+    document = _lock(actor, document, expected_version)
+    _refuse_unless_editable(document)
+    document.answers = _checked_answers(document, answers)
+    now = timezone.now()
+    last = document.versions.order_by("-number").first()
+    if not _same_sitting(last, actor, document, now):
+        _keep_version(actor, document, "Autosaved while writing", first_autosave_at=now)
+        audit_event_record(actor=actor, verb="document.autosaved", target=document, child=document.child)
+        return document
+    document.version += 1
+    document.save()
+    last.number, last.answers, last.saved_at = document.version, document.answers, now
+    last.autosaves += 1
+    last.save(update_fields=["number", "answers", "saved_at", "autosaves"])
     return document
 
 

@@ -6,8 +6,10 @@ selectors.document_get_for; the services decide everything else."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from opencsc.accounts.access import can_change_child
 from opencsc.attachments.selectors import document_attachments
@@ -118,6 +120,40 @@ def edit(request, document_id: int):
         "reviews": selectors.document_reviews(document),
     }
     return render(request, "documents/edit.html", context)
+
+
+@require_POST
+@login_required
+def autosave(request, document_id: int):
+    """What is being typed, kept a moment after the writer pauses (opencsc/ui/static/opencsc/autosave.js). The
+    answers typed correctly are saved; the others are named in the answer and keep what was saved before."""
+    document = selectors.document_get_for(
+        user=request.user, document_id=document_id, path=request.path, change=True
+    )
+    form = DocumentForm(request.POST, document=document)
+    if not form.is_valid() and "version" in form.errors:
+        return JsonResponse(
+            {"saved": False, "errors": ["Reload the page: the form is incomplete"]}, status=400
+        )
+    try:
+        saved = services.document_autosave(
+            actor=request.user,
+            document=document,
+            answers=form.answers_typed_correctly(),
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "errors": error.messages}, status=409)
+    return JsonResponse(
+        {
+            "saved": True,
+            "version": saved.version,
+            "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M:%S"),
+            "not_saved": [
+                f"{form.fields[key].label}: {' '.join(errors)}" for key, errors in form.errors.items()
+            ],
+        }
+    )
 
 
 @login_required

@@ -10,7 +10,7 @@ from opencsc.accounts.models import Role
 from opencsc.audit.models import AuditEvent
 from opencsc.casework.models import Assessment, ChronologyEntry
 from opencsc.core.errors import ConcurrentEditError
-from opencsc.documents import services
+from opencsc.documents import services, template_services
 from opencsc.documents.models import (
     DocumentReview,
     DocumentStatus,
@@ -309,16 +309,16 @@ def test_a_published_template_never_changes(admin):
     with pytest.raises(ValidationError, match="published and never changes"):
         question.delete()
     with pytest.raises(ValidationError, match="published and never changes"):
-        services.template_question_add(
-            actor=admin, section=template.sections.first(), key="extra", label="Extra question"
+        template_services.question_add(
+            actor=admin, section=template.sections.first(), expected_revision=0, label="Extra question"
         )
 
 
 def test_a_statutory_question_cannot_be_removed_from_a_new_version(admin):
-    draft = services.template_new_version(actor=admin, document_type=CFA)
+    draft = template_services.template_new_version(actor=admin, document_type=CFA)
     factors = TemplateQuestion.objects.get(section__template=draft, key="factors")
     _refused(
-        lambda: services.template_question_remove(actor=admin, question=factors),
+        lambda: template_services.question_remove(actor=admin, question=factors, expected_revision=0),
         "question",
         "'Factors identified' fills the statutory record (Assessment: factors identified): it cannot be removed",
     )
@@ -327,29 +327,30 @@ def test_a_statutory_question_cannot_be_removed_from_a_new_version(admin):
     with pytest.raises(
         ValidationError, match="Statutory questions cannot be removed: put back Assessment: factors"
     ):
-        services.template_publish(actor=admin, template=draft)
+        template_services.template_publish(actor=admin, template=draft, expected_revision=0)
     draft.refresh_from_db()
     assert not draft.is_published
 
 
 def test_only_an_administrator_changes_templates(world):
     with pytest.raises(PermissionDenied):
-        services.template_new_version(actor=world.manager, document_type=CFA)
+        template_services.template_new_version(actor=world.manager, document_type=CFA)
 
 
 def test_a_new_version_leaves_documents_begun_before_on_version_1(world, admin):
     before = _started(world)
-    draft = services.template_new_version(actor=admin, document_type=CFA)
+    draft = template_services.template_new_version(actor=admin, document_type=CFA)
     section = draft.sections.get(key="child-voice")
-    services.template_question_add(
-        actor=admin, section=section, key="three_houses", label="Three houses: worries, good things, dreams"
+    added = template_services.question_add(
+        actor=admin, section=section, expected_revision=0, label="Three houses: worries, good things, dreams"
     )
-    services.template_publish(actor=admin, template=draft)
+    assert added.key == "three_houses_worries_good_things_dreams"
+    template_services.template_publish(actor=admin, template=draft, expected_revision=1)
     assert services.published_template(CFA).version == 2
 
     before.refresh_from_db()
     assert before.template.version == 1
-    assert "three_houses" not in [q.key for q in before.template.questions()]
+    assert added.key not in [q.key for q in before.template.questions()]
     assert (
         DocumentTemplate.objects.get(document_type=CFA, version=1).questions()[0].label
         == "Who was seen, when and how"
@@ -366,7 +367,7 @@ def test_a_new_version_leaves_documents_begun_before_on_version_1(world, admin):
     second = protection_next_assessment(world)
     document = services.document_start(actor=world.worker, assessment=second)
     assert document.template.version == 2
-    assert "three_houses" in [q.key for q in document.template.questions()]
+    assert added.key in [q.key for q in document.template.questions()]
 
 
 def protection_next_assessment(world) -> Assessment:
