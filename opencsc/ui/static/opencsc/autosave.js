@@ -16,6 +16,7 @@ const NOT_COPIED = new Set(["csrfmiddlewaretoken", "form_token", "version", "act
 let timer = null;
 let saving = false;
 let offline = false;
+let held = null; // the button pressed while an autosave was on its way: pressed again once it is back
 
 function localKey() { return "opencsc:" + form.dataset.draftKey; }
 
@@ -84,7 +85,14 @@ async function saveToServer() {
     retryLater();
   } finally {
     saving = false;
+    if (held) { const button = held; held = null; form.requestSubmit(button); }
   }
+}
+
+function holdWhileSaving(event) {
+  // Sent now, the form would carry the version number from before the autosave on its way, and be refused.
+  clearTimeout(timer);
+  if (saving) { event.preventDefault(); held = event.submitter || null; }
 }
 
 function schedule() {
@@ -126,7 +134,7 @@ function offerLocalCopy() {
 if (form) {
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
-  form.addEventListener("submit", () => { clearTimeout(timer); });
+  form.addEventListener("submit", holdWhileSaving);
   window.addEventListener("online", () => { if (offline) { clearTimeout(timer); saveToServer(); } });
   offerLocalCopy();
 }
