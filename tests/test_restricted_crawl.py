@@ -152,6 +152,8 @@ def lists_to_start_from(restricted: list[Child]) -> list[str]:
         "/insight/kpis/",
         "/returns/",
         "/notes/mine/",
+        "/quality/audits/",
+        "/quality/moderation/",
     ]
 
 

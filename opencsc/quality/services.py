@@ -99,9 +99,29 @@ def _chronology(actor, audit: FileAudit, summary: str, step: str) -> None:
         occurred_on=timezone.localdate(),
         category=ChronologyCategory.OVERSIGHT,
         summary=summary,
-        source_key=f"file-audit-{audit.pk}-{step}",
+        source_key=chronology_key(audit.pk, step),
         actor=actor,
     )
+
+
+def chronology_key(audit_id: int, step: str) -> str:
+    return f"file-audit-{audit_id}-{step}"
+
+
+def recorded_line(auditor_name: str, grade: str) -> str:
+    """The chronology line of a recorded audit (the synthetic authority writes the same words)."""
+    return f"Case file audit by {auditor_name}: the file graded {Grade(grade).label.lower()} (awaiting moderation)"
+
+
+def moderated_line(moderator_name: str, auditor_grade: str, grade: str, reason: str) -> str:
+    if grade != auditor_grade:
+        outcome = (
+            f"changed the grade from {Grade(auditor_grade).label.lower()} to {Grade(grade).label.lower()}: "
+            f"{reason}"
+        )
+    else:
+        outcome = f"agreed the grade, {Grade(grade).label.lower()}"
+    return f"Case file audit moderated by {moderator_name}, who {outcome}"
 
 
 def holds_the_case(user, child: Child) -> bool:
@@ -176,13 +196,7 @@ def file_audit_record(
     audit_event_record(
         actor=actor, verb="file_audit.recorded", target=audit, child=child, payload={"grade": grade}
     )
-    _chronology(
-        actor,
-        audit,
-        f"Case file audit by {actor.display_name}: the file graded {Grade(grade).label.lower()} "
-        "(awaiting moderation)",
-        "recorded",
-    )
+    _chronology(actor, audit, recorded_line(actor.display_name, grade), "recorded")
     return audit
 
 
@@ -229,16 +243,8 @@ def file_audit_moderate(
         child=audit.child,
         payload={"grade": grade, "auditor_grade": audit.grade, "reason": reason},
     )
-    if audit.grade_changed:
-        outcome = (
-            f"changed the grade from {Grade(audit.grade).label.lower()} to {Grade(grade).label.lower()}: "
-            f"{reason}"
-        )
-    else:
-        outcome = f"agreed the grade, {Grade(grade).label.lower()}"
-    _chronology(
-        actor, audit, f"Case file audit moderated by {actor.display_name}, who {outcome}", "moderated"
-    )
+    summary = moderated_line(actor.display_name, audit.grade, grade, reason)
+    _chronology(actor, audit, summary, "moderated")
     return audit
 
 

@@ -49,6 +49,8 @@ from opencsc.people.models import (
     Person,
     Relationship,
 )
+from opencsc.quality.models import AuditProgramme, FileAudit
+from opencsc.synthetic.audits import write_case_file_audits
 from opencsc.synthetic.casework import CaseworkWriter, assign_team
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
@@ -103,6 +105,7 @@ def generate_authority(
             looked_after.write(batch)
             if progress:
                 progress(sim.written["children"], children)
+        write_case_file_audits(sim, workforce)
         restrict_some_children(sim, workforce)
         build_improvement_plan(sim)
         write_staffing(sim)
@@ -175,6 +178,8 @@ def clear_generated_data() -> None:
     generated_staff = User.objects.filter(email__endswith=f"@{GENERATED_EMAIL_DOMAIN}")
     RecordAccess.objects.all().delete()
     Inspection.objects.all().delete()  # with its recommendations, actions, status history and evidence
+    AuditProgramme.objects.all().delete()  # with the children drawn
+    FileAudit.objects.all().delete()  # with the domain grades and actions
     AuditEvent.objects.filter(
         Q(child__isnull=False) | Q(actor__in=generated_staff) | Q(verb="synthetic.generated")
     ).delete()

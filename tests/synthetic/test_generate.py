@@ -59,6 +59,13 @@ from opencsc.people.models import (
     Person,
     Relationship,
 )
+from opencsc.quality.models import (
+    AuditProgramme,
+    FileAudit,
+    FileAuditAction,
+    FileAuditDomainGrade,
+    ProgrammeChild,
+)
 from opencsc.synthetic import county
 from opencsc.synthetic.looked_after import OLDER_COHORT_SHARE, STARTS_PER_CHILD_PER_YEAR, UASC_SHARE
 from opencsc.workforce.models import Absence, Post, StaffRecord
@@ -110,6 +117,11 @@ GENERATED_MODELS = (
     PathwayPlanReview,
     UnaccompaniedAsylumSeeker,
     PreviousPermanenceRecord,
+    FileAudit,
+    FileAuditDomainGrade,
+    FileAuditAction,
+    AuditProgramme,
+    ProgrammeChild,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -136,6 +148,7 @@ SOURCE_KEY_MODELS = {
     "adoption": AdoptionMilestones,  # adoption-{pk}-{milestone}
     "care-leaver-contact": CareLeaverContact,
     "pathway-plan-review": PathwayPlanReview,
+    "file-audit": FileAudit,  # file-audit-{pk}-recorded, -moderated
 }
 CONTACT_REFERENCE = re.compile(r"FD\d\d-\d+")
 SOURCE_KEY = re.compile(r"^([a-z0-9-]+?)-(\d+)(-.*)?$")
@@ -274,6 +287,7 @@ FORWARD_LOOKING = {
     ("people.Child", "expected_date_of_birth"),
     ("people.Alert", "review_on"),
     ("oversight.ImprovementAction", "due_on"),
+    ("quality.FileAuditAction", "due_on"),
 }
 
 
