@@ -33,6 +33,7 @@ MATRIX = {
     R.ADMINISTRATOR: (False, False, False, False, False),
     R.CHIEF_EXECUTIVE: (True, True, False, False, False),
     R.IMPROVEMENT_BOARD: (True, True, False, False, False),
+    R.INDEPENDENT_REVIEWING_OFFICER: (False, False, False, False, False),
 }
 # Pages about one audit: whether each role (in the child's team where it has one) may open them.
 AUDIT_PAGES = ("quality:audit", "quality:moderate", "quality:action_new")
