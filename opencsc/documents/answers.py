@@ -84,7 +84,8 @@ ROW_COLUMNS = {
 
 
 def is_blank(value) -> bool:
-    return value is None or value == "" or value == []
+    """Not answered: nothing, an empty list of rows, or text of nothing but spaces."""
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
 def _text_problem(question: TemplateQuestion, value) -> str | None:

@@ -12,49 +12,16 @@ from opencsc.casework.models import Assessment, ChronologyEntry
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.documents import services, template_services
 from opencsc.documents.models import (
-    DocumentReview,
     DocumentStatus,
     DocumentTemplate,
     DocumentType,
-    DocumentVersion,
     PracticeDocument,
     TemplateQuestion,
 )
 from tests.documents.conftest import COMPLETE_ANSWERS, SEEN_ON, TODAY
+from tests.documents.refusals import refused, row_counts
 
 CFA = DocumentType.CHILD_AND_FAMILY_ASSESSMENT
-ROW_MODELS = (
-    PracticeDocument,
-    DocumentVersion,
-    DocumentReview,
-    AuditEvent,
-    ChronologyEntry,
-    TemplateQuestion,
-)
-
-
-def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in ROW_MODELS}
-
-
-def _assessment_state(assessment: Assessment) -> tuple:
-    assessment.refresh_from_db()
-    return (assessment.child_seen_on, assessment.factors, assessment.outcome, assessment.completed_on)
-
-
-def _refused(call, field: str, text: str, assessment: Assessment | None = None) -> None:
-    """The call is refused with `text` on `field`, and nothing at all is written."""
-    before = _counts()
-    state = _assessment_state(assessment) if assessment else None
-    with pytest.raises(ValidationError) as refused:
-        call()
-    messages = refused.value.message_dict.get(field, []) if hasattr(refused.value, "error_dict") else []
-    if field == "__all__":
-        messages = refused.value.messages
-    assert any(text in message for message in messages), refused.value
-    assert _counts() == before
-    if assessment:
-        assert _assessment_state(assessment) == state
 
 
 def _started(world) -> PracticeDocument:
@@ -125,14 +92,14 @@ def test_submitting_with_questions_unanswered_is_refused_on_each_question(world)
     call = lambda: services.document_submit(  # noqa: E731
         actor=world.worker, document=document, answers=partial, expected_version=1
     )
-    _refused(call, "analysis", "Answer 'Analysis' before submitting", world.assessment)
-    _refused(call, "factors", "Answer 'Factors identified' before submitting", world.assessment)
+    refused(call, "analysis", "Answer 'Analysis' before submitting", world.assessment)
+    refused(call, "factors", "Answer 'Factors identified' before submitting", world.assessment)
 
 
 def test_a_statutory_refusal_lands_on_the_question_and_writes_nothing(world):
     document = _started(world)
     before_start = {**COMPLETE_ANSWERS, "child_seen_on": world.assessment.started_on.replace(day=1)}
-    _refused(
+    refused(
         lambda: services.document_submit(
             actor=world.worker, document=document, answers=before_start, expected_version=1
         ),
@@ -141,7 +108,7 @@ def test_a_statutory_refusal_lands_on_the_question_and_writes_nothing(world):
         world.assessment,
     )
     both = {**COMPLETE_ANSWERS, "factors": ["21", "16A"]}
-    _refused(
+    refused(
         lambda: services.document_submit(
             actor=world.worker, document=document, answers=both, expected_version=1
         ),
@@ -159,8 +126,8 @@ def test_bad_answers_are_refused_on_the_question(world):
             actor=world.worker, document=document, answers=answers, expected_version=1
         )
 
-    _refused(save({"factors": ["99Z"]}), "factors", "Not a DfE assessment factor code: 99Z")
-    _refused(
+    refused(save({"factors": ["99Z"]}), "factors", "Not a DfE assessment factor code: 99Z")
+    refused(
         save({"analysis": "x" * 100_001}), "analysis", "Too long: the most 'Analysis' can hold is 100,000"
     )
 
@@ -173,7 +140,7 @@ def test_a_save_from_a_stale_version_is_refused_and_nothing_is_lost(world):
         answers={"analysis": "Saved in the other tab"},
         expected_version=1,
     )
-    before = _counts()
+    before = row_counts()
     with pytest.raises(ConcurrentEditError):
         services.document_save_draft(
             actor=world.worker,
@@ -181,7 +148,7 @@ def test_a_save_from_a_stale_version_is_refused_and_nothing_is_lost(world):
             answers={"analysis": "Typed in this tab"},
             expected_version=1,
         )
-    assert _counts() == before
+    assert row_counts() == before
     document.refresh_from_db()
     assert document.answers["analysis"] == "Saved in the other tab" and document.version == 2
 
@@ -198,8 +165,8 @@ def test_an_authorised_document_is_locked(world):
         ),
         lambda: services.document_submit(actor=world.worker, document=document, expected_version=version),
     ):
-        _refused(call, "__all__", "was authorised on 11 May 2026: it is locked")
-    _refused(
+        refused(call, "__all__", "was authorised on 11 May 2026: it is locked")
+    refused(
         lambda: services.document_return(
             actor=world.manager, document=document, comment="Too late", expected_version=version
         ),
@@ -210,7 +177,7 @@ def test_an_authorised_document_is_locked(world):
 
 def test_a_submitted_document_waits_for_the_manager(world):
     document = _submitted(world)
-    _refused(
+    refused(
         lambda: services.document_save_draft(
             actor=world.worker,
             document=document,
@@ -230,7 +197,7 @@ def test_only_a_manager_returns_or_authorises_and_a_return_needs_comments(world)
         services.document_return(
             actor=world.worker, document=document, comment="I approve", expected_version=document.version
         )
-    _refused(
+    refused(
         lambda: services.document_return(
             actor=world.manager, document=document, comment="  ", expected_version=document.version
         ),
@@ -252,7 +219,7 @@ def test_a_manager_does_not_decide_on_an_assessment_they_wrote(world, make_user,
             actor=world.manager, document=document, comment="Fine by me", expected_version=document.version
         ),
     ):
-        _refused(decide, "comment", services.WROTE_IT_YOURSELF, world.assessment)
+        refused(decide, "comment", services.WROTE_IT_YOURSELF, world.assessment)
     second_pair_of_eyes = make_user(Role.HEAD_OF_SERVICE, teams["north"])
     document = services.document_authorise(
         actor=second_pair_of_eyes, document=document, expected_version=document.version
@@ -271,7 +238,7 @@ def test_someone_who_cannot_change_the_child_cannot_write(world, teams, make_use
 
 def test_one_document_per_assessment(world):
     _started(world)
-    _refused(lambda: _started(world), "assessment", "already has its document")
+    refused(lambda: _started(world), "assessment", "already has its document")
 
 
 # Templates ------------------------------------------------------------------------------------------------
@@ -317,7 +284,7 @@ def test_a_published_template_never_changes(admin):
 def test_a_statutory_question_cannot_be_removed_from_a_new_version(admin):
     draft = template_services.template_new_version(actor=admin, document_type=CFA)
     factors = TemplateQuestion.objects.get(section__template=draft, key="factors")
-    _refused(
+    refused(
         lambda: template_services.question_remove(actor=admin, question=factors, expected_revision=0),
         "question",
         "'Factors identified' fills the statutory record (Assessment: factors identified): it cannot be removed",
