@@ -161,3 +161,12 @@ def test_moving_and_publishing_from_the_pages(client, draft, admin):
     page = _text(client.get(published["Location"]))
     assert "Version 2 published: new documents are written in it from now on" in page
     assert AuditEvent.objects.filter(verb="template.published", actor=admin).count() == 1
+
+
+def test_every_published_template_previews_as_the_worker_sees_it(client):
+    for document_type, label in DocumentType.choices:
+        template = published_template(document_type)
+        page = _text(client.get(reverse("doc_templates:preview", args=[template.pk])))
+        assert f"Preview of version {template.version}" in page, label
+        for question in template.questions():
+            assert question.label in page, (label, question.key)
