@@ -37,6 +37,7 @@ the weekly cost a year after D. If the forecast has no rates (no child looked af
 the outturn is spent + committed and the page says why.
 """
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -177,7 +178,13 @@ class MonthFigures:
     month: dt.date
     budget: float = 0.0
     spent: float = 0.0
-    forecast: float = 0.0  # committed and forecast changes in the month
+    committed: float = 0.0
+    changes: float = 0.0  # the forecast's changes in the month
+
+    @property
+    def forecast(self) -> float:
+        """Committed and the forecast's changes in the month."""
+        return self.committed + self.changes
 
     @property
     def outturn(self) -> float:
@@ -237,16 +244,40 @@ def budget_outturn(*, year: int, today: dt.date, scenario: Scenario | None = Non
         uncosted=sum(1 for placement in placements if placement.has_fee and not placement.costed),
         placements=len(placements),
     )
-    rates = forecast_rates(as_of)
-    if rates is None:
+    outturn.rates = forecast_rates(as_of)
+    if outturn.rates is None:
         outturn.forecast_note = NO_RATES.format(months=DEFAULT_WINDOW_MONTHS, day=f"{as_of:%-d %B %Y}")
-        return outturn
+        return outturn if scenario is None else scenario_outturn(outturn, scenario)
     if scenario is not None:
-        rates = adjusted_rates(rates, scenario)
-    outturn.rates = rates
-    _add_forecast(outturn, rates, start, end, months)
-    _add_forecast_range(outturn, rates, end)
+        return scenario_outturn(outturn, scenario)
+    _add_forecast(outturn, outturn.rates, start, end)
+    _add_forecast_range(outturn, outturn.rates, end)
     return outturn
+
+
+def scenario_outturn(base: Outturn, scenario: Scenario) -> Outturn:
+    """The outturn with the scenario's rates: `base`'s budget, spent and committed (read once), the forecast
+    again."""
+    outturn = dataclasses.replace(
+        base,
+        categories={key: _recorded_only(figures) for key, figures in base.categories.items()},
+        months=[dataclasses.replace(month, changes=0.0) for month in base.months],
+        forecast_spread=0.0,
+        weekly_cost_year_on=None,
+    )
+    if outturn.rates is None:
+        return outturn
+    outturn.rates = adjusted_rates(outturn.rates, scenario)
+    start, end = year_bounds(outturn.year)
+    _add_forecast(outturn, outturn.rates, start, end)
+    _add_forecast_range(outturn, outturn.rates, end)
+    return outturn
+
+
+def _recorded_only(figures: CategoryFigures) -> CategoryFigures:
+    return dataclasses.replace(
+        figures, changes=0.0, changes_nights=0.0, new=0.0, new_nights=0.0, forecast_spread=0.0
+    )
 
 
 def forecast_rates(as_of: dt.date) -> Rates | None:
@@ -283,7 +314,7 @@ def _add_spent_and_committed(placements, start, end, as_of, categories, months) 
             figures.committed += float(committed.total_net)
             figures.committed_nights += committed.total_nights
             for month, money in committed.net.items():
-                months[month].forecast += float(money)
+                months[month].committed += float(money)
 
 
 def category_weekly_prices(placements, as_of: dt.date) -> dict[str, float]:
@@ -319,7 +350,8 @@ def expected_by_category(rates: Rates, horizon_days: int) -> tuple[np.ndarray, n
     return rates.stock @ matrix, survivors @ matrix, entrants @ matrix
 
 
-def _add_forecast(outturn: Outturn, rates: Rates, start, end, months) -> None:
+def _add_forecast(outturn: Outturn, rates: Rates, start, end) -> None:
+    months = {month.month: month for month in outturn.months}
     horizon = max((end - outturn.as_of).days, YEAR_ON_DAYS)
     today, survivors, entrants = expected_by_category(rates, horizon)
     prices = np.array([outturn.weekly_price[category] for category in CATEGORIES]) / 7
@@ -335,7 +367,7 @@ def _add_forecast(outturn: Outturn, rates: Rates, start, end, months) -> None:
             figures.changes_nights += change[index]
             figures.new += new[index] * prices[index]
             figures.new_nights += new[index]
-        month.forecast += float((change + new) @ prices)
+        month.changes += float((change + new) @ prices)
     year_on = survivors[YEAR_ON_DAYS] + entrants[YEAR_ON_DAYS]
     outturn.weekly_cost_year_on = float(year_on @ prices) * 7
     for figures in outturn.categories.values():

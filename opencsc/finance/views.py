@@ -21,7 +21,7 @@ from opencsc.finance.forms import (
     ScenarioForm,
 )
 from opencsc.finance.models import Budget, PlacementAgreement, Provider, Scenario
-from opencsc.finance.outturn import budget_outturn, financial_year_of
+from opencsc.finance.outturn import budget_outturn, financial_year_of, scenario_outturn
 from opencsc.finance.services import placement_span
 from opencsc.insight.forecast import CATEGORIES, CATEGORY_LABELS
 from opencsc.looked_after.codes import PLACEMENT_CHANGING_REASONS
@@ -70,7 +70,7 @@ def budget(request):
         "can_change": selectors.can_change_budget(request.user),
     }
     if scenario is not None:
-        context["with_scenario"] = budget_outturn(year=year, today=today, scenario=scenario)
+        context["with_scenario"] = scenario_outturn(outturn, scenario)
     return render(request, "finance/budget.html", context)
 
 

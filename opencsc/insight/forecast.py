@@ -43,6 +43,7 @@ Edge cases:
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -55,6 +56,7 @@ from opencsc.looked_after.models import Episode
 # (6 to 12 months); a small authority may choose 24 or 36 for steadier rates, at the cost of lagging change.
 DEFAULT_WINDOW_MONTHS = 12
 DRAWS = 200  # sets of rates drawn for the parameter part of the band
+BLOCK_DAYS = 64  # days of the projection whose moments are taken together (memory against numpy calls)
 SEED = 14  # fixed, so the same records give the same forecast
 Z_80 = 1.2815515655446004  # the 90th centile of the standard normal: an 80% two-sided interval
 
@@ -264,12 +266,18 @@ def birthday(date_of_birth: dt.date, age: int) -> dt.date:
         return dt.date(date_of_birth.year + age, 3, 1)
 
 
+@functools.lru_cache(maxsize=65536)
+def band_birthdays(date_of_birth: dt.date) -> tuple[dt.date, ...]:
+    """The birthdays on which each age band starts (the first band's is the day of birth)."""
+    return tuple(birthday(date_of_birth, lower) for lower, _label in AGE_BANDS)
+
+
 def band_on(date_of_birth: dt.date | None, day: dt.date) -> int:
     if date_of_birth is None:
         return NO_BIRTH_DATE_BAND
     band = 0
-    for index, (lower, _label) in enumerate(AGE_BANDS):
-        if birthday(date_of_birth, lower) <= day:
+    for index, starts in enumerate(band_birthdays(date_of_birth)):
+        if starts <= day:
             band = index
     return band
 
@@ -280,11 +288,7 @@ def segments(episodes: list[KnownEpisode], as_of: dt.date) -> list[tuple[dt.date
     pieces: list[tuple[dt.date, dt.date | None, int]] = []
     for episode in episodes:
         start = episode.started_on
-        cuts = [
-            birthday(episode.date_of_birth, lower)
-            for lower, _label in AGE_BANDS[1:]
-            if episode.date_of_birth is not None
-        ]
+        cuts = band_birthdays(episode.date_of_birth)[1:] if episode.date_of_birth is not None else ()
         for cut in sorted(
             c for c in cuts if start < c <= as_of and (episode.ended_on is None or c < episode.ended_on)
         ):
@@ -446,26 +450,36 @@ def project_moments(
     transitions, entries = _transition_draws(rates, DRAWS, rng)
     columns = _columns(weekly_cost)
     held = np.ascontiguousarray(np.broadcast_to(columns, (DRAWS, *columns.shape)))  # Q(t) = P^t C, per draw
-    arrived = np.zeros((DRAWS, 1, state_count()))  # Poisson means of the children who entered since as_of
+    arrived = np.zeros((DRAWS, state_count()))  # Poisson means of the children who entered since as_of
     means = np.empty((horizon_days + 1, len(OUTPUTS)))
     variances = np.empty_like(means)
-    for day in range(horizon_days + 1):
-        if day:
-            held = transitions @ held
-            arrived = arrived @ transitions + entries[:, None, :]
-        means[day], variances[day] = _moments(rates.stock, held, arrived[:, 0, :] @ columns)
+    for block_start in range(0, horizon_days + 1, BLOCK_DAYS):  # the moments a block of days at a time
+        days = range(block_start, min(block_start + BLOCK_DAYS, horizon_days + 1))
+        shape = (len(days), DRAWS, columns.shape[1])
+        first, second, from_entries = np.empty(shape), np.empty(shape), np.empty(shape)
+        for row, day in enumerate(days):
+            if day:
+                held = transitions @ held
+                arrived = np.einsum("ds,dst->dt", arrived, transitions) + entries
+            first[row] = rates.stock @ held  # per draw: the sum over states of x * column
+            second[row] = rates.stock @ (held * held)
+            from_entries[row] = arrived @ columns
+        means[days.start : days.stop], variances[days.start : days.stop] = _moments(
+            first, second, from_entries
+        )
     return means, variances
 
 
-def _moments(stock: np.ndarray, held: np.ndarray, from_entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The mean and variance of each output (categories, total, cost): per draw, today's children are
+def _moments(
+    first: np.ndarray, second: np.ndarray, from_entries: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The mean and variance of each output (categories, total, cost) each day, from arrays (day, draw, column) of
+    sum x q and sum x q^2 over today's children and of the entrants' Poisson means: per draw, today's children are
     independent multinomials (variance sum of x q (1 - q), or of x (E[w^2] - E[w]^2) for the cost) and the
     entrants Poisson (variance = mean, or sum of m w^2 for the cost); then the mixture over the draws."""
     counts = len(CATEGORIES) + 1
-    first = stock @ held  # per draw: sum over states of x * column
-    second = stock @ (held * held)
-    mean = first[:, : counts + 1] + from_entries[:, : counts + 1]
+    mean = first[:, :, : counts + 1] + from_entries[:, :, : counts + 1]
     variance = np.empty_like(mean)
-    variance[:, :counts] = first[:, :counts] - second[:, :counts] + from_entries[:, :counts]
-    variance[:, counts] = first[:, counts + 1] - second[:, counts] + from_entries[:, counts + 1]
-    return mean.mean(axis=0), variance.mean(axis=0) + mean.var(axis=0)
+    variance[:, :, :counts] = first[:, :, :counts] - second[:, :, :counts] + from_entries[:, :, :counts]
+    variance[:, :, counts] = first[:, :, counts + 1] - second[:, :, counts] + from_entries[:, :, counts + 1]
+    return mean.mean(axis=1), variance.mean(axis=1) + mean.var(axis=1)
