@@ -12,7 +12,7 @@ from opencsc.accounts.access import can_change_child
 from opencsc.casework import protection
 from opencsc.casework import protection_forms as f
 from opencsc.casework import protection_selectors as selectors
-from opencsc.documents.selectors import documents_by_assessment
+from opencsc.documents.selectors import documents_by_record
 from opencsc.people.decorators import child_record_view
 from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.steps import form_step
@@ -64,7 +64,7 @@ def casework(request, child):
         "open_section_47": selectors.open_section_47(child),
         "protection_plan": selectors.open_protection_plan(child),
         "cin_plan": selectors.open_cin_plan(child),
-        "documents": documents_by_assessment(child),
+        "documents": documents_by_record(child),
     }
     return render(request, "protection/casework.html", context)
 

@@ -76,15 +76,10 @@ def document_reviews(document: PracticeDocument):
     return document.reviews.select_related("decided_by")
 
 
-def documents_by_assessment(child) -> dict[int, PracticeDocument]:
-    """The child's assessment documents, by assessment, for the casework page."""
-    documents = PracticeDocument.objects.filter(child=child, assessment__isnull=False)
-    return {document.assessment_id: document for document in documents}
-
-
 def documents_by_record(child) -> dict[tuple[str, int], PracticeDocument]:
-    """The child's documents by (record field, record id), for the casework page's links."""
-    documents = PracticeDocument.objects.filter(child=child)
+    """The child's documents by (record field, record id), in one query: the casework page and the child's record
+    show each record's document with its status, a link back to it (so a document begun is never lost)."""
+    documents = PracticeDocument.objects.filter(child=child).select_related("author")
     found = {}
     for document in documents:
         field = kinds.kind_of(document.document_type).record_field

@@ -26,6 +26,7 @@ from opencsc.casework.selectors import (
 )
 from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.statutory import open_statutory_work_labels
+from opencsc.documents.selectors import documents_by_record
 from opencsc.looked_after.selectors import care_summary
 from opencsc.people import selectors, services
 from opencsc.people.decorators import child_record_view
@@ -157,6 +158,7 @@ def detail(request, child):
         "can_restrict": not child.is_restricted and can_restrict_child(request.user, child),
         "due": selectors.child_due_items(child),
         "files": child_attachments(child, limit=RECENT_FILES),
+        "documents": documents_by_record(child),
     }
     return render(request, "people/detail.html", context)
 

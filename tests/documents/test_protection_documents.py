@@ -8,6 +8,7 @@ authorised document is locked."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from opencsc.accounts.models import Role
 from opencsc.casework import protection
@@ -322,3 +323,34 @@ def test_a_child_in_need_review_carries_the_plans_actions(world):
     assert document.answers["progress"] == [
         {"what": "Register Ella with a GP", "who": "Her mother", "by": "2026-05-25"}
     ]
+
+
+def test_the_casework_page_and_the_childs_record_lead_back_to_every_document(on_plan, client_for):
+    world = on_plan
+    conference = _authorised(world, world.conference, INITIAL_ANSWERS)
+    strategy = services.document_start(actor=world.worker, record=world.discussion)
+    enquiry = services.document_start(actor=world.worker, record=world.enquiry)
+    plan = services.document_start(actor=world.worker, record=world.plan)
+    meeting = protection.core_group_record(actor=world.worker, plan=world.plan, held_on=CORE_GROUP_ON)
+    core_group = services.document_start(actor=world.worker, record=meeting)
+
+    casework = client_for(world.worker).get(reverse("protection:casework", args=[world.child.pk]))
+    page = casework.content.decode()
+    expected = {
+        f"document-conference-{world.conference.pk}": (conference, "Authorised 11 May 2026"),
+        f"document-strategy_discussion-{world.discussion.pk}": (strategy, "Draft"),
+        f"document-section_47-{world.enquiry.pk}": (enquiry, "Draft"),
+        f"document-protection_plan-{world.plan.pk}": (plan, "Draft"),
+        f"document-core_group-{meeting.pk}": (core_group, "Draft"),
+    }
+    for element_id, (document, status) in expected.items():
+        link = f'href="{reverse("documents:detail", args=[document.pk])}" id="{element_id}"'
+        assert link in page, element_id
+        assert page.split(f'id="{element_id}"')[1].split("</a>")[0].endswith(f">{status}")
+
+    record = client_for(world.worker).get(reverse("people:detail", args=[world.child.pk])).content.decode()
+    unfinished = record.split('data-testid="unfinished-documents"')[1].split("</ul>")[0]
+    for document in (strategy, enquiry, plan, core_group):
+        assert reverse("documents:detail", args=[document.pk]) in unfinished
+    assert reverse("documents:detail", args=[conference.pk]) not in unfinished  # authorised: on the casework
+    assert f'id="document-conference-{world.conference.pk}"' in record
