@@ -258,10 +258,11 @@ class DueItem:
         return self.due_on < timezone.localdate()
 
 
-def child_due_items(child: Child) -> list[DueItem]:
+def child_due_items(child: Child, *, care_clocks: list | None = None) -> list[DueItem]:
     """What is due on this child's record, soonest first, each date from the clock engine: alert reviews and
     every casework clock (assessment, initial conference, first core group, review conference, visits) and
-    every looked-after clock (visits, reviews, health, education, return home interviews)."""
+    every looked-after clock (visits, reviews, health, education, return home interviews). A page that has
+    worked out the looked-after clocks already (the record's care summary) passes them as `care_clocks`."""
     from opencsc.casework.protection_selectors import child_open_clocks
 
     items = [
@@ -276,11 +277,12 @@ def child_due_items(child: Child) -> list[DueItem]:
         DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.explanation)
         for clock in child_open_clocks(child)
     )
-    from opencsc.looked_after.clocks import child_care_clocks
+    if care_clocks is None:
+        from opencsc.looked_after.clocks import child_care_clocks
 
+        care_clocks = child_care_clocks(child)
     items.extend(
-        DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.explanation)
-        for clock in child_care_clocks(child)
+        DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.explanation) for clock in care_clocks
     )
     return sorted(items, key=lambda item: item.due_on)
 

@@ -135,6 +135,7 @@ def _create_child(actor, data: dict) -> Child:
 
 @child_record_view()
 def detail(request, child):
+    looked_after = care_summary(child)
     context = {
         "child": child,
         "address": selectors.child_current_address(child),
@@ -152,11 +153,11 @@ def detail(request, child):
         ),
         "can_change": can_change_child(request.user, child),
         "open_work": open_statutory_work_labels(child),
-        "looked_after": care_summary(child),
+        "looked_after": looked_after,
         "can_see_access_log": can_see_access_log(request.user, child),
         "can_allocate": can_change_child(request.user, child) and request.user.role in ALLOCATING_ROLES,
         "can_restrict": not child.is_restricted and can_restrict_child(request.user, child),
-        "due": selectors.child_due_items(child),
+        "due": selectors.child_due_items(child, care_clocks=looked_after.clocks),
         "files": child_attachments(child, limit=RECENT_FILES),
         "documents": documents_by_record(child),
     }
