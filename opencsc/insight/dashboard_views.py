@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from opencsc.audit.services import record_access_log_list
+from opencsc.finance.selectors import can_view_budget
+from opencsc.finance.summary import budget_summary
 from opencsc.insight.catalogue import CATALOGUE, part_label
 from opencsc.insight.dashboard import (
     can_drill,
@@ -63,10 +65,16 @@ def dashboard(request):
     _require_dashboard(request)
     day, problem = _day(request.GET.get("on"))
     board = dashboard_for(on=day, user=request.user)
+    budget = budget_summary(day) if can_view_budget(request.user) else None
     return render(
         request,
         "insight/dashboard.html",
-        {"board": board, "problem": problem, "can_set_targets": can_set_targets(request.user)},
+        {
+            "board": board,
+            "problem": problem,
+            "can_set_targets": can_set_targets(request.user),
+            "budget": budget,
+        },
     )
 
 

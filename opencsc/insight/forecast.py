@@ -460,7 +460,7 @@ def project_moments(
         for row, day in enumerate(days):
             if day:
                 held = transitions @ held
-                arrived = np.einsum("ds,dst->dt", arrived, transitions) + entries
+                arrived = (arrived[:, None, :] @ transitions)[:, 0, :] + entries
             first[row] = rates.stock @ held  # per draw: the sum over states of x * column
             second[row] = rates.stock @ (held * held)
             from_entries[row] = arrived @ columns

@@ -1,5 +1,6 @@
-"""The improvement board's pack for a chosen day: the dashboard, the improvement plan's status and the escalations
-that reached the director or the chief executive, with whether they were answered.
+"""The improvement board's pack for a chosen day: the dashboard, the improvement plan's status, the escalations
+that reached the director or the chief executive, with whether they were answered, and the placements budget's
+forecast outturn for the financial year holding the day (opencsc/finance/summary.py).
 
 The pack is a document for the board, so it never names a child, whoever asks for it: numbers, teams and staff
 only. Each view and download is recorded as an audit event (who, when, for which day, page or PDF).
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from opencsc.audit.services import audit_event_record
+from opencsc.finance.summary import budget_summary
 from opencsc.oversight.improvement import PLAN_READ_ROLES
 from opencsc.oversight.improvement_selectors import BoardMeeting, board_meeting
 from opencsc.oversight.models import Escalation, EscalationStep, Level, StepKind
@@ -156,6 +158,7 @@ class BoardPack:
     dashboard: object  # opencsc.insight.dashboard.Dashboard, numbers only
     meeting: BoardMeeting
     escalations: list[SeniorEscalation]
+    budget: object = None  # opencsc.finance.summary.BudgetSummary, numbers only
 
     @property
     def escalations_by_level(self) -> list[LevelFigures]:
@@ -223,6 +226,7 @@ def board_pack_for(*, day: dt.date, user) -> BoardPack:
         dashboard=_dashboard(day, user),
         meeting=board_meeting(day),
         escalations=senior_escalations(day),
+        budget=budget_summary(day),
     )
 
 

@@ -185,6 +185,8 @@ def _summary(b: _Builder, pack: BoardPack) -> None:
     else:
         points.append("No inspection or improvement plan had been recorded by this day.")
     points.append(pack.escalations_in_brief)
+    if pack.budget is not None:
+        points.append(pack.budget.sentence)
     if pack.dashboard is not None:
         reds = [row for row in pack.dashboard.kpis if getattr(row, "rag", None) == "red"]
         points.append(f"Measures red against target: {len(reds)} of {len(pack.dashboard.kpis)}.")
