@@ -21,7 +21,6 @@ named by first name only in the body, with no pronoun, and nothing internal (num
 """
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,10 +28,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from markupsafe import escape
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from opencsc.accounts.access import can_change_child
 from opencsc.attachments.models import Attachment, AttachmentCategory
@@ -45,6 +43,7 @@ from opencsc.casework.protection_selectors import (
     section_47_awaiting_conference,
 )
 from opencsc.casework.selectors import current_allocation
+from opencsc.documents.pdf import a4_pdf
 from opencsc.people.models import Relationship, RelationshipType
 from opencsc.people.selectors import child_current_address
 
@@ -58,7 +57,6 @@ CARER_KINDS = {
 LATEST_MEETING_DAYS = 366
 PLACE_MAX_CHARACTERS = 300
 CHAIR_MAX_CHARACTERS = 200
-MARGIN = 20 * mm
 
 
 @dataclass(frozen=True)
@@ -293,14 +291,4 @@ def invitation_pdf(*, actor, child, meeting: Meeting, relationship: Relationship
         story.append(_paragraph(text, styles[style]))
         if style in ("right", "body"):
             story.append(Spacer(1, 2 * mm))
-    buffer = io.BytesIO()
-    SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=f"Invitation to a meeting about {child.first_name}",
-    ).build(story)
-    return buffer.getvalue()
+    return a4_pdf(story, title=f"Invitation to a meeting about {child.first_name}")

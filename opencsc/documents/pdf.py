@@ -59,6 +59,11 @@ def document_pdf(document: PracticeDocument) -> bytes:
                 story.append(Paragraph(str(escape(answered.question.label)), styles["h3"]))
             story.extend(_paragraphs(answered.answer, styles["body"]))
         story.append(Spacer(1, 2 * mm))
+    return a4_pdf(story, title=f"{document.template.title} for {child.full_name}")
+
+
+def a4_pdf(story: list, *, title: str) -> bytes:
+    """The PDF of a ReportLab story on A4 with the plain letters' margins (documents and letters alike)."""
     buffer = io.BytesIO()
     SimpleDocTemplate(
         buffer,
@@ -67,6 +72,6 @@ def document_pdf(document: PracticeDocument) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=f"{document.template.title} for {child.full_name}",
+        title=title,
     ).build(story)
     return buffer.getvalue()
