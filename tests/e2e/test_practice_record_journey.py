@@ -155,7 +155,7 @@ def test_an_assessment_written_returned_revised_authorised_and_read_by_the_famil
     card = worker.locator(f"#assessment-{assessment.pk}")
     expect(card).to_contain_text("Authorised16 November 2026 by Tia Manager")
     expect(card).to_contain_text("Done on working day 10 of 45: on time")
-    expect(card.locator("[data-testid='assessment-document']")).to_have_text("Authorised")
+    expect(card.locator("[data-testid='assessment-document']")).to_have_text("Authorised 16 November 2026")
 
     worker.goto(f"/children/{family.child.pk}/chronology/")
     chronology = worker.locator("main")
