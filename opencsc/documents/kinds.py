@@ -245,7 +245,8 @@ def _enquiry_carried_forward(enquiry: Section47Enquiry) -> dict:
 
 def _complete_enquiry(actor, enquiry: Section47Enquiry, outcome) -> Section47Enquiry:
     """The findings' outcome on the enquiry, on the day the document is authorised. 'Conference needed' leaves the
-    enquiry to conclude at its conference (initial_conference_record), so the 15-working-day clock keeps running."""
+    enquiry to conclude at its conference (initial_conference_record, on the conference's date); the
+    15-working-day clock runs until the conference either way (enquiries_awaiting_conference)."""
     if enquiry.completed_on is not None:
         return _agrees("enquiry's outcome", lambda e: e.outcome, lambda v: f"'{Section47Outcome(v).label}'")(
             actor, enquiry, outcome
