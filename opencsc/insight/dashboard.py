@@ -218,7 +218,8 @@ def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
     month_ends = trend_month_ends(on)
     periods = [period_to(day) for day in month_ends]
     latest = month_ends[-1]
-    trends = month_end_results(month_ends, records_for=[latest])  # stored, but for the open month (ADR 0018)
+    # Stored, but for the open month (ADR 0018); the children behind the latest point only where a panel lists them.
+    trends = month_end_results(month_ends, records_for=[latest], records_of=["unallocated_statutory"])
     targets = kpi_targets()
     rows = []
     for kpi_id, info in CATALOGUE.items():
@@ -254,7 +255,7 @@ def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
                 chart=chart,
                 href=kpi_href(kpi_id, on=latest) if drill and result.value else None,
                 missed_href=kpi_href(kpi_id, on=latest, part="missed")
-                if drill and info.is_rate and result.missed_children
+                if drill and info.is_rate and result.missed_count
                 else None,
                 year_before=points[-13] if len(points) >= 13 else None,
             )

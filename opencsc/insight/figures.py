@@ -37,7 +37,7 @@ from opencsc.insight.models import MonthEndFigure, MonthToRefresh
 
 # Raise this when a KPI's definition changes in kpis.py: every figure stored under another number is then computed
 # afresh when read, and by `opencsc figures refresh`.
-DEFINITIONS = 1
+DEFINITIONS = 2  # 2: with the number of children a rate missed
 MONTHS_PER_BATCH = (
     12  # months computed together: one fetch per family of records, rows held for 12 months only
 )
@@ -103,11 +103,11 @@ def decode_rows(blob: bytes | memoryview) -> list[tuple[int, int, bool | None]]:
     return [tuple(row) for row in json.loads(zlib.decompress(bytes(blob)))]
 
 
-def _stored_result(kpi_id: str, value, numerator, denominator) -> KpiResult:
-    """A stored figure without its records (a trend point no one drills into)."""
+def _stored_result(kpi_id: str, value, numerator, denominator, missed: int = 0) -> KpiResult:
+    """A stored figure without its records (a trend point, or a headline no one has drilled into yet)."""
     if value is not None and not CATALOGUE[kpi_id].is_rate:
         value = int(value)
-    return KpiResult(kpi_id, value, numerator=numerator, denominator=denominator)
+    return KpiResult(kpi_id, value, numerator=numerator, denominator=denominator, stored_missed_count=missed)
 
 
 def _from_records(kpi_id: str, blob) -> KpiResult:
@@ -153,6 +153,7 @@ def _store(computed: dict[dt.date, dict[str, KpiResult]]) -> None:
             value=result.value,
             numerator=result.numerator,
             denominator=result.denominator,
+            missed_children=len(result.missed_children),
             records=encode_rows(sorted(result.rows, key=_row_order)),
             definitions=DEFINITIONS,
             computed_at=now,
@@ -166,7 +167,15 @@ def _store(computed: dict[dt.date, dict[str, KpiResult]]) -> None:
             batch_size=100,
             update_conflicts=True,
             unique_fields=["month_end", "kpi_id"],
-            update_fields=["value", "numerator", "denominator", "records", "definitions", "computed_at"],
+            update_fields=[
+                "value",
+                "numerator",
+                "denominator",
+                "missed_children",
+                "records",
+                "definitions",
+                "computed_at",
+            ],
         )
 
 
@@ -200,18 +209,23 @@ def _complete_months(month_ends: list[dt.date]) -> set[dt.date]:
 
 
 def month_end_results(
-    month_ends: list[dt.date], *, records_for: Iterable[dt.date] = ()
+    month_ends: list[dt.date], *, records_for: Iterable[dt.date] = (), records_of: Iterable[str] | None = None
 ) -> dict[str, list[KpiResult]]:
     """Every KPI at each of `month_ends` (in the order given), as `kpis.kpi_trends` gives them: stored figures for
     closed months (computed and stored first where missing, marked or outdated), live for the open month. Results
-    for the month ends in `records_for` carry their children and records; the others their figures only."""
+    for the month ends in `records_for` carry their children and records (of the KPIs in `records_of`, or of
+    every KPI); the others their figures only (and how many children a rate missed)."""
     today = timezone.localdate()
     with_records = set(records_for)
     closed = [day for day in month_ends if day < today]
     found: dict[dt.date, dict[str, KpiResult]] = {}
     complete = _complete_months(closed)
     found |= figures_refresh(day for day in closed if day not in complete)
-    found |= _read_stored([day for day in closed if day in complete], with_records)
+    found |= _read_stored(
+        [day for day in closed if day in complete],
+        with_records,
+        set(KPIS if records_of is None else records_of),
+    )
     opened = [day for day in month_ends if day >= today]
     if opened:
         found |= compute_months(opened)
@@ -219,20 +233,19 @@ def month_end_results(
 
 
 def _read_stored(
-    month_ends: list[dt.date], with_records: set[dt.date]
+    month_ends: list[dt.date], with_records: set[dt.date], kpi_ids: set[str]
 ) -> dict[dt.date, dict[str, KpiResult]]:
     found: dict[dt.date, dict[str, KpiResult]] = {day: {} for day in month_ends}
-    scalars = [day for day in month_ends if day not in with_records]
-    for start in range(0, len(scalars), CHUNK):
-        for day, kpi_id, value, numerator, denominator in MonthEndFigure.objects.filter(
-            month_end__in=scalars[start : start + CHUNK]
-        ).values_list("month_end", "kpi_id", "value", "numerator", "denominator"):
-            found[day][kpi_id] = _stored_result(kpi_id, value, numerator, denominator)
+    for start in range(0, len(month_ends), CHUNK):
+        for day, kpi_id, value, numerator, denominator, missed in MonthEndFigure.objects.filter(
+            month_end__in=month_ends[start : start + CHUNK]
+        ).values_list("month_end", "kpi_id", "value", "numerator", "denominator", "missed_children"):
+            found[day][kpi_id] = _stored_result(kpi_id, value, numerator, denominator, missed)
     detailed = [day for day in month_ends if day in with_records]
     if detailed:
-        for day, kpi_id, blob in MonthEndFigure.objects.filter(month_end__in=detailed).values_list(
-            "month_end", "kpi_id", "records"
-        ):
+        for day, kpi_id, blob in MonthEndFigure.objects.filter(
+            month_end__in=detailed, kpi_id__in=sorted(kpi_ids)
+        ).values_list("month_end", "kpi_id", "records"):
             found[day][kpi_id] = _from_records(kpi_id, blob)
     return found
 
@@ -288,11 +301,16 @@ def figures_check(month_ends: list[dt.date]) -> CheckReport:
     for batch in _batches(closed):
         computed = compute_months(batch)
         stored = {
-            (day, kpi_id): (value, numerator, denominator, definitions, blob)
-            for day, kpi_id, value, numerator, denominator, definitions, blob in MonthEndFigure.objects.filter(
-                month_end__in=batch
-            ).values_list(
-                "month_end", "kpi_id", "value", "numerator", "denominator", "definitions", "records"
+            (row[0], row[1]): row[2:]
+            for row in MonthEndFigure.objects.filter(month_end__in=batch).values_list(
+                "month_end",
+                "kpi_id",
+                "value",
+                "numerator",
+                "denominator",
+                "missed_children",
+                "definitions",
+                "records",
             )
         }
         for day in batch:
@@ -307,10 +325,10 @@ def figures_check(month_ends: list[dt.date]) -> CheckReport:
 def _compare(day: dt.date, kpi_id: str, stored, result: KpiResult) -> Difference | None:
     if stored is None:
         return Difference(day, kpi_id, "missing", "", _figures_text(result))
-    value, numerator, denominator, definitions, blob = stored
+    value, numerator, denominator, missed, definitions, blob = stored
     if definitions != DEFINITIONS:
         return Difference(day, kpi_id, f"computed under definitions {definitions}, now {DEFINITIONS}")
-    kept = _stored_result(kpi_id, value, numerator, denominator)
+    kept = _stored_result(kpi_id, value, numerator, denominator, missed)
     kept_rows = decode_rows(blob)
     fields = [
         name
@@ -318,6 +336,7 @@ def _compare(day: dt.date, kpi_id: str, stored, result: KpiResult) -> Difference
             ("value", kept.value != result.value),
             ("numerator", kept.numerator != result.numerator),
             ("denominator", kept.denominator != result.denominator),
+            ("children missed", kept.missed_count != result.missed_count),
             ("records", kept_rows != sorted(result.rows, key=_row_order)),
         )
         if differs

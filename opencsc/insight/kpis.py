@@ -97,6 +97,14 @@ class KpiResult:
     # The records behind the number, each (record id, child id, counts in the numerator; None for a count): what
     # a stored month-end figure keeps (opencsc.insight.figures) and `result_from_rows` turns back into this.
     rows: list[tuple[int, int, bool | None]] = field(default_factory=list, repr=False, compare=False)
+    # How many children `missed_children` holds, for a stored figure read without its records.
+    stored_missed_count: int | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def missed_count(self) -> int:
+        if self.stored_missed_count is not None and not self.missed_children:
+            return self.stored_missed_count
+        return len(self.missed_children)
 
     @property
     def children(self) -> set[int]:

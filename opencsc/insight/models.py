@@ -43,6 +43,7 @@ class MonthEndFigure(models.Model):
     value = models.FloatField(null=True)
     numerator = models.PositiveIntegerField(null=True)
     denominator = models.PositiveIntegerField(null=True)
+    missed_children = models.PositiveIntegerField(default=0)  # rates: children with a record not counted
     records = models.BinaryField()
     definitions = models.PositiveSmallIntegerField()  # figures.DEFINITIONS when computed
     computed_at = models.DateTimeField()
