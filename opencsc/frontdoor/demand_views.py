@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from opencsc.core.codes import SourceGroup
-from opencsc.frontdoor import demand
+from opencsc.frontdoor import demand, demand_forecast
 from opencsc.frontdoor.models import DemandAlert
 from opencsc.ui.govuk_forms import LongTextField, error_summary, field_errors_from_validation
 
@@ -160,6 +160,7 @@ def _page(request, *, forms_by_alert: dict | None = None, status: int = 200):
         "comparison": demand.demand_comparison(as_of=today),
         "watch_settings": demand.demand_settings(),
         "can_acknowledge": can_acknowledge,
+        "can_view_forecast": demand_forecast.can_view_demand_forecast(user),
         "forms_by_alert": forms_by_alert,
         "error_summary_params": error_summary(*forms_by_alert.values()),
         "page_has_errors": any(form.errors for form in forms_by_alert.values()),
@@ -196,3 +197,17 @@ def demand_alert_acknowledge(request, alert_id: int):
             messages.success(request, f"Response recorded for the {label.lower()} demand alert")
             return redirect("demand:page")
     return _page(request, forms_by_alert={alert.pk: form})
+
+
+@login_required
+def demand_forecast_page(request):
+    """Contacts or referrals by month and source, the seasonal pattern, the next twelve months with their 80%
+    interval, and the watch's surges against what was expected (demand_forecast.py)."""
+    if not demand_forecast.can_view_demand_forecast(request.user):
+        raise PermissionDenied("The demand forecast is for heads of service, the director and analysts")
+    typed = request.GET.get("kind", "contacts")
+    kind = typed if typed in demand.KINDS else "contacts"
+    problem = "" if kind == typed else "What to forecast: choose contacts or referrals (showing contacts)"
+    outlook = demand_forecast.demand_outlook(kind=kind, as_of=timezone.localdate())
+    context = {"outlook": outlook, "kind": kind, "problem": problem, "groups": list(SourceGroup)}
+    return render(request, "frontdoor/demand_forecast.html", context)
