@@ -70,9 +70,10 @@ def test_fewer_than_twelve_months_are_refused_and_fewer_than_twenty_four_have_no
         NotEnoughHistory, match="At least 12 complete months are needed to forecast; there are 11"
     ):
         forecast_series(series[:11])
-    short = forecast_series(series[:18])
+    short = forecast_series(series[:13])
     assert not short.seasonal and set(short.indices) == {1.0}
-    assert not short.error_measured  # six backtest origins only: the error is assumed, and said so
+    assert not short.error_measured  # one backtest forecast only: the error is assumed, and said so
+    assert forecast_series(series[:18]).error_measured  # 21 backtest forecasts from six month-ends
     assert forecast_series(series).seasonal
 
 
