@@ -124,8 +124,10 @@ def bar_chart(
     bars: list[tuple[str, float | int]],
     width: int = 460,
     label_width: int = 250,
+    highlight: str | None = None,
 ) -> Markup:
-    """Horizontal bars, one a row, each labelled with its value."""
+    """Horizontal bars, one a row, each labelled with its value; the bar labelled `highlight` (if any) in orange
+    and its label in bold."""
     row = 28
     height = max(row * len(bars), row)
     top_value = max((float(v) for _, v in bars), default=0) or 1
@@ -138,8 +140,12 @@ def bar_chart(
     for i, (label, value) in enumerate(bars):
         length = bar_space * float(value) / top_value
         y = row * i
-        parts.append(f'<text x="0" y="{y + 18}" {BAR_FONT}>{escape(_fit(label, label_width))}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y + 5}" width="{length:.1f}" height="16" fill="{BLUE}"/>')
+        mine = highlight is not None and label == highlight
+        weight = ' font-weight="bold"' if mine else ""
+        parts.append(f'<text x="0" y="{y + 18}" {BAR_FONT}{weight}>{escape(_fit(label, label_width))}</text>')
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 5}" width="{length:.1f}" height="16" fill="{ORANGE if mine else BLUE}"/>'
+        )
         parts.append(
             f'<text x="{label_width + length + 5:.1f}" y="{y + 18}" {BAR_FONT}>{_number(value)}</text>'
         )

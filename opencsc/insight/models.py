@@ -76,3 +76,82 @@ class MonthToRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month_end} ({self.cause})"
+
+
+class ComparatorLoad(models.Model):
+    """One load of the DfE's published files (opencsc.insight.comparators, ADR 0022): who loaded which files for
+    which year, and what each file held. The figures it stored replace those of an earlier load of the same
+    data set and year; the load itself stays as the history."""
+
+    year = models.PositiveSmallIntegerField()
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    loaded_from = models.CharField(
+        max_length=200
+    )  # the page, or the command line and the account that ran it
+    files = models.JSONField(default=list)  # [{"name", "data_set", "rows"}]
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {', '.join(item['name'] for item in self.files)}"
+
+
+class PublishedFigure(models.Model):
+    """A published figure for one area (England, a region or a local authority) for one measure and year, as the
+    DfE's file gives it (None where the file suppresses or lacks it). `area_code`: E92000001 for England, the
+    region's E12 code, or the authority's 3-digit DfE code."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", "England"
+        REGIONAL = "regional", "Region"
+        LOCAL_AUTHORITY = "la", "Local authority"
+
+    load = models.ForeignKey(ComparatorLoad, on_delete=models.PROTECT, related_name="figures")
+    year = models.PositiveSmallIntegerField()
+    measure = models.CharField(max_length=60)
+    level = models.CharField(max_length=8, choices=Level.choices)
+    area_code = models.CharField(max_length=9)
+    area_name = models.CharField(max_length=120)
+    region_code = models.CharField(max_length=9, blank=True)
+    value = models.DecimalField(max_digits=9, decimal_places=1, null=True)
+    data_set = models.CharField(max_length=20)  # which published data set it came from (published.DATA_SETS)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "measure", "level", "area_code"], name="published_figure_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["measure", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.year} {self.area_name}: {self.value}"
+
+
+class StatisticalNeighbour(models.Model):
+    """One of an authority's ten statistical neighbours (the DfE's Children's Services Statistical Neighbour
+    Benchmarking Tool), closest first."""
+
+    load = models.ForeignKey(ComparatorLoad, on_delete=models.PROTECT, related_name="neighbours")
+    la_code = models.CharField(max_length=3)
+    la_name = models.CharField(max_length=120)
+    region_name = models.CharField(max_length=60, blank=True)
+    rank = models.PositiveSmallIntegerField()
+    neighbour_code = models.CharField(max_length=3)
+    neighbour_name = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["la_code", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["la_code", "rank"], name="statistical_neighbour_once"),
+            models.CheckConstraint(
+                condition=Q(rank__gte=1) & Q(rank__lte=10), name="statistical_neighbour_rank_1_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.la_code} #{self.rank}: {self.neighbour_code}"
