@@ -9,6 +9,7 @@ SQLite an in-memory database shared with the server thread, on PostgreSQL test_<
 test).
 """
 
+import datetime as dt
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -103,6 +104,20 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def send(page: Page, selector: str) -> None:
+    """Click a form's button and wait for the page it leads to (the context's timeout, not expect's five seconds:
+    the machine may be busy)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def fill_date(page: Page, field: str, value: dt.date) -> None:
+    """Type a date into a GOV.UK date input (day, month and year boxes)."""
+    page.fill(f"#id_{field}-day", str(value.day))
+    page.fill(f"#id_{field}-month", str(value.month))
+    page.fill(f"#id_{field}-year", str(value.year))
 
 
 def enter_password(page: Page, username: str, password: str = PASSWORD) -> None:

@@ -25,7 +25,7 @@ from opencsc.frontdoor.models import Channel, Decision
 from opencsc.oversight.models import Escalation, Level, StepKind
 from opencsc.oversight.services import level_working_days
 from opencsc.people import services as people_services
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import fill_date, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,12 +37,6 @@ CONFERENCE_ON = dt.date(2026, 10, 22)
 
 def day(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
-
-
-def _fill_date(page, field: str, value: dt.date) -> None:
-    page.fill(f"#id_{field}-day", str(value.day))
-    page.fill(f"#id_{field}-month", str(value.month))
-    page.fill(f"#id_{field}-year", str(value.year))
 
 
 def _expect_due(page, what: str, rule_id: str, start: dt.date) -> dt.date:
@@ -107,7 +101,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
 
     # The strategy discussion agrees a section 47 enquiry: the initial conference is due 15 working days on.
     page.click("a:has-text('Record a strategy discussion')")
-    _fill_date(page, "held_on", STRATEGY_ON)
+    fill_date(page, "held_on", STRATEGY_ON)
     page.fill("#id_attendees", "Ama Osei (children's social care), DC Reid (police), Dr Shah (health)")
     page.check("input[name=section_47_agreed][value=yes]")
     page.click("button:has-text('Save')")
@@ -128,7 +122,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     page.click("a:has-text('Record the outcome of the section 47 enquiry')")
     expect(page.locator("[data-testid='clocks']")).to_contain_text(day(icpc.due))
     page.check("input[name=outcome][value=icpc]")
-    _fill_date(page, "completed_on", SECTION_47_DONE_ON)
+    fill_date(page, "completed_on", SECTION_47_DONE_ON)
     page.click("button:has-text('Save')")
     enquiry = page.locator("[data-testid='enquiry']")
     expect(enquiry).to_contain_text("Concerns substantiated: initial conference needed, 19 October 2026")
@@ -139,7 +133,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
 
     # The initial conference makes a plan: the conference clock stops on time; the plan's clocks start.
     page.click("a:has-text('Record the initial conference')")
-    _fill_date(page, "held_on", CONFERENCE_ON)
+    fill_date(page, "held_on", CONFERENCE_ON)
     page.fill("#id_chair", "Jo Chair")
     page.check("input[name=plan_decided][value=yes]")
     page.select_option("#id_category", CategoryOfAbuse.NEGLECT.value)
@@ -178,7 +172,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     today = timezone.localdate()
     page.goto(f"/children/{child.pk}/casework/")
     page.click("a:has-text('Record when the child was seen')")
-    _fill_date(page, "seen_on", today)
+    fill_date(page, "seen_on", today)
     page.click("button:has-text('Save')")
     page.click("a:has-text('Record the factors')")
     page.check("input[name=factors][value='2B']")
@@ -187,7 +181,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     page.check("input[name=outcome][value=support]")
     page.click("button:has-text('Save')")
     page.click("a:has-text('Submit for authorisation')")
-    _fill_date(page, "completed_on", today)
+    fill_date(page, "completed_on", today)
     page.click("button:has-text('Submit for authorisation')")
     completed = page.locator("[data-testid='assessment'] .govuk-summary-list__row", has_text="Completed")
     expect(completed).to_contain_text(day(today))
@@ -196,7 +190,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     manager_page = signed_in_page(manager)
     manager_page.goto(f"/children/{child.pk}/casework/")
     manager_page.click("a:has-text('Authorise the assessment')")
-    _fill_date(manager_page, "authorised_on", today)
+    fill_date(manager_page, "authorised_on", today)
     manager_page.click("button:has-text('Authorise')")
     assessment = manager_page.locator("[data-testid='assessment']")
     expect(assessment).to_contain_text(f"{day(today)} by Tia Manager")
@@ -214,7 +208,8 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
 PLAN_REFERRAL_ON = dt.date(2026, 8, 3)
 PLAN_STRATEGY_ON = dt.date(2026, 8, 4)
 PLAN_CONFERENCE_ON = dt.date(2026, 8, 18)
-PLAN_CORE_GROUP_ON = dt.date(2026, 8, 25)
+# The core group meets every four weeks, within the authority's 20 working days: only the visit is late.
+PLAN_CORE_GROUPS_ON = (dt.date(2026, 8, 25), dt.date(2026, 9, 22))
 LAST_VISIT_ON = dt.date(2026, 9, 1)
 
 
@@ -242,7 +237,8 @@ def _child_on_a_plan_last_seen_long_ago(county):
         plan_decided=True,
         category=CategoryOfAbuse.EMOTIONAL,
     )
-    protection.core_group_record(actor=worker, plan=child.protection_plans.get(), held_on=PLAN_CORE_GROUP_ON)
+    for held_on in PLAN_CORE_GROUPS_ON:
+        protection.core_group_record(actor=worker, plan=child.protection_plans.get(), held_on=held_on)
     visit = casework_services.note_save_draft(
         actor=worker,
         children=[child],

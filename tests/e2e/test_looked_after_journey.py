@@ -17,7 +17,7 @@ from opencsc.casework import services as casework_services
 from opencsc.casework.models import NoteType
 from opencsc.core.clocks import due_date
 from opencsc.people import services as people_services
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import fill_date, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,12 +30,6 @@ RETURNED = (dt.date(2026, 11, 21), dt.time(9, 15))
 
 def day(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
-
-
-def _fill_date(page, field: str, value: dt.date) -> None:
-    page.fill(f"#id_{field}-day", str(value.day))
-    page.fill(f"#id_{field}-month", str(value.month))
-    page.fill(f"#id_{field}-year", str(value.year))
 
 
 def _expect_clock(page, rule_id: str, due: dt.date, *texts: str) -> None:
@@ -89,7 +83,7 @@ def test_out_of_county_placement_move_and_missing_episode(page, worker, child):
 
     # Care starts in a placement in Carlisle: 229.4 miles from home, outside the authority.
     page.click("a:has-text('Start care')")
-    _fill_date(page, "started_on", CARE_STARTS_ON)
+    fill_date(page, "started_on", CARE_STARTS_ON)
     page.select_option("#id_legal_status", "C1")
     page.select_option("#id_category_of_need", "N1")
     page.select_option("#id_placement_type", "U6")
@@ -147,7 +141,7 @@ def test_out_of_county_placement_move_and_missing_episode(page, worker, child):
     # The child moves to High Wycombe: inside the authority, 13.8 miles; the visit clock restarts from the move.
     page.click("a:has-text('Record a placement move')")
     expect(page.locator("[data-testid='intro']")).to_contain_text("Placement since 2 November 2026")
-    _fill_date(page, "moved_on", MOVED_ON)
+    fill_date(page, "moved_on", MOVED_ON)
     page.check("input[name=same_carers][value=no]")
     page.select_option("#id_reason_placement_changed", "CARPL")
     page.select_option("#id_placement_type", "U6")
@@ -191,9 +185,9 @@ def test_out_of_county_placement_move_and_missing_episode(page, worker, child):
     # A missing episode, back the next morning: a return home interview is due within 72 hours of the return.
     page.click("a:has-text('Record a missing or away episode')")
     page.check("input[name=kind][value=M]")
-    _fill_date(page, "started_on", WENT_MISSING[0])
+    fill_date(page, "started_on", WENT_MISSING[0])
     page.fill("#id_started_time", WENT_MISSING[1].strftime("%H:%M"))
-    _fill_date(page, "returned_on", RETURNED[0])
+    fill_date(page, "returned_on", RETURNED[0])
     page.fill("#id_returned_time", RETURNED[1].strftime("%H:%M"))
     page.click("button:has-text('Save')")
     expect(page.locator("[data-testid='missing-episodes']")).to_contain_text(

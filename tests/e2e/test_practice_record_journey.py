@@ -21,7 +21,7 @@ from opencsc.casework.models import Assessment
 from opencsc.documents.shipped_templates import load_shipped_templates
 from opencsc.frontdoor.models import Referral
 from opencsc.people import services as people_services
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import fill_date, screenshot, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,26 +63,13 @@ def family(live_user):
     )
 
 
-def _send(page, selector: str) -> None:
-    """Click a form's button and wait for the page it leads to (the context's timeout, not expect's five seconds:
-    the machine may be busy)."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def _fill_date(page, field: str, value: dt.date) -> None:
-    page.fill(f"#id_{field}-day", str(value.day))
-    page.fill(f"#id_{field}-month", str(value.month))
-    page.fill(f"#id_{field}-year", str(value.year))
-
-
 def _first_sitting(page) -> None:
     page.fill("#id_who_was_seen", "Sam at home with his mother; his teacher by phone.")
-    _fill_date(page, "child_seen_on", SEEN_ON)
+    fill_date(page, "child_seen_on", SEEN_ON)
     page.check("input[name=child_seen_alone][value=yes]")
     page.fill("#id_developmental_needs", "Sam has asthma that is getting worse; he is doing well at school.")
     page.fill("#id_analysis", FIRST_ANALYSIS)
-    _send(page, "button:has-text('Save draft')")
+    send(page, "button:has-text('Save draft')")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft saved")
 
 
@@ -104,23 +91,23 @@ def _second_sitting(page) -> None:
     page.check("input[name=factors][value='6A']")
     page.check("input[name=outcome][value=support]")
     page.fill("#id_next_steps", "Housing referral by Ama Osei by 20 November; a child in need plan.")
-    _send(page, "button:has-text('Submit for authorisation')")
+    send(page, "button:has-text('Submit for authorisation')")
     expect(page.locator("[data-testid='document-status']")).to_contain_text("Submitted for authorisation")
 
 
 def _manager_decides(page, document_path: str, action: str, comment: str = "") -> None:
     page.goto(document_path)
-    _send(page, "[data-testid='review-link']")
+    send(page, "[data-testid='review-link']")
     if comment:
         page.fill("#id_comment", comment)
-    _send(page, f"button:has-text('{action}')")
+    send(page, f"button:has-text('{action}')")
 
 
 def test_an_assessment_written_returned_revised_authorised_and_read_by_the_family(signed_in_page, family):
     worker = signed_in_page(family.worker)
     worker.goto(f"/children/{family.child.pk}/casework/")
-    _send(worker, "[data-testid='write-assessment']")
-    _send(worker, "button:has-text('Start writing')")
+    send(worker, "[data-testid='write-assessment']")
+    send(worker, "button:has-text('Start writing')")
     expect(worker.locator("h1")).to_have_text("Child and family assessment")
 
     _first_sitting(worker)
@@ -137,9 +124,9 @@ def test_an_assessment_written_returned_revised_authorised_and_read_by_the_famil
 
     worker.goto(document_path)
     expect(worker.locator("[data-testid='review-comment']")).to_contain_text("Say how the mould affects")
-    _send(worker, "a:has-text('Continue writing')")
+    send(worker, "a:has-text('Continue writing')")
     worker.fill("#id_analysis", REVISED_ANALYSIS)
-    _send(worker, "button:has-text('Submit for authorisation')")
+    send(worker, "button:has-text('Submit for authorisation')")
     expect(worker.locator("[data-testid='document-status']")).to_contain_text("Submitted for authorisation")
 
     _manager_decides(manager, document_path, "Authorise")

@@ -31,7 +31,7 @@ from opencsc.frontdoor.models import Referral
 from opencsc.oversight.models import Escalation, Level
 from opencsc.oversight.services import level_working_days
 from opencsc.people import services as people_services
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import fill_date, screenshot, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,18 +92,6 @@ def family(traveller, live_user, make_user):
     return type("Family", (), {"worker": worker, "manager": manager, "head": head, "child": child})
 
 
-def _send(page, selector: str) -> None:
-    """Click a form's button and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def _fill_date(page, field: str, value: dt.date) -> None:
-    page.fill(f"#id_{field}-day", str(value.day))
-    page.fill(f"#id_{field}-month", str(value.month))
-    page.fill(f"#id_{field}-year", str(value.year))
-
-
 def _expect_clock(page, what: str, rule_id: str, start: dt.date) -> dt.date:
     """The casework page's clocks say `what` is due on the clock engine's date, with its explanation."""
     due = due_date(rule_id, start)
@@ -116,8 +104,8 @@ def _expect_clock(page, what: str, rule_id: str, start: dt.date) -> dt.date:
 def _write(page, child, document_type: str, record_id: int) -> None:
     """From the casework page, start the record's document."""
     page.goto(f"/children/{child.pk}/casework/")
-    _send(page, "[data-testid='write-document']")
-    _send(page, f"[data-testid='start-{document_type}-{record_id}']")
+    send(page, "[data-testid='write-document']")
+    send(page, f"[data-testid='start-{document_type}-{record_id}']")
 
 
 def _fill_rows(page, key: str, rows, columns) -> None:
@@ -134,8 +122,8 @@ def _fill_rows(page, key: str, rows, columns) -> None:
 
 def _authorise(manager, document_path: str) -> None:
     manager.goto(document_path)
-    _send(manager, "[data-testid='review-link']")
-    _send(manager, "button:has-text('Authorise')")
+    send(manager, "[data-testid='review-link']")
+    send(manager, "button:has-text('Authorise')")
     expect(manager.locator("[data-testid='document-status']")).to_contain_text(
         f"Authorised on {day(TODAY.date())}"
     )
@@ -143,12 +131,12 @@ def _authorise(manager, document_path: str) -> None:
 
 def _conference_recorded(page, child) -> ChildProtectionConference:
     page.goto(f"/children/{child.pk}/casework/")
-    _send(page, "a:has-text('Record the initial conference')")
-    _fill_date(page, "held_on", CONFERENCE_ON)
+    send(page, "a:has-text('Record the initial conference')")
+    fill_date(page, "held_on", CONFERENCE_ON)
     page.fill("#id_chair", "Priya Shah")
     page.check("input[name=plan_decided][value=yes]")
     page.select_option("#id_category", "NEG")
-    _send(page, "button:has-text('Save')")
+    send(page, "button:has-text('Save')")
     return ChildProtectionConference.objects.get(child=child)
 
 
@@ -171,7 +159,7 @@ def _conference_written(page, child, conference) -> str:
     _fill_rows(page, "outline_actions", ACTIONS, ("what", "who", "by"))
     _fill_rows(page, "core_group_members", MEMBERS, ("agency", "name", "role"))
     page.fill("#id_lead_social_worker", "Ama Osei")
-    _send(page, "button:has-text('Submit for authorisation')")
+    send(page, "button:has-text('Submit for authorisation')")
     expect(page.locator("[data-testid='document-status']")).to_contain_text("Submitted for authorisation")
     actions = page.locator("[data-testid='answer-outline_actions']")
     for what, who, by in ACTIONS:
@@ -181,9 +169,9 @@ def _conference_written(page, child, conference) -> str:
 
 def _core_group_recorded(page, child) -> CoreGroupMeeting:
     page.goto(f"/children/{child.pk}/casework/")
-    _send(page, "a:has-text('Record a core group')")
-    _fill_date(page, "held_on", CORE_GROUP_ON)
-    _send(page, "button:has-text('Save')")
+    send(page, "a:has-text('Record a core group')")
+    fill_date(page, "held_on", CORE_GROUP_ON)
+    send(page, "button:has-text('Save')")
     return CoreGroupMeeting.objects.get(plan__child=child)
 
 
@@ -205,7 +193,7 @@ def _core_group_written(page, child, meeting) -> str:
     page.fill("#id_child_views", "Maya said her tooth does not hurt now.")
     page.fill("#id_parents_views", "Her mother says the appointments were easier with help.")
     page.fill("#id_analysis", "Safer: the children's health needs are being met.")
-    _send(page, "button:has-text('Submit for authorisation')")
+    send(page, "button:has-text('Submit for authorisation')")
     progress = page.locator("[data-testid='answer-progress']")
     expect(progress).to_contain_text(
         f"{ACTIONS[0][0]}: {ACTIONS[0][1]}, by {day(ACTIONS[0][2])}. Progress: done"

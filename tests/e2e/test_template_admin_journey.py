@@ -21,7 +21,7 @@ from opencsc.documents.models import DocumentTemplate, DocumentVersion, Practice
 from opencsc.documents.shipped_templates import load_shipped_templates
 from opencsc.frontdoor.models import Referral
 from opencsc.people import services as people_services
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,11 +57,6 @@ def _assessment_in_progress(office, first_name: str):
     )
 
 
-def _send(page, selector: str) -> None:
-    with page.expect_navigation():
-        page.click(selector)
-
-
 def test_an_administrator_publishes_version_2_and_documents_keep_the_version_they_were_begun_in(
     signed_in_page, office
 ):
@@ -77,25 +72,25 @@ def test_an_administrator_publishes_version_2_and_documents_keep_the_version_the
     expect(admin.locator("h1")).to_have_text("Child and family assessment, version 2")
     expect(admin.locator("[data-testid='template-status']")).to_contain_text("Draft")
 
-    _send(admin, 'a:has-text("Add a question to The child\'s wishes and feelings")')
+    send(admin, 'a:has-text("Add a question to The child\'s wishes and feelings")')
     admin.fill("#id_label", NEW_QUESTION)
     admin.fill("#id_help_text", "Draw the three houses with the child; write what they said in their words.")
-    _send(admin, "button:has-text('Save question')")
+    send(admin, "button:has-text('Save question')")
     expect(admin.locator(".govuk-notification-banner")).to_contain_text("Question added")
     expect(admin.locator("[data-testid='section-child-voice']")).to_contain_text(NEW_QUESTION)
 
     # A statutory question: its page says why it stays, and offers no button to remove it.
-    _send(admin, "[data-testid='question-factors'] a:has-text('Remove')")
+    send(admin, "[data-testid='question-factors'] a:has-text('Remove')")
     expect(admin.locator("[data-testid='cannot-remove']")).to_contain_text(
         "'Factors identified' fills the statutory record (Assessment: factors identified): it cannot be removed"
     )
     expect(admin.locator("button:has-text('Remove')")).to_have_count(0)
     screenshot(admin, "template-statutory-question-kept")
-    _send(admin, "a.govuk-button:has-text('Back to version 2')")
+    send(admin, "a.govuk-button:has-text('Back to version 2')")
 
-    _send(admin, "[data-testid='publish-link']")
+    send(admin, "[data-testid='publish-link']")
     expect(admin.locator("[data-testid='added']")).to_have_text(NEW_QUESTION)
-    _send(admin, "button:has-text('Publish version 2')")
+    send(admin, "button:has-text('Publish version 2')")
     expect(admin.locator(".govuk-notification-banner")).to_contain_text("Version 2 published")
     expect(admin.locator("[data-testid='template-status']")).to_contain_text("Published")
     expect(admin.locator("a:has-text('Remove')")).to_have_count(0)  # a published version offers no change
@@ -107,7 +102,7 @@ def test_an_administrator_publishes_version_2_and_documents_keep_the_version_the
     expect(worker.locator("main")).not_to_contain_text(NEW_QUESTION)
 
     worker.goto(f"/children/{later_assessment.child_id}/assessment/document/")
-    _send(worker, "button:has-text('Start writing')")
+    send(worker, "button:has-text('Start writing')")
     expect(worker.locator("[data-testid='document-status']")).to_contain_text("Template version 2")
     expect(worker.locator("main")).to_contain_text(NEW_QUESTION)
     later = PracticeDocument.objects.get(assessment=later_assessment)

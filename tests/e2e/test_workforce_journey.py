@@ -10,16 +10,10 @@ from playwright.sync_api import expect
 
 from opencsc.accounts.models import Role
 from opencsc.workforce.models import StaffRecord
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import fill_date, screenshot, sign_in
 from tests.workforce.builders import post
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _fill_date(page, prefix: str, day: dt.date) -> None:
-    page.fill(f"#id_{prefix}-day", str(day.day))
-    page.fill(f"#id_{prefix}-month", str(day.month))
-    page.fill(f"#id_{prefix}-year", str(day.year))
 
 
 def test_head_of_service_adds_a_worker_records_them_leaving_and_sees_the_vacancy(page, live_user, teams):
@@ -41,7 +35,7 @@ def test_head_of_service_adds_a_worker_records_them_leaving_and_sees_the_vacancy
     page.get_by_label("Permanent", exact=True).check()
     page.get_by_label("Full-time equivalent").fill("1.5")
     page.get_by_label("Social Work England registration number").fill("SW123456")
-    _fill_date(page, "start_date", started)
+    fill_date(page, "start_date", started)
     page.click("button:has-text('Save')")
 
     expect(page.locator(".govuk-error-summary")).to_contain_text(
@@ -54,7 +48,7 @@ def test_head_of_service_adds_a_worker_records_them_leaving_and_sees_the_vacancy
 
     record = StaffRecord.objects.get(last_name="Patel")
     page.goto(f"/workforce/staff/{record.pk}/leaver/")
-    _fill_date(page, "leaving_date", left)
+    fill_date(page, "leaving_date", left)
     page.locator("input[name=leaving_reason]").first.check()
     page.click("button:has-text('Save')")
     record.refresh_from_db()
