@@ -335,6 +335,7 @@ CREATES = {
     "finance:provider_new",
     "finance:approval_new",
     "finance:placement_cost",  # an agreement, or a dated change: each a new row
+    "numbers:comparators",  # a load of published files
 }
 # Routes that take a POST but only change or end what exists (or sign in and out): sending one twice changes
 # nothing more, or is refused by the service's own rule (version, state).

@@ -636,3 +636,16 @@ def test_only_the_administrator_opens_the_template_pages(role, make_user, client
         assert response.status_code == expected, (role, name)
     if role != R.ADMINISTRATOR:
         assert AuditEvent.objects.count() == events
+
+
+# The published figures page (about the DfE's files, not children): only performance analysts load them.
+@pytest.mark.parametrize("role", list(Role))
+def test_only_performance_analysts_open_and_post_the_published_figures_page(role, make_user, client_for):
+    from opencsc.insight.models import ComparatorLoad
+
+    client = client_for(make_user(role))
+    allowed = role == R.PERFORMANCE_ANALYST
+    assert client.get(reverse("numbers:comparators")).status_code == (200 if allowed else 403), role
+    posted = client.post(reverse("numbers:comparators"), {"year": "2025"})
+    assert posted.status_code == (200 if allowed else 403), role  # the analyst is asked for the files
+    assert not ComparatorLoad.objects.exists()

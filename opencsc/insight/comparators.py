@@ -384,3 +384,68 @@ def ranking_chart(comparison: Comparison) -> Markup:
 def period_year(day: dt.date) -> int:
     """The reporting year (to 31 March) a day falls in."""
     return day.year + 1 if day.month >= 4 else day.year
+
+
+def year_end(measure: str, year: int) -> dt.date:
+    """The day a published year's figure is taken to: 31 March, or 30 September for the workforce census."""
+    if MEASURE_DATA_SET[measure].publication == CIN:
+        return dt.date(year, 3, 31)
+    return dt.date(year, 9, 30)
+
+
+def comparison_on(
+    published: PublishedSet,
+    measure: str,
+    *,
+    on: dt.date,
+    our_points: dict[dt.date, float | int | None],
+    title: str = "",
+    unit: str = "%",
+) -> Comparison | None:
+    """The latest published year whose year end is on or before `on`, beside the figure from our records at
+    that year end when `our_points` (a page's trend) holds it."""
+    if measure not in MEASURE_DATA_SET:
+        return None
+    years = [year for year in published.years(measure) if year_end(measure, year) <= on]
+    if not years:
+        return None
+    year = years[-1]
+    return published.comparison(
+        measure, year, from_records=our_points.get(year_end(measure, year)), title=title, unit=unit
+    )
+
+
+def england_comparator(comparison: Comparison | None):
+    """England's published figure as the pages' comparator (opencsc.insight.national's shape), or None."""
+    from opencsc.insight.national import Comparator
+
+    if comparison is None or comparison.england is None or comparison.england.value is None:
+        return None
+    return Comparator(comparison.england.value, comparison.period, comparison.source, unit=comparison.unit)
+
+
+def can_load_comparators(user) -> bool:
+    """Performance analysts load the published files (and see what was loaded)."""
+    from opencsc.accounts.models import Role
+
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.PERFORMANCE_ANALYST)
+
+
+def loads_made(limit: int = 20) -> list[ComparatorLoad]:
+    return list(ComparatorLoad.objects.select_related("loaded_by")[:limit])
+
+
+def neighbours_listed() -> list[StatisticalNeighbour]:
+    return list(StatisticalNeighbour.objects.filter(la_code=own_la_code()))
+
+
+def years_loaded() -> list[tuple[int, str, int]]:
+    """(year, measure, areas) of every stored measure, latest year first."""
+    from django.db.models import Count
+
+    return [
+        (row["year"], row["measure"], row["areas"])
+        for row in PublishedFigure.objects.values("year", "measure")
+        .annotate(areas=Count("id"))
+        .order_by("-year", "measure")
+    ]

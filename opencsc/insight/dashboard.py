@@ -26,6 +26,7 @@ from opencsc.core.codes import SourceGroup
 from opencsc.frontdoor.demand import GROUP_OF_CODE, add_months, local_midnight, month_end
 from opencsc.insight import charts
 from opencsc.insight.catalogue import CATALOGUE, KpiInfo, part_label
+from opencsc.insight.comparators import Comparison, PublishedSet, comparison_on, england_comparator
 from opencsc.insight.figures import month_end_results
 from opencsc.insight.kpis import KpiResult, Period, twelve_months_to, unallocated_statutory
 from opencsc.insight.national import NATIONAL, NO_COMPARATOR_REASON, Comparator
@@ -101,6 +102,7 @@ class KpiRow:
     href: str | None  # the children behind the number
     missed_href: str | None  # rates: the children not counted (for example the late ones)
     year_before: TrendPoint | None = None
+    neighbours: Comparison | None = None  # beside the statistical neighbours, region and England (ADR 0022)
 
     @property
     def id(self) -> str:
@@ -162,6 +164,7 @@ class WorkforceMeasure:
     chart: Markup
     trend: list[tuple[dt.date, float | None]]
     definition: str
+    neighbours: Comparison | None = None
 
     @property
     def value_label(self) -> str:
@@ -221,6 +224,7 @@ def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
     # Stored, but for the open month (ADR 0018); the children behind the latest point only where a panel lists them.
     trends = month_end_results(month_ends, records_for=[latest], records_of=["unallocated_statutory"])
     targets = kpi_targets()
+    published = PublishedSet()
     rows = []
     for kpi_id, info in CATALOGUE.items():
         results = trends[kpi_id]
@@ -229,6 +233,9 @@ def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
             for day, result in zip(month_ends, results, strict=True)
         ]
         result, target = results[-1], targets.get(kpi_id)
+        neighbours = comparison_on(
+            published, kpi_id, on=latest, our_points={point.month_end: point.value for point in points}
+        )
         chart = charts.line_chart(
             f"trend-{kpi_id}",
             title=f"{info.title}: monthly trend",
@@ -250,7 +257,7 @@ def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
                 trend=points,
                 target=target,
                 rag=target.rag(result.value) if target else None,
-                comparator=NATIONAL.get(kpi_id),
+                comparator=england_comparator(neighbours) or NATIONAL.get(kpi_id),
                 no_comparator_reason=NO_COMPARATOR_REASON.get(kpi_id, ""),
                 chart=chart,
                 href=kpi_href(kpi_id, on=latest) if drill and result.value else None,
@@ -258,6 +265,7 @@ def _kpi_rows(on: dt.date, drill: bool) -> list[KpiRow]:
                 if drill and info.is_rate and result.missed_count
                 else None,
                 year_before=points[-13] if len(points) >= 13 else None,
+                neighbours=neighbours,
             )
         )
     return rows
@@ -484,10 +492,12 @@ def workforce_section(on: dt.date) -> WorkforceSection:
     month_ends = trend_month_ends(on)
     overview = workforce_overview(on, month_ends)
     figures, trend = overview.figures, overview.trend
+    published = PublishedSet()
     measures = []
     for key, title, unit, definition in WORKFORCE_MEASURES:
         points = [(point.on, getattr(point, key)) for point in trend]
-        comparator = NATIONAL_WORKFORCE.get(key)
+        neighbours = comparison_on(published, key, on=on, our_points=dict(points), title=title, unit=unit)
+        comparator = england_comparator(neighbours) or NATIONAL_WORKFORCE.get(key)
         measures.append(
             WorkforceMeasure(
                 key=key,
@@ -512,6 +522,7 @@ def workforce_section(on: dt.date) -> WorkforceSection:
                 ),
                 trend=points,
                 definition=definition,
+                neighbours=neighbours,
             )
         )
     return WorkforceSection(on=on, figures=figures, measures=measures, by_team=overview.by_team)

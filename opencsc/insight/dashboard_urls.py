@@ -9,4 +9,5 @@ urlpatterns = [
     path("kpis/", views.kpis_page, name="kpis"),
     path("kpis/<slug:kpi_id>/", views.kpi_children, name="kpi"),
     path("targets/", views.targets_page, name="targets"),
+    path("comparators/", views.comparators_page, name="comparators"),
 ]

@@ -4,6 +4,7 @@ list of names is written to the record-access log."""
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,15 @@ from opencsc.audit.services import record_access_log_list
 from opencsc.finance.selectors import can_view_budget
 from opencsc.finance.summary import budget_summary
 from opencsc.insight.catalogue import CATALOGUE, part_label
+from opencsc.insight.comparators import (
+    LoadRefused,
+    PublishedSet,
+    can_load_comparators,
+    comparators_load,
+    loads_made,
+    neighbours_listed,
+    years_loaded,
+)
 from opencsc.insight.dashboard import (
     can_drill,
     can_view_dashboard,
@@ -27,9 +37,12 @@ from opencsc.insight.dashboard import (
 from opencsc.insight.drill import Drill, current_allocations, kpi_drill
 from opencsc.insight.figures import kpis_for_year
 from opencsc.insight.kpis import KPIS, ReportingYear
+from opencsc.insight.published import MEASURE_DATA_SET
 from opencsc.insight.targets import can_set_targets, kpi_target_reset, kpi_target_set, kpi_targets
 from opencsc.insight.views import _day
 from opencsc.people.selectors import children_visible_to
+from opencsc.returns.views import MultipleFileField, MultipleFileInput
+from opencsc.ui.form_tokens import creates_record
 
 PAGE_SIZE = 100
 PARTS = ("numerator", "missed", "denominator")
@@ -85,6 +98,13 @@ def kpis_page(request):
     results = kpis_for_year(year)
     drill = can_drill(request.user)
     rows = [(info, results[kpi_id]) for kpi_id, info in CATALOGUE.items()]
+    published = PublishedSet()
+    comparisons = {
+        kpi_id: published.comparison(kpi_id, year, from_records=results[kpi_id].value)
+        if kpi_id in MEASURE_DATA_SET
+        else None
+        for kpi_id in CATALOGUE
+    }
     return render(
         request,
         "insight/kpis.html",
@@ -95,6 +115,8 @@ def kpis_page(request):
             "rows": rows,
             "drill": drill,
             "targets": kpi_targets(),
+            "comparisons": comparisons,
+            "can_load": can_load_comparators(request.user),
             "years": list(range(current_reporting_year(timezone.localdate()), 2000, -1))[:10],
         },
     )
@@ -297,3 +319,49 @@ def targets_page(request):
             "month_end": last_month_end(timezone.localdate()),
         },
     )
+
+
+class ComparatorsForm(forms.Form):
+    year = forms.IntegerField(
+        label="Reporting year",
+        help_text="As the files' time_period column gives it: 2025 is the year to 31 March 2025 (children in need) "
+        "or the census at 30 September 2025 (workforce)",
+        min_value=2010,
+        max_value=2100,
+        error_messages={"required": "Enter the reporting year, like 2025"},
+    )
+    files = MultipleFileField(
+        label="Published files",
+        help_text="The EES data files (CSV) and the statistical neighbours list (the CSSNBT workbook or its "
+        "'LA SN Groups' sheet as CSV)",
+        required=False,  # an empty choice is refused in clean_files, with the message
+        widget=MultipleFileInput(attrs={"multiple": True, "accept": ".csv,.xlsx"}),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if not files:
+            raise forms.ValidationError("Choose at least one published file")
+        return files
+
+
+@login_required
+@creates_record
+def comparators_page(request):
+    """The analyst loads the DfE's published files for a year (all or nothing) and sees what is loaded."""
+    if not can_load_comparators(request.user):
+        raise PermissionDenied("Only performance analysts load the published figures")
+    form = ComparatorsForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        files = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+        try:
+            load = comparators_load(actor=request.user, files=files, year=form.cleaned_data["year"])
+        except LoadRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(request, f"Loaded {len(load.files)} file(s) for {load.year}")
+            return redirect("numbers:comparators")
+    context = {"form": form, "problems": problems, "loads": loads_made()}
+    context |= {"neighbours": neighbours_listed(), "loaded": years_loaded()}
+    return render(request, "insight/comparators.html", context, status=400 if problems else 200)

@@ -229,6 +229,7 @@ def _dashboard(b: _Builder, pack: BoardPack) -> None:
                 numeric={1, 2},
             )
         )
+    _neighbours(b, dashboard)
     b.add(PageBreak())
     b.heading(f"Pressures on {dashboard.on:%-d %B %Y}")
     for panel in dashboard.panels:
@@ -337,6 +338,55 @@ def _panel_chart(panel) -> str:
         width=560,
         label_width=270,
     )
+
+
+def _neighbours(b: _Builder, dashboard) -> None:
+    """Each measure beside the statistical neighbours, region and England for its latest published year
+    (opencsc.insight.comparators), with the ranking charts."""
+    workforce = getattr(dashboard, "workforce", None)
+    compared = [row.neighbours for row in dashboard.kpis if row.neighbours]
+    compared += [
+        measure.neighbours for measure in (workforce.measures if workforce else []) if measure.neighbours
+    ]
+    if not compared:
+        return
+    b.add(PageBreak())
+    b.heading("Against statistical neighbours, the region and England")
+    b.add(
+        b.para(
+            "The DfE's published figures for the same year: this authority's own (and, in brackets, from our "
+            "records), its ten statistical neighbours' average and range, its rank among them (1 the best), "
+            "its region and England. Sources: " + "; ".join(sorted({c.source for c in compared})) + ".",
+            "small",
+        )
+    )
+    rows = [
+        [
+            c.title,
+            c.period,
+            c.label(c.us.value) + (f" ({c.label(c.from_records)})" if c.from_records is not None else ""),
+            f"{c.label(c.average)} ({c.label(c.lowest)} to {c.label(c.highest)})"
+            if c.average is not None
+            else "",
+            f"{c.rank} of {c.ranked_count}" if c.rank else "",
+            c.label(c.region.value) if c.region else "",
+            c.label(c.england.value),
+        ]
+        for c in compared
+    ]
+    b.add(
+        b.table(
+            ["Measure", "Year", "Us", "Neighbours", "Rank", "Region", "England"],
+            rows,
+            [0.24, 0.16, 0.12, 0.18, 0.08, 0.1, 0.12],
+        )
+    )
+    charts_ = []
+    for c in compared:
+        drawing = chart_drawing(c.chart, FRAME_WIDTH / 2 - 6 * mm)
+        if drawing is not None:
+            charts_.append([b.para(f"{c.title}, {c.period}", "cell_bold"), drawing])
+    b.add(Spacer(1, 3 * mm), *_two_columns(charts_))
 
 
 def _year_before(row) -> str:

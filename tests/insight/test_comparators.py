@@ -2,6 +2,7 @@
 and the refusal of a file OpenCSC cannot read (nothing stored). Fixtures: tests/insight/published_fixtures
 (hand-made, in the published layout; the figures are invented so each number here is worked out by hand)."""
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -206,3 +207,109 @@ def test_the_command_loads_and_refuses_like_the_page(analyst, capsys):
     with pytest.raises(CommandError, match="not 2022"):
         call_command("comparators", "load", str(FIXTURES / "c1_referrals_fixture.csv"), "--year", "2022")
     assert _counts() == before
+
+
+def test_the_dashboard_shows_each_measure_beside_its_neighbours_for_the_latest_year_loaded(
+    loaded, analyst, make_user, client_for
+):
+    from opencsc.insight.dashboard import dashboard_for
+
+    comparators_load(actor=analyst, files=[_file("csww_indicators_fixture.csv")], year=2025)
+    board = dashboard_for(on=dt.date(2026, 1, 15), user=make_user(Role.DIRECTOR))
+    rows = {row.id: row for row in board.kpis}
+    rereferrals = rows["rereferral_rate_12m"].neighbours
+    assert (rereferrals.year, rereferrals.rank, rereferrals.average) == (2025, 5, Decimal("23.1"))
+    # the figure from our records is the stored trend point at 31 March 2025, the same year
+    march = next(
+        point for point in rows["rereferral_rate_12m"].trend if point.month_end == dt.date(2025, 3, 31)
+    )
+    assert rereferrals.from_records == march.value
+    # England's published figure replaces the one typed in national.py, with its source
+    assert rows["rereferral_rate_12m"].comparator.value == Decimal("22.6")
+    assert "C1 Referrals" in rows["rereferral_rate_12m"].comparator.source
+    assert rows["cpp_ended_2y_plus_rate"].neighbours is None  # D7 not loaded: national.py's figure stays
+    assert rows["cpp_ended_2y_plus_rate"].comparator.value == Decimal("4.4")
+    assert rows["referrals"].neighbours is None  # a count is not compared
+    turnover = {measure.key: measure for measure in board.workforce.measures}["turnover_rate"].neighbours
+    # neighbours 10, 11, 13, 15, 17, 19, 20, 21, 22 (one suppressed): 148 / 9 = 16.4; 10 and 11 beat our 12.0
+    assert (turnover.period, turnover.average, turnover.rank, turnover.region) == (
+        "30 September 2025",
+        Decimal("16.4"),
+        3,
+        None,
+    )
+    page = client_for(make_user(Role.DIRECTOR)).get("/insight/dashboard/?on=2026-01-15").content.decode()
+    assert 'data-testid="neighbours-rereferral_rate_12m"' in page
+    assert "Ranked 5 of 10" in page and "Test neighbour 8" in page and "South East" in page
+    assert "C1 Referrals and re-referrals to children&#39;s social care services by local authority" in page
+
+
+def test_a_published_year_that_has_not_ended_on_the_page_s_day_is_not_shown(loaded):
+    from opencsc.insight.comparators import comparison_on
+
+    published = PublishedSet()
+    assert comparison_on(published, "rereferral_rate_12m", on=dt.date(2025, 3, 30), our_points={}) is None
+    assert (
+        comparison_on(published, "rereferral_rate_12m", on=dt.date(2025, 3, 31), our_points={}).year == 2025
+    )
+
+
+def test_the_analyst_loads_files_on_the_page_and_the_kpi_page_shows_the_same_year(
+    analyst, client_for, make_user
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(analyst)
+    files = [
+        SimpleUploadedFile(name, (FIXTURES / name).read_bytes(), content_type="text/csv")
+        for name in ("c1_referrals_fixture.csv", "neighbours_fixture.csv")
+    ]
+    response = client.post("/insight/comparators/", {"year": "2025", "files": files})
+    assert response.status_code == 302
+    page = client.get("/insight/comparators/").content.decode()
+    assert (
+        "Test neighbour 1 (901)" in page
+        and "(910)" in page
+        and "c1_referrals_fixture.csv (C1, 30 rows)" in page
+    )
+    kpis = client_for(make_user(Role.DIRECTOR)).get("/insight/kpis/?year=2025").content.decode()
+    assert 'id="neighbours-rereferral_rate_12m"' in kpis and "Ranked 5 of 10" in kpis
+    assert "No published figures" in client.get("/insight/kpis/?year=2024").content.decode()
+
+
+def test_a_refused_load_on_the_page_names_the_file_keeps_the_year_and_stores_nothing(analyst, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = _counts()
+    upload = SimpleUploadedFile(
+        "c1_malformed_fixture.csv",
+        (FIXTURES / "c1_malformed_fixture.csv").read_bytes(),
+        content_type="text/csv",
+    )
+    response = client_for(analyst).post("/insight/comparators/", {"year": "2025", "files": [upload]})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing was loaded" in page and "c1_malformed_fixture.csv: holds no measure" in page
+    assert (
+        "rereferral_percent" in page and 'name="year" inputmode="numeric" maxlength="4" value="2025"' in page
+    )
+    assert _counts() == before
+    missing = client_for(analyst).post("/insight/comparators/", {"year": ""})
+    assert "Reporting year: Enter the reporting year" in missing.content.decode()
+    assert "Published files: Choose at least one published file" in missing.content.decode()
+    assert _counts() == before
+
+
+def test_the_board_pack_page_and_pdf_show_the_neighbour_comparison(loaded, make_user, client_for):
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    client = client_for(make_user(Role.CHIEF_EXECUTIVE))
+    page = client.get(reverse("board:pack") + "?on=2026-01-15").content.decode()
+    assert 'data-testid="neighbours-rereferral_rate_12m"' in page and "Ranked 5 of 10" in page
+    pdf = client.get(reverse("board:pack_pdf") + "?on=2026-01-15").content
+    flat = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Against statistical neighbours, the region and England" in flat
+    assert "year to 31 March 2025" in flat and "5 of 10" in flat and "23.1%" in flat
