@@ -256,18 +256,18 @@ def result_for_period(kpi_id: str, period) -> KpiResult | None:
     end = period.end
     if not (is_month_end(end) and end < timezone.localdate() and twelve_months_to(end).start == period.start):
         return None
-    return month_end_results([end], records_for=[end])[kpi_id][0]
+    return month_end_results([end], records_for=[end], records_of=[kpi_id])[kpi_id][0]
 
 
 def kpis_for_year(year: int) -> dict[str, KpiResult]:
     """Every KPI for reporting year `year` (`kpis.compute_kpis`): the figures stored at 31 March once it has
-    passed, computed live before."""
+    passed (without the children behind them: a drill-down reads those), computed live before."""
     from opencsc.insight.kpis import ReportingYear, compute_kpis
 
     end = ReportingYear(year).end
     if end >= timezone.localdate():
         return compute_kpis(year)
-    return {kpi_id: results[0] for kpi_id, results in month_end_results([end], records_for=[end]).items()}
+    return {kpi_id: results[0] for kpi_id, results in month_end_results([end]).items()}
 
 
 # The check ---------------------------------------------------------------------------------------------------

@@ -101,6 +101,18 @@ class KpiResult:
     stored_missed_count: int | None = field(default=None, repr=False, compare=False)
 
     @property
+    def counts_a_record(self) -> bool:
+        """Whether any child is behind the number (the numerator's, for a rate): known from the figures alone."""
+        if self.numerator_children:
+            return True
+        return bool(self.numerator if self.denominator is not None else self.value)
+
+    @property
+    def considers_a_record(self) -> bool:
+        """Whether any child is behind a rate's denominator."""
+        return bool(self.denominator_children) or bool(self.denominator)
+
+    @property
     def missed_count(self) -> int:
         if self.stored_missed_count is not None and not self.missed_children:
             return self.stored_missed_count

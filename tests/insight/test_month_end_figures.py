@@ -231,3 +231,22 @@ def test_an_import_marks_the_months_its_records_change_and_the_dashboard_shows_t
     assert after[0].value == before[0].value and after[1].value == before[1].value + 1
     assert Child.objects.get(la_child_id="Z903").pk in after[1].numerator_children
     assert not figures_check(marked).differences
+
+
+def test_the_kpi_page_of_a_past_year_shows_the_stored_figures_with_their_links(
+    authority, db, make_user, client_for
+):
+    from opencsc.insight.figures import kpis_for_year
+    from opencsc.insight.kpis import compute_kpis
+
+    stored, live = kpis_for_year(2025), compute_kpis(2025)
+    assert {kpi: (r.value, r.numerator, r.denominator) for kpi, r in stored.items()} == {
+        kpi: (r.value, r.numerator, r.denominator) for kpi, r in live.items()
+    }
+    page = client_for(make_user(Role.DIRECTOR)).get("/insight/kpis/?year=2025").content.decode()
+    for kpi_id, result in live.items():
+        assert (f'/insight/kpis/{kpi_id}/?year=2025"' in page) == bool(result.numerator_children), kpi_id
+        if result.denominator is not None:
+            assert (f"/insight/kpis/{kpi_id}/?year=2025&amp;part=denominator" in page) == bool(
+                result.denominator_children
+            ), kpi_id
