@@ -2,6 +2,7 @@
 
     OPENCSC_DATA_DIR=/tmp/opencsc-cin-gen .venv/bin/python benchmarks/returns_cin.py [--reuse] [--year 2026]
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/returns_cin.py [--reuse]
+    .venv/bin/python benchmarks/returns_cin.py --import-file FILE.xml [--postgres postgres://...]
 
 Builds an authority with `opencsc generate --children N --seed 7 --replace` (unless --reuse finds children
 already there). The default of 255,000 children (with --today 2026-11-23) gives a 2025-26 census of 30,771 children: the open caseload
@@ -17,6 +18,10 @@ run). Then times:
 - import into an empty database: a fresh SQLite database in a temporary folder, migrated, then
   `opencsc import cin FILE` in a child process (the migration is not counted; SQLite runs only);
 - with --reimport, import again into the authority the file came from: every record matched, nothing changed.
+
+With `--import-file FILE`, only the import, in this process: into an empty database (a fresh SQLite database in
+a temporary folder, or with `--postgres URL` that PostgreSQL database emptied with `flush`), then the same file
+again (nothing changes), each with its wall and CPU time and the number of SQL statements.
 """
 
 import argparse
@@ -32,6 +37,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+IMPORT_ONLY = "--import-file" in sys.argv
+POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else ""
+if IMPORT_ONLY:
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["OPENCSC_DATA_DIR"] = tempfile.mkdtemp(prefix="opencsc-cin-import-")
+if POSTGRES:
+    os.environ["DATABASE_URL"] = POSTGRES
 if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("OPENCSC_DATA_DIR", "/tmp/opencsc-cin-gen")
     Path(os.environ["OPENCSC_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -44,6 +56,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from lxml import etree  # noqa: E402
 
 from opencsc.people.models import Child  # noqa: E402
@@ -59,6 +72,27 @@ def timed(label: str, func, *args, **kwargs):
     return value
 
 
+def import_twice(path: Path) -> None:
+    """The file into an empty database, then again (every record matched, nothing changed)."""
+    call_command("migrate", verbosity=0)
+    if POSTGRES:
+        call_command("flush", interactive=False, verbosity=0)
+    database = f"PostgreSQL {connection.pg_version // 10000}" if POSTGRES else "SQLite"
+    for label in (f"import into an empty {database} database", "import the same file again"):
+        statements: list[str] = []
+
+        def count(execute, sql, params, many, context, statements=statements):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        start, cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(count):
+            report = import_cin_files([path])
+        print(f"{label:58} {time.perf_counter() - start:8.2f} s (CPU {time.process_time() - cpu:.2f} s)")
+        print(f"{'':58} {len(statements)} SQL statements; skipped {len(report.skipped)}")
+        print(f"{'':58} {dict(sorted(report.counts.items())) or 'no changes'}")
+
+
 def first_children(xml: bytes, count: int) -> bytes:
     """The census with only its first `count` children."""
     root = parse_census(xml)
@@ -68,17 +102,17 @@ def first_children(xml: bytes, count: int) -> bytes:
 
 
 def padded(xml: bytes, count: int) -> bytes:
-    """The census grown to `count` children with copies of its first children under new LA child IDs ("P" for
-    the first letter) and without their UPNs (a UPN may be returned only once): for a census larger than the
-    generated authority has."""
+    """The census grown to `count` children with copies of its children (as many rounds as it takes) under new
+    LA child IDs ("P", the round, then the ID without its first letter) and without their UPNs (a UPN may be
+    returned only once): for a census larger than the generated authority has."""
     root = parse_census(xml)
     children = root.find("Children")
     originals = children.findall("Child")
-    for original in originals[: max(0, count - len(originals))]:
-        copy = deepcopy(original)
+    for n in range(max(0, count - len(originals))):
+        copy = deepcopy(originals[n % len(originals)])
         ids = copy.find("ChildIdentifiers")
         la_child_id = ids.find("LAchildID")
-        la_child_id.text = "P" + la_child_id.text[1:]
+        la_child_id.text = f"P{n // len(originals):02d}{la_child_id.text[1:]}"[:20]
         for name in ("UPN", "FormerUPN"):
             if (element := ids.find(name)) is not None:
                 ids.remove(element)
@@ -141,6 +175,12 @@ def validator_ingest(xml: bytes, children: int, sizes: list[int], *, full: bool)
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--import-file", type=Path, help="only import this file, twice, into an empty database"
+    )
+    parser.add_argument(
+        "--postgres", default="", help="with --import-file: a PostgreSQL database to empty and use"
+    )
     parser.add_argument("--children", type=int, default=255_000)
     parser.add_argument("--today", type=dt.date.fromisoformat, help="generate as if today were this date")
     parser.add_argument("--seed", type=int, default=7)
@@ -162,6 +202,9 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "opencsc-cin-bench.xml")
     args = parser.parse_args()
+    if args.import_file:
+        import_twice(args.import_file)
+        return
 
     if not (args.reuse and Child.objects.exists()):
         call_command("migrate", verbosity=0)

@@ -89,9 +89,8 @@ class ReturnKind:
     # (year: int, out: Path, **options) -> the LA child IDs of the children written
     export: Callable[..., frozenset[str]] | None = None
     download: Callable[[int], ReturnFile] | None = None  # (year) -> the return as one file
-    import_files: Callable[..., ImportReport] | None = (
-        None  # (paths: Sequence[Path], actor=None) -> ImportReport
-    )
+    # (paths: Sequence[Path], actor=None, progress=None) -> ImportReport; progress(done, total, what)
+    import_files: Callable[..., ImportReport] | None = None
     validate: Callable[..., ValidationResult] | None = None  # (path: Path, year: int) -> ValidationResult
     export_takes_reference_date: bool = False  # export(..., on=date) draws the return up for that day
 

@@ -11,10 +11,10 @@ def _export(year: int, out: Path, **options) -> frozenset[str]:
     return export_annexa(year, out, **options)
 
 
-def _import(paths, actor=None):
+def _import(paths, actor=None, progress=None):
     from opencsc.returns.annexa.importer import import_annexa_files
 
-    return import_annexa_files(paths, actor=actor)
+    return import_annexa_files(paths, actor=actor)  # row by row, no progress yet
 
 
 def register() -> None:

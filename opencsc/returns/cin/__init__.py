@@ -18,10 +18,10 @@ def _download(year: int) -> ReturnFile:
     return ReturnFile(content, f"cin-census-{year}.xml", "application/xml", children)
 
 
-def _import(paths, actor=None):
+def _import(paths, actor=None, progress=None):
     from opencsc.returns.cin.importer import import_cin_files
 
-    return import_cin_files(paths, actor=actor)
+    return import_cin_files(paths, actor=actor, progress=progress)
 
 
 def _validate(path: Path, year: int):

@@ -790,7 +790,7 @@ def _collection_year(day: dt.date) -> int:
     return day.year + 1 if day.month >= 4 else day.year
 
 
-def import_cin_files(paths, actor=None) -> ImportReport:
+def import_cin_files(paths, actor=None, progress=None) -> ImportReport:  # progress: not yet on the framework
     from opencsc.returns.services import import_flags_save
 
     report = ImportReport()

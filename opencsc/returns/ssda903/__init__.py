@@ -20,10 +20,10 @@ def _download(year: int) -> ReturnFile:
     return ReturnFile(data.zip_bytes(), f"ssda903-{year}.zip", "application/zip", data.children())
 
 
-def _import(paths, actor=None):
+def _import(paths, actor=None, progress=None):
     from opencsc.returns.ssda903.importer import import_903_files
 
-    return import_903_files(paths, actor=actor)
+    return import_903_files(paths, actor=actor, progress=progress)
 
 
 def _validate(path: Path, year: int, **options):

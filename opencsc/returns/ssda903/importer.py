@@ -38,11 +38,14 @@ flagged on the data-quality worklist with its rule, reason, file and line:
   flagged.
 Only a file that cannot be read at all (not UTF-8 text, not CSV, a header that is no 903 table's, a second file
 for the same table in one set) is refused whole, with its line and reason; the other files of its set are read.
-Each set is imported in one transaction, each row in its own savepoint; the set's flags are saved as a run of
-the worklist in the same transaction. A write the database refuses outside any row's savepoint (the worklist
-run) rolls the whole set back: nothing of any of its files is kept, its files are reported refused, and the
-other sets are still imported. Each child changed gets one audit event, verb "import.903", with no
-actor (the system) unless one is given.
+Each set is imported in one transaction through the import framework (`opencsc.returns.importing`, ADR 0015):
+what the set may match is read in bulk, each child's rows are mapped in memory (a row that cannot be stored
+undone and flagged as a savepoint would), and the set is written together; a set whose bulk write the database
+refuses is mapped again row by row in savepoints, so that only the refused row is left out and flagged. The
+set's flags are saved as a run of the worklist in the same transaction. A write the database refuses outside
+any row (the worklist run) rolls the whole set back: nothing of any of its files is kept, its files are
+reported refused, and the other sets are still imported. Each child changed gets one audit event, verb
+"import.903", with no actor (the system) unless one is given.
 """
 
 import csv
@@ -55,10 +58,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import BooleanField
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from opencsc.accounts.models import Role, Team, TeamKind, User
-from opencsc.audit.services import audit_event_record
 from opencsc.casework.models import Allocation
 from opencsc.core.codes import Ethnicity, Sex
 from opencsc.looked_after.codes import Accommodation
@@ -78,6 +81,17 @@ from opencsc.looked_after.services import _placement_fields, placement_location
 from opencsc.people.identifiers import format_postcode, name_key, postcode_problem, upn_problem
 from opencsc.people.models import Child, Relationship, RelationshipType
 from opencsc.returns.flags import ImportFlag, clean_keeping
+from opencsc.returns.importing import (
+    BatchImport,
+    Counts,
+    Progress,
+    RowError,
+    Store,
+    chunks,
+    in_unit,
+    noon,
+    refusal_reason,
+)
 from opencsc.returns.registry import ImportProblem, ImportReport, census_period
 from opencsc.returns.ssda903.export import (
     OC3_BIRTHDAYS,
@@ -114,15 +128,9 @@ HEADER_ALIASES = {
     "PL": "PLACE",
 }
 SHARED_COLUMNS = {"CHILD", "DOB", "SEX"}
+SEX_CODES, ETHNICITY_CODES = frozenset(Sex.values), frozenset(Ethnicity.values)
+ACCOMMODATION_CODES = frozenset(Accommodation.values)
 CHECKED_CHILD_FIELDS = ["responsible_team", "sex", "ethnicity", "upn"]  # flagged by _details itself
-
-
-class RowError(ValueError):
-    """The row cannot be stored at all (its key date is not a date): it is left out and flagged."""
-
-    def __init__(self, rule: str, reason: str, row: "Row"):
-        super().__init__(reason)
-        self.rule, self.reason, self.row = rule, reason, row
 
 
 @dataclass
@@ -148,7 +156,7 @@ class Row:
         )
 
     def refuse(self, rule: str, reason: str):
-        raise RowError(rule, reason, self)
+        raise RowError(rule, reason)
 
     def date(
         self, name: str, *, required: bool = False, today: dt.date | None = None, born: dt.date | None = None
@@ -341,7 +349,7 @@ def read_sets(paths, report: ImportReport) -> list[ReturnSet]:
     return sorted(sets.values(), key=lambda s: (s.year, str(s.folder)))
 
 
-def import_903_files(paths, actor=None) -> ImportReport:
+def import_903_files(paths, actor=None, progress: Progress | None = None) -> ImportReport:
     from opencsc.returns.services import import_flags_save
 
     report = ImportReport()
@@ -352,10 +360,9 @@ def import_903_files(paths, actor=None) -> ImportReport:
                     ImportProblem(str(path), "its set has no Header table (header.csv)")
                 )
             continue
-        written = ImportReport()  # merged into the report once the set stands
         try:
             with transaction.atomic():
-                _import_set(return_set, written, actor)
+                written = _SetImport(return_set, ImportReport(), actor=actor, progress=progress).run()
                 if return_set.flags:
                     run = import_flags_save(
                         actor=actor,
@@ -388,119 +395,166 @@ def _refuse_set(return_set: ReturnSet, report: ImportReport, error: DatabaseErro
         )
 
 
-def _import_set(return_set: ReturnSet, report: ImportReport, actor) -> None:
-    by_child: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    for table, rows in return_set.tables.items():
-        for row in rows:
-            by_child[row.text("CHILD")][table].append(row)
-    year = return_set.year
-    workers: dict[str, User] = {}
-    for la_child_id in sorted(by_child):
-        rows = by_child[la_child_id]
-        if not la_child_id:
-            for table_rows in rows.values():
-                for row in table_rows:
-                    row.flag("IMPORT-REQUIRED", "CHILD is blank: the row is not stored", "CHILD")
-            continue
-        writer = _Writer(year, workers)
-        try:
-            with transaction.atomic():
-                child = writer.child(la_child_id, rows)
-                if writer.changes:
-                    audit_event_record(
-                        actor=actor,
-                        verb="import.903",
-                        target=child,
-                        child=child,
-                        payload={"folder": return_set.folder.name, "year": year, "changes": writer.changes},
-                    )
-            for what, n in writer.counts.items():
-                report.count(what, n)
-        except (ValidationError, IntegrityError) as error:
-            workers.clear()  # a worker added for this child was rolled back with it
-            row = writer.current or next(iter(rows.values()))[0]
-            report.skipped.append(ImportProblem(str(row.path), _reason(error), row.line, la_child_id))
+# The rows of a child the set may match, read in bulk before the set is mapped.
+CHILD_ROWS = (
+    Episode,
+    CareReview,
+    UnaccompaniedAsylumSeeker,
+    MissingEpisode,
+    PreviousPermanenceRecord,
+    AdoptionMilestones,
+    HealthAndEducationCheck,
+    CareLeaverContact,
+    Allocation,
+)
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return f"the database refused it: {error}"
+class _SetImport(BatchImport):
+    """One 903 set: its children, each with all of its rows in every table of the set."""
+
+    verb = "import.903"
+    what = "children"
+
+    def __init__(self, return_set: ReturnSet, report: ImportReport, **options):
+        super().__init__(report, **options)
+        self.return_set = return_set
+        self.year = return_set.year
+        self.by_child: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+        for table, rows in return_set.tables.items():
+            for row in rows:
+                self.by_child[row.text("CHILD")][table].append(row)
+        self.read_flags = len(return_set.flags)
+        self.writer: _Writer | None = None
+        self.locations: dict[tuple[str, str], dict] = {}
+
+    def reset(self) -> None:
+        del self.return_set.flags[self.read_flags :]
+
+    def prefetch(self, store: Store) -> None:
+        ids = sorted(i for i in self.by_child if i)
+        ids += [f"MC-{i}"[:20] for i in ids]
+        children: dict[int, Child] = {}
+        for chunk in chunks(ids):
+            found = list(Child.objects.filter(la_child_id__in=chunk).order_by("pk"))
+            store.hold(found, key=lambda child: child.la_child_id)
+            children.update((child.pk, child) for child in found)
+        pks = sorted(children)
+        for chunk in chunks(pks):
+            for model in CHILD_ROWS:
+                store.hold(
+                    model.objects.filter(child_id__in=chunk).order_by("pk"),
+                    owner_field="child",
+                    owners=children,
+                )
+            mothers = Relationship.objects.filter(related_child_id__in=chunk, kind=RelationshipType.MOTHER)
+            store.hold(
+                mothers.select_related("child").order_by("pk"), owner_field="related_child", owners=children
+            )
+        sw_ids = sorted({row.text("SW_ID").lower() for row in self.return_set.tables.get("SWEpisodes", [])})
+        for chunk in chunks(sw_ids):
+            workers = User.objects.annotate(key=Lower("username")).filter(key__in=chunk)
+            store.hold(workers.select_related("team").order_by("pk"), key=lambda user: user.key)
+        store.hold(Team.objects.filter(name=IMPORTED_WORKERS_TEAM), key=lambda team: team.name)
+
+    def records(self):
+        for la_child_id in sorted(self.by_child):
+            rows = self.by_child[la_child_id]
+            if not la_child_id:
+                for table_rows in rows.values():
+                    for row in table_rows:
+                        row.flag("IMPORT-REQUIRED", "CHILD is blank: the row is not stored", "CHILD")
+                continue
+            yield la_child_id, rows, self._mapping(la_child_id, rows)
+
+    def _mapping(self, la_child_id: str, rows: dict[str, list[Row]]):
+        def mapping(store: Store, counts: Counts) -> Child:
+            self.writer = _Writer(self.year, store, counts, self.today, self.locations)
+            return self.writer.child(la_child_id, rows)
+
+        return mapping
+
+    def audit_payload(self, label: str, changes: list[str]) -> dict:
+        return {"folder": self.return_set.folder.name, "year": self.year, "changes": changes}
+
+    def skipped(self, label: str, rows, error: Exception) -> ImportProblem:
+        row = (self.writer and self.writer.current) or next(iter(rows.values()))[0]
+        return ImportProblem(str(row.path), refusal_reason(error), row.line, label)
 
 
-def _noon(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+def _related(model) -> list[str]:
+    """Relations were just read or written; a yes/no that may be unknown (null) is not "blank"."""
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.is_relation or (isinstance(f, BooleanField) and f.null)
+    ]
+
+
+def _latest(instances: list, key):
+    """The last of `instances` (held in primary key order) by `key`, as `.order_by(-key, -pk).first()`."""
+    return max(enumerate(instances), key=lambda pair: (key(pair[1]), pair[0]), default=(None, None))[1]
 
 
 class _Writer:
-    """Writes one child's rows of one set, counting what it creates and changes. Each row is written in its
-    own savepoint: a row that cannot be stored is left out and flagged, and the child keeps the rest."""
+    """Maps one child's rows of one set into the store, counting what it creates and changes. Each row is a
+    unit of its own: a row that cannot be stored is left out and flagged, and the child keeps the rest."""
 
-    def __init__(self, year: int, workers: dict):
+    def __init__(self, year: int, store: Store, counts: Counts, today: dt.date, locations: dict):
         self.year = year
-        self.workers = workers  # SW_ID -> user, shared by the set's children
+        self.locations = locations  # (placement postcode, home postcode) -> location, shared by the set
+        self.store = store
+        self.counts = counts
         self.start, self.end = census_period(year) if year else (dt.date.min, dt.date.max)
-        self.today = timezone.localdate()
-        self.counts: dict[str, int] = defaultdict(int)
-        self.changes: list[str] = []
+        self.today = today
         self.current: Row | None = None
         self.born: dt.date | None = None  # the child's date of birth, once the child is written
 
     def note(self, what: str, detail: str = "") -> None:
-        self.counts[what] += 1
-        self.changes.append(f"{what} ({detail})" if detail else what)
+        self.counts.note(what, detail)
+
+    def locate(self, placement_postcode: str, home_postcode: str) -> dict:
+        key = (placement_postcode, home_postcode)
+        if key not in self.locations:
+            self.locations[key] = placement_location(placement_postcode=key[0], home_postcode=key[1])
+        return dict(self.locations[key])
 
     def day(self, row: Row, name: str, *, required: bool = False) -> dt.date | None:
         """A date of an event in the child's life: not in the future, nor before the child's birth."""
         return row.date(name, required=required, today=self.today, born=self.born)
 
     def apply(self, write, child: Child, row: Row, *args):
-        """`write(child, row, *args)` in a savepoint; a row that cannot be stored is flagged, not fatal."""
+        """`write(child, row, *args)` as a unit; a row that cannot be stored is flagged, not fatal."""
         self.current = row
-        counts, changes = dict(self.counts), len(self.changes)
         try:
-            with transaction.atomic():
-                return write(child, row, *args)
+            return in_unit(self.store, self.counts, lambda: write(child, row, *args))
         except RowError as error:
-            reason, rule = error.reason, error.rule
+            row.flag(error.rule, error.reason)
         except (ValidationError, IntegrityError) as error:
-            reason, rule = f"{_reason(error)}: the row is not stored", "IMPORT-NOT-STORED"
-        self.counts = defaultdict(int, counts)
-        del self.changes[changes:]
-        self.workers.clear()  # a worker added for this row was rolled back with it
-        row.flag(rule, reason)
+            row.flag("IMPORT-NOT-STORED", f"{refusal_reason(error)}: the row is not stored")
         return None
 
     def upsert(self, model, row: Row, lookup: dict, values: dict, *, create_only: dict | None = None):
         """The row matching `lookup`, created with `values` or brought up to them; None leaves a value alone.
         A code outside its list is kept as given, a value that does not fit is left blank: both flagged."""
         values = {name: value for name, value in values.items() if value is not None}
-        # Relations were just read or written; a yes/no that may be unknown (null) is not "blank".
-        related = [
-            f.name
-            for f in model._meta.concrete_fields
-            if f.is_relation or (isinstance(f, BooleanField) and f.null)
-        ]
         label = model._meta.verbose_name
-        held = model.objects.filter(**lookup).order_by("pk").first()
+        child = lookup["child"]
+        held = self.store.find(model, child, **{k: v for k, v in lookup.items() if k != "child"})
         if held is None:
             held = model(**lookup, **values, **(create_only or {}))
-            clean_keeping(held, exclude=related, flag=self._flagger(row))
-            held.save()
+            clean_keeping(held, exclude=_related(model), flag=self._flagger(row))
+            self.store.add(held, owner=child)
             self.note(f"{label} created")
             return held
         # Checked whether or not it changes, so that a re-import flags what the file still gets wrong; changes
         # are counted after the check, which may leave blank a value that cannot be stored.
-        before = {name: getattr(held, name) for name in values}
+        before = self.store.snapshot(held)
         for name, value in values.items():
             setattr(held, name, value)
-        clean_keeping(held, exclude=related, flag=self._flagger(row))
-        changed = [name for name in values if getattr(held, name) != before[name]]
-        if changed:
-            held.save()
-            self.note(f"{label} updated", ", ".join(changed))
+        clean_keeping(held, exclude=_related(model), flag=self._flagger(row))
+        changed = self.store.changed(held, before)
+        if named := [name for name in values if name in changed]:
+            self.note(f"{label} updated", ", ".join(named))
         return held
 
     @staticmethod
@@ -514,7 +568,7 @@ class _Writer:
         header = self._header_row(la_child_id, rows)
         self.current = header
         details = self._details(header) if "Header" in rows else self._details_elsewhere(header)
-        child = Child.objects.filter(la_child_id=la_child_id).first()
+        child = self.store.keyed(Child, la_child_id)
         if child is None:
             child = Child(
                 la_child_id=la_child_id,
@@ -525,7 +579,7 @@ class _Writer:
                 **details,
             )
             clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self._flagger(header))
-            child.save()
+            self.store.add(child, key=la_child_id)
             self.note("child created")
         else:
             gained = {}
@@ -540,10 +594,11 @@ class _Writer:
             if child.ethnicity == Ethnicity.NOBT and details["ethnicity"] not in (Ethnicity.NOBT, ""):
                 gained["ethnicity"] = details["ethnicity"]
             if gained:
+                before = self.store.snapshot(child)
                 for name, value in gained.items():
                     setattr(child, name, value)
                 clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self._flagger(header))
-                child.save()
+                self.store.changed(child, before)
                 self.note("child updated", ", ".join(sorted(gained)))
         self.born = child.date_of_birth
         if "Header" in rows:
@@ -603,7 +658,7 @@ class _Writer:
     def _details(self, row: Row) -> dict:
         given = row.text("SEX").upper()
         sex = OLD_SEX_CODES.get(given, given)
-        if sex not in Sex.values:
+        if sex not in SEX_CODES:
             row.flag(
                 "IMPORT-CODE", f"SEX '{given}' is not M, F or U (1 or 2 before 2024-25): recorded as U", "SEX"
             )
@@ -612,7 +667,7 @@ class _Writer:
         if not ethnicity:
             row.flag("IMPORT-REQUIRED", "ETHNIC is blank: recorded as NOBT (not yet obtained)", "ETHNIC")
             ethnicity = Ethnicity.NOBT
-        elif ethnicity not in Ethnicity.values:
+        elif ethnicity not in ETHNICITY_CODES:
             fits = len(ethnicity) <= Child._meta.get_field("ethnicity").max_length
             row.flag(
                 "IMPORT-CODE",
@@ -656,12 +711,13 @@ class _Writer:
                     "MC_DOB",
                 )
             return
-        if Relationship.objects.filter(
-            related_child=child, kind=RelationshipType.MOTHER, child__date_of_birth=born
-        ).exists():
+        if any(
+            mother.kind == RelationshipType.MOTHER and mother.child.date_of_birth == born
+            for mother in self.store.owned(Relationship, child)
+        ):
             return
         baby_id = f"MC-{child.la_child_id}"[:20]
-        baby = Child.objects.filter(la_child_id=baby_id).first()
+        baby = self.store.keyed(Child, baby_id)
         if baby is None:
             baby = Child(
                 la_child_id=baby_id,
@@ -673,11 +729,12 @@ class _Writer:
                 sex=Sex.UNKNOWN,
             )
             baby.full_clean(validate_unique=False, validate_constraints=False)
-            baby.save()
+            self.store.add(baby, key=baby_id)
             self.note("child created", "mother's child")
-        Relationship.objects.create(
+        mother = Relationship(
             child=baby, related_child=child, kind=RelationshipType.MOTHER, has_parental_responsibility=True
         )
+        self.store.add(mother, owner=child)
         self.note("relationship created", "mother")
 
     def _episode_end(self, row: Row, started: dt.date, following: dt.date | None):
@@ -721,17 +778,18 @@ class _Writer:
         place, provider = row.text("PLACE").upper(), row.text("PLACE_PROVIDER").upper()
         urn, postcode, home = row.text("URN").upper(), row.text("PL_POST"), row.text("HOME_POST")
         errors: dict[str, str] = {}
-        _placement_fields(
+        _placement_fields(  # the type, provider and URN; the postcodes are checked here, located once a pair
             errors,
             placement_type=place,
             placement_provider=provider,
             urn=urn,
             carer_name="",
-            placement_postcode=postcode,
-            home_postcode=home,
+            placement_postcode="",
+            home_postcode="",
         )
-        readable = bool(postcode) and not postcode_problem(postcode)
-        home_readable = bool(home) and not postcode_problem(home)
+        postcode_error = postcode_problem(postcode) if postcode else None
+        home_error = postcode_problem(home) if home else None
+        readable, home_readable = bool(postcode) and not postcode_error, bool(home) and not home_error
         placement = {
             "placement_type": place,
             "placement_provider": provider,
@@ -744,9 +802,8 @@ class _Writer:
         }
         if readable:
             placement.update(
-                placement_location(
-                    placement_postcode=placement["placement_postcode"],
-                    home_postcode=placement["home_postcode"] if home_readable else "",
+                self.locate(
+                    placement["placement_postcode"], placement["home_postcode"] if home_readable else ""
                 )
             )
             placement["home_postcode"] = format_postcode(home) if home_readable else home
@@ -762,9 +819,9 @@ class _Writer:
         if "urn" in errors and not (not urn and (short_break or outside_england)):
             row.flag("IMPORT-URN", f"{errors['urn']}: kept as given", "PLACE", "URN", "PL_POST")
         if postcode and not readable:
-            row.flag("IMPORT-PLACEMENT", f"PL_POST: {errors['placement_postcode']}: kept as given", "PL_POST")
+            row.flag("IMPORT-PLACEMENT", f"PL_POST: {postcode_error}: kept as given", "PL_POST")
         if home and not home_readable:
-            row.flag("IMPORT-PLACEMENT", f"HOME_POST: {errors['home_postcode']}: kept as given", "HOME_POST")
+            row.flag("IMPORT-PLACEMENT", f"HOME_POST: {home_error}: kept as given", "HOME_POST")
         return placement
 
     def _episode(self, child: Child, row: Row, following: dt.date | None) -> None:
@@ -809,23 +866,22 @@ class _Writer:
             returned = None
         held = [
             episode
-            for episode in MissingEpisode.objects.filter(child=child, kind=kind)
-            if timezone.localdate(episode.started_at) == began
+            for episode in self.store.owned(MissingEpisode, child)
+            if episode.kind == kind and timezone.localdate(episode.started_at) == began
         ]
         if held:
             episode = held[0]
             if returned and (
                 episode.returned_at is None or timezone.localdate(episode.returned_at) != returned
             ):
-                episode.returned_at = max(_noon(returned), episode.started_at)
-                episode.save(update_fields=["returned_at", "updated_at"])
+                self.store.assign(episode, returned_at=max(noon(returned), episode.started_at))
                 self.note("missing episode updated", "returned_at")
             return
         episode = MissingEpisode(
-            child=child, kind=kind, started_at=_noon(began), returned_at=_noon(returned) if returned else None
+            child=child, kind=kind, started_at=noon(began), returned_at=noon(returned) if returned else None
         )
         clean_keeping(episode, exclude=["child"], flag=self._flagger(row))
-        episode.save()
+        self.store.add(episode, owner=child)
         self.note("missing episode created")
 
     def _previous_permanence(self, child: Child, row: Row) -> None:
@@ -873,14 +929,16 @@ class _Writer:
     def _check(self, child: Child, row: Row, kinds: set, kind: str, **values) -> None:
         """Add a check of `kind` dated at the end of the year, unless one of `kinds` is held in the year (with
         `values`, when given, on the latest)."""
-        held = HealthAndEducationCheck.objects.filter(
-            child=child, kind__in=kinds, done_on__gte=self.start, done_on__lte=self.end
-        )
+        held = [
+            check
+            for check in self.store.owned(HealthAndEducationCheck, child)
+            if check.kind in kinds and self.start <= check.done_on <= self.end
+        ]
         if values:
-            latest = held.order_by("-done_on", "-pk").first()
+            latest = _latest(held, key=lambda check: check.done_on)
             if latest is not None and all(getattr(latest, k) == v for k, v in values.items()):
                 return
-        elif held.exists():
+        elif held:
             return
         self.upsert(
             HealthAndEducationCheck,
@@ -930,7 +988,7 @@ class _Writer:
         letter, suitable = "", None
         if accommodation and accommodation != "0":
             letter, digit = accommodation[:1], accommodation[1:]
-            if letter not in Accommodation.values or digit not in ("1", "2"):
+            if letter not in ACCOMMODATION_CODES or digit not in ("1", "2"):
                 row.flag(
                     "IMPORT-CODE",
                     f"ACCOM '{accommodation}' is not an accommodation code followed by 1 or 2: left blank",
@@ -951,10 +1009,16 @@ class _Writer:
             "accommodation": letter,
             "accommodation_suitable": suitable,
         }
-        held = CareLeaverContact.objects.filter(
-            child=child, contacted_on__gte=self.start, contacted_on__lte=self.end
-        )
-        nearest = min(held, key=lambda c: (abs((c.contacted_on - birthday).days), -c.pk), default=None)
+        held = [
+            contact
+            for contact in self.store.owned(CareLeaverContact, child)
+            if self.start <= contact.contacted_on <= self.end
+        ]
+        nearest = min(
+            enumerate(held),
+            key=lambda pair: (abs((pair[1].contacted_on - birthday).days), -pair[0]),
+            default=(None, None),
+        )[1]
         if nearest is not None and all(getattr(nearest, k) == v for k, v in values.items()):
             return  # the contact the return was made from
         self.upsert(
@@ -989,10 +1053,9 @@ class _Writer:
             row.refuse("IMPORT-REQUIRED", "SW_ID is blank: the allocation is not stored")
         if previous is None and reason and reason != SW_FIRST_CONTACT:
             # the allocation before this one may have come from an earlier year's set
-            previous = (
-                Allocation.objects.filter(child=child, started_on__lt=started)
-                .order_by("-started_on", "-pk")
-                .first()
+            previous = _latest(
+                [held for held in self.store.owned(Allocation, child) if held.started_on < started],
+                key=lambda held: held.started_on,
             )
         if (
             previous is not None
@@ -1001,10 +1064,9 @@ class _Writer:
             and previous.ended_on is not None
             and sw_reason_code(previous.end_reason) != reason
         ):
-            previous.end_reason = SW_REASONS[reason]
-            previous.save(update_fields=["end_reason", "updated_at"])
+            self.store.assign(previous, end_reason=SW_REASONS[reason])
             self.note("allocation updated", "end_reason")
-        allocation = Allocation.objects.filter(child=child, started_on=started).order_by("pk").first()
+        allocation = self.store.find(Allocation, child, started_on=started)
         if allocation is None:
             worker = self._worker(sw_id)
             allocation = Allocation(
@@ -1016,38 +1078,34 @@ class _Writer:
                 change_reason=reason,
             )
             allocation.full_clean(exclude=["child", "worker", "team"], validate_constraints=False)
-            allocation.save()
+            self.store.add(allocation, owner=child)
             self.note("allocation created")
             return allocation
-        changed = []
+        changed = {}
         if ended and allocation.ended_on != ended:
-            allocation.ended_on = ended
-            changed.append("ended_on")
+            changed["ended_on"] = ended
         # The reason is kept on the allocation when what is held would not give it (the allocation before may
         # be in no set imported, or ended in a way that reads otherwise).
         if reason and (allocation.change_reason or sw_reason(allocation, previous)) != reason:
-            allocation.change_reason = reason
-            changed.append("change_reason")
+            changed["change_reason"] = reason
         if changed:
-            allocation.save(update_fields=[*changed, "updated_at"])
+            self.store.assign(allocation, **changed)
             self.note("allocation updated", ", ".join(changed))
         return allocation
 
     def _worker(self, sw_id: str) -> User:
-        if sw_id in self.workers:
-            return self.workers[sw_id]
-        worker = User.objects.filter(username__iexact=sw_id).first()
+        worker = self.store.keyed(User, sw_id.lower())
         if worker is not None:
-            self.workers[sw_id] = worker
             return worker
-        team, _ = Team.objects.get_or_create(
-            name=IMPORTED_WORKERS_TEAM, defaults={"kind": TeamKind.LOOKED_AFTER}
-        )
+        team = self.store.keyed(Team, IMPORTED_WORKERS_TEAM)
+        if team is None:
+            team = self.store.add(
+                Team(name=IMPORTED_WORKERS_TEAM, kind=TeamKind.LOOKED_AFTER), key=IMPORTED_WORKERS_TEAM
+            )
         worker = User(
             username=sw_id.lower(), role=Role.SOCIAL_WORKER, team=team, is_active=False, last_name=sw_id
         )
         worker.set_unusable_password()
-        worker.save()
+        self.store.add(worker, key=sw_id.lower())
         self.note("social worker added", sw_id)
-        self.workers[sw_id] = worker
         return worker

@@ -1,7 +1,9 @@
 """The SSDA903 CSV tables: their names, files and exact headers (the DfE validator identifies a CSV by the set
 of its headers, not its name), and the dd/mm/yyyy dates they carry."""
 
+import contextlib
 import datetime as dt
+import re
 
 HEADERS: dict[str, list[str]] = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
@@ -87,6 +89,14 @@ def day(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+DAY_SHAPE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
 def parse_day(text: str) -> dt.date:
-    """dd/mm/yyyy, as the return writes dates; ValueError otherwise."""
-    return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    """dd/mm/yyyy, as the return writes dates; ValueError otherwise. The usual shape is read directly (an
+    import reads tens of thousands), anything else as `strptime` reads it."""
+    text = text.strip()
+    if shape := DAY_SHAPE.fullmatch(text):
+        with contextlib.suppress(ValueError):
+            return dt.date(int(shape[3]), int(shape[2]), int(shape[1]))
+    return dt.datetime.strptime(text, "%d/%m/%Y").date()

@@ -20,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("kind", help="Which return: " + ", ".join(sorted(kinds())))
         parser.add_argument("files", nargs="+", type=Path)
 
+    def progress(self, done: int, total: int, what: str) -> None:
+        """How far the import of a file or set has gone, on stderr (so that stdout stays the report)."""
+        self.stderr.write(
+            f"  {done:7} of {total} {what} read and checked" + (": writing" if done == total else "")
+        )
+
     def handle(self, *args, kind: str, files: list[Path], **options):
         try:
             return_kind = get_kind(kind)
@@ -27,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if return_kind.import_files is None:
             raise CommandError(f"The {return_kind.title} cannot be imported yet")
-        report = return_kind.import_files(files, actor=None)
+        report = return_kind.import_files(files, actor=None, progress=self.progress)
         for path in report.files_read:
             self.stdout.write(f"Read {path}")
         for what, count in sorted(report.counts.items()):

@@ -1,0 +1,123 @@
+"""The import framework (opencsc/returns/importing.py, ADR 0015): set-based writes whose number of statements does
+not grow with the children, a second import that writes nothing, a bulk write the database refuses mapped again
+record by record so that only the refused row is left out, and progress reported as the children are read."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import connection
+
+from opencsc.audit.models import AuditEvent
+from opencsc.casework.models import Allocation
+from opencsc.looked_after.models import CareReview, Episode
+from opencsc.people.models import Child
+from opencsc.returns.ssda903.importer import import_903_files
+from opencsc.returns.ssda903.tables import HEADERS
+from tests.returns.conftest import valid_upn
+
+NOW = dt.datetime(2026, 5, 11, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _may_11_2026():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _write_set(folder: Path, children: int, *, prefix: str = "F", sw_rows: list[str] | None = None) -> Path:
+    """A clean 2025-26 set: each child in care since before the year, two reviews, one social worker."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, list[str]] = {"Header": [], "Episodes": [], "Reviews": [], "SWEpisodes": []}
+    for n in range(children):
+        child, born = f"{prefix}{n:05d}", f"{1 + n % 28:02d}/0{1 + n % 9}/2014"
+        upn = valid_upn(f"825{ord(prefix):03d}{n:06d}")
+        tables["Header"].append(f"{child},{'MF'[n % 2]},{born},WBRI,{upn},,")
+        tables["Episodes"].append(
+            f"{child},01/0{1 + n % 9}/2024,S,C2,N1,U4,PR1,,,,HP19 8FF,HP11 2JU,SC484848"
+        )
+        tables["Reviews"] += [f"{child},{born},15/10/2025,PN1", f"{child},{born},15/01/2026,PN1"]
+        tables["SWEpisodes"].append(f"{child},{born},SW{n % 3},01/0{1 + n % 9}/2024,,FCONTA")
+    tables["SWEpisodes"] += sw_rows or []
+    names = {"Header": "header.csv", "Episodes": "episodes.csv", "Reviews": "reviews.csv"}
+    names["SWEpisodes"] = "sw_episodes.csv"
+    for table, rows in tables.items():
+        (folder / names[table]).write_text("\n".join([",".join(HEADERS[table]), *rows]) + "\n")
+    return folder
+
+
+class _Statements:
+    def __init__(self):
+        self.all: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.all.append(sql)
+        return execute(sql, params, many, context)
+
+    @property
+    def writes(self) -> list[str]:
+        return [sql for sql in self.all if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def _import_counting(paths, **options):
+    statements = _Statements()
+    with connection.execute_wrapper(statements):
+        report = import_903_files(paths, **options)
+    return report, statements
+
+
+def test_the_statements_an_import_runs_do_not_grow_with_its_children(db, tmp_path):
+    few, _ = _import_counting([_write_set(tmp_path / "few", 3)])
+    many_report, many = _import_counting([_write_set(tmp_path / "many", 60, prefix="G")])
+    _, few_statements = _import_counting([_write_set(tmp_path / "few-again", 3, prefix="H")])
+
+    assert few.ok and many_report.ok and many_report.counts["child created"] == 60
+    assert many_report.counts["care review created"] == 120 and many_report.counts["allocation created"] == 60
+    assert Child.objects.count() == 66 and CareReview.objects.count() == 132
+    assert AuditEvent.objects.filter(verb="import.903").count() == 3 + 60 + 3
+    # 60 children take the statements 3 do (about twenty a child before): reads, then one insert a table
+    assert len(many.all) <= len(few_statements.all) + 2 < 60
+
+
+def test_importing_the_same_set_again_writes_nothing(db, tmp_path):
+    folder = _write_set(tmp_path / "2026", 20)
+    first, _ = _import_counting([folder])
+    counts = {model: model.objects.count() for model in (Child, Episode, CareReview, Allocation, AuditEvent)}
+
+    again, statements = _import_counting([folder])
+
+    assert first.ok and first.counts["child created"] == 20
+    assert again.ok and again.counts == {} and again.flags == []
+    assert statements.writes == []
+    assert {model: model.objects.count() for model in counts} == counts
+
+
+def test_a_row_the_database_refuses_in_the_bulk_write_is_left_out_and_flagged_alone(db, tmp_path):
+    """Two open social worker episodes for one child: the second breaks one_open_allocation_per_child, which only
+    the database checks. The set's bulk write is refused, the set is written again record by record, and only
+    that row is left out, flagged once with the database's reason; every child and every other row is kept."""
+    folder = _write_set(tmp_path / "2026", 4, sw_rows=["F00001,02/02/2014,SW9,01/03/2025,,MANAGE"])
+
+    report = import_903_files([folder])
+
+    assert report.ok and report.counts["child created"] == 4
+    refused = [(f.rule, Path(f.file).name, f.line, f.la_child_id) for f in report.flags]
+    assert refused == [("IMPORT-NOT-STORED", "sw_episodes.csv", 6, "F00001")]
+    assert "the database refused it" in report.flags[0].reason and "not stored" in report.flags[0].reason
+    assert Child.objects.count() == 4 and Episode.objects.count() == 4 and CareReview.objects.count() == 8
+    assert Allocation.objects.count() == 4
+    assert list(
+        Allocation.objects.filter(child__la_child_id="F00001").values_list("worker__username", flat=True)
+    ) == ["sw1"]
+    assert report.counts["allocation created"] == 4  # the refused one is not counted
+    assert AuditEvent.objects.filter(verb="import.903").count() == 4
+
+
+def test_progress_is_reported_as_the_children_are_read(db, tmp_path):
+    seen: list[tuple[int, int, str]] = []
+
+    import_903_files([_write_set(tmp_path / "2026", 45)], progress=lambda *step: seen.append(step))
+
+    assert seen[-1] == (45, 45, "children")
+    assert [done for done, _, _ in seen] == sorted({done for done, _, _ in seen}) and len(seen) >= 10
