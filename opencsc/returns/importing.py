@@ -568,5 +568,38 @@ class BatchImport:
             )
 
 
+class Identities:
+    """A child given under two LA child IDs: the same UPN for two IDs in the batch, or for an ID other than the
+    one the records hold it for. Both are kept (which of the two is right, and whether they are one child, is
+    for the authority to say) and the second is flagged `IMPORT-SAME-CHILD` with where the first was."""
+
+    def __init__(self, held: dict[str, str]):
+        self.seen: dict[str, tuple[str, str]] = {
+            upn: (la_child_id, "in the records") for upn, la_child_id in held.items()
+        }
+
+    @classmethod
+    def read(cls, upns: set[str], la_child_ids: set[str]) -> "Identities":
+        """The UPNs given that the records hold for children other than those the batch names."""
+        held: dict[str, str] = {}
+        for chunk in chunks(sorted(u for u in upns if u)):
+            for upn, la_child_id in Child.objects.filter(upn__in=chunk).values_list("upn", "la_child_id"):
+                if la_child_id not in la_child_ids:
+                    held.setdefault(upn, la_child_id)
+        return cls(held)
+
+    def check(self, upn: str, la_child_id: str, where: str) -> str | None:
+        """Why `upn` for `la_child_id` (given at `where`) looks like a child under a second ID, or None."""
+        if not upn:
+            return None
+        first, first_where = self.seen.setdefault(upn, (la_child_id, where))
+        if first == la_child_id:
+            return None
+        return (
+            f"UPN {upn} is also given for child {first} ({first_where}): both kept; if they are one child, "
+            "correct the records"
+        )
+
+
 def noon(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))

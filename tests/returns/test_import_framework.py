@@ -14,8 +14,7 @@ from opencsc.casework.models import Allocation
 from opencsc.looked_after.models import CareReview, Episode
 from opencsc.people.models import Child
 from opencsc.returns.ssda903.importer import import_903_files
-from opencsc.returns.ssda903.tables import HEADERS
-from tests.returns.conftest import valid_upn
+from tests.returns.builders import cin_census, ssda903_set
 
 NOW = dt.datetime(2026, 5, 11, 12, 0, tzinfo=dt.UTC)
 
@@ -24,27 +23,6 @@ NOW = dt.datetime(2026, 5, 11, 12, 0, tzinfo=dt.UTC)
 def _may_11_2026():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def _write_set(folder: Path, children: int, *, prefix: str = "F", sw_rows: list[str] | None = None) -> Path:
-    """A clean 2025-26 set: each child in care since before the year, two reviews, one social worker."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tables: dict[str, list[str]] = {"Header": [], "Episodes": [], "Reviews": [], "SWEpisodes": []}
-    for n in range(children):
-        child, born = f"{prefix}{n:05d}", f"{1 + n % 28:02d}/0{1 + n % 9}/2014"
-        upn = valid_upn(f"825{ord(prefix):03d}{n:06d}")
-        tables["Header"].append(f"{child},{'MF'[n % 2]},{born},WBRI,{upn},,")
-        tables["Episodes"].append(
-            f"{child},01/0{1 + n % 9}/2024,S,C2,N1,U4,PR1,,,,HP19 8FF,HP11 2JU,SC484848"
-        )
-        tables["Reviews"] += [f"{child},{born},15/10/2025,PN1", f"{child},{born},15/01/2026,PN1"]
-        tables["SWEpisodes"].append(f"{child},{born},SW{n % 3},01/0{1 + n % 9}/2024,,FCONTA")
-    tables["SWEpisodes"] += sw_rows or []
-    names = {"Header": "header.csv", "Episodes": "episodes.csv", "Reviews": "reviews.csv"}
-    names["SWEpisodes"] = "sw_episodes.csv"
-    for table, rows in tables.items():
-        (folder / names[table]).write_text("\n".join([",".join(HEADERS[table]), *rows]) + "\n")
-    return folder
 
 
 class _Statements:
@@ -68,9 +46,9 @@ def _import_counting(paths, **options):
 
 
 def test_the_statements_an_import_runs_do_not_grow_with_its_children(db, tmp_path):
-    few, _ = _import_counting([_write_set(tmp_path / "few", 3)])
-    many_report, many = _import_counting([_write_set(tmp_path / "many", 60, prefix="G")])
-    _, few_statements = _import_counting([_write_set(tmp_path / "few-again", 3, prefix="H")])
+    few, _ = _import_counting([ssda903_set(tmp_path / "few", 3)])
+    many_report, many = _import_counting([ssda903_set(tmp_path / "many", 60, prefix="G")])
+    _, few_statements = _import_counting([ssda903_set(tmp_path / "few-again", 3, prefix="H")])
 
     assert few.ok and many_report.ok and many_report.counts["child created"] == 60
     assert many_report.counts["care review created"] == 120 and many_report.counts["allocation created"] == 60
@@ -81,7 +59,7 @@ def test_the_statements_an_import_runs_do_not_grow_with_its_children(db, tmp_pat
 
 
 def test_importing_the_same_set_again_writes_nothing(db, tmp_path):
-    folder = _write_set(tmp_path / "2026", 20)
+    folder = ssda903_set(tmp_path / "2026", 20)
     first, _ = _import_counting([folder])
     counts = {model: model.objects.count() for model in (Child, Episode, CareReview, Allocation, AuditEvent)}
 
@@ -97,7 +75,7 @@ def test_a_row_the_database_refuses_in_the_bulk_write_is_left_out_and_flagged_al
     """Two open social worker episodes for one child: the second breaks one_open_allocation_per_child, which only
     the database checks. The set's bulk write is refused, the set is written again record by record, and only
     that row is left out, flagged once with the database's reason; every child and every other row is kept."""
-    folder = _write_set(tmp_path / "2026", 4, sw_rows=["F00001,02/02/2014,SW9,01/03/2025,,MANAGE"])
+    folder = ssda903_set(tmp_path / "2026", 4, sw_rows=["F00001,02/02/2014,SW9,01/03/2025,,MANAGE"])
 
     report = import_903_files([folder])
 
@@ -117,7 +95,53 @@ def test_a_row_the_database_refuses_in_the_bulk_write_is_left_out_and_flagged_al
 def test_progress_is_reported_as_the_children_are_read(db, tmp_path):
     seen: list[tuple[int, int, str]] = []
 
-    import_903_files([_write_set(tmp_path / "2026", 45)], progress=lambda *step: seen.append(step))
+    import_903_files([ssda903_set(tmp_path / "2026", 45)], progress=lambda *step: seen.append(step))
 
     assert seen[-1] == (45, 45, "children")
     assert [done for done, _, _ in seen] == sorted({done for done, _, _ in seen}) and len(seen) >= 10
+
+
+def _import_cin_counting(paths):
+    from opencsc.returns.cin.importer import import_cin_files
+
+    statements = _Statements()
+    with connection.execute_wrapper(statements):
+        report = import_cin_files(paths)
+    return report, statements
+
+
+def test_a_census_is_written_together_with_plans_and_conferences_linked(db, tmp_path):
+    from opencsc.casework.models import ChildProtectionConference, ChildProtectionPlan, ConferenceKind
+
+    _, few = _import_cin_counting([cin_census(tmp_path / "few.xml", 3, prefix="K")])
+    many_report, many = _import_cin_counting([cin_census(tmp_path / "many.xml", 40, prefix="L")])
+    _, few_again = _import_cin_counting([cin_census(tmp_path / "few-again.xml", 3, prefix="M")])
+
+    assert many_report.ok and many_report.flags == [] and many_report.counts["child created"] == 40
+    assert many_report.counts["child protection plan created"] == 40
+    assert len(many.all) <= len(few_again.all) + 2 < 40
+    plans = ChildProtectionPlan.objects.filter(child__la_child_id__startswith="L").select_related(
+        "initial_conference", "referral"
+    )
+    for plan in plans:
+        assert plan.initial_conference.child_id == plan.child_id == plan.referral.child_id
+        assert plan.initial_conference.kind == ConferenceKind.INITIAL
+        assert plan.initial_conference.section_47.child_id == plan.child_id
+        review = ChildProtectionConference.objects.get(child=plan.child, kind=ConferenceKind.REVIEW)
+        assert review.plan_id == plan.pk and review.held_on == dt.date(2025, 8, 20)
+    assert len(plans) == 40
+
+
+def test_a_census_imported_again_writes_nothing(db, tmp_path):
+    from opencsc.frontdoor.models import Referral
+
+    path = cin_census(tmp_path / "census.xml", 12)
+    first, _ = _import_cin_counting([path])
+    counts = {model: model.objects.count() for model in (Child, Referral, AuditEvent)}
+
+    again, statements = _import_cin_counting([path])
+
+    assert first.ok and first.counts["child created"] == 12 and first.counts["disability added"] == 12
+    assert again.ok and again.counts == {} and again.flags == []
+    assert statements.writes == []
+    assert {model: model.objects.count() for model in counts} == counts

@@ -18,14 +18,18 @@ rule, reason, file and line:
 - a date that is not YYYY-MM-DD, or in the future (an expected date of birth excepted): left blank; an end
   before its start (closure, authorisation, plan end, conference before its enquiry): left blank;
 - a referral, assessment, enquiry or plan whose start date cannot be read is left out (flagged), as is one the
-  database refuses (in its own savepoint); the child and the rest of the record are kept;
+  database refuses (with what it holds); the child and the rest of the record are kept;
 - an LAchildID longer than 20 characters is stored as its first 20. A <Child> with no LAchildID at all cannot
   be told apart from others: it is flagged and not stored.
 Files in an XML namespace are read by their elements' local names; a header with no Year takes the year of its
 ReferenceDate, and one with neither (flagged) the collection year of the latest date in the file that is not in
-the future (of today if it has none). Only a file that cannot be parsed, or has no <Message> or <Children>, is refused whole, with the
-line and reason; other files are still read. Each file is imported in one transaction, with its flags saved as
-a run of the worklist in the same transaction.
+the future (of today if it has none). Only a file that cannot be parsed (a truncated file among them), or has
+no <Message> or <Children>, is refused whole, with the line and reason; other files are still read. A UPN
+given for a second LA child ID (in the file, or held for another child) is flagged; both children are kept.
+Each file is imported in one transaction through the import framework (`opencsc.returns.importing`, ADR 0015):
+the children it names and their records are read in bulk, each child mapped in memory and the file written
+together; a file whose bulk write the database refuses is written again referral by referral in savepoints.
+Its flags are saved as a run of the worklist in the same transaction.
 Each child changed gets one audit event, verb "import.cin", with no actor (the system) unless one is given.
 """
 
@@ -37,7 +41,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from opencsc.audit.services import audit_event_record
 from opencsc.casework.models import (
     Assessment,
     AssessmentFactor,
@@ -62,6 +65,16 @@ from opencsc.people.identifiers import name_key, upn_problem
 from opencsc.people.models import Child, ChildDisability
 from opencsc.returns.cin.validate import CensusFileError, parse_census
 from opencsc.returns.flags import ImportFlag, clean_keeping
+from opencsc.returns.importing import (
+    BatchImport,
+    Counts,
+    Identities,
+    Progress,
+    Store,
+    chunks,
+    in_unit,
+    refusal_reason,
+)
 from opencsc.returns.registry import ImportProblem, ImportReport
 
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
@@ -475,58 +488,41 @@ class _Reader:
 
 
 class _Writer:
-    """Writes one child's census record, counting what it creates and changes. Each referral is written in its
-    own savepoint: one the database cannot store is left out and flagged, and the child keeps the rest."""
+    """Maps one child's census record into the batch's store, counting what it creates and changes. Each
+    referral is a unit of its own: one that cannot be stored is left out and flagged, and the child keeps the
+    rest."""
 
-    def __init__(self, path: Path, flags: list, la_child_id: str):
-        self.counts = (
-            ImportReport()
-        )  # only its counts: merged into the file's report once the child is written
-        self.changes: list[str] = []
+    def __init__(self, path: Path, flags: list, la_child_id: str, store: Store, counts: Counts):
+        self.store, self.counts = store, counts
         self.path, self.flags, self.la_child_id = path, flags, la_child_id
         self.line: int | None = None
-        # A child created by this writer has no rows yet but the ones it writes: they are looked up here, not
-        # in the database (half the queries of an import into an empty database).
-        self.new_child = False
-        self.written: dict[tuple, object] = {}
 
     def find(self, model, lookup: dict):
-        """The first row matching `lookup` (all equalities)."""
-        if not self.new_child:
-            return model.objects.filter(**lookup).order_by("pk").first()
-        return self.written.get(self._key(model, lookup))
-
-    @staticmethod
-    def _key(model, lookup: dict) -> tuple:
-        return (model, tuple(sorted((name, getattr(value, "pk", value)) for name, value in lookup.items())))
+        """The first row matching `lookup` (all equalities, the child's among them)."""
+        return self.store.find(model, lookup["child"], **{k: v for k, v in lookup.items() if k != "child"})
 
     def upsert(self, model, lookup: dict, values: dict, *, create_only: dict | None = None):
         """The row matching `lookup`, created with `values` (and `create_only`) or brought up to `values`;
         a None in `values` leaves the held value alone."""
         values = {name: value for name, value in values.items() if value is not None}
-        # Fields and codes are checked here; related rows were just read or written in this transaction, and
-        # uniqueness and check constraints are the database's own (an IntegrityError skips the child), so none of
-        # them costs a query per row.
+        # Fields and codes are checked here; related rows were just read or mapped in this batch, and
+        # uniqueness and check constraints are the database's own (a refusal is mapped again carefully).
         related = [field.name for field in model._meta.concrete_fields if field.is_relation]
         row = self.find(model, lookup)
         label = model._meta.verbose_name
         if row is None:
             row = model(**lookup, **values, **(create_only or {}))
             clean_keeping(row, exclude=related, flag=self.flag)
-            row.save()
-            self.written.setdefault(self._key(model, lookup), row)
-            self.counts.count(f"{label} created")
-            self.changes.append(f"{label} created")
+            self.store.add(row, owner=lookup["child"])
+            self.counts.note(f"{label} created")
             return row
-        before = {name: getattr(row, name) for name in values}
+        before = self.store.snapshot(row)
         for name, value in values.items():
             setattr(row, name, value)
         clean_keeping(row, exclude=related, flag=self.flag)
-        changed = [name for name in values if getattr(row, name) != before[name]]
-        if changed:
-            row.save()
-            self.counts.count(f"{label} updated")
-            self.changes.append(f"{label} updated ({', '.join(changed)})")
+        changed = self.store.changed(row, before)
+        if named := [name for name in values if name in changed]:
+            self.counts.note(f"{label} updated", ", ".join(named))
         return row
 
     def flag(self, rule: str, reason: str, fields: str) -> None:
@@ -536,19 +532,15 @@ class _Writer:
             self.flags.append(ImportFlag(rule, reason, str(self.path), self.line, self.la_child_id, fields))
 
     def episode_kept(self, child: Child, episode: "_Episode") -> None:
-        """The referral and what it holds, in a savepoint: one the database refuses is flagged, not fatal."""
+        """The referral and what it holds, as a unit: one that cannot be stored is flagged, not fatal."""
         self.line = episode.line
-        counts, changes, written = dict(self.counts.counts), len(self.changes), dict(self.written)
         try:
-            with transaction.atomic():
-                self.episode(child, episode)
+            in_unit(self.store, self.counts, lambda: self.episode(child, episode))
         except (ValidationError, IntegrityError) as error:
-            self.counts.counts, self.written = counts, written
-            del self.changes[changes:]
             self.flags.append(
                 ImportFlag(
                     "IMPORT-NOT-STORED",
-                    f"the referral of {episode.referral_date:%Y-%m-%d} and what it holds: {_reason(error)}: "
+                    f"the referral of {episode.referral_date:%Y-%m-%d} and what it holds: {refusal_reason(error)}: "
                     "not stored",
                     str(self.path),
                     episode.line,
@@ -558,7 +550,7 @@ class _Writer:
 
     def child(self, record: _Child) -> Child:
         details = record.details
-        child = Child.objects.filter(la_child_id=record.la_child_id).first()
+        child = self.store.keyed(Child, record.la_child_id)
         if child is None:
             child = Child(
                 la_child_id=record.la_child_id,
@@ -570,10 +562,8 @@ class _Writer:
             )
             self.line = record.line
             clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self.flag)
-            child.save()
-            self.new_child = True
-            self.counts.count("child created")
-            self.changes.append("child created")
+            self.store.add(child, key=record.la_child_id)
+            self.counts.note("child created")
         else:
             gained = {}
             for name in ("upn", "former_upn", "date_of_birth", "expected_date_of_birth", "date_of_death"):
@@ -593,22 +583,24 @@ class _Writer:
             if child.ethnicity == Ethnicity.NOBT and details["ethnicity"] != Ethnicity.NOBT:
                 gained["ethnicity"] = details["ethnicity"]
             if gained:
+                before = self.store.snapshot(child)
                 for name, value in gained.items():
                     setattr(child, name, value)
                 self.line = record.line
                 clean_keeping(child, exclude=CHECKED_CHILD_FIELDS, flag=self.flag)
-                child.save()
-                self.counts.count("child updated")
-                self.changes.append(f"child updated ({', '.join(sorted(gained))})")
-        held = set() if self.new_child else set(child.disabilities.values_list("code", flat=True))
+                self.store.changed(child, before)
+                self.counts.note("child updated", ", ".join(sorted(gained)))
+        held = self.store.owned(ChildDisability, child)
+        held_codes = {disability.code for disability in held}
         # NONE is what the census says for a child with no disability recorded: nothing to add.
-        wanted = [code for code in record.disabilities if code not in held and code != "NONE"]
+        wanted = [code for code in record.disabilities if code not in held_codes and code != "NONE"]
         if wanted:
-            if "NONE" in held:
-                child.disabilities.filter(code="NONE").delete()
-            ChildDisability.objects.bulk_create([ChildDisability(child=child, code=code) for code in wanted])
-            self.counts.count("disability added", len(wanted))
-            self.changes.append(f"disabilities added ({', '.join(wanted)})")
+            for disability in [d for d in held if d.code == "NONE"]:
+                self.store.delete(disability, owner=child)
+            for code in wanted:
+                self.store.add(ChildDisability(child=child, code=code), owner=child)
+            self.counts.counts["disability added"] += len(wanted)
+            self.counts.changes.append(f"disabilities added ({', '.join(wanted)})")
         for episode in record.episodes:
             self.episode_kept(child, episode)
         return child
@@ -790,55 +782,106 @@ def _collection_year(day: dt.date) -> int:
     return day.year + 1 if day.month >= 4 else day.year
 
 
-def import_cin_files(paths, actor=None, progress=None) -> ImportReport:  # progress: not yet on the framework
+def import_cin_files(paths, actor=None, progress: Progress | None = None) -> ImportReport:
     from opencsc.returns.services import import_flags_save
 
     report = ImportReport()
     censuses = [census for path in paths if (census := _open(Path(path), report))]
     for census in sorted(censuses, key=lambda c: c.year):
         with transaction.atomic():
-            flags = _import_census(census, report, actor)
-            if flags:
+            batch = _CensusImport(census, ImportReport(), actor=actor, progress=progress)
+            written = batch.run()
+            if batch.flags:
                 run = import_flags_save(
-                    actor=actor, kind="cin", year=census.year, source=str(census.path), flags=flags
+                    actor=actor, kind="cin", year=census.year, source=str(census.path), flags=batch.flags
                 )
                 report.runs.append(run.pk)
+        for what, n in written.counts.items():
+            report.count(what, n)
+        report.skipped.extend(written.skipped)
         report.files_read.append(str(census.path))
-        report.flags.extend(flags)
+        report.flags.extend(batch.flags)
     return report
 
 
-def _import_census(census: _Census, report: ImportReport, actor) -> list[ImportFlag]:
-    flags: list[ImportFlag] = list(census.flags)
-    today = timezone.localdate()
-    for element in census.root.iterfind("Children/Child"):
-        record = _Reader(element, census.path, flags, today).child()
-        if record is None:
-            continue
-        writer = _Writer(census.path, flags, record.la_child_id)
-        try:
-            with transaction.atomic():
-                child = writer.child(record)
-                if writer.changes:
-                    audit_event_record(
-                        actor=actor,
-                        verb="import.cin",
-                        target=child,
-                        child=child,
-                        payload={"file": census.path.name, "year": census.year, "changes": writer.changes},
+# The rows of a child a census may match, read in bulk before the file is mapped.
+CHILD_ROWS = (
+    ChildDisability,
+    Referral,
+    Assessment,
+    ChildInNeedPlan,
+    Section47Enquiry,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+)
+
+
+class _CensusImport(BatchImport):
+    """One census file: its children, each read from its <Child> element as it is mapped."""
+
+    verb = "import.cin"
+    what = "children"
+
+    def __init__(self, census: _Census, report: ImportReport, **options):
+        super().__init__(report, **options)
+        self.census = census
+        self.elements = list(census.root.iterfind("Children/Child"))
+        self.flags: list[ImportFlag] = list(census.flags)
+        self.records_read: dict[str, _Child] = {}
+
+    def reset(self) -> None:
+        self.flags[:] = list(self.census.flags)
+
+    def prefetch(self, store: Store) -> None:
+        ids = sorted(
+            {_Reader(element, self.census.path, [], self.today).la_child_id for element in self.elements}
+        )
+        children: dict[int, Child] = {}
+        for chunk in chunks([i for i in ids if i]):
+            found = list(Child.objects.filter(la_child_id__in=chunk).order_by("pk"))
+            store.hold(found, key=lambda child: child.la_child_id)
+            children.update((child.pk, child) for child in found)
+        upns = {(e.findtext("ChildIdentifiers/UPN") or "").strip() for e in self.elements}
+        self.identities = Identities.read(upns, set(ids))
+        for chunk in chunks(sorted(children)):
+            for model in CHILD_ROWS:
+                store.hold(
+                    model.objects.filter(child_id__in=chunk).order_by("pk"),
+                    owner_field="child",
+                    owners=children,
+                )
+
+    def records(self):
+        for element in self.elements:
+            yield element.sourceline, element, self._mapping(element)
+
+    def _mapping(self, element):
+        def mapping(store: Store, counts: Counts) -> Child | None:
+            record = _Reader(element, self.census.path, self.flags, self.today).child()
+            if record is None:
+                return None
+            self.records_read[element.sourceline] = record
+            where = f"line {record.line} of {self.census.path.name}"
+            if reason := self.identities.check(record.details["upn"], record.la_child_id, where):
+                upn = record.details["upn"]
+                self.flags.append(
+                    ImportFlag(
+                        "IMPORT-SAME-CHILD",
+                        reason,
+                        str(self.census.path),
+                        record.line,
+                        record.la_child_id,
+                        f"UPN={upn}",
                     )
-            for what, n in writer.counts.counts.items():
-                report.count(what, n)
-        except (ValidationError, IntegrityError) as error:
-            report.skipped.append(
-                ImportProblem(str(census.path), _reason(error), record.line, record.la_child_id)
-            )
-    return flags
+                )
+            return _Writer(self.census.path, self.flags, record.la_child_id, store, counts).child(record)
 
+        return mapping
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return f"the database refused it: {error}"
+    def audit_payload(self, label, changes: list[str]) -> dict:
+        return {"file": self.census.path.name, "year": self.census.year, "changes": changes}
+
+    def skipped(self, label, element, error: Exception) -> ImportProblem:
+        record = self.records_read.get(element.sourceline)
+        la_child_id = record.la_child_id if record else ""
+        return ImportProblem(str(self.census.path), refusal_reason(error), element.sourceline, la_child_id)

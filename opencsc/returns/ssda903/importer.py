@@ -34,6 +34,7 @@ flagged on the data-quality worklist with its rule, reason, file and line:
 - a row whose key date (DECOM, REVIEW, MIS_START, DATE_INT, SW_DECOM) is not a date cannot be stored: it is
   left out, flagged; the child and the rest of the child's rows are kept;
 - a child in other tables but not in the Header table is created from their date of birth there, sex U;
+- a UPN given for a second LA child ID (in the set, or held for another child) is flagged; both are kept;
 - a placement outside England (PL_LA WAL, SCO or NIR from its postcode) needs no URN (DfE rule 218): not
   flagged.
 Only a file that cannot be read at all (not UTF-8 text, not CSV, a header that is no 903 table's, a second file
@@ -84,6 +85,7 @@ from opencsc.returns.flags import ImportFlag, clean_keeping
 from opencsc.returns.importing import (
     BatchImport,
     Counts,
+    Identities,
     Progress,
     RowError,
     Store,
@@ -455,6 +457,8 @@ class _SetImport(BatchImport):
             workers = User.objects.annotate(key=Lower("username")).filter(key__in=chunk)
             store.hold(workers.select_related("team").order_by("pk"), key=lambda user: user.key)
         store.hold(Team.objects.filter(name=IMPORTED_WORKERS_TEAM), key=lambda team: team.name)
+        upns = {row.text("UPN").upper() for row in self.return_set.tables["Header"]}
+        self.identities = Identities.read(upns, set(self.by_child))
 
     def records(self):
         for la_child_id in sorted(self.by_child):
@@ -468,7 +472,7 @@ class _SetImport(BatchImport):
 
     def _mapping(self, la_child_id: str, rows: dict[str, list[Row]]):
         def mapping(store: Store, counts: Counts) -> Child:
-            self.writer = _Writer(self.year, store, counts, self.today, self.locations)
+            self.writer = _Writer(self.year, store, counts, self.today, self.locations, self.identities)
             return self.writer.child(la_child_id, rows)
 
         return mapping
@@ -499,8 +503,11 @@ class _Writer:
     """Maps one child's rows of one set into the store, counting what it creates and changes. Each row is a
     unit of its own: a row that cannot be stored is left out and flagged, and the child keeps the rest."""
 
-    def __init__(self, year: int, store: Store, counts: Counts, today: dt.date, locations: dict):
+    def __init__(
+        self, year: int, store: Store, counts: Counts, today: dt.date, locations: dict, identities: Identities
+    ):
         self.year = year
+        self.identities = identities
         self.locations = locations  # (placement postcode, home postcode) -> location, shared by the set
         self.store = store
         self.counts = counts
@@ -568,6 +575,9 @@ class _Writer:
         header = self._header_row(la_child_id, rows)
         self.current = header
         details = self._details(header) if "Header" in rows else self._details_elsewhere(header)
+        where = f"line {header.line} of {header.path.name}"
+        if "Header" in rows and (reason := self.identities.check(details["upn"], la_child_id, where)):
+            header.flag("IMPORT-SAME-CHILD", reason, "UPN")
         child = self.store.keyed(Child, la_child_id)
         if child is None:
             child = Child(
