@@ -568,6 +568,21 @@ class BatchImport:
             )
 
 
+def hold_children(store: Store, la_child_ids: Iterable[str], models: Iterable[type]) -> dict[int, Child]:
+    """Read the children a batch names (by LA child ID) into the store, keyed by that ID, and their rows of each
+    of `models` under them; returns the children by primary key."""
+    children: dict[int, Child] = {}
+    for chunk in chunks(sorted({i for i in la_child_ids if i})):
+        found = list(Child.objects.filter(la_child_id__in=chunk).order_by("pk"))
+        store.hold(found, key=lambda child: child.la_child_id)
+        children.update((child.pk, child) for child in found)
+    for chunk in chunks(sorted(children)):
+        for model in models:
+            rows = model.objects.filter(child_id__in=chunk).order_by("pk")
+            store.hold(rows, owner_field="child", owners=children)
+    return children
+
+
 class Identities:
     """A child given under two LA child IDs: the same UPN for two IDs in the batch, or for an ID other than the
     one the records hold it for. Both are kept (which of the two is right, and whether they are one child, is

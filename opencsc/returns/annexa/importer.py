@@ -94,6 +94,7 @@ from opencsc.people.models import Child, ChildDisability
 from opencsc.returns.annexa import layout as L
 from opencsc.returns.annexa.export import REFERENCE_KEYWORD
 from opencsc.returns.flags import ImportFlag, clean_keeping
+from opencsc.returns.importing import refusal_reason
 from opencsc.returns.registry import ImportProblem, ImportReport
 
 HEADER_SEARCH_ROWS = 10
@@ -888,16 +889,6 @@ class _Writer:
         )
 
 
-def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return "; ".join(f"{name}: {' '.join(problems)}" for name, problems in error.message_dict.items())
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    if isinstance(error, IntegrityError):
-        return f"the database refused it: {error}"
-    return str(error)
-
-
 def import_annexa_files(paths, actor=None) -> ImportReport:
     from opencsc.returns.services import import_flags_save
 
@@ -956,7 +947,7 @@ def _import_row(path: Path, number: int, row: _Row, writer: "_Writer", report: I
     except (ValidationError, IntegrityError) as error:
         where = f"{path}, sheet '{row.sheet}'"
         report.skipped.append(
-            ImportProblem(where, _reason(error), row.line, details["la_child_id"], unit="row")
+            ImportProblem(where, refusal_reason(error), row.line, details["la_child_id"], unit="row")
         )
         return
     writer.known.update(writer.settled)
@@ -974,7 +965,7 @@ def _import_row(path: Path, number: int, row: _Row, writer: "_Writer", report: I
         reason = (
             error.reason
             if isinstance(error, RowError)
-            else f"{_reason(error)}: the row's record is not stored"
+            else f"{refusal_reason(error)}: the row's record is not stored"
         )
         row.flag(rule, reason)
     if writer.changes:

@@ -71,7 +71,7 @@ from opencsc.returns.importing import (
     Identities,
     Progress,
     Store,
-    chunks,
+    hold_children,
     in_unit,
     refusal_reason,
 )
@@ -833,23 +833,10 @@ class _CensusImport(BatchImport):
         self.flags[:] = list(self.census.flags)
 
     def prefetch(self, store: Store) -> None:
-        ids = sorted(
-            {_Reader(element, self.census.path, [], self.today).la_child_id for element in self.elements}
-        )
-        children: dict[int, Child] = {}
-        for chunk in chunks([i for i in ids if i]):
-            found = list(Child.objects.filter(la_child_id__in=chunk).order_by("pk"))
-            store.hold(found, key=lambda child: child.la_child_id)
-            children.update((child.pk, child) for child in found)
+        ids = {_Reader(element, self.census.path, [], self.today).la_child_id for element in self.elements}
+        hold_children(store, ids, CHILD_ROWS)
         upns = {(e.findtext("ChildIdentifiers/UPN") or "").strip() for e in self.elements}
-        self.identities = Identities.read(upns, set(ids))
-        for chunk in chunks(sorted(children)):
-            for model in CHILD_ROWS:
-                store.hold(
-                    model.objects.filter(child_id__in=chunk).order_by("pk"),
-                    owner_field="child",
-                    owners=children,
-                )
+        self.identities = Identities.read(upns, ids)
 
     def records(self):
         for element in self.elements:

@@ -90,6 +90,7 @@ from opencsc.returns.importing import (
     RowError,
     Store,
     chunks,
+    hold_children,
     in_unit,
     noon,
     refusal_reason,
@@ -433,21 +434,9 @@ class _SetImport(BatchImport):
         del self.return_set.flags[self.read_flags :]
 
     def prefetch(self, store: Store) -> None:
-        ids = sorted(i for i in self.by_child if i)
-        ids += [f"MC-{i}"[:20] for i in ids]
-        children: dict[int, Child] = {}
-        for chunk in chunks(ids):
-            found = list(Child.objects.filter(la_child_id__in=chunk).order_by("pk"))
-            store.hold(found, key=lambda child: child.la_child_id)
-            children.update((child.pk, child) for child in found)
-        pks = sorted(children)
-        for chunk in chunks(pks):
-            for model in CHILD_ROWS:
-                store.hold(
-                    model.objects.filter(child_id__in=chunk).order_by("pk"),
-                    owner_field="child",
-                    owners=children,
-                )
+        ids = [i for i in self.by_child if i]
+        children = hold_children(store, ids + [f"MC-{i}"[:20] for i in ids], CHILD_ROWS)
+        for chunk in chunks(sorted(children)):
             mothers = Relationship.objects.filter(related_child_id__in=chunk, kind=RelationshipType.MOTHER)
             store.hold(
                 mothers.select_related("child").order_by("pk"), owner_field="related_child", owners=children
