@@ -150,8 +150,9 @@ def _preparer(field):
 def _insert(model, instances: list, now: dt.datetime, *, keys: bool) -> None:
     """Insert new rows as `bulk_create` would, without the per-value work of its SQL compiler: timestamps set,
     related rows' keys taken, each value through its field's `get_db_prep_save` unless the database takes it
-    as it is. With `keys`, many rows a statement, reading back each row's key (`RETURNING`, in the order
-    given, as `bulk_create` relies on); without, one prepared statement run for every row (`executemany`)."""
+    as it is. SQLite: with `keys`, many rows a statement, reading back each row's key (`RETURNING`, in the
+    order given, as `bulk_create` relies on); without, one prepared statement run for every row
+    (`executemany`). PostgreSQL: `COPY` (`_copy`)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -166,14 +167,10 @@ def _insert(model, instances: list, now: dt.datetime, *, keys: bool) -> None:
                         if related.pk is None:  # never written as NULL: the flush writes it first
                             raise ValueError(f"{model.__name__}.{f.name} refers to a row not yet written")
                         setattr(instance, f.attname, related.pk)
-    prepare = [_preparer(f) for f in fields]
-    rows = [
-        [
-            value if prep is None or value is None else prep(value)
-            for value, prep in zip([getattr(instance, f.attname) for f in fields], prepare, strict=True)
-        ]
-        for instance in instances
-    ]
+    if connection.vendor == "postgresql":
+        _copy(model, fields, instances, keys=keys)
+        return
+    rows = _prepared_rows(fields, instances)
     quote = connection.ops.quote_name
     into = "INSERT INTO {} ({})".format(
         quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
@@ -194,6 +191,40 @@ def _insert(model, instances: list, now: dt.datetime, *, keys: bool) -> None:
             )
             for instance, (key,) in zip(instances[start : start + size], cursor.fetchall(), strict=True):
                 setattr(instance, pk.attname, key)
+
+
+def _prepared_rows(fields: list, instances: list) -> list[list]:
+    prepare = [_preparer(f) for f in fields]
+    return [
+        [
+            value if prep is None or value is None else prep(value)
+            for value, prep in zip([getattr(instance, f.attname) for f in fields], prepare, strict=True)
+        ]
+        for instance in instances
+    ]
+
+
+def _copy(model, fields: list, instances: list, *, keys: bool) -> None:
+    """PostgreSQL: the rows through `COPY ... FROM STDIN` (no statement to parse for each row or batch). Keys,
+    when wanted, are drawn from the table's own sequence first and copied in with the rows."""
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if keys:
+            pk = model._meta.pk
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk.column, len(instances)],
+            )
+            for instance, (key,) in zip(instances, cursor.fetchall(), strict=True):
+                setattr(instance, pk.attname, key)
+            fields = [pk, *fields]
+        columns = ", ".join(quote(f.column) for f in fields)
+        # wrap_database_errors: a refusal is raised as Django's IntegrityError, as for any statement
+        copying = cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN")
+        with connection.wrap_database_errors, copying as copy:
+            for row in _prepared_rows(fields, instances):
+                copy.write_row(row)
 
 
 def _field_values(instance: models.Model) -> dict[str, object]:
