@@ -451,11 +451,6 @@ class Store:
             batch_size=BATCH_SIZE,
         )
 
-    def pending(self) -> int:
-        return (
-            sum(map(len, self._created.values())) + sum(map(len, self._changed.values())) + len(self._audits)
-        )
-
 
 @dataclass
 class Counts:
@@ -500,15 +495,14 @@ class BatchImport:
     """The loop of one batch (a file or set) of a return: prefetch, map each record, write, report.
 
     A format subclasses it with `prefetch(store)` (read in bulk what the batch may touch) and `records()`
-    (yield `(label, line, map)` per record, `map(store, counts)` returning the record's child, or None when it
-    wrote nothing of its own), and calls `row()` for each of a record's rows. `run()` returns the counts of
-    what was written into `report`; the caller saves the batch's flags in the same transaction."""
+    (yield `(label, where, map)` per record, `map(store, counts)` returning the record's child, or None when it
+    wrote nothing of its own), and wraps each of a record's rows in `in_unit`. `run()` returns a report of what
+    was written and skipped; the caller saves the batch's flags in the same transaction."""
 
     verb = "import"
     what = "records"
 
-    def __init__(self, report: ImportReport, *, actor=None, progress: Progress | None = None):
-        self.report = report
+    def __init__(self, *, actor=None, progress: Progress | None = None):
         self.actor = actor
         self.progress = progress
         self.today = timezone.localdate()

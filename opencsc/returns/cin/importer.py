@@ -789,7 +789,7 @@ def import_cin_files(paths, actor=None, progress: Progress | None = None) -> Imp
     censuses = [census for path in paths if (census := _open(Path(path), report))]
     for census in sorted(censuses, key=lambda c: c.year):
         with transaction.atomic():
-            batch = _CensusImport(census, ImportReport(), actor=actor, progress=progress)
+            batch = _CensusImport(census, actor=actor, progress=progress)
             written = batch.run()
             if batch.flags:
                 run = import_flags_save(
@@ -822,8 +822,8 @@ class _CensusImport(BatchImport):
     verb = "import.cin"
     what = "children"
 
-    def __init__(self, census: _Census, report: ImportReport, **options):
-        super().__init__(report, **options)
+    def __init__(self, census: _Census, **options):
+        super().__init__(**options)
         self.census = census
         self.elements = list(census.root.iterfind("Children/Child"))
         self.flags: list[ImportFlag] = list(census.flags)

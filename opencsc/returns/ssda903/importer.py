@@ -365,7 +365,7 @@ def import_903_files(paths, actor=None, progress: Progress | None = None) -> Imp
             continue
         try:
             with transaction.atomic():
-                written = _SetImport(return_set, ImportReport(), actor=actor, progress=progress).run()
+                written = _SetImport(return_set, actor=actor, progress=progress).run()
                 if return_set.flags:
                     run = import_flags_save(
                         actor=actor,
@@ -418,8 +418,8 @@ class _SetImport(BatchImport):
     verb = "import.903"
     what = "children"
 
-    def __init__(self, return_set: ReturnSet, report: ImportReport, **options):
-        super().__init__(report, **options)
+    def __init__(self, return_set: ReturnSet, **options):
+        super().__init__(**options)
         self.return_set = return_set
         self.year = return_set.year
         self.by_child: dict[str, dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
