@@ -1,4 +1,4 @@
-"""One import framework for the statutory returns (CIN census, SSDA903; Annex A to follow): ADR 0021.
+"""One import framework for the statutory returns (CIN census, SSDA903; Annex A to follow): ADR 0023.
 
 Each format supplies only what is its own: a reader (file to rows, a file that cannot be read refused whole with
 its line and reason) and a mapping (rows to domain records, each problem flagged, see `opencsc.returns.flags`).

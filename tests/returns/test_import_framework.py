@@ -1,4 +1,4 @@
-"""The import framework (opencsc/returns/importing.py, ADR 0021): set-based writes whose number of statements does
+"""The import framework (opencsc/returns/importing.py, ADR 0023): set-based writes whose number of statements does
 not grow with the children, a second import that writes nothing, a bulk write the database refuses mapped again
 record by record so that only the refused row is left out, and progress reported as the children are read."""
 

@@ -26,7 +26,7 @@ ReferenceDate, and one with neither (flagged) the collection year of the latest 
 the future (of today if it has none). Only a file that cannot be parsed (a truncated file among them), or has
 no <Message> or <Children>, is refused whole, with the line and reason; other files are still read. A UPN
 given for a second LA child ID (in the file, or held for another child) is flagged; both children are kept.
-Each file is imported in one transaction through the import framework (`opencsc.returns.importing`, ADR 0021):
+Each file is imported in one transaction through the import framework (`opencsc.returns.importing`, ADR 0023):
 the children it names and their records are read in bulk, each child mapped in memory and the file written
 together; a file whose bulk write the database refuses is written again referral by referral in savepoints.
 Its flags are saved as a run of the worklist in the same transaction.

@@ -39,7 +39,7 @@ flagged on the data-quality worklist with its rule, reason, file and line:
   flagged.
 Only a file that cannot be read at all (not UTF-8 text, not CSV, a header that is no 903 table's, a second file
 for the same table in one set) is refused whole, with its line and reason; the other files of its set are read.
-Each set is imported in one transaction through the import framework (`opencsc.returns.importing`, ADR 0021):
+Each set is imported in one transaction through the import framework (`opencsc.returns.importing`, ADR 0023):
 what the set may match is read in bulk, each child's rows are mapped in memory (a row that cannot be stored
 undone and flagged as a savepoint would), and the set is written together; a set whose bulk write the database
 refuses is mapped again row by row in savepoints, so that only the refused row is left out and flagged. The
