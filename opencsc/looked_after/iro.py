@@ -49,6 +49,11 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def iro_assignment_summary(iro) -> str:
+    """The chronology line of an assignment (the services and the synthetic authority word it alike)."""
+    return f"Independent reviewing officer: {iro.display_name}"
+
+
 def can_assign_iro(user, child: Child) -> bool:
     return user.role in IRO_ASSIGNING_ROLES and can_change_child(user, child)
 
@@ -125,7 +130,7 @@ def iro_assign(*, actor, child: Child, iro, started_on: dt.date) -> IroAssignmen
         child=child,
         occurred_on=started_on,
         category=ChronologyCategory.CARE,
-        summary=f"Independent reviewing officer: {iro.display_name}",
+        summary=iro_assignment_summary(iro),
         source_key=f"iro-assignment-{assignment.pk}",
         actor=actor,
     )

@@ -30,6 +30,11 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def placement_plan_summary(placement_started_on: dt.date) -> str:
+    """The chronology line of an agreement (the services and the synthetic authority word it alike)."""
+    return f"Placement plan agreed for the placement from {_day(placement_started_on)}"
+
+
 def current_placement_start(child: Child) -> dt.date | None:
     placement = current_placement(list(Episode.objects.filter(child=child).order_by("started_on", "id")))
     return placement.started_on if placement else None
@@ -68,7 +73,7 @@ def placement_plan_agree(*, actor, child: Child, agreed_on: dt.date) -> Placemen
         child=child,
         occurred_on=agreed_on,
         category=ChronologyCategory.CARE,
-        summary=f"Placement plan agreed for the placement from {_day(started_on)}",
+        summary=placement_plan_summary(started_on),
         source_key=f"placement-plan-{agreement.pk}",
         actor=actor,
     )

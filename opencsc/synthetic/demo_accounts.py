@@ -39,6 +39,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("analyst.demo", Role.PERFORMANCE_ANALYST, "Anil", "Analyst"),
     DemoAccount("admin.demo", Role.ADMINISTRATOR, "Ada", "Administrator"),
     DemoAccount("auditor.demo", Role.AUDITOR, "Aoife", "Auditor"),
+    DemoAccount("iro.demo", Role.INDEPENDENT_REVIEWING_OFFICER, "Ines", "Reviewer"),
     DemoAccount("ceo.demo", Role.CHIEF_EXECUTIVE, "Charles", "Executive"),
     DemoAccount("board.demo", Role.IMPROVEMENT_BOARD, "Beatrice", "Board"),
 )

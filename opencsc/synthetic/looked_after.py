@@ -56,9 +56,12 @@ from opencsc.looked_after.models import (
     Episode,
     HealthAndEducationCheck,
     HealthCheckKind,
+    IroAssignment,
     MissingEpisode,
     PathwayPlanReview,
+    PlacementPlanAgreement,
     PreviousPermanenceRecord,
+    ReviewRecommendation,
     UnaccompaniedAsylumSeeker,
 )
 from opencsc.looked_after.services import _missing_summary, _placement_summary
@@ -68,6 +71,7 @@ from opencsc.synthetic import county
 from opencsc.synthetic.families import Casework
 from opencsc.synthetic.names import NamePool
 from opencsc.synthetic.randomness import Weighted, day_between, years_before
+from opencsc.synthetic.reviewing import ReviewingWriter
 from opencsc.synthetic.timestamps import at, stamp
 
 STARTS_PER_CHILD_PER_YEAR = 500 / 110_000
@@ -372,6 +376,7 @@ class LookedAfterWriter:
         cl_teams = workforce.teams_by_kind.get(TeamKind.CARE_LEAVERS, [])
         self.la_teams, self.cl_teams = la_teams, cl_teams
         self.officers = [workforce.managers[team.pk] for team in la_teams + cl_teams]
+        self.reviewing = ReviewingWriter(sim, workforce)
 
     # Providers ----------------------------------------------------------------------------------------------
 
@@ -943,6 +948,7 @@ class LookedAfterWriter:
                 previous = spec
         self._uasc(journeys)
         self._adoption(journeys, chronology)
+        self.reviewing.write(journeys, self._periods, self._worker_on, chronology)
         self._reviews(journeys, chronology)
         self._checks(journeys, chronology)
         self._missing(journeys, chronology)
@@ -1225,7 +1231,10 @@ class LookedAfterWriter:
                     if held > end or held > self.sim.last_day:
                         break
                     code = "PN0" if _age(journey.born, held) < 4 else PARTICIPATION.draw(rng)
-                    officer = rng.choice(self.officers) if self.officers else None
+                    # Chaired by the child's IRO that day. The manager is drawn all the same, so that the records
+                    # drawn after it keep their values for a seed; they chair a review held with no IRO assigned.
+                    manager = rng.choice(self.officers) if self.officers else None
+                    officer = self.reviewing.iro_on(journey.child, held) or manager
                     rows.append(
                         stamp(
                             CareReview(
@@ -1660,6 +1669,9 @@ def looked_after_records() -> tuple:
         AdoptionMilestones,
         MissingEpisode,
         HealthAndEducationCheck,
+        ReviewRecommendation,
+        IroAssignment,
+        PlacementPlanAgreement,
         CareReview,
         UnaccompaniedAsylumSeeker,
         PreviousPermanenceRecord,

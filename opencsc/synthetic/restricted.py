@@ -3,7 +3,8 @@
 They are chosen from the finished authority with a random stream of their own, so adding them changes nothing
 else a seed produces. Each chosen child has a brother or sister, shares final case notes with them and was the
 subject of a contact; one has a contact still waiting at the front door when any child does. The people named
-on the record are the allocated worker and the front-door team's manager, who restricted it (so a contact
+on the record are the allocated worker, the child's current independent reviewing officer (an IRO must be named
+on a restricted record to review it) and the front-door team's manager, who restricted it (so a contact
 about the child can still be decided): everyone else, the child's team manager, other front-door staff and the
 heads of service included, may see the child only as "a restricted record".
 """
@@ -16,6 +17,7 @@ from opencsc.accounts.models import Team, TeamKind, User
 from opencsc.audit.models import AuditEvent
 from opencsc.casework.models import Allocation, CaseNote, NoteStatus
 from opencsc.frontdoor.models import ContactChild, ContactStatus
+from opencsc.looked_after.iro import current_iro_assignment
 from opencsc.people.models import SIBLING_TYPES, Child, ChildAccessGrant, Relationship
 from opencsc.synthetic.context import Simulation
 from opencsc.synthetic.timestamps import at, stamp
@@ -74,6 +76,8 @@ def _people_named(workforce, child: Child) -> list[User]:
     )
     if allocation is not None and allocation.worker.is_active:
         named.append(allocation.worker)
+    if (assignment := current_iro_assignment(child)) is not None:
+        named.append(assignment.iro)
     front_door = Team.objects.filter(kind=TeamKind.FRONT_DOOR).order_by("pk").first()
     if front_door is not None and front_door.pk in workforce.managers:
         named.append(workforce.managers[front_door.pk])

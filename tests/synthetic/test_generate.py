@@ -36,8 +36,10 @@ from opencsc.looked_after.models import (
     CareReview,
     Episode,
     HealthAndEducationCheck,
+    IroAssignment,
     MissingEpisode,
     PathwayPlanReview,
+    PlacementPlanAgreement,
     PreviousPermanenceRecord,
     UnaccompaniedAsylumSeeker,
 )
@@ -122,6 +124,8 @@ GENERATED_MODELS = (
     FileAuditAction,
     AuditProgramme,
     ProgrammeChild,
+    IroAssignment,
+    PlacementPlanAgreement,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -149,6 +153,8 @@ SOURCE_KEY_MODELS = {
     "care-leaver-contact": CareLeaverContact,
     "pathway-plan-review": PathwayPlanReview,
     "file-audit": FileAudit,  # file-audit-{pk}-recorded, -moderated
+    "iro-assignment": IroAssignment,
+    "placement-plan": PlacementPlanAgreement,
 }
 CONTACT_REFERENCE = re.compile(r"FD\d\d-\d+")
 SOURCE_KEY = re.compile(r"^([a-z0-9-]+?)-(\d+)(-.*)?$")

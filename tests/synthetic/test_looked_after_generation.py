@@ -3,26 +3,32 @@
 import datetime as dt
 import re
 from collections import defaultdict
+from itertools import pairwise
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
 from opencsc import geography
-from opencsc.accounts.models import TeamKind
+from opencsc.accounts.models import Role, TeamKind
 from opencsc.casework.models import Allocation, CaseNote, ChronologyEntry, NoteType
+from opencsc.core.working_days import authority_calendar
 from opencsc.insight import kpis
 from opencsc.looked_after.codes import SHORT_BREAK_STATUSES, URN_NOT_REQUIRED
+from opencsc.looked_after.iro import iro_on
 from opencsc.looked_after.models import (
     AdoptionMilestones,
     CareLeaverContact,
     CareReview,
     Episode,
     HealthAndEducationCheck,
+    IroAssignment,
     MissingEpisode,
     PathwayPlanReview,
+    PlacementPlanAgreement,
     UnaccompaniedAsylumSeeker,
 )
+from opencsc.looked_after.selectors import current_placement, placements_from
 from opencsc.looked_after.services import PROVIDER_NOT_REQUIRED, URN_PLACEHOLDER_ALLOWED
 from opencsc.people.models import Child
 from opencsc.synthetic.generator import clear_generated_data
@@ -38,6 +44,15 @@ LA_TABLES = (
     CareLeaverContact,
     PathwayPlanReview,
     UnaccompaniedAsylumSeeker,
+    IroAssignment,
+    PlacementPlanAgreement,
+)
+PEOPLE_FIELDS = (
+    "recorded_by_id",
+    "reviewing_officer_id",
+    "personal_adviser_id",
+    "iro_id",
+    "assigned_by_id",
 )
 
 
@@ -62,8 +77,7 @@ def snapshot() -> dict:
             values = {
                 f.attname: getattr(row, f.attname)
                 for f in model._meta.concrete_fields
-                if f.attname
-                not in ("id", "child_id", "recorded_by_id", "reviewing_officer_id", "personal_adviser_id")
+                if f.attname not in ("id", "child_id", *PEOPLE_FIELDS)
             }
             values["child"] = row.child.la_child_id
             rows.append(values)
@@ -249,3 +263,80 @@ def test_most_children_in_care_are_allocated(authority):
         )
     )
     assert len(allocated) >= 0.85 * len(open_children)
+
+
+def _looked_after_on(episodes: list[Episode], day: dt.date) -> bool:
+    return any(e.started_on <= day <= (e.ended_on or day) for e in episodes)
+
+
+@pytest.mark.django_db
+def test_every_child_in_care_has_an_iro_who_chairs_their_reviews(authority):
+    last_day = TODAY - dt.timedelta(days=1)
+    by_child = _episodes_by_child()
+    assignments = list(IroAssignment.objects.select_related("iro", "assigned_by", "child"))
+    assert assignments
+    for row in assignments:
+        assert row.iro.role == Role.INDEPENDENT_REVIEWING_OFFICER and row.iro.is_active
+        assert row.assigned_by.role == Role.TEAM_MANAGER
+        assert row.started_on <= last_day and (row.ended_on is None or row.started_on <= row.ended_on)
+        assert _looked_after_on(by_child[row.child_id], row.started_on)
+    history = defaultdict(list)
+    for row in sorted(assignments, key=lambda row: (row.child_id, row.started_on, row.pk)):
+        history[row.child_id].append(row)
+    for rows in history.values():
+        assert sum(row.ended_on is None for row in rows) <= 1
+        assert all(a.ended_on is not None and a.ended_on <= b.started_on for a, b in pairwise(rows))
+    assert any(a.ended_on == b.started_on for rows in history.values() for a, b in pairwise(rows))
+    in_care = {
+        child
+        for child, episodes in by_child.items()
+        if episodes[-1].ended_on is None and episodes[-1].legal_status not in SHORT_BREAK_STATUSES
+    }
+    current = {row.child_id for row in assignments if row.ended_on is None}
+    assert current <= in_care
+    settled = {child for child in in_care if (last_day - by_child[child][0].started_on).days > 30}
+    assert len(settled - current) <= 0.05 * len(settled)
+    reviews = list(CareReview.objects.select_related("child"))
+    chaired_by_iro = [review for review in reviews if iro_on(review.child, review.held_on) is not None]
+    assert len(chaired_by_iro) >= 0.95 * len(reviews)
+    for review in chaired_by_iro:
+        assert review.reviewing_officer == iro_on(review.child, review.held_on)
+    for child in Child.objects.filter(is_restricted=True, pk__in=current):
+        named = set(child.access_grants.values_list("user_id", flat=True))
+        assert {row.iro_id for row in history[child.pk] if row.ended_on is None} <= named
+
+
+@pytest.mark.django_db
+def test_most_placement_plans_are_agreed_within_5_working_days(authority):
+    last_day = TODAY - dt.timedelta(days=1)
+    calendar = authority_calendar()
+    births = dict(Child.objects.values_list("pk", "date_of_birth"))
+    agreed = {(row.child_id, row.placement_started_on): row for row in PlacementPlanAgreement.objects.all()}
+    agreed_keys = set(agreed)
+    when = {"before": 0, "on time": 0, "late": 0, "never": 0}
+    overdue, current = 0, 0
+    for child, episodes in _episodes_by_child().items():
+        if episodes[0].legal_status in SHORT_BREAK_STATUSES:
+            continue
+        for placement in placements_from(episodes):
+            row = agreed.pop((child, placement.started_on), None)
+            due = calendar.add_working_days(placement.started_on, 5)
+            if row is None:
+                when["never"] += due < last_day
+                continue
+            assert births[child] <= row.agreed_on <= last_day
+            assert placement.last.ended_on is None or row.agreed_on <= placement.last.ended_on
+            if row.agreed_on < placement.started_on:
+                when["before"] += 1
+            else:
+                when["on time" if row.agreed_on <= due else "late"] += 1
+        placement = current_placement(episodes)
+        if placement is not None:
+            current += 1
+            due = calendar.add_working_days(placement.started_on, 5)
+            overdue += (child, placement.started_on) not in agreed_keys and due < last_day
+    assert not agreed, "every agreement is for one of the child's placements"
+    total = sum(when.values())
+    assert when["before"] + when["on time"] >= 0.8 * total
+    assert when["late"] and when["never"] and when["before"]
+    assert 0 < overdue <= 0.1 * current
