@@ -16,6 +16,14 @@ what was written. For each type, its `DocumentKind` names
   child and family assessment is, Working Together to Safeguard Children 2023, chapter 2);
 - what the record already knows, to pre-fill (`carried_forward`): the worker edits rather than retypes.
 
+The looked-after documents (Care Planning, Placement and Case Review (England) Regulations 2010): the care plan
+(regs 4-5, Schedule 1) completes the episode that began the period of care, and may be started while that period
+runs; the placement plan (reg 9, Schedule 2) completes the episode that began the child's current placement, and its
+authorisation agrees the plan on that day (`placement_plans.placement_plan_agree`), which stops the 5-working-day
+clock, unless the plan for that placement was already agreed; the pathway plan (regs 42-43 and Schedule 8; Care
+Leavers (England) Regulations 2010 regs 5-6) completes each pathway plan review of a young person from 16, the
+first being the plan itself, and carries the last authorised plan's needs assessment forward to be reviewed.
+
 Adding a type is adding a `DocumentKind` here, a `DocumentType` choice, a nullable one-to-one field on
 `PracticeDocument` if its record is new, and a shipped template (shipped_templates.py and a data migration).
 """
@@ -51,6 +59,11 @@ from opencsc.documents.models import (
     QuestionKind,
     StatutoryField,
 )
+from opencsc.looked_after import placement_plans
+from opencsc.looked_after.codes import PLACEMENT_CHANGING_REASONS, SHORT_BREAK_STATUSES
+from opencsc.looked_after.iro import current_iro_assignment
+from opencsc.looked_after.models import Episode, PathwayPlanReview, PlacementPlanAgreement
+from opencsc.looked_after.selectors import current_placement
 
 SUBMIT = "submit"
 AUTHORISE = "authorise"
@@ -475,6 +488,156 @@ CHILD_IN_NEED_REVIEW = DocumentKind(
 )
 
 
+# Children looked after (Care Planning, Placement and Case Review (England) Regulations 2010) ---------------------
+
+
+def _care_period_end(episode: Episode) -> dt.date | None:
+    """The day the period of care that `episode` began ended (an episode ending with a reason other than X1), or
+    None while it runs."""
+    episodes = list(Episode.objects.filter(child_id=episode.child_id).order_by("started_on", "id"))
+    for later in episodes[[e.pk for e in episodes].index(episode.pk) :]:
+        if later.ended_on is not None and later.reason_ceased not in ("", "X1"):
+            return later.ended_on
+    return None
+
+
+def _care_period_problem(episode: Episode) -> str | None:
+    if (ended := _care_period_end(episode)) is not None:
+        return f"This period of care ended on {_day(ended)}: its care plan cannot be started now"
+    return None
+
+
+def _current_iro_name(child) -> str:
+    assignment = current_iro_assignment(child)
+    return assignment.iro.display_name if assignment else ""
+
+
+def _care_plan_carried_forward(episode: Episode) -> dict:
+    """The child's last authorised care plan (the plan for permanence and how each need is met, to revise), the
+    needs the last assessment found, and the child's IRO."""
+    answers = carry(
+        latest_answers(episode.child, [DocumentType.CARE_PLAN]),
+        "permanence_plan",
+        "health",
+        "education",
+        "emotional_development",
+        "identity",
+        "family_time",
+    )
+    carry(latest_answers(episode.child, CFA_TYPES), "analysis", into=answers, rename={"analysis": "needs"})
+    if iro_name := _current_iro_name(episode.child):
+        answers["iro"] = iro_name
+    return answers
+
+
+def _current_placement_episode(child) -> Episode | None:
+    """The episode that began the child's current placement (not a short break), or None."""
+    placement = current_placement(list(Episode.objects.filter(child=child).order_by("started_on", "id")))
+    if placement is None or placement.last.legal_status in SHORT_BREAK_STATUSES:
+        return None
+    return placement.first
+
+
+def _current_placement_only(child) -> QuerySet:
+    episode = _current_placement_episode(child)
+    return Episode.objects.filter(pk=episode.pk if episode else None)
+
+
+def _placement_problem(episode: Episode) -> str | None:
+    current = _current_placement_episode(episode.child)
+    if current is None or current.pk != episode.pk:
+        return f"The placement from {_day(episode.started_on)} has ended: its plan cannot be written or agreed now"
+    return None
+
+
+def _placement_plan_carried_forward(episode: Episode) -> dict:
+    """Where the child lives, and how the care plan meets their health, education and family time."""
+    answers = carry(
+        latest_answers(episode.child, [DocumentType.CARE_PLAN], authorised_only=False),
+        "health",
+        "education",
+        "family_time",
+    )
+    carer = ", ".join(filter(None, (episode.carer_name, episode.get_placement_type_display())))
+    if carer:
+        answers["carer"] = carer
+    return answers
+
+
+def _placement_plan_authorised(actor, episode: Episode, day: dt.date) -> None:
+    """Reg 9: the plan is agreed on the day it is authorised, which stops the placement plan clock. A plan already
+    agreed for this placement (recorded on the care page before the document was written) keeps its date."""
+    if problem := _placement_problem(episode):
+        raise ValidationError(problem)
+    if not PlacementPlanAgreement.objects.filter(
+        child_id=episode.child_id, placement_started_on=episode.started_on
+    ).exists():
+        placement_plans.placement_plan_agree(actor=actor, child=episode.child, agreed_on=day)
+
+
+PATHWAY_NEEDS = ("health", "education_employment", "relationships", "finance", "skills", "accommodation")
+
+
+def _pathway_plan_carried_forward(review: PathwayPlanReview) -> dict:
+    """The last authorised pathway plan's needs assessment, plan and personal adviser, to review."""
+    return carry(
+        latest_answers(review.child, [DocumentType.PATHWAY_PLAN]),
+        *PATHWAY_NEEDS,
+        "actions",
+        "personal_adviser",
+        "financial_support",
+        "contingency",
+    )
+
+
+CARE_PLAN = DocumentKind(
+    document_type=DocumentType.CARE_PLAN,
+    name="care plan",
+    short_name="care plan",
+    record_field="care_period",
+    record_model=Episode,
+    chronology_category=ChronologyCategory.CARE,
+    startable=lambda child: child.care_episodes.filter(reason_new_episode="S").exclude(
+        legal_status__in=SHORT_BREAK_STATUSES
+    ),
+    start_problem=_care_period_problem,
+    describe=lambda episode: f"Looked after from {_day(episode.started_on)}",
+    carried_forward=_care_plan_carried_forward,
+    applies=lambda episode: (
+        episode.reason_new_episode == "S" and episode.legal_status not in SHORT_BREAK_STATUSES
+    ),
+)
+PLACEMENT_PLAN = DocumentKind(
+    document_type=DocumentType.PLACEMENT_PLAN,
+    name="placement plan",
+    short_name="placement plan",
+    record_field="placement",
+    record_model=Episode,
+    chronology_category=ChronologyCategory.CARE,
+    startable=_current_placement_only,
+    start_problem=_placement_problem,
+    describe=lambda episode: (
+        f"Placement from {_day(episode.started_on)}"
+        + (f" with {episode.carer_name}" if episode.carer_name else "")
+    ),
+    carried_forward=_placement_plan_carried_forward,
+    on_authorise=_placement_plan_authorised,
+    applies=lambda episode: episode.reason_new_episode in PLACEMENT_CHANGING_REASONS,
+)
+PATHWAY_PLAN = DocumentKind(
+    document_type=DocumentType.PATHWAY_PLAN,
+    name="pathway plan",
+    short_name="pathway plan",
+    record_field="pathway_plan",
+    record_model=PathwayPlanReview,
+    chronology_category=ChronologyCategory.CARE,
+    startable=lambda child: child.pathway_plan_reviews.all(),
+    start_problem=lambda record: None,
+    describe=lambda review: f"Pathway plan of {_day(review.reviewed_on)}",
+    carried_forward=_pathway_plan_carried_forward,
+)
+
+
 KINDS: dict[str, DocumentKind] = {
     kind.document_type: kind
     for kind in (
@@ -487,6 +650,9 @@ KINDS: dict[str, DocumentKind] = {
         CORE_GROUP_MEETING,
         CHILD_IN_NEED_PLAN,
         CHILD_IN_NEED_REVIEW,
+        CARE_PLAN,
+        PLACEMENT_PLAN,
+        PATHWAY_PLAN,
     )
 }
 

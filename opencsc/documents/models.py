@@ -25,6 +25,9 @@ class DocumentType(models.TextChoices):
     CORE_GROUP_MEETING = "core_group_meeting", "Core group meeting"
     CHILD_IN_NEED_PLAN = "child_in_need_plan", "Child in need plan"
     CHILD_IN_NEED_REVIEW = "child_in_need_review", "Child in need review"
+    CARE_PLAN = "care_plan", "Care plan"
+    PLACEMENT_PLAN = "placement_plan", "Placement plan"
+    PATHWAY_PLAN = "pathway_plan", "Pathway plan"
 
 
 class QuestionKind(models.TextChoices):
@@ -195,6 +198,29 @@ class PracticeDocument(TimestampedModel):
     )
     cin_review = models.OneToOneField(
         "casework.ChildInNeedReview", null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
+    # A looked-after child's care plan completes the episode that began the period of care, the placement plan
+    # the episode that began the placement (the same episode when the child came into care there).
+    care_period = models.OneToOneField(
+        "looked_after.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="care_plan_document",
+    )
+    placement = models.OneToOneField(
+        "looked_after.Episode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="placement_plan_document",
+    )
+    pathway_plan = models.OneToOneField(
+        "looked_after.PathwayPlanReview",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="document",
     )
     status = models.CharField(max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
     answers = models.JSONField(default=dict, blank=True, help_text="Answers keyed by the question's key")

@@ -5,7 +5,9 @@ migration, so a database that loaded version 1 and one built afresh hold the sam
 The child and family assessment follows Working Together to Safeguard Children 2023 (chapter 2) and the
 assessment framework's three domains: the child's developmental needs, parenting capacity, and family and
 environmental factors. The strategy discussion, section 47 enquiry, conferences, child protection plan and core
-group follow its chapter 4; the child in need plan and review its chapter 3. A question that fills a statutory
+group follow its chapter 4; the child in need plan and review its chapter 3. The care plan, placement plan and
+pathway plan follow the Care Planning, Placement and Case Review (England) Regulations 2010 (regs 4-5 and
+Schedule 1, reg 9 and Schedule 2, regs 42-43 and Schedule 8) and the Care Leavers (England) Regulations 2010. A question that fills a statutory
 field names it (kinds.py says what each field is and when it is filled).
 """
 
@@ -482,6 +484,158 @@ CHILD_IN_NEED_REVIEW_V1 = _template(
     *_MEETING_SECTIONS,
 )
 
+FAMILY_TIME_HELP = (
+    "Who the child sees (parents, brothers and sisters, grandparents, friends), how often, where, whether it is "
+    "supervised, and what the child thinks of it."
+)
+
+# Care Planning, Placement and Case Review (England) Regulations 2010 reg 4: the care plan is made before the child
+# is first placed or, if that is not practicable, within 10 working days; reg 5 and Schedule 1: it sets out the long-
+# term plan for the child's upbringing (the plan for permanence) and how each of the child's needs will be met (the
+# health plan, the personal education plan), the family time arranged, the wishes and feelings of the child and
+# their parents, and the name of the independent reviewing officer.
+CARE_PLAN_V1 = _template(
+    "care_plan",
+    "Care plan",
+    "The plan for the child while they are looked after: where they will grow up, how their health, education and "
+    "relationships will be looked after, and who will do what. It is reviewed at every looked-after review.",
+    _section(
+        "permanence",
+        "The plan for permanence",
+        _q(
+            "permanence_plan",
+            "The long-term plan for the child's upbringing",
+            help_text=(
+                "Returning home, living with family or friends, special guardianship, adoption, long-term "
+                "fostering or residential care; the reasons, and by when."
+            ),
+        ),
+        _q("needs", "Why the child is looked after, and what they need", required=False),
+    ),
+    _section(
+        "needs",
+        "How the child's needs will be met",
+        _q(
+            "health",
+            "Health (the health plan)",
+            help_text=(
+                "Physical, emotional and mental health; the health assessment and what it found; the doctor, "
+                "dentist and optician; immunisations; who arranges what."
+            ),
+        ),
+        _q(
+            "education",
+            "Education and training (the personal education plan)",
+            help_text="The school or nursery, attendance, the personal education plan and the support the child has.",
+        ),
+        _q("emotional_development", "Emotional and behavioural development", required=False),
+        _q(
+            "identity",
+            "Identity",
+            required=False,
+            help_text="Religion, ethnicity, culture and language, and how they will be respected.",
+        ),
+    ),
+    _section("family-time", "Family time", _q("family_time", "Family time", help_text=FAMILY_TIME_HELP)),
+    _section(
+        "views",
+        "Wishes and feelings",
+        CHILD_VIEWS,
+        _q("parents_views", "Parents' wishes and feelings"),
+    ),
+    _section(
+        "who-does-what",
+        "Who does what",
+        _q("iro", "Independent reviewing officer", "short_text"),
+        _q("actions", "Actions", "actions", help_text=ACTIONS_HELP),
+    ),
+    _section("contingency", "If the plan is not working", CONTINGENCY),
+)
+
+# Reg 9: the placement plan is agreed with the carer before the child is placed or, if that is not practicable,
+# within 5 working days of the placement's start; Schedule 2 sets out what it covers: how the placement meets the
+# child's needs, health and education arrangements, family time, the decisions the carer may take (delegated
+# authority) and the social worker's visits (reg 28).
+PLACEMENT_PLAN_V1 = _template(
+    "placement_plan",
+    "Placement plan",
+    "The plan agreed with the child's carer for this placement: why the child lives here, how their day-to-day "
+    "care, health, school and family time are arranged, and what the carer may decide.",
+    _section(
+        "placement",
+        "The placement",
+        _q("carer", "Where the child lives, and with whom", "short_text"),
+        _q(
+            "placement_purpose",
+            "How the placement meets the child's needs",
+            help_text="Why this placement was chosen, and what it will give the child, as the care plan sets out.",
+        ),
+        _q("planned_length", "How long the child is expected to stay", "short_text", required=False),
+    ),
+    _section(
+        "day-to-day",
+        "Day-to-day care",
+        _q("health", "Health: the doctor and dentist, appointments, medicines"),
+        _q("education", "Education: the school, getting there, the personal education plan"),
+        _q("family_time", "Family time arrangements", help_text=FAMILY_TIME_HELP),
+        _q(
+            "delegated_authority",
+            "Decisions the carer may take (delegated authority)",
+            help_text="Haircuts, school trips, sleepovers, routine medical treatment: who decides each.",
+        ),
+    ),
+    _section(
+        "support",
+        "Visits and support",
+        _q(
+            "visits",
+            "How often the social worker will visit",
+            "short_text",
+            help_text="Within a week of the placement, then at least every 6 weeks in its first year (reg 28).",
+        ),
+        _q("carer_support", "Support for the carer", required=False),
+    ),
+    _section(
+        "views",
+        "Wishes and feelings",
+        CHILD_VIEWS,
+        _q("carer_views", "The carer's views", required=False),
+    ),
+)
+
+# Regs 42-43 and Schedule 8 (eligible young people, from 16), and the Care Leavers (England) Regulations 2010 regs
+# 5-6 and Schedule 1 (relevant and former relevant): the needs assessment, the pathway plan made from it, and its
+# review at least every 6 months.
+PATHWAY_PLAN_V1 = _template(
+    "pathway_plan",
+    "Pathway plan",
+    "The young person's plan for leaving care and living independently: what they need, what they want, and who "
+    "will help with what. It is written with the young person and reviewed at least every 6 months.",
+    _section(
+        "needs-assessment",
+        "Needs assessment",
+        _q("health", "Health and development, including mental health"),
+        _q("education_employment", "Education, training and employment"),
+        _q("relationships", "Family and social relationships"),
+        _q("finance", "Money: income, benefits and managing money"),
+        _q("skills", "Practical and other skills for living independently"),
+        _q("accommodation", "Accommodation: where the young person lives, and will live"),
+    ),
+    _section(
+        "views",
+        "The young person's views",
+        _q("young_person_views", "The young person's wishes and feelings, in their own words"),
+    ),
+    _section(
+        "plan",
+        "The plan",
+        _q("actions", "Actions", "actions", help_text=ACTIONS_HELP),
+        _q("personal_adviser", "Personal adviser", "short_text"),
+        _q("financial_support", "Financial support the authority will give", required=False),
+    ),
+    _section("contingency", "If the plan is not working", CONTINGENCY),
+)
+
 SHIPPED_TEMPLATES = [
     CHILD_AND_FAMILY_ASSESSMENT_V1,
     STRATEGY_DISCUSSION_V1,
@@ -492,6 +646,9 @@ SHIPPED_TEMPLATES = [
     CORE_GROUP_MEETING_V1,
     CHILD_IN_NEED_PLAN_V1,
     CHILD_IN_NEED_REVIEW_V1,
+    CARE_PLAN_V1,
+    PLACEMENT_PLAN_V1,
+    PATHWAY_PLAN_V1,
 ]
 
 

@@ -4,9 +4,29 @@ plan, core group meeting, child in need plan and review."""
 
 from django.db import migrations
 
-from opencsc.documents.shipped_templates import SHIPPED_TEMPLATES, load_template
+from opencsc.documents.shipped_templates import (
+    CHILD_IN_NEED_PLAN_V1,
+    CHILD_IN_NEED_REVIEW_V1,
+    CHILD_PROTECTION_PLAN_V1,
+    CORE_GROUP_MEETING_V1,
+    INITIAL_CONFERENCE_V1,
+    REVIEW_CONFERENCE_V1,
+    SECTION_47_ENQUIRY_V1,
+    STRATEGY_DISCUSSION_V1,
+    load_template,
+)
 
-TYPES = [data for data in SHIPPED_TEMPLATES if data["document_type"] != "child_and_family_assessment"]
+# Named one by one: the templates of later types are loaded by their own migrations.
+TYPES = [
+    STRATEGY_DISCUSSION_V1,
+    SECTION_47_ENQUIRY_V1,
+    INITIAL_CONFERENCE_V1,
+    REVIEW_CONFERENCE_V1,
+    CHILD_PROTECTION_PLAN_V1,
+    CORE_GROUP_MEETING_V1,
+    CHILD_IN_NEED_PLAN_V1,
+    CHILD_IN_NEED_REVIEW_V1,
+]
 
 
 def load(apps, schema_editor):
