@@ -540,7 +540,7 @@ def _current_placement_episode(child) -> Episode | None:
 
 def _current_placement_only(child) -> QuerySet:
     episode = _current_placement_episode(child)
-    return Episode.objects.filter(pk=episode.pk if episode else None)
+    return Episode.objects.filter(pk=episode.pk) if episode else Episode.objects.none()
 
 
 def _placement_problem(episode: Episode) -> str | None:
