@@ -20,7 +20,7 @@ from opencsc.documents.shipped_templates import load_shipped_templates
 from opencsc.looked_after import services as care
 from opencsc.looked_after.models import PlacementPlanAgreement, ReviewRecommendation
 from opencsc.people import services as people_services
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import fill_date, screenshot, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,31 +74,19 @@ def placed(live_user):
     return type("Placed", (), {"worker": worker, "manager": manager, "officer": officer, "child": child})
 
 
-def _send(page, selector: str) -> None:
-    """Click and wait for the page it leads to (the context's timeout: the machine may be busy)."""
-    with page.expect_navigation():
-        page.click(selector)
-
-
-def _fill_date(page, field: str, value: dt.date) -> None:
-    page.fill(f"#id_{field}-day", str(value.day))
-    page.fill(f"#id_{field}-month", str(value.month))
-    page.fill(f"#id_{field}-year", str(value.year))
-
-
 def _plan_row(page, child):
     return page.locator(f"[data-testid='due-row'][data-rule='placement_plan'][data-child='{child.pk}']")
 
 
 def _start(page, child, document_type: str) -> None:
     page.goto(f"/children/{child.pk}/documents/new/")
-    _send(page, f"[data-testid^='start-{document_type}-']")
+    send(page, f"[data-testid^='start-{document_type}-']")
 
 
 def _authorise(manager, document_path: str) -> None:
     manager.goto(document_path)
-    _send(manager, "[data-testid='review-link']")
-    _send(manager, "button:has-text('Authorise')")
+    send(manager, "[data-testid='review-link']")
+    send(manager, "button:has-text('Authorise')")
     expect(manager.locator("[data-testid='document-status']")).to_contain_text(
         "Authorised on 16 November 2026"
     )
@@ -116,10 +104,10 @@ def test_care_plan_placement_plan_iro_and_review_recommendations(signed_in_page,
     # The team manager assigns the IRO from the day the child was placed.
     manager = signed_in_page(placed.manager)
     manager.goto(f"/children/{child.pk}/care/")
-    _send(manager, "a:has-text('Assign the IRO')")
+    send(manager, "a:has-text('Assign the IRO')")
     manager.select_option("#id_iro", str(placed.officer.pk))
-    _fill_date(manager, "started_on", PLACED_ON)
-    _send(manager, "main button[type=submit]")
+    fill_date(manager, "started_on", PLACED_ON)
+    send(manager, "main button[type=submit]")
     expect(manager.locator("[data-testid='iro-history']")).to_contain_text(
         "Ines Reviewer from 11 November 2026 (now)"
     )
@@ -138,7 +126,7 @@ def test_care_plan_placement_plan_iro_and_review_recommendations(signed_in_page,
     worker.fill("#actions-0-who", "Looked-after children's nurse")
     worker.fill("#actions-0-by", "24/11/2026")
     worker.fill("#id_contingency", "If the recovery fails, a plan for long-term fostering with the Fells.")
-    _send(worker, "button:has-text('Submit for authorisation')")
+    send(worker, "button:has-text('Submit for authorisation')")
     expect(worker.locator("[data-testid='document-status']")).to_contain_text("Submitted for authorisation")
     _authorise(manager, worker.url.split("?")[0])
 
@@ -157,7 +145,7 @@ def test_care_plan_placement_plan_iro_and_review_recommendations(signed_in_page,
     )
     worker.fill("#id_visits", "Within a week, then every 6 weeks")
     worker.fill("#id_child_views", "Evie likes her room; she misses her cat.")
-    _send(worker, "button:has-text('Submit for authorisation')")
+    send(worker, "button:has-text('Submit for authorisation')")
     _authorise(manager, worker.url.split("?")[0])
     assert PlacementPlanAgreement.objects.get(child=child).agreed_on == TODAY.date()
     worker.goto(f"/children/{child.pk}/care/")
@@ -168,19 +156,19 @@ def test_care_plan_placement_plan_iro_and_review_recommendations(signed_in_page,
 
     # A review held today is chaired by the IRO, who adds a recommendation from their caseload.
     worker.goto(f"/children/{child.pk}/care/")
-    _send(worker, "a:has-text('Record a review')")
-    _fill_date(worker, "held_on", TODAY.date())
+    send(worker, "a:has-text('Record a review')")
+    fill_date(worker, "held_on", TODAY.date())
     worker.check("input[name=participation][value=PN1]")
-    _send(worker, "main button[type=submit]")
+    send(worker, "main button[type=submit]")
     expect(worker.locator("[data-testid='reviews']")).to_contain_text("chaired by Ines Reviewer")
 
     officer = signed_in_page(placed.officer)
     officer.goto("/looked-after/iro/")
-    _send(officer, f"[data-testid='iro-caseload'] a:has-text('{child.full_name}')")
-    _send(officer, "a:has-text('Add a recommendation')")
+    send(officer, f"[data-testid='iro-caseload'] a:has-text('{child.full_name}')")
+    send(officer, "a:has-text('Add a recommendation')")
     officer.fill("#id_text", "Arrange a life-story session with Evie before the next review.")
-    _fill_date(officer, "due_on", dt.date(2026, 12, 14))
-    _send(officer, "main button[type=submit]")
+    fill_date(officer, "due_on", dt.date(2026, 12, 14))
+    send(officer, "main button[type=submit]")
     expect(officer.locator("[data-testid='recommendations']")).to_contain_text("Arrange a life-story session")
 
     # The worker sees it on the work view and answers it.
@@ -189,9 +177,9 @@ def test_care_plan_placement_plan_iro_and_review_recommendations(signed_in_page,
         worker.locator(f"[data-testid='due-row'][data-rule='iro_recommendation'][data-child='{child.pk}']")
     ).to_have_count(1)
     worker.goto(f"/children/{child.pk}/care/")
-    _send(worker, "[data-testid='recommendations'] a:has-text('Answer')")
+    send(worker, "[data-testid='recommendations'] a:has-text('Answer')")
     worker.check("input[name=answer][value=done]")
-    _send(worker, "main button[type=submit]")
+    send(worker, "main button[type=submit]")
     recommendation = ReviewRecommendation.objects.get(review__child=child)
     assert (recommendation.answer, recommendation.answered_by) == ("done", placed.worker)
     worker.goto("/work/mine/")
