@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
 from opencsc.accounts.models import Role
+from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
+from opencsc.casework import chronology_lines as lines
 from opencsc.casework.models import (
     Assessment,
     AssessmentFactor,
@@ -25,7 +26,6 @@ from opencsc.casework.models import (
     ChildInNeedReview,
     ChildProtectionConference,
     ChildProtectionPlan,
-    ChronologyCategory,
     ConferenceKind,
     CoreGroupMeeting,
     Section47Enquiry,
@@ -158,14 +158,12 @@ def assessment_start(
     assessment = Assessment.objects.create(
         child=child, referral=referral, worker=actor, started_on=started_on
     )
-    audit_event_record(actor=actor, verb="assessment.started", target=assessment, child=child)
-    chronology_record_event(
-        child=child,
-        occurred_on=started_on,
-        category=ChronologyCategory.ASSESSMENT,
-        summary="Child and family assessment started",
-        source_key=f"assessment-{assessment.pk}-started",
+    record_change(
         actor=actor,
+        verb="assessment.started",
+        target=assessment,
+        child=child,
+        chronology=lines.assessment_started(assessment),
     )
     return assessment
 
@@ -200,21 +198,13 @@ def assessment_record_child_seen(*, actor, assessment: Assessment, seen_on: dt.d
     _raise(errors)
     assessment.child_seen_on = seen_on
     assessment.save(update_fields=["child_seen_on", "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="assessment.child_seen",
         target=assessment,
         child=assessment.child,
         payload={"seen_on": seen_on.isoformat()},
-    )
-    chronology_record_event(
-        child=assessment.child,
-        occurred_on=seen_on,
-        category=ChronologyCategory.ASSESSMENT,
-        summary="Child seen for the assessment",
-        source_key=f"assessment-{assessment.pk}-seen-{seen_on.isoformat()}",
-        significant=False,
-        actor=actor,
+        chronology=lines.assessment_child_seen(assessment, seen_on),
     )
     return assessment
 
@@ -239,21 +229,13 @@ def assessment_record_factors(*, actor, assessment: Assessment, factors: list[st
     ordered = [code for code in AssessmentFactor.values if code in codes]
     assessment.factors = ordered
     assessment.save(update_fields=["factors", "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="assessment.factors",
         target=assessment,
         child=assessment.child,
         payload={"factors": ordered},
-    )
-    chronology_record_event(
-        child=assessment.child,
-        occurred_on=timezone.localdate(),
-        category=ChronologyCategory.ASSESSMENT,
-        summary=f"Assessment factors recorded: {', '.join(ordered)}",
-        source_key=f"assessment-{assessment.pk}-factors-{'-'.join(ordered)}"[:80],
-        significant=False,
-        actor=actor,
+        chronology=lines.assessment_factors(assessment, timezone.localdate()),
     )
     return assessment
 
@@ -265,21 +247,13 @@ def assessment_record_outcome(*, actor, assessment: Assessment, outcome: str) ->
         raise ValidationError({"outcome": "Select the outcome of the assessment"})
     assessment.outcome = outcome
     assessment.save(update_fields=["outcome", "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="assessment.outcome",
         target=assessment,
         child=assessment.child,
         payload={"outcome": outcome},
-    )
-    chronology_record_event(
-        child=assessment.child,
-        occurred_on=timezone.localdate(),
-        category=ChronologyCategory.ASSESSMENT,
-        summary=f"Assessment outcome recorded: {AssessmentOutcome(outcome).label}",
-        source_key=f"assessment-{assessment.pk}-outcome-{outcome}",
-        significant=False,
-        actor=actor,
+        chronology=lines.assessment_outcome(assessment, timezone.localdate()),
     )
     return assessment
 
@@ -308,14 +282,12 @@ def assessment_submit(*, actor, assessment: Assessment, completed_on: dt.date | 
     _raise(errors)
     assessment.completed_on = completed_on
     assessment.save(update_fields=["completed_on", "updated_at"])
-    audit_event_record(actor=actor, verb="assessment.submitted", target=assessment, child=assessment.child)
-    chronology_record_event(
-        child=assessment.child,
-        occurred_on=completed_on,
-        category=ChronologyCategory.ASSESSMENT,
-        summary="Assessment completed and sent for authorisation",
-        source_key=f"assessment-{assessment.pk}-submitted",
+    record_change(
         actor=actor,
+        verb="assessment.submitted",
+        target=assessment,
+        child=assessment.child,
+        chronology=lines.assessment_submitted(assessment),
     )
     return assessment
 
@@ -345,23 +317,13 @@ def assessment_authorise(*, actor, assessment: Assessment, authorised_on: dt.dat
     assessment.authorised_on = authorised_on
     assessment.authorised_by = actor
     assessment.save(update_fields=["authorised_on", "authorised_by", "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="assessment.authorised",
         target=assessment,
         child=assessment.child,
         payload={"outcome": assessment.outcome},
-    )
-    summary = f"Assessment authorised by {actor.display_name}: {assessment.get_outcome_display()}"
-    if assessment.outcome != AssessmentOutcome.SUPPORT_REQUIRED:
-        summary += " (the case can now be closed)"
-    chronology_record_event(
-        child=assessment.child,
-        occurred_on=authorised_on,
-        category=ChronologyCategory.ASSESSMENT,
-        summary=summary,
-        source_key=f"assessment-{assessment.pk}-authorised",
-        actor=actor,
+        chronology=lines.assessment_authorised(assessment),
     )
     return assessment
 
@@ -417,16 +379,13 @@ def referral_close(*, actor, referral: Referral, closed_on: dt.date | None, reas
     referral.closed_on = closed_on
     referral.closure_reason = reason
     referral.save(update_fields=["closed_on", "closure_reason", "updated_at"])
-    audit_event_record(
-        actor=actor, verb="referral.closed", target=referral, child=child, payload={"reason": reason}
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=closed_on,
-        category=ChronologyCategory.CONTACT,
-        summary=f"Case closed: {ReasonForClosure(reason).label}",
-        source_key=f"referral-{referral.pk}-closed",
+    record_change(
         actor=actor,
+        verb="referral.closed",
+        target=referral,
+        child=child,
+        payload={"reason": reason},
+        chronology=lines.referral_closed(referral),
     )
     return referral
 
@@ -502,35 +461,25 @@ def strategy_discussion_record(
         summary=summary,
         recorded_by=actor,
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="strategy_discussion.recorded",
         target=discussion,
         child=child,
         payload={"section_47_agreed": section_47_agreed},
-    )
-    outcome = "section 47 enquiry agreed" if section_47_agreed else "no section 47 enquiry"
-    chronology_record_event(
-        child=child,
-        occurred_on=held_on,
-        category=ChronologyCategory.PROTECTION,
-        summary=f"Strategy discussion: {outcome}",
-        source_key=f"strategy-{discussion.pk}",
-        actor=actor,
+        chronology=lines.strategy_discussion(discussion),
     )
     if section_47_agreed:
         started_on = section_47_started_on or held_on
         enquiry = Section47Enquiry.objects.create(
             child=child, referral=referral, strategy_discussion=discussion, started_on=started_on
         )
-        audit_event_record(actor=actor, verb="section_47.started", target=enquiry, child=child)
-        chronology_record_event(
-            child=child,
-            occurred_on=started_on,
-            category=ChronologyCategory.PROTECTION,
-            summary="Section 47 enquiry started",
-            source_key=f"s47-{enquiry.pk}-started",
+        record_change(
             actor=actor,
+            verb="section_47.started",
+            target=enquiry,
+            child=child,
+            chronology=lines.section_47_started(enquiry),
         )
     return discussion
 
@@ -558,20 +507,13 @@ def section_47_complete(
     enquiry.outcome = outcome
     enquiry.icpc_not_required = outcome in NO_CONFERENCE_OUTCOMES
     enquiry.save(update_fields=["completed_on", "outcome", "icpc_not_required", "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="section_47.completed",
         target=enquiry,
         child=enquiry.child,
         payload={"outcome": outcome},
-    )
-    chronology_record_event(
-        child=enquiry.child,
-        occurred_on=completed_on,
-        category=ChronologyCategory.PROTECTION,
-        summary=f"Section 47 enquiry completed: {Section47Outcome(outcome).label}",
-        source_key=f"s47-{enquiry.pk}-completed",
-        actor=actor,
+        chronology=lines.section_47_completed(enquiry),
     )
     return enquiry
 
@@ -657,21 +599,13 @@ def initial_conference_record(
         enquiry.completed_on = held_on
         enquiry.outcome = enquiry.outcome or Section47Outcome.CONCERNS_SUBSTANTIATED_ICPC
         enquiry.save(update_fields=["completed_on", "outcome", "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="conference.initial",
         target=conference,
         child=child,
         payload={"plan_decided": plan_decided, "category": category},
-    )
-    decided = f"plan made, {CategoryOfAbuse(category).label.lower()}" if plan_decided else "no plan"
-    chronology_record_event(
-        child=child,
-        occurred_on=held_on,
-        category=ChronologyCategory.PROTECTION,
-        summary=f"Initial child protection conference: {decided}",
-        source_key=f"conference-{conference.pk}",
-        actor=actor,
+        chronology=lines.initial_conference(conference),
     )
     if plan_decided:
         earlier = child.protection_plans.count()
@@ -686,14 +620,12 @@ def initial_conference_record(
         )
         conference.plan = plan
         conference.save(update_fields=["plan", "updated_at"])
-        audit_event_record(actor=actor, verb="protection_plan.started", target=plan, child=child)
-        chronology_record_event(
-            child=child,
-            occurred_on=held_on,
-            category=ChronologyCategory.PROTECTION,
-            summary=f"Child protection plan started: {CategoryOfAbuse(category).label.lower()}",
-            source_key=f"cp-plan-{plan.pk}-started",
+        record_change(
             actor=actor,
+            verb="protection_plan.started",
+            target=plan,
+            child=child,
+            chronology=lines.protection_plan_started(plan),
         )
     return conference
 
@@ -745,15 +677,12 @@ def core_group_record(*, actor, plan: ChildProtectionPlan, held_on: dt.date | No
         errors["held_on"] = f"A core group cannot meet before the plan started on {_day(plan.started_on)}"
     _raise(errors)
     meeting = CoreGroupMeeting.objects.create(plan=plan, held_on=held_on)
-    audit_event_record(actor=actor, verb="core_group.recorded", target=meeting, child=plan.child)
-    chronology_record_event(
-        child=plan.child,
-        occurred_on=held_on,
-        category=ChronologyCategory.PROTECTION,
-        summary="Core group meeting",
-        source_key=f"core-group-{meeting.pk}",
-        significant=False,
+    record_change(
         actor=actor,
+        verb="core_group.recorded",
+        target=meeting,
+        child=plan.child,
+        chronology=lines.core_group(meeting),
     )
     return meeting
 
@@ -802,24 +731,13 @@ def review_conference_record(
         changed.append("ended_on")
     if changed:
         plan.save(update_fields=[*changed, "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="conference.review",
         target=conference,
         child=plan.child,
         payload={"plan_continues": plan_continues, "category": plan.latest_category},
-    )
-    if plan_continues:
-        result = f"plan continues, {plan.get_latest_category_display().lower()}"
-    else:
-        result = "plan ended"
-    chronology_record_event(
-        child=plan.child,
-        occurred_on=held_on,
-        category=ChronologyCategory.PROTECTION,
-        summary=f"Review child protection conference: {result}",
-        source_key=f"conference-{conference.pk}",
-        actor=actor,
+        chronology=lines.review_conference(conference),
     )
     return conference
 
@@ -836,14 +754,12 @@ def protection_plan_end(*, actor, plan: ChildProtectionPlan, ended_on: dt.date |
     _raise(errors)
     plan.ended_on = ended_on
     plan.save(update_fields=["ended_on", "updated_at"])
-    audit_event_record(actor=actor, verb="protection_plan.ended", target=plan, child=plan.child)
-    chronology_record_event(
-        child=plan.child,
-        occurred_on=ended_on,
-        category=ChronologyCategory.PROTECTION,
-        summary="Child protection plan ended",
-        source_key=f"cp-plan-{plan.pk}-ended",
+    record_change(
         actor=actor,
+        verb="protection_plan.ended",
+        target=plan,
+        child=plan.child,
+        chronology=lines.protection_plan_ended(plan),
     )
     return plan
 
@@ -885,14 +801,12 @@ def cin_plan_start(*, actor, child: Child, started_on: dt.date | None) -> ChildI
             errors["started_on"] = f"The plan cannot start before {what} on {_day(earliest)}"
     _raise(errors)
     plan = ChildInNeedPlan.objects.create(child=child, referral=referral, started_on=started_on)
-    audit_event_record(actor=actor, verb="cin_plan.started", target=plan, child=child)
-    chronology_record_event(
-        child=child,
-        occurred_on=started_on,
-        category=ChronologyCategory.OTHER,
-        summary="Child in need plan started",
-        source_key=f"cin-plan-{plan.pk}-started",
+    record_change(
         actor=actor,
+        verb="cin_plan.started",
+        target=plan,
+        child=child,
+        chronology=lines.cin_plan_started(plan),
     )
     return plan
 
@@ -917,15 +831,12 @@ def cin_review_record(*, actor, plan: ChildInNeedPlan, held_on: dt.date | None) 
             errors["held_on"] = f"A review must be after the plan's last review on {_day(last)}"
     _raise(errors)
     review = ChildInNeedReview.objects.create(plan=plan, held_on=held_on)
-    audit_event_record(actor=actor, verb="cin_review.recorded", target=review, child=plan.child)
-    chronology_record_event(
-        child=plan.child,
-        occurred_on=held_on,
-        category=ChronologyCategory.OTHER,
-        summary="Child in need plan reviewed",
-        source_key=f"cin-review-{review.pk}",
-        significant=False,
+    record_change(
         actor=actor,
+        verb="cin_review.recorded",
+        target=review,
+        child=plan.child,
+        chronology=lines.cin_review(review),
     )
     return review
 
@@ -943,13 +854,11 @@ def cin_plan_end(*, actor, plan: ChildInNeedPlan, ended_on: dt.date | None) -> C
     _raise(errors)
     plan.ended_on = ended_on
     plan.save(update_fields=["ended_on", "updated_at"])
-    audit_event_record(actor=actor, verb="cin_plan.ended", target=plan, child=plan.child)
-    chronology_record_event(
-        child=plan.child,
-        occurred_on=ended_on,
-        category=ChronologyCategory.OTHER,
-        summary="Child in need plan ended",
-        source_key=f"cin-plan-{plan.pk}-ended",
+    record_change(
         actor=actor,
+        verb="cin_plan.ended",
+        target=plan,
+        child=plan.child,
+        chronology=lines.cin_plan_ended(plan),
     )
     return plan

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
 from opencsc.accounts.models import Role
+from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
+from opencsc.casework import chronology_lines as lines
 from opencsc.casework.caseload import ALLOCATABLE_ROLES
-from opencsc.casework.chronology import chronology_record_event
 from opencsc.casework.models import (
     Allocation,
     CaseNote,
     CaseNoteAmendment,
-    ChronologyCategory,
     NoteStatus,
     NoteType,
 )
@@ -66,21 +66,13 @@ def allocation_create(*, actor, child, worker, started_on: dt.date, reason: str 
     )
     child.responsible_team = worker.team
     child.save(update_fields=["responsible_team", "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="allocation.created",
         target=allocation,
         child=child,
         payload={"worker": worker.username},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=started_on,
-        category=ChronologyCategory.ALLOCATION,
-        summary=f"Allocated to {worker.display_name} ({worker.team})",
-        source_key=f"allocation-{allocation.pk}",
-        significant=False,
-        actor=actor,
+        chronology=lines.allocated(allocation),
     )
     return allocation
 
@@ -202,29 +194,11 @@ def note_finalise(
     note.finalised_at = timezone.now()
     _save_with_version(note, expected_version)
     note.children.set(children)
+    on_chronology = lines.note_belongs_on_chronology(note)
     for child in children:
-        audit_event_record(actor=actor, verb="note.finalised", target=note, child=child)
-        if note.is_significant or note.note_type == NoteType.VISIT:
-            chronology_record_event(
-                child=child,
-                occurred_on=note.event_on,
-                category=ChronologyCategory.CASE_NOTE,
-                summary=_chronology_summary(note),
-                source_key=f"note-{note.pk}",
-                significant=note.is_significant,
-                actor=actor,
-            )
+        line = lines.note_finalised(note, child) if on_chronology else ()
+        record_change(actor=actor, verb="note.finalised", target=note, child=child, chronology=line)
     return note
-
-
-def _chronology_summary(note: CaseNote) -> str:
-    summary = f"{note.get_note_type_display()}: {note.title}"
-    if note.note_type == NoteType.VISIT:
-        seen = "child seen" if note.child_seen else "child not seen"
-        if note.child_seen:
-            seen += ", seen alone" if note.child_seen_alone else ", not seen alone"
-        summary += f" ({seen})"
-    return summary
 
 
 @transaction.atomic

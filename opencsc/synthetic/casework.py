@@ -10,11 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from opencsc.accounts.models import Team, TeamKind, User
+from opencsc.casework import chronology_lines as lines
+from opencsc.casework.chronology import ChronologyLine
 from opencsc.casework.models import (
     Allocation,
     CaseNote,
     CaseNoteAmendment,
-    ChronologyCategory,
     ChronologyEntry,
     NoteStatus,
     NoteType,
@@ -173,19 +174,7 @@ class CaseworkWriter:
         Allocation.objects.bulk_create(batch.allocations, batch_size=1000)
         for allocation in batch.allocations:
             manager = self.workforce.managers[allocation.team.pk]
-            summary = f"Allocated to {allocation.worker.display_name} ({allocation.team})"
-            batch.chronology.append(
-                self._entry(
-                    allocation.child,
-                    allocation.started_on,
-                    ChronologyCategory.ALLOCATION,
-                    summary,
-                    f"allocation-{allocation.pk}",
-                    manager,
-                    False,
-                    allocation.created_at,
-                )
-            )
+            batch.chronology.append(_entry(lines.allocated(allocation), manager, allocation.created_at))
         self._write_notes(batch)
         ChronologyEntry.objects.bulk_create(batch.chronology, batch_size=2000)
         self.sim.count("allocations", len(batch.allocations))
@@ -416,35 +405,10 @@ class CaseworkWriter:
         self.sim.count("case note amendments", len(amendments))
         for plan in batch.notes:
             note = plan.note
-            if note.status == NoteStatus.FINAL and (note.is_significant or note.note_type == NoteType.VISIT):
-                summary = _chronology_summary(note)
+            if note.status == NoteStatus.FINAL and lines.note_belongs_on_chronology(note):
                 for child in plan.children:
-                    batch.chronology.append(
-                        self._entry(
-                            child.record,
-                            note.event_on,
-                            ChronologyCategory.CASE_NOTE,
-                            summary,
-                            f"note-{note.pk}",
-                            note.author,
-                            note.is_significant,
-                            note.finalised_at,
-                        )
-                    )
-
-    def _entry(
-        self, child, occurred_on, category, summary, source_key, actor, significant, recorded_at
-    ) -> ChronologyEntry:
-        entry = ChronologyEntry(
-            child=child,
-            occurred_on=occurred_on,
-            category=category,
-            summary=summary[:500],
-            is_significant=significant,
-            source_key=source_key,
-            recorded_by=actor,
-        )
-        return stamp(entry, recorded_at)
+                    line = lines.note_finalised(note, child.record)
+                    batch.chronology.append(_entry(line, note.author, note.finalised_at))
 
 
 def _recording_lag(rng) -> int:
@@ -465,12 +429,6 @@ def _json_value(value):
     return value.isoformat() if isinstance(value, dt.date | dt.time) else value
 
 
-def _chronology_summary(note: CaseNote) -> str:
-    """The same wording note_finalise writes to the chronology."""
-    summary = f"{note.get_note_type_display()}: {note.title}"
-    if note.note_type == NoteType.VISIT:
-        seen = "child seen" if note.child_seen else "child not seen"
-        if note.child_seen:
-            seen += ", seen alone" if note.child_seen_alone else ", not seen alone"
-        summary += f" ({seen})"
-    return summary
+def _entry(line: ChronologyLine, actor, recorded_at: dt.datetime) -> ChronologyEntry:
+    """A service's line as the synthetic authority bulk-inserts it, stamped when it was recorded."""
+    return stamp(line.entry(recorded_by=actor), recorded_at)

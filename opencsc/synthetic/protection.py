@@ -11,16 +11,16 @@ conferences slip; some plans last two years or more.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from opencsc.casework import chronology_lines as lines
+from opencsc.casework.chronology import ChronologyLine
 from opencsc.casework.models import (
     Assessment,
     AssessmentFactor,
-    AssessmentOutcome,
     CategoryOfAbuse,
     ChildInNeedPlan,
     ChildInNeedReview,
     ChildProtectionConference,
     ChildProtectionPlan,
-    ChronologyCategory,
     ChronologyEntry,
     ConferenceKind,
     CoreGroupMeeting,
@@ -396,17 +396,7 @@ class ProtectionWriter:
             self._assessment_chronology(chronology, row)
         enquiries = []
         for row, episode, referral, _child, worker, manager in discussions:
-            outcome = "section 47 enquiry agreed" if row.section_47_agreed else "no section 47 enquiry"
-            chronology.append(
-                _entry(
-                    row.child,
-                    row.held_on,
-                    ChronologyCategory.PROTECTION,
-                    f"Strategy discussion: {outcome}",
-                    f"strategy-{row.pk}",
-                    worker,
-                )
-            )
+            chronology.append(_entry(lines.strategy_discussion(row), worker))
             p = episode.protection
             if p.section_47:
                 enquiry = Section47Enquiry(
@@ -432,28 +422,10 @@ class ProtectionWriter:
         Section47Enquiry.objects.bulk_create([e for e, *_ in enquiries], batch_size=1000)
         conferences = []
         for enquiry, episode, referral, worker, _manager in enquiries:
-            chronology.append(
-                _entry(
-                    enquiry.child,
-                    enquiry.started_on,
-                    ChronologyCategory.PROTECTION,
-                    "Section 47 enquiry started",
-                    f"s47-{enquiry.pk}-started",
-                    worker,
-                )
-            )
+            chronology.append(_entry(lines.section_47_started(enquiry), worker))
             p = episode.protection
             if enquiry.completed_on and p.icpc_on is None:
-                chronology.append(
-                    _entry(
-                        enquiry.child,
-                        enquiry.completed_on,
-                        ChronologyCategory.PROTECTION,
-                        f"Section 47 enquiry completed: {Section47Outcome(enquiry.outcome).label}",
-                        f"s47-{enquiry.pk}-completed",
-                        worker,
-                    )
-                )
+                chronology.append(_entry(lines.section_47_completed(enquiry), worker))
             if p.icpc_on:
                 conference = ChildProtectionConference(
                     child=enquiry.child,
@@ -469,19 +441,7 @@ class ProtectionWriter:
         plans = []
         for conference, episode, referral, worker in conferences:
             p = episode.protection
-            decided = (
-                f"plan made, {CategoryOfAbuse(p.category).label.lower()}" if p.plan_decided else "no plan"
-            )
-            chronology.append(
-                _entry(
-                    conference.child,
-                    conference.held_on,
-                    ChronologyCategory.PROTECTION,
-                    f"Initial child protection conference: {decided}",
-                    f"conference-{conference.pk}",
-                    worker,
-                )
-            )
+            chronology.append(_entry(lines.initial_conference(conference), worker))
             if p.plan_decided:
                 plan = ChildProtectionPlan(
                     child=conference.child,
@@ -510,16 +470,7 @@ class ProtectionWriter:
         for plan, episode, conference, worker in plans:
             conference.plan = plan
             initial_links.append(conference)
-            chronology.append(
-                _entry(
-                    plan.child,
-                    plan.started_on,
-                    ChronologyCategory.PROTECTION,
-                    f"Child protection plan started: {CategoryOfAbuse(plan.initial_category).label.lower()}",
-                    f"cp-plan-{plan.pk}-started",
-                    worker,
-                )
-            )
+            chronology.append(_entry(lines.protection_plan_started(plan), worker))
             for held_on, continues in episode.protection.reviews:
                 review = ChildProtectionConference(
                     child=plan.child,
@@ -538,32 +489,10 @@ class ProtectionWriter:
         ChildProtectionConference.objects.bulk_update(initial_links, ["plan"], batch_size=1000)
         ChildProtectionConference.objects.bulk_create([r for r, *_ in reviews], batch_size=1000)
         CoreGroupMeeting.objects.bulk_create([c for c, _ in core_groups], batch_size=1000)
-        for review, worker, continues in reviews:
-            plan = review.plan
-            result = (
-                f"plan continues, {plan.get_latest_category_display().lower()}" if continues else "plan ended"
-            )
-            chronology.append(
-                _entry(
-                    plan.child,
-                    review.held_on,
-                    ChronologyCategory.PROTECTION,
-                    f"Review child protection conference: {result}",
-                    f"conference-{review.pk}",
-                    worker,
-                )
-            )
+        for review, worker, _continues in reviews:
+            chronology.append(_entry(lines.review_conference(review), worker))
         for meeting, worker in core_groups:
-            chronology.append(
-                _entry(
-                    meeting.plan.child,
-                    meeting.held_on,
-                    ChronologyCategory.PROTECTION,
-                    "Core group meeting",
-                    f"core-group-{meeting.pk}",
-                    worker,
-                )
-            )
+            chronology.append(_entry(lines.core_group(meeting), worker))
         cin_plans = []
         for episode, referral, child, worker, _manager in items:
             if episode.cin:
@@ -573,43 +502,16 @@ class ProtectionWriter:
         ChildInNeedPlan.objects.bulk_create([plan for plan, *_ in cin_plans], batch_size=1000)
         cin_reviews = []
         for plan, episode, worker in cin_plans:
-            chronology.append(
-                _entry(
-                    plan.child,
-                    plan.started_on,
-                    ChronologyCategory.OTHER,
-                    "Child in need plan started",
-                    f"cin-plan-{plan.pk}-started",
-                    worker,
-                )
-            )
+            chronology.append(_entry(lines.cin_plan_started(plan), worker))
             if plan.ended_on:
-                chronology.append(
-                    _entry(
-                        plan.child,
-                        plan.ended_on,
-                        ChronologyCategory.OTHER,
-                        "Child in need plan ended",
-                        f"cin-plan-{plan.pk}-ended",
-                        worker,
-                    )
-                )
+                chronology.append(_entry(lines.cin_plan_ended(plan), worker))
             for held_on in episode.cin_reviews:
                 cin_reviews.append(
                     (stamp(ChildInNeedReview(plan=plan, held_on=held_on), at(held_on, 14)), worker)
                 )
         ChildInNeedReview.objects.bulk_create([r for r, _ in cin_reviews], batch_size=1000)
         for review, worker in cin_reviews:
-            chronology.append(
-                _entry(
-                    review.plan.child,
-                    review.held_on,
-                    ChronologyCategory.OTHER,
-                    "Child in need plan reviewed",
-                    f"cin-review-{review.pk}",
-                    worker,
-                )
-            )
+            chronology.append(_entry(lines.cin_review(review), worker))
         ChronologyEntry.objects.bulk_create(chronology, batch_size=2000)
         counts = {
             "assessments": len(assessments),
@@ -626,85 +528,22 @@ class ProtectionWriter:
             self.sim.count(what, how_many)
 
     def _assessment_chronology(self, chronology: list, row: Assessment) -> None:
-        worker, child = row.worker, row.child
-        chronology.append(
-            _entry(
-                child,
-                row.started_on,
-                ChronologyCategory.ASSESSMENT,
-                "Child and family assessment started",
-                f"assessment-{row.pk}-started",
-                worker,
-            )
-        )
+        """The lines the assessment services would have written, in the order they write them."""
+        worker = row.worker
+        chronology.append(_entry(lines.assessment_started(row), worker))
         if row.child_seen_on:
-            chronology.append(
-                _entry(
-                    child,
-                    row.child_seen_on,
-                    ChronologyCategory.ASSESSMENT,
-                    "Child seen for the assessment",
-                    f"assessment-{row.pk}-seen-{row.child_seen_on.isoformat()}",
-                    worker,
-                    significant=False,
-                )
-            )
+            chronology.append(_entry(lines.assessment_child_seen(row, row.child_seen_on), worker))
         if row.completed_on:
-            chronology.append(
-                _entry(
-                    child,
-                    row.completed_on,
-                    ChronologyCategory.ASSESSMENT,
-                    f"Assessment factors recorded: {', '.join(row.factors)}",
-                    f"assessment-{row.pk}-factors-{'-'.join(row.factors)}"[:80],
-                    worker,
-                )
-            )
-            chronology.append(
-                _entry(
-                    child,
-                    row.completed_on,
-                    ChronologyCategory.ASSESSMENT,
-                    f"Assessment outcome recorded: {AssessmentOutcome(row.outcome).label}",
-                    f"assessment-{row.pk}-outcome-{row.outcome}",
-                    worker,
-                )
-            )
-            chronology.append(
-                _entry(
-                    child,
-                    row.completed_on,
-                    ChronologyCategory.ASSESSMENT,
-                    "Assessment completed and sent for authorisation",
-                    f"assessment-{row.pk}-submitted",
-                    worker,
-                )
-            )
+            for line in (
+                lines.assessment_factors(row, row.completed_on),
+                lines.assessment_outcome(row, row.completed_on),
+                lines.assessment_submitted(row),
+            ):
+                chronology.append(_entry(line, worker))
         if row.authorised_on:
-            manager = row.authorised_by
-            summary = f"Assessment authorised by {manager.display_name}: {row.get_outcome_display()}"
-            if row.outcome != AssessmentOutcome.SUPPORT_REQUIRED:
-                summary += " (the case can now be closed)"
-            chronology.append(
-                _entry(
-                    child,
-                    row.authorised_on,
-                    ChronologyCategory.ASSESSMENT,
-                    summary,
-                    f"assessment-{row.pk}-authorised",
-                    manager,
-                )
-            )
+            chronology.append(_entry(lines.assessment_authorised(row), row.authorised_by))
 
 
-def _entry(child, occurred_on, category, summary, source_key, actor, significant=True) -> ChronologyEntry:
-    entry = ChronologyEntry(
-        child=child,
-        occurred_on=occurred_on,
-        category=category,
-        summary=summary[:500],
-        is_significant=significant,
-        source_key=source_key,
-        recorded_by=actor,
-    )
-    return stamp(entry, at(occurred_on, 17, 30))
+def _entry(line: ChronologyLine, actor) -> ChronologyEntry:
+    """A service's line as the synthetic authority bulk-inserts it, stamped at the end of its day."""
+    return stamp(line.entry(recorded_by=actor), at(line.occurred_on, 17, 30))
