@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from opencsc.accounts.models import Role
+from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import Assessment, ChronologyCategory
+from opencsc.casework.models import Assessment
 from opencsc.core.clocks import due_date
 from opencsc.core.event_dates import require_possible_date
 from opencsc.core.working_days import authority_calendar
+from opencsc.frontdoor import chronology_lines as lines
 from opencsc.frontdoor import notifications
 from opencsc.frontdoor.models import (
     REFERRAL_DECISIONS,
@@ -77,13 +78,21 @@ def contact_record(
     # The reference comes from the row's own id, so two contacts arriving at once never share one.
     contact.reference = f"FD{timezone.localtime(received_at):%y}-{contact.pk:06d}"
     contact.save(update_fields=["reference"])
+    on_record = []
     for subject in children:
         if isinstance(subject, dict):
             ContactChild.objects.create(contact=contact, **subject)
         else:
             ContactChild.objects.create(contact=contact, child=subject)
-            _chronology_for_contact(contact, subject)
-    audit_event_record(actor=actor, verb="contact.recorded", target=contact, payload={"source": source})
+            on_record.append(lines.contact_received(contact, subject))
+    record_change(
+        actor=actor,
+        verb="contact.recorded",
+        target=contact,
+        payload={"source": source},
+        chronology=on_record,
+        attributed=False,
+    )
     if contact.referrer_email:
         notifications.email_queue(kind=notifications.ACKNOWLEDGEMENT, object_id=contact.pk)
     return contact
@@ -95,17 +104,6 @@ def _require_received_after_birth(received_at: dt.datetime, subject) -> None:
     child = subject if isinstance(subject, Child) else Child(first_name="the child", date_of_birth=None)
     require_possible_date(
         received_at, child=child, field="received_on", label="The date and time the contact was received"
-    )
-
-
-def _chronology_for_contact(contact: Contact, child) -> None:
-    chronology_record_event(
-        child=child,
-        occurred_on=timezone.localtime(contact.received_at).date(),
-        category=ChronologyCategory.CONTACT,
-        summary=f"Contact from {contact.get_source_display()} ({contact.reference})",
-        source_key=f"contact-{contact.pk}",
-        significant=False,
     )
 
 
@@ -126,8 +124,14 @@ def contact_match_child(*, actor, subject: ContactChild, child) -> ContactChild:
     )
     subject.child = child
     subject.save(update_fields=["child"])
-    _chronology_for_contact(subject.contact, child)
-    audit_event_record(actor=actor, verb="contact.child_matched", target=subject.contact, child=child)
+    record_change(
+        actor=actor,
+        verb="contact.child_matched",
+        target=subject.contact,
+        child=child,
+        chronology=lines.contact_received(subject.contact, child),
+        attributed=False,
+    )
     return subject
 
 
@@ -215,13 +219,11 @@ def _refer(actor, contact: Contact, child, decision: str, team) -> Referral:
         child.save(update_fields=["responsible_team", "updated_at"])
     if decision == Decision.ASSESSMENT:
         Assessment.objects.create(child=child, referral=referral, started_on=timezone.localdate())
-    audit_event_record(actor=actor, verb="referral.created", target=referral, child=child)
-    chronology_record_event(
-        child=child,
-        occurred_on=referral_date,
-        category=ChronologyCategory.CONTACT,
-        summary=f"Referral from {contact.get_source_display()}: {Decision(decision).label}",
-        source_key=f"referral-{referral.pk}",
+    record_change(
         actor=actor,
+        verb="referral.created",
+        target=referral,
+        child=child,
+        chronology=lines.referral_received(referral),
     )
     return referral

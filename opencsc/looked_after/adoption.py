@@ -29,10 +29,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
-from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import ChronologyCategory
+from opencsc.audit.changes import record_change
 from opencsc.core.event_dates import check_possible_date
+from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.codes import ReasonPlacedForAdoptionCeased
 from opencsc.looked_after.models import AdoptionMilestones, Episode
 from opencsc.people.models import Child
@@ -266,20 +265,13 @@ def adoption_milestone_record(
         plan.adopters_sex = adopters_sex
         plan.adopters_legal_status = adopters_legal_status
     plan.save()
-    audit_event_record(
+    record_change(
         actor=actor,
         verb=f"adoption.{milestone.removesuffix('_on')}",
         target=plan,
         child=child,
         payload={"on": on.isoformat()},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=on,
-        category=ChronologyCategory.CARE,
-        summary=f"Adoption: {what}",
-        source_key=f"adoption-{plan.pk}-{milestone}",
-        actor=actor,
+        chronology=lines.adoption_milestone(plan, milestone),
     )
     return plan
 
@@ -313,19 +305,12 @@ def adoption_plan_cease(
     plan.ceased_on = ceased_on
     plan.reason_ceased = reason_ceased
     plan.save(update_fields=["ceased_on", "reason_ceased", "updated_at"])
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="adoption.ceased",
         target=plan,
         child=child,
         payload={"on": ceased_on.isoformat(), "reason": reason_ceased},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=ceased_on,
-        category=ChronologyCategory.CARE,
-        summary=f"Adoption no longer the plan: {plan.get_reason_ceased_display()}",
-        source_key=f"adoption-{plan.pk}-ceased",
-        actor=actor,
+        chronology=lines.adoption_ceased(plan),
     )
     return plan

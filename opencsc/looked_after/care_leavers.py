@@ -29,12 +29,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
-from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import ChronologyCategory
+from opencsc.audit.changes import record_change
 from opencsc.core.clocks import DueDate, due_date
 from opencsc.core.event_dates import check_date_given
 from opencsc.core.working_days import anniversary
+from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.codes import Accommodation, Activity, InTouch
 from opencsc.looked_after.models import CareLeaverContact, CareLeaverEligibility, PathwayPlanReview
 from opencsc.people.models import Child
@@ -336,21 +335,13 @@ def care_leaver_contact_record(
         activity=activity,
         personal_adviser=personal_adviser,
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care_leaver.contact_recorded",
         target=contact,
         child=child,
         payload={"on": contacted_on.isoformat(), "in_touch": in_touch, "eligibility": eligibility},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=contacted_on,
-        category=ChronologyCategory.CARE,
-        summary=f"Care leaver contact: {contact.get_in_touch_display()}",
-        source_key=f"care-leaver-contact-{contact.pk}",
-        significant=False,
-        actor=actor,
+        chronology=lines.care_leaver_contact(contact),
     )
     return contact
 
@@ -373,19 +364,12 @@ def pathway_plan_review_record(*, actor, child: Child, reviewed_on: dt.date | No
         raise ValidationError(errors)
     review = PathwayPlanReview.objects.create(child=child, reviewed_on=reviewed_on)
     next_due = due_date("pathway_plan_review", reviewed_on)
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care_leaver.pathway_plan_reviewed",
         target=review,
         child=child,
         payload={"on": reviewed_on.isoformat(), "next_due": next_due.due_on.isoformat()},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=reviewed_on,
-        category=ChronologyCategory.CARE,
-        summary="Pathway plan reviewed",
-        source_key=f"pathway-plan-review-{review.pk}",
-        actor=actor,
+        chronology=lines.pathway_plan_reviewed(review),
     )
     return review

@@ -26,11 +26,10 @@ from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child, can_view_child
 from opencsc.accounts.models import Role
-from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import ChronologyCategory
+from opencsc.audit.changes import record_change
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.core.event_dates import check_date_given
+from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.models import (
     CareReview,
     Episode,
@@ -47,11 +46,6 @@ REASON_MAX_LENGTH = 2000
 
 def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def iro_assignment_summary(iro) -> str:
-    """The chronology line of an assignment (the services and the synthetic authority word it alike)."""
-    return f"Independent reviewing officer: {iro.display_name}"
 
 
 def can_assign_iro(user, child: Child) -> bool:
@@ -115,7 +109,7 @@ def iro_assign(*, actor, child: Child, iro, started_on: dt.date) -> IroAssignmen
         current.ended_on = started_on
         current.save(update_fields=["ended_on", "updated_at"])
     assignment = IroAssignment.objects.create(child=child, iro=iro, started_on=started_on, assigned_by=actor)
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care.iro_assigned",
         target=assignment,
@@ -125,14 +119,7 @@ def iro_assign(*, actor, child: Child, iro, started_on: dt.date) -> IroAssignmen
             "started_on": started_on.isoformat(),
             "ended": current.pk if current else None,
         },
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=started_on,
-        category=ChronologyCategory.CARE,
-        summary=iro_assignment_summary(iro),
-        source_key=f"iro-assignment-{assignment.pk}",
-        actor=actor,
+        chronology=lines.iro_assigned(assignment),
     )
     return assignment
 
@@ -177,21 +164,13 @@ def review_recommendation_add(
     recommendation = ReviewRecommendation.objects.create(
         review=review, text=text.strip(), due_on=due_on, made_by=actor
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care.review_recommendation_made",
         target=recommendation,
         child=child,
         payload={"review": review.pk, "due_on": due_on.isoformat()},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=review.held_on,
-        category=ChronologyCategory.CARE,
-        summary=f"IRO recommendation from the review on {_day(review.held_on)}, due {_day(due_on)}",
-        source_key=f"review-recommendation-{recommendation.pk}",
-        significant=False,
-        actor=actor,
+        chronology=lines.recommendation_made(recommendation),
     )
     return recommendation
 
@@ -229,21 +208,12 @@ def review_recommendation_answer(
     recommendation.answered_by = actor
     recommendation.version += 1
     recommendation.save()
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care.review_recommendation_answered",
         target=recommendation,
         child=child,
         payload={"answer": answer, "version": recommendation.version},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=today,
-        category=ChronologyCategory.CARE,
-        summary=f"IRO recommendation (review on {_day(recommendation.review.held_on)}): "
-        f"{recommendation.get_answer_display().lower()}",
-        source_key=f"review-recommendation-{recommendation.pk}-answer-{recommendation.version}",
-        significant=False,
-        actor=actor,
+        chronology=lines.recommendation_answered(recommendation),
     )
     return recommendation

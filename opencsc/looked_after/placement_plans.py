@@ -17,10 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from opencsc.accounts.access import can_change_child
-from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import ChronologyCategory
+from opencsc.audit.changes import record_change
 from opencsc.core.event_dates import check_date_given
+from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.models import Episode, PlacementPlanAgreement
 from opencsc.looked_after.selectors import current_placement
 from opencsc.people.models import Child
@@ -28,11 +27,6 @@ from opencsc.people.models import Child
 
 def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
-
-
-def placement_plan_summary(placement_started_on: dt.date) -> str:
-    """The chronology line of an agreement (the services and the synthetic authority word it alike)."""
-    return f"Placement plan agreed for the placement from {_day(placement_started_on)}"
 
 
 def current_placement_start(child: Child) -> dt.date | None:
@@ -62,19 +56,12 @@ def placement_plan_agree(*, actor, child: Child, agreed_on: dt.date) -> Placemen
     agreement = PlacementPlanAgreement.objects.create(
         child=child, placement_started_on=started_on, agreed_on=agreed_on, recorded_by=actor
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care.placement_plan_agreed",
         target=agreement,
         child=child,
         payload={"placement_started_on": started_on.isoformat(), "agreed_on": agreed_on.isoformat()},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=agreed_on,
-        category=ChronologyCategory.CARE,
-        summary=placement_plan_summary(started_on),
-        source_key=f"placement-plan-{agreement.pk}",
-        actor=actor,
+        chronology=lines.placement_plan_agreed(agreement),
     )
     return agreement

@@ -26,10 +26,11 @@ from django.utils import timezone
 
 from opencsc import geography
 from opencsc.accounts.access import can_change_child
+from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import ChronologyCategory
+from opencsc.casework.chronology import ChronologyLine
 from opencsc.core.event_dates import check_date_given, check_possible_date, require_possible_date
+from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.codes import (
     URN_NOT_REQUIRED,
     CategoryOfNeed,
@@ -178,20 +179,8 @@ def placement_location(*, placement_postcode: str, home_postcode: str) -> dict:
     }
 
 
-def _placement_summary(episode: Episode) -> str:
-    where = episode.placement_postcode
-    if episode.distance_miles is not None:
-        where += f", {episode.distance_miles} miles from home"
-    if episode.placement_inside_authority is not None:
-        where += ", inside the authority" if episode.placement_inside_authority else ", outside the authority"
-    else:
-        where += ", location unknown"
-    carer = f" with {episode.carer_name}" if episode.carer_name else ""
-    return f"{episode.get_placement_type_display()}{carer} ({where})"
-
-
-def _audit(actor, verb: str, episode: Episode, **payload) -> None:
-    audit_event_record(
+def _record_episode_change(actor, verb: str, episode: Episode, line: ChronologyLine, **payload) -> None:
+    record_change(
         actor=actor,
         verb=verb,
         target=episode,
@@ -203,18 +192,7 @@ def _audit(actor, verb: str, episode: Episode, **payload) -> None:
             "placement_type": episode.placement_type,
             **payload,
         },
-    )
-
-
-def _chronology(actor, episode: Episode, summary: str, occurred_on: dt.date, key: str) -> None:
-    chronology_record_event(
-        child=episode.child,
-        occurred_on=occurred_on,
-        category=ChronologyCategory.CARE,
-        summary=summary,
-        source_key=key,
-        significant=True,
-        actor=actor,
+        chronology=line,
     )
 
 
@@ -296,14 +274,7 @@ def episode_start_care(
             **placement,
         )
     )
-    _audit(actor, "care.started", episode)
-    _chronology(
-        actor,
-        episode,
-        f"Became looked after ({episode.get_legal_status_display()}): {_placement_summary(episode)}",
-        started_on,
-        f"episode-{episode.pk}",
-    )
+    _record_episode_change(actor, "care.started", episode, lines.care_started(episode))
     return episode
 
 
@@ -367,14 +338,12 @@ def episode_change_legal_status(
             recorded_by=actor,
         )
     )
-    _audit(actor, "care.legal_status_changed", episode, previous=open_episode.legal_status)
-    _chronology(
+    _record_episode_change(
         actor,
+        "care.legal_status_changed",
         episode,
-        f"Legal status changed from {open_episode.legal_status} to {legal_status} "
-        f"({episode.get_legal_status_display()})",
-        changed_on,
-        f"episode-{episode.pk}",
+        lines.legal_status_changed(episode, open_episode.legal_status),
+        previous=open_episode.legal_status,
     )
     return episode
 
@@ -452,18 +421,12 @@ def episode_move_placement(
             **placement,
         )
     )
-    _audit(actor, "care.placement_moved", episode, reason_placement_changed=reason_placement_changed)
-    reason = (
-        f" ({ReasonPlacementChange(reason_placement_changed).label.lower()})"
-        if reason_placement_changed
-        else ""
-    )
-    _chronology(
+    _record_episode_change(
         actor,
+        "care.placement_moved",
         episode,
-        f"Moved placement{reason}: {_placement_summary(episode)}",
-        moved_on,
-        f"episode-{episode.pk}",
+        lines.placement_moved(episode, reason_placement_changed),
+        reason_placement_changed=reason_placement_changed,
     )
     return episode
 
@@ -489,13 +452,13 @@ def episode_end_care(*, actor, child: Child, ended_on: dt.date, reason_ceased: s
     open_episode.ended_on = ended_on
     open_episode.reason_ceased = reason_ceased
     open_episode.save(update_fields=["ended_on", "reason_ceased", "updated_at"])
-    _audit(actor, "care.ended", open_episode, ended_on=ended_on.isoformat(), reason_ceased=reason_ceased)
-    _chronology(
+    _record_episode_change(
         actor,
+        "care.ended",
         open_episode,
-        f"Stopped being looked after: {open_episode.get_reason_ceased_display()}",
-        ended_on,
-        f"episode-ended-{open_episode.pk}",
+        lines.care_ended(open_episode),
+        ended_on=ended_on.isoformat(),
+        reason_ceased=reason_ceased,
     )
     return open_episode
 
@@ -546,21 +509,13 @@ def care_review_record(
     review = CareReview.objects.create(
         child=child, held_on=held_on, participation=participation, reviewing_officer=reviewing_officer
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care.review_recorded",
         target=review,
         child=child,
         payload={"held_on": held_on.isoformat(), "participation": participation},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=held_on,
-        category=ChronologyCategory.CARE,
-        summary=f"Looked-after review held, chaired by {reviewing_officer.display_name} ({participation})",
-        source_key=f"care-review-{review.pk}",
-        significant=True,
-        actor=actor,
+        chronology=lines.care_review(review),
     )
     return review
 
@@ -593,15 +548,6 @@ def _check_missing(errors: dict, *, child, started_at, returned_at, offered_at, 
         errors["interview_declined"] = "An interview that was done was not declined: choose one"
     if declined and returned_at is None:
         errors["interview_declined"] = "Record when the child returned before recording a declined interview"
-
-
-def _missing_summary(episode: MissingEpisode) -> str:
-    when = timezone.localtime(episode.started_at)
-    text = f"{episode.get_kind_display()} from {when:%H:%M} on {_day(when.date())}"
-    if episode.returned_at:
-        back = timezone.localtime(episode.returned_at)
-        text += f", returned {back:%H:%M} on {_day(back.date())}"
-    return text
 
 
 @transaction.atomic
@@ -651,21 +597,13 @@ def missing_episode_record(
         interview_done_at=interview_done_at,
         interview_declined=interview_declined,
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care.missing_recorded",
         target=episode,
         child=child,
         payload={"kind": kind, "started_at": started_at.isoformat()},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=timezone.localtime(started_at).date(),
-        category=ChronologyCategory.CARE,
-        summary=_missing_summary(episode),
-        source_key=f"missing-{episode.pk}",
-        significant=True,
-        actor=actor,
+        chronology=lines.missing_started(episode),
     )
     return episode
 
@@ -708,21 +646,13 @@ def missing_episode_update(
     episode.interview_done_at = done
     episode.interview_declined = interview_declined
     episode.save()
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care.missing_updated",
         target=episode,
         child=child,
         payload={"returned_at": returned_at.isoformat(), "interview_declined": interview_declined},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=timezone.localtime(returned_at).date(),
-        category=ChronologyCategory.CARE,
-        summary=_missing_summary(episode),
-        source_key=f"missing-returned-{episode.pk}",
-        significant=True,
-        actor=actor,
+        chronology=lines.missing_returned(episode),
     )
     return episode
 
@@ -768,23 +698,13 @@ def care_check_record(
     check = HealthAndEducationCheck.objects.create(
         child=child, kind=kind, done_on=done_on, sdq_score=sdq_score, sdq_reason=sdq_reason or ""
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="care.check_recorded",
         target=check,
         child=child,
         payload={"kind": kind, "done_on": done_on.isoformat()},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=done_on,
-        category=ChronologyCategory.EDUCATION
-        if kind == HealthCheckKind.PERSONAL_EDUCATION_PLAN
-        else ChronologyCategory.HEALTH,
-        summary=check.get_kind_display() + (f" (score {sdq_score})" if sdq_score is not None else ""),
-        source_key=f"care-check-{check.pk}",
-        significant=False,
-        actor=actor,
+        chronology=lines.care_check(check),
     )
     return check
 

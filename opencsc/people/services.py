@@ -9,11 +9,11 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child, can_create_child
+from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import ChronologyCategory
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.core.event_dates import check_possible_date, require_possible_date
+from opencsc.people import chronology_lines as lines
 from opencsc.people.identifiers import (
     format_postcode,
     name_key,
@@ -114,15 +114,12 @@ def child_create(*, actor, team=None, la_child_id: str = "", **details) -> Child
     )
     child.full_clean()
     child.save()
-    audit_event_record(actor=actor, verb="child.created", target=child, child=child)
-    chronology_record_event(
-        child=child,
-        occurred_on=timezone.localdate(),
-        category=ChronologyCategory.RECORD,
-        summary=f"Record created by {actor.display_name}",
-        source_key=f"child-created-{child.pk}",
-        significant=False,
+    record_change(
         actor=actor,
+        verb="child.created",
+        target=child,
+        child=child,
+        chronology=lines.child_created(child, timezone.localdate(), actor),
     )
     return child
 
@@ -226,21 +223,13 @@ def address_move_in(
         postcode_key=postcode_key(postcode),
         moved_in_on=moved_in_on,
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="address.moved_in",
         target=address,
         child=child,
         payload={"postcode": address.postcode},
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=moved_in_on,
-        category=ChronologyCategory.FAMILY,
-        summary=f"Moved to {address.town} ({address.postcode})",
-        source_key=f"address-{address.pk}",
-        significant=current is not None,
-        actor=actor,
+        chronology=lines.address_moved_in(address, is_move=current is not None),
     )
     return address
 
@@ -310,16 +299,13 @@ def alert_raise(
     alert = Alert.objects.create(
         child=child, category=category, text=text, raised_on=raised_on, review_on=review_on, raised_by=actor
     )
-    audit_event_record(
-        actor=actor, verb="alert.raised", target=alert, child=child, payload={"category": category}
-    )
-    chronology_record_event(
-        child=child,
-        occurred_on=raised_on,
-        category=ChronologyCategory.ALERT,
-        summary=f"Alert raised: {alert.get_category_display()}",
-        source_key=f"alert-{alert.pk}",
+    record_change(
         actor=actor,
+        verb="alert.raised",
+        target=alert,
+        child=child,
+        payload={"category": category},
+        chronology=lines.alert_raised(alert),
     )
     return alert
 

@@ -36,14 +36,15 @@ from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child, can_view_child
 from opencsc.accounts.models import Role, Team
+from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import Allocation, ChronologyCategory
+from opencsc.casework.models import Allocation
 from opencsc.casework.statutory import children_with_open_statutory_work
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.core.text_limits import too_long
 from opencsc.people.models import Child
 from opencsc.people.selectors import children_visible_to
+from opencsc.quality import chronology_lines as lines
 from opencsc.quality.models import (
     AuditDomain,
     AuditProgramme,
@@ -91,37 +92,6 @@ def _grade(errors: dict, field: str, value: str, *, what: str) -> str:
     if value not in Grade.values:
         errors[field] = f"Choose the grade for {what}"
     return value
-
-
-def _chronology(actor, audit: FileAudit, summary: str, step: str) -> None:
-    chronology_record_event(
-        child=audit.child,
-        occurred_on=timezone.localdate(),
-        category=ChronologyCategory.OVERSIGHT,
-        summary=summary,
-        source_key=chronology_key(audit.pk, step),
-        actor=actor,
-    )
-
-
-def chronology_key(audit_id: int, step: str) -> str:
-    return f"file-audit-{audit_id}-{step}"
-
-
-def recorded_line(auditor_name: str, grade: str) -> str:
-    """The chronology line of a recorded audit (the synthetic authority writes the same words)."""
-    return f"Case file audit by {auditor_name}: the file graded {Grade(grade).label.lower()} (awaiting moderation)"
-
-
-def moderated_line(moderator_name: str, auditor_grade: str, grade: str, reason: str) -> str:
-    if grade != auditor_grade:
-        outcome = (
-            f"changed the grade from {Grade(auditor_grade).label.lower()} to {Grade(grade).label.lower()}: "
-            f"{reason}"
-        )
-    else:
-        outcome = f"agreed the grade, {Grade(grade).label.lower()}"
-    return f"Case file audit moderated by {moderator_name}, who {outcome}"
 
 
 def holds_the_case(user, child: Child) -> bool:
@@ -193,10 +163,14 @@ def file_audit_record(
     ProgrammeChild.objects.filter(
         child=child, audit__isnull=True, programme__created_on__lte=audit.audited_on
     ).update(audit=audit)
-    audit_event_record(
-        actor=actor, verb="file_audit.recorded", target=audit, child=child, payload={"grade": grade}
+    record_change(
+        actor=actor,
+        verb="file_audit.recorded",
+        target=audit,
+        child=child,
+        payload={"grade": grade},
+        chronology=lines.file_audit_recorded(audit),
     )
-    _chronology(actor, audit, recorded_line(actor.display_name, grade), "recorded")
     return audit
 
 
@@ -236,15 +210,14 @@ def file_audit_moderate(
     audit.moderation_reason = reason
     audit.version += 1
     audit.save()
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="file_audit.moderated",
         target=audit,
         child=audit.child,
         payload={"grade": grade, "auditor_grade": audit.grade, "reason": reason},
+        chronology=lines.file_audit_moderated(audit),
     )
-    summary = moderated_line(actor.display_name, audit.grade, grade, reason)
-    _chronology(actor, audit, summary, "moderated")
     return audit
 
 

@@ -18,9 +18,11 @@ import random
 
 from opencsc.accounts.models import Role, User
 from opencsc.audit.models import AuditEvent
-from opencsc.casework.models import Allocation, ChronologyCategory, ChronologyEntry
+from opencsc.casework.chronology import ChronologyLine
+from opencsc.casework.models import Allocation, ChronologyEntry
 from opencsc.casework.statutory import children_with_open_statutory_work, statutory_work_started
 from opencsc.people.models import Child
+from opencsc.quality import chronology_lines as lines
 from opencsc.quality.models import (
     AuditDomain,
     AuditProgramme,
@@ -30,10 +32,10 @@ from opencsc.quality.models import (
     Grade,
     ProgrammeChild,
 )
-from opencsc.quality.services import RECENTLY_AUDITED_DAYS, chronology_key, moderated_line, recorded_line
+from opencsc.quality.services import RECENTLY_AUDITED_DAYS
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.randomness import Weighted
-from opencsc.synthetic.timestamps import at
+from opencsc.synthetic.timestamps import at, stamp
 
 MONTHS = 12
 PER_TEAM_A_MONTH = 2
@@ -207,9 +209,7 @@ class AuditWriter:
             )
             for domain in AuditDomain
         )
-        self._note(
-            audit, auditor, day, "file_audit.recorded", "recorded", recorded_line(auditor.display_name, grade)
-        )
+        self._note(audit, auditor, day, "file_audit.recorded", lines.file_audit_recorded(audit))
         if (self.sim.last_day - day).days > MODERATED_AFTER_DAYS and rng.random() < 0.85:
             self._moderate(audit, day)
         if grade in (Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE):
@@ -229,15 +229,12 @@ class AuditWriter:
             )
             reason = rng.choice(REASONS) if grade != audit.grade else ""
         on = min(day + dt.timedelta(days=rng.randint(3, 15)), self.sim.last_day)
-        FileAudit.objects.filter(pk=audit.pk).update(
-            moderated_by=moderator,
-            moderated_on=on,
-            moderated_grade=grade,
-            moderation_reason=reason,
-            version=2,
-        )
-        line = moderated_line(moderator.display_name, audit.grade, grade, reason)
-        self._note(audit, moderator, on, "file_audit.moderated", "moderated", line)
+        moderation = {"moderated_by": moderator, "moderated_on": on, "moderated_grade": grade}
+        FileAudit.objects.filter(pk=audit.pk).update(**moderation, moderation_reason=reason, version=2)
+        for field, value in moderation.items():
+            setattr(audit, field, value)
+        audit.moderation_reason = reason
+        self._note(audit, moderator, on, "file_audit.moderated", lines.file_audit_moderated(audit))
 
     def _actions(self, audit: FileAudit, day: dt.date) -> None:
         rng = self.rng
@@ -258,7 +255,7 @@ class AuditWriter:
                 answered_on=answered_on,
             )
 
-    def _note(self, audit: FileAudit, actor: User, day: dt.date, verb: str, step: str, summary: str) -> None:
+    def _note(self, audit: FileAudit, actor: User, day: dt.date, verb: str, line: ChronologyLine) -> None:
         self.events.append(
             AuditEvent(
                 actor=actor,
@@ -270,19 +267,7 @@ class AuditWriter:
                 at=at(day, 14),
             )
         )
-        self.lines.append(
-            ChronologyEntry(
-                child_id=audit.child_id,
-                occurred_on=day,
-                category=ChronologyCategory.OVERSIGHT,
-                summary=summary[:500],
-                source_key=chronology_key(audit.pk, step),
-                is_significant=True,
-                recorded_by=actor,
-                created_at=at(day, 14),
-                updated_at=at(day, 14),
-            )
-        )
+        self.lines.append(stamp(line.entry(recorded_by=actor), at(day, 14)))
 
     def _programme(self, audits: list[FileAudit], by_team) -> None:
         """This month's programme: this month's audited files, and one still to do in each team."""

@@ -8,8 +8,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from opencsc.accounts.models import TeamKind
-from opencsc.casework.models import ChronologyCategory, ChronologyEntry
+from opencsc.casework.chronology import ChronologyLine
+from opencsc.casework.models import ChronologyEntry
 from opencsc.core.codes import Disability, Ethnicity
+from opencsc.people import chronology_lines as lines
 from opencsc.people.identifiers import format_postcode, name_key, postcode_key, upn_check_letter
 from opencsc.people.models import (
     Alert,
@@ -481,15 +483,7 @@ class HouseholdWriter:
         for household in households:
             creator = self.workforce.front_door_worker(self.sim)
             for plan in household.children:
-                self._chronicle(
-                    plan.record,
-                    plan.created_on,
-                    ChronologyCategory.RECORD,
-                    f"Record created by {creator.display_name}",
-                    f"child-created-{plan.record.pk}",
-                    creator,
-                    significant=False,
-                )
+                self._chronicle(lines.child_created(plan.record, plan.created_on, creator), creator)
 
     def _child(self, plan: ChildPlan, team) -> Child:
         return Child(
@@ -573,15 +567,7 @@ class HouseholdWriter:
         ChildAddress.objects.bulk_create([address for address, _ in rows], batch_size=1000)
         self.sim.count("addresses", len(rows))
         for address, is_move in rows:
-            self._chronicle(
-                address.child,
-                address.moved_in_on,
-                ChronologyCategory.FAMILY,
-                f"Moved to {address.town} ({address.postcode})",
-                f"address-{address.pk}",
-                None,
-                significant=is_move,
-            )
+            self._chronicle(lines.address_moved_in(address, is_move=is_move), None)
 
     def _child_addresses(self, household: HouseholdPlan, plan: ChildPlan) -> list[tuple[ChildAddress, bool]]:
         start = plan.date_of_birth or plan.created_on
@@ -639,14 +625,7 @@ class HouseholdWriter:
         Alert.objects.bulk_create(alerts, batch_size=1000)
         self.sim.count("alerts", len(alerts))
         for alert in alerts:
-            self._chronicle(
-                alert.child,
-                alert.raised_on,
-                ChronologyCategory.ALERT,
-                f"Alert raised: {alert.get_category_display()}",
-                f"alert-{alert.pk}",
-                alert.raised_by,
-            )
+            self._chronicle(lines.alert_raised(alert), alert.raised_by)
 
     def _alert(self, household: HouseholdPlan, plan: ChildPlan) -> Alert:
         rng = self.sim.rng
@@ -671,14 +650,8 @@ class HouseholdWriter:
         )
         return stamp(alert, at(raised_on, 14), at(ended_on, 15) if ended_on else None)
 
-    def _chronicle(self, child, occurred_on, category, summary, source_key, actor, significant=True) -> None:
-        entry = ChronologyEntry(
-            child=child,
-            occurred_on=occurred_on,
-            category=category,
-            summary=summary[:500],
-            is_significant=significant,
-            source_key=source_key,
-            recorded_by=actor,
-        )
-        self.chronology.append(stamp(entry, at(max(occurred_on, child.created_at.date()), 17)))
+    def _chronicle(self, line: ChronologyLine, actor) -> None:
+        """A service's line as the synthetic authority bulk-inserts it, stamped at the end of its day (not
+        before the record was created)."""
+        recorded_on = max(line.occurred_on, line.child.created_at.date())
+        self.chronology.append(stamp(line.entry(recorded_by=actor), at(recorded_on, 17)))

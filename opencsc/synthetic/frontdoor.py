@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from opencsc.accounts.models import TeamKind
-from opencsc.casework.models import ChronologyCategory, ChronologyEntry
+from opencsc.casework import chronology_lines as casework_lines
+from opencsc.casework.chronology import ChronologyLine
+from opencsc.casework.models import ChronologyEntry
 from opencsc.core.clocks import due_date
 from opencsc.core.codes import ReferralSource, SourceGroup, source_group
+from opencsc.frontdoor import chronology_lines as lines
 from opencsc.frontdoor.models import (
     Agency,
     Channel,
@@ -274,18 +277,8 @@ class FrontDoorWriter:
         for plan in contacts:
             contact = plan.record
             for child in plan.children:
-                chronology.append(
-                    _entry(
-                        child.record,
-                        plan.day,
-                        ChronologyCategory.CONTACT,
-                        f"Contact from {contact.get_source_display()} ({contact.reference})",
-                        f"contact-{contact.pk}",
-                        contact.recorded_by,
-                        contact.received_at,
-                        significant=False,
-                    )
-                )
+                line = lines.contact_received(contact, child.record)
+                chronology.append(_entry(line, contact.recorded_by, contact.received_at))
         casework = []
         for household in households:
             for plan in household.contacts:
@@ -310,31 +303,12 @@ class FrontDoorWriter:
                     referrals.append(stamp(referral, plan.record.decided_at, plan.record.decided_at))
                     casework.append((episode, referral, child, worker, manager, plan.record))
         Referral.objects.bulk_create(referrals, batch_size=1000)
-        for episode, referral, child, _worker, manager, contact in casework:
+        for _episode, referral, _child, _worker, manager, contact in casework:
             chronology.append(
-                _entry(
-                    child.record,
-                    referral.referral_date,
-                    ChronologyCategory.CONTACT,
-                    f"Referral from {contact.get_source_display()}: {Decision(episode.route).label}",
-                    f"referral-{referral.pk}",
-                    contact.decided_by,
-                    contact.decided_at,
-                )
+                _entry(lines.referral_received(referral), contact.decided_by, contact.decided_at)
             )
             if referral.closed_on:
-                label = dict(_closure_labels())[referral.closure_reason]
-                chronology.append(
-                    _entry(
-                        child.record,
-                        referral.closed_on,
-                        ChronologyCategory.CONTACT,
-                        f"Case closed: {label}",
-                        f"referral-{referral.pk}-closed",
-                        manager,
-                        None,
-                    )
-                )
+                chronology.append(_entry(casework_lines.referral_closed(referral), manager, None))
         ChronologyEntry.objects.bulk_create(chronology, batch_size=2000)
         sim.count("contacts", len(contacts))
         sim.count("contact children", len(subjects))
@@ -476,12 +450,6 @@ class FrontDoorWriter:
         return rows
 
 
-def _closure_labels():
-    from opencsc.core.codes import ReasonForClosure
-
-    return ReasonForClosure.choices
-
-
 def _is_working_day(day: dt.date) -> bool:
     from opencsc.core.working_days import ENGLAND
 
@@ -492,15 +460,9 @@ def _aware(day: dt.date, hour: int, minute: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, minute))
 
 
-def _entry(child, occurred_on, category, summary, source_key, actor, recorded_at, significant=True):
-    entry = ChronologyEntry(
-        child=child,
-        occurred_on=occurred_on,
-        category=category,
-        summary=summary[:500],
-        is_significant=significant,
-        source_key=source_key,
-        recorded_by=actor,
-    )
-    recorded_at = recorded_at or timezone.make_aware(dt.datetime.combine(occurred_on, dt.time(17, 45)))
-    return stamp(entry, recorded_at)
+def _entry(line: ChronologyLine, actor, recorded_at: dt.datetime | None) -> ChronologyEntry:
+    """A service's line as the synthetic authority bulk-inserts it, stamped when it was recorded (by default at
+    the end of its day)."""
+    day = line.occurred_on
+    recorded_at = recorded_at or timezone.make_aware(dt.datetime.combine(day, dt.time(17, 45)))
+    return stamp(line.entry(recorded_by=actor), recorded_at)

@@ -35,16 +35,18 @@ from django.conf import settings
 
 from opencsc import geography
 from opencsc.accounts.models import TeamKind
+from opencsc.casework import chronology_lines as casework_lines
+from opencsc.casework.chronology import ChronologyLine
 from opencsc.casework.models import (
     Allocation,
     CaseNote,
-    ChronologyCategory,
     ChronologyEntry,
     NoteStatus,
     NoteType,
 )
 from opencsc.core.working_days import ENGLAND, add_months
-from opencsc.looked_after.adoption import MILESTONE_FIELDS, WORDS
+from opencsc.looked_after import chronology_lines as lines
+from opencsc.looked_after.adoption import MILESTONE_FIELDS
 from opencsc.looked_after.codes import (
     ReasonPlacementChange,
 )
@@ -64,7 +66,7 @@ from opencsc.looked_after.models import (
     ReviewRecommendation,
     UnaccompaniedAsylumSeeker,
 )
-from opencsc.looked_after.services import _missing_summary, _placement_summary
+from opencsc.people import chronology_lines as people_lines
 from opencsc.people.identifiers import format_postcode, name_key, postcode_key
 from opencsc.people.models import Child, ChildAddress
 from opencsc.synthetic import county
@@ -876,17 +878,7 @@ class LookedAfterWriter:
         chronology: list[ChronologyEntry] = []
         addresses = []
         for child in new_children:
-            chronology.append(
-                _entry(
-                    child,
-                    child.created_at.date(),
-                    ChronologyCategory.RECORD,
-                    "Record created",
-                    f"child-created-{child.pk}",
-                    None,
-                    False,
-                )
-            )
+            chronology.append(_entry(people_lines.child_created(child, child.created_at.date(), None), None))
         for journey in journeys:
             if journey.child in new_children and journey.home_postcode:
                 area = county.choose_area(self.rng)
@@ -908,17 +900,7 @@ class LookedAfterWriter:
         ChildAddress.objects.bulk_create(addresses, batch_size=1000)
         sim.count("addresses", len(addresses))
         for address in addresses:
-            chronology.append(
-                _entry(
-                    address.child,
-                    address.moved_in_on,
-                    ChronologyCategory.FAMILY,
-                    f"Moved to {address.town} ({address.postcode})",
-                    f"address-{address.pk}",
-                    None,
-                    False,
-                )
-            )
+            chronology.append(_entry(people_lines.address_moved_in(address, is_move=False), None))
         journeys = [j for j in journeys if j.episodes]
         self._allocate(journeys, chronology)
         episodes = []
@@ -933,18 +915,8 @@ class LookedAfterWriter:
             for spec in journey.episodes:
                 chronology.append(self._episode_entry(spec, previous))
                 if spec.ended_on and spec.reason_ceased != "X1":
-                    chronology.append(
-                        _entry(
-                            journey.child,
-                            spec.ended_on,
-                            ChronologyCategory.CARE,
-                            f"Stopped being looked after: {spec.record.get_reason_ceased_display()}",
-                            f"episode-ended-{spec.record.pk}",
-                            spec.record.recorded_by,
-                            True,
-                            at(spec.ended_on, 16),
-                        )
-                    )
+                    line = lines.care_ended(spec.record)
+                    chronology.append(_entry(line, spec.record.recorded_by, at(spec.ended_on, 16)))
                 previous = spec
         self._uasc(journeys)
         self._adoption(journeys, chronology)
@@ -990,28 +962,12 @@ class LookedAfterWriter:
     def _episode_entry(self, spec: EpisodeSpec, previous: EpisodeSpec | None) -> ChronologyEntry:
         episode = spec.record
         if spec.rne == "S":
-            summary = (
-                f"Became looked after ({episode.get_legal_status_display()}): {_placement_summary(episode)}"
-            )
+            line = lines.care_started(episode)
         elif spec.rne == "L":
-            summary = (
-                f"Legal status changed from {previous.legal_status} to {spec.legal_status} "
-                f"({episode.get_legal_status_display()})"
-            )
+            line = lines.legal_status_changed(episode, previous.legal_status)
         else:
-            code = previous.reason_placement_changed
-            reason = f" ({ReasonPlacementChange(code).label.lower()})" if code else ""
-            summary = f"Moved placement{reason}: {_placement_summary(episode)}"
-        return _entry(
-            episode.child,
-            spec.started_on,
-            ChronologyCategory.CARE,
-            summary,
-            f"episode-{episode.pk}",
-            episode.recorded_by,
-            True,
-            at(spec.started_on, 15),
-        )
+            line = lines.placement_moved(episode, previous.reason_placement_changed)
+        return _entry(line, episode.recorded_by, at(spec.started_on, 15))
 
     def _worker_on(self, journey: CareJourney, day: dt.date):
         if journey.own_allocation and journey.worker is not None:
@@ -1072,18 +1028,8 @@ class LookedAfterWriter:
         Allocation.objects.bulk_create(allocations, batch_size=1000)
         self.sim.count("allocations", len(allocations))
         for allocation in allocations:
-            chronology.append(
-                _entry(
-                    allocation.child,
-                    allocation.started_on,
-                    ChronologyCategory.ALLOCATION,
-                    f"Allocated to {allocation.worker.display_name} ({allocation.team})",
-                    f"allocation-{allocation.pk}",
-                    self.workforce.managers[allocation.team.pk],
-                    False,
-                    allocation.created_at,
-                )
-            )
+            manager = self.workforce.managers[allocation.team.pk]
+            chronology.append(_entry(casework_lines.allocated(allocation), manager, allocation.created_at))
 
     def _household_worker_left(self, journey: CareJourney) -> dt.date | None:
         """The day a looked-after child's case passes to a colleague of the family's worker who left (the family
@@ -1157,31 +1103,9 @@ class LookedAfterWriter:
             for name in MILESTONE_FIELDS:
                 on = getattr(row, name)
                 if on:
-                    chronology.append(
-                        _entry(
-                            row.child,
-                            on,
-                            ChronologyCategory.CARE,
-                            f"Adoption: {WORDS[name]}",
-                            f"adoption-{row.pk}-{name}",
-                            None,
-                            True,
-                            at(on, 14),
-                        )
-                    )
+                    chronology.append(_entry(lines.adoption_milestone(row, name), None, at(on, 14)))
             if row.ceased_on:
-                chronology.append(
-                    _entry(
-                        row.child,
-                        row.ceased_on,
-                        ChronologyCategory.CARE,
-                        f"Adoption no longer the plan: {row.get_reason_ceased_display()}",
-                        f"adoption-{row.pk}-ceased",
-                        None,
-                        True,
-                        at(row.ceased_on, 14),
-                    )
-                )
+                chronology.append(_entry(lines.adoption_ceased(row), None, at(row.ceased_on, 14)))
 
     def _previous_permanence(self, journeys) -> None:
         """Whether each child had a permanence order before coming into care (the 903 PrevPerm, which the DfE
@@ -1252,18 +1176,7 @@ class LookedAfterWriter:
         CareReview.objects.bulk_create(rows, batch_size=1000)
         self.sim.count("care reviews", len(rows))
         for review in rows:
-            chronology.append(
-                _entry(
-                    review.child,
-                    review.held_on,
-                    ChronologyCategory.CARE,
-                    f"Looked-after review held, chaired by {review.reviewing_officer.display_name} ({review.participation})",
-                    f"care-review-{review.pk}",
-                    review.reviewing_officer,
-                    True,
-                    review.created_at,
-                )
-            )
+            chronology.append(_entry(lines.care_review(review), review.reviewing_officer, review.created_at))
 
     def _checks(self, journeys, chronology) -> None:
         rng, last = self.rng, self.sim.last_day
@@ -1319,26 +1232,7 @@ class LookedAfterWriter:
         HealthAndEducationCheck.objects.bulk_create(rows, batch_size=1000)
         self.sim.count("health and education checks", len(rows))
         for check in rows:
-            category = (
-                ChronologyCategory.EDUCATION
-                if check.kind == HealthCheckKind.PERSONAL_EDUCATION_PLAN
-                else ChronologyCategory.HEALTH
-            )
-            summary = check.get_kind_display() + (
-                f" (score {check.sdq_score})" if check.sdq_score is not None else ""
-            )
-            chronology.append(
-                _entry(
-                    check.child,
-                    check.done_on,
-                    category,
-                    summary,
-                    f"care-check-{check.pk}",
-                    None,
-                    False,
-                    check.created_at,
-                )
-            )
+            chronology.append(_entry(lines.care_check(check), None, check.created_at))
 
     def _sdq_every_year(self, journeys, rows) -> None:
         """An SDQ in each year (1 April to 31 March) a child aged 4 to 16 at some time spends wholly in care, as
@@ -1433,18 +1327,7 @@ class LookedAfterWriter:
         MissingEpisode.objects.bulk_create(rows, batch_size=1000)
         self.sim.count("missing episodes", len(rows))
         for row in rows:
-            chronology.append(
-                _entry(
-                    row.child,
-                    row.started_at.astimezone(row.started_at.tzinfo).date(),
-                    ChronologyCategory.CARE,
-                    _missing_summary(row),
-                    f"missing-{row.pk}",
-                    None,
-                    True,
-                    row.created_at,
-                )
-            )
+            chronology.append(_entry(lines.missing_started(row), None, row.created_at))
 
     def _visits(self, journeys, chronology) -> None:
         rng, last = self.rng, self.sim.last_day
@@ -1490,18 +1373,7 @@ class LookedAfterWriter:
         self.sim.count("case notes", len(notes))
         for note, child in notes:
             chronology.append(
-                _entry(
-                    child,
-                    note.event_on,
-                    ChronologyCategory.CASE_NOTE,
-                    f"Visit: {note.title} (child seen, seen alone)"
-                    if note.child_seen_alone
-                    else f"Visit: {note.title} (child seen, not seen alone)",
-                    f"note-{note.pk}",
-                    note.author,
-                    False,
-                    note.finalised_at,
-                )
+                _entry(casework_lines.note_finalised(note, child), note.author, note.finalised_at)
             )
 
     def _visit(self, journey, worker, day) -> CaseNote:
@@ -1605,31 +1477,10 @@ class LookedAfterWriter:
         self.sim.count("care leaver contacts", len(contacts))
         self.sim.count("pathway plan reviews", len(reviews))
         for contact in contacts:
-            chronology.append(
-                _entry(
-                    contact.child,
-                    contact.contacted_on,
-                    ChronologyCategory.CARE,
-                    f"Care leaver contact: {contact.get_in_touch_display()}",
-                    f"care-leaver-contact-{contact.pk}",
-                    contact.personal_adviser,
-                    False,
-                    contact.created_at,
-                )
-            )
+            line = lines.care_leaver_contact(contact)
+            chronology.append(_entry(line, contact.personal_adviser, contact.created_at))
         for review in reviews:
-            chronology.append(
-                _entry(
-                    review.child,
-                    review.reviewed_on,
-                    ChronologyCategory.CARE,
-                    "Pathway plan reviewed",
-                    f"pathway-plan-review-{review.pk}",
-                    None,
-                    True,
-                    review.created_at,
-                )
-            )
+            chronology.append(_entry(lines.pathway_plan_reviewed(review), None, review.created_at))
 
 
 def _had_cp_plan(household) -> bool:
@@ -1648,17 +1499,10 @@ def _home_postcode(household, day: dt.date) -> str:
     return format_postcode(postcode or household.addresses[0][0].postcode)
 
 
-def _entry(child, occurred_on, category, summary, source_key, actor, significant, recorded_at=None):
-    entry = ChronologyEntry(
-        child=child,
-        occurred_on=occurred_on,
-        category=category,
-        summary=summary[:500],
-        is_significant=significant,
-        source_key=source_key,
-        recorded_by=actor,
-    )
-    return stamp(entry, recorded_at or at(occurred_on, 17))
+def _entry(line: ChronologyLine, actor, recorded_at: dt.datetime | None = None) -> ChronologyEntry:
+    """A service's line as the synthetic authority bulk-inserts it, stamped when it was recorded (by default at
+    the end of its day)."""
+    return stamp(line.entry(recorded_by=actor), recorded_at or at(line.occurred_on, 17))
 
 
 def looked_after_records() -> tuple:

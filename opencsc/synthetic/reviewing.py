@@ -27,10 +27,10 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 from opencsc.accounts.models import Role, TeamKind, User
-from opencsc.casework.models import ChronologyCategory, ChronologyEntry
-from opencsc.looked_after.iro import iro_assignment_summary
+from opencsc.casework.chronology import ChronologyLine
+from opencsc.casework.models import ChronologyEntry
+from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.models import IroAssignment, PlacementPlanAgreement
-from opencsc.looked_after.placement_plans import placement_plan_summary
 from opencsc.looked_after.selectors import placements_from
 from opencsc.synthetic.names import NamePool
 from opencsc.synthetic.timestamps import at, stamp
@@ -95,26 +95,8 @@ class ReviewingWriter:
         PlacementPlanAgreement.objects.bulk_create(agreements, batch_size=1000)
         self.sim.count("IRO assignments", len(assignments))
         self.sim.count("placement plans agreed", len(agreements))
-        chronology += [
-            _line(
-                row.child,
-                row.started_on,
-                iro_assignment_summary(row.iro),
-                f"iro-assignment-{row.pk}",
-                row.assigned_by,
-            )
-            for row in assignments
-        ]
-        chronology += [
-            _line(
-                row.child,
-                row.agreed_on,
-                placement_plan_summary(row.placement_started_on),
-                f"placement-plan-{row.pk}",
-                row.recorded_by,
-            )
-            for row in agreements
-        ]
+        chronology += [_line(lines.iro_assigned(row), row.assigned_by) for row in assignments]
+        chronology += [_line(lines.placement_plan_agreed(row), row.recorded_by) for row in agreements]
 
     # IROs ------------------------------------------------------------------------------------------------
 
@@ -181,14 +163,6 @@ class ReviewingWriter:
         return rows
 
 
-def _line(child, occurred_on: dt.date, summary: str, source_key: str, actor) -> ChronologyEntry:
-    entry = ChronologyEntry(
-        child=child,
-        occurred_on=occurred_on,
-        category=ChronologyCategory.CARE,
-        summary=summary,
-        is_significant=True,
-        source_key=source_key,
-        recorded_by=actor,
-    )
-    return stamp(entry, at(occurred_on, 17))
+def _line(line: ChronologyLine, actor) -> ChronologyEntry:
+    """A service's line as the synthetic authority bulk-inserts it, stamped at the end of its day."""
+    return stamp(line.entry(recorded_by=actor), at(line.occurred_on, 17))
