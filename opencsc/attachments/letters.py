@@ -22,6 +22,7 @@ named by first name only in the body, with no pronoun, and nothing internal (num
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +34,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from opencsc.accounts.access import can_change_child
+from opencsc.attachments import chronology_lines as lines
 from opencsc.attachments.models import Attachment, AttachmentCategory
 from opencsc.attachments.services import attachment_add_generated
 from opencsc.casework.models import ChildProtectionConference, ConferenceKind
@@ -181,7 +183,7 @@ def _send_one(actor, child, meeting: Meeting, relationship: Relationship) -> Att
         name=f"Conference invitation {person} {meeting.on:%Y-%m-%d}.pdf",
         content=invitation_pdf(actor=actor, child=child, meeting=meeting, relationship=relationship),
         content_type="application/pdf",
-        summary=f"Invitation to the {what} on {on} sent to {recipient}",
+        line=partial(lines.conference_invitation_sent, conference=what, held_on=on, recipient=recipient),
         verb="letter.conference_invitation",
         payload={
             "kind": meeting.kind,

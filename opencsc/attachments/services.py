@@ -17,6 +17,7 @@ import hashlib
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
+from opencsc.attachments import chronology_lines as lines
 from opencsc.attachments.file_types import FileRefused, identify
 from opencsc.attachments.models import (
     DESCRIPTION_MAX_CHARACTERS,
@@ -33,9 +35,9 @@ from opencsc.attachments.models import (
     AttachmentCategory,
 )
 from opencsc.attachments.uploads import attachment_limit_bytes, too_large_message
+from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
-from opencsc.casework.chronology import chronology_record_event
-from opencsc.casework.models import ChronologyCategory
+from opencsc.casework.chronology import ChronologyLine
 
 logger = logging.getLogger(__name__)
 
@@ -118,9 +120,14 @@ def _store(attachment: Attachment, upload: UploadedFile) -> None:
 
 
 def _record_added(
-    actor, attachment: Attachment, *, chronology_summary: str, verb: str = "attachment.added", payload=None
+    actor,
+    attachment: Attachment,
+    *,
+    line: Callable[[Attachment], ChronologyLine],
+    verb: str = "attachment.added",
+    payload=None,
 ) -> None:
-    audit_event_record(
+    record_change(
         actor=actor,
         verb=verb,
         target=attachment,
@@ -132,15 +139,7 @@ def _record_added(
             "sha256": attachment.sha256,
             **(payload or {}),
         },
-    )
-    chronology_record_event(
-        child=attachment.child,
-        occurred_on=timezone.localdate(),
-        category=ChronologyCategory.RECORD,
-        summary=chronology_summary,
-        source_key=f"attachment-{attachment.pk}",
-        significant=False,
-        actor=actor,
+        chronology=line(attachment),
     )
 
 
@@ -174,12 +173,7 @@ def attachment_add(
         uploaded_by=actor,
     )
     _store(attachment, upload)
-    where = f" to the {document.get_document_type_display().lower()}" if document is not None else ""
-    _record_added(
-        actor,
-        attachment,
-        chronology_summary=f"File attached{where}: {attachment.get_category_display()}, {attachment.description}",
-    )
+    _record_added(actor, attachment, line=lines.file_attached)
     return attachment
 
 
@@ -193,11 +187,12 @@ def attachment_add_generated(
     name: str,
     content: bytes,
     content_type: str,
-    summary: str,
+    line: Callable[[Attachment], ChronologyLine],
     verb: str,
     payload: dict,
 ) -> Attachment:
-    """Keep a file the service made itself (a letter), with the audit verb and chronology line the caller gives."""
+    """Keep a file the service made itself (a letter), with the audit verb the caller gives and the chronology
+    line its wording function (`line`, from attachments/chronology_lines.py) makes of the kept file."""
 
     _require_change(actor, child)
     attachment = Attachment(
@@ -211,7 +206,7 @@ def attachment_add_generated(
         uploaded_by=actor,
     )
     _store(attachment, ContentFile(content, name=attachment.original_name))
-    _record_added(actor, attachment, chronology_summary=summary, verb=verb, payload=payload)
+    _record_added(actor, attachment, line=line, verb=verb, payload=payload)
     return attachment
 
 

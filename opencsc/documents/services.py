@@ -22,10 +22,11 @@ from django.db.models import Model
 from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
+from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
 from opencsc.casework import protection
-from opencsc.casework.chronology import chronology_record_event
 from opencsc.core.errors import ConcurrentEditError
+from opencsc.documents import chronology_lines as lines
 from opencsc.documents import kinds
 from opencsc.documents.answers import answer_problem, from_json, is_blank, submit_problem, to_json
 from opencsc.documents.models import (
@@ -96,20 +97,6 @@ def _keep_version(actor, document: PracticeDocument, event: str, first_autosave_
     )
 
 
-def _chronology(
-    actor, document: PracticeDocument, summary: str, step: str, *, significant: bool = True
-) -> None:
-    chronology_record_event(
-        child=document.child,
-        occurred_on=timezone.localdate(),
-        category=_kind(document).chronology_category,
-        summary=summary,
-        source_key=f"document-{document.pk}-{step}-{document.version}",
-        significant=significant,
-        actor=actor,
-    )
-
-
 @transaction.atomic
 def document_start(
     *, actor, record: Model | None = None, document_type: str | None = None, assessment=None
@@ -141,14 +128,14 @@ def document_start(
         **{kind.record_field: record},
     )
     _keep_version(actor, document, "Started")
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="document.started",
         target=document,
         child=document.child,
         payload={"template": template.version, "type": kind.document_type},
+        chronology=lines.document_started(document, timezone.localdate()),
     )
-    _chronology(actor, document, f"Writing of the {kind.name} begun", "started", significant=False)
     return document
 
 
@@ -281,7 +268,6 @@ def document_submit(
         document.answers = _checked_answers(document, answers)
     if missing := _missing_answers(document):
         raise ValidationError(missing)
-    kind = _kind(document)
     resubmitted = document.status == DocumentStatus.RETURNED
     _complete_record(actor, document, kinds.SUBMIT, timezone.localdate())
     document.status = DocumentStatus.SUBMITTED
@@ -289,10 +275,13 @@ def document_submit(
     _keep_version(
         actor, document, "Revised and submitted again" if resubmitted else "Submitted for authorisation"
     )
-    audit_event_record(actor=actor, verb="document.submitted", target=document, child=document.child)
-    if resubmitted:
-        summary = f"{kind.title} revised by {actor.display_name} and sent again for authorisation"
-        _chronology(actor, document, summary, "resubmitted")
+    record_change(
+        actor=actor,
+        verb="document.submitted",
+        target=document,
+        child=document.child,
+        chronology=lines.document_resubmitted(document, timezone.localdate(), actor) if resubmitted else (),
+    )
     return document
 
 
@@ -336,15 +325,14 @@ def document_return(
         decided_by=actor,
         decided_on=timezone.localdate(),
     )
-    audit_event_record(
+    record_change(
         actor=actor,
         verb="document.returned",
         target=document,
         child=document.child,
         payload={"comment": comment},
+        chronology=lines.document_returned(document, timezone.localdate(), actor, comment),
     )
-    summary = f"Management oversight: {actor.display_name} returned the {_kind(document).name}: {comment}"
-    _chronology(actor, document, summary, "returned")
     return document
 
 

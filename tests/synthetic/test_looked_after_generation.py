@@ -32,6 +32,7 @@ from opencsc.looked_after.selectors import current_placement, placements_from
 from opencsc.looked_after.services import PROVIDER_NOT_REQUIRED, URN_PLACEHOLDER_ALLOWED
 from opencsc.people.models import Child
 from opencsc.synthetic.generator import clear_generated_data
+from tests.test_chronology_lines import generated_lines_rebuilt
 
 TODAY = dt.date(2026, 4, 20)  # the 2025-26 reporting year is complete
 URN = re.compile(r"^(SC\d{6}|\d{7})$")
@@ -340,3 +341,10 @@ def test_most_placement_plans_are_agreed_within_5_working_days(authority):
     assert when["before"] + when["on time"] >= 0.8 * total
     assert when["late"] and when["never"] and when["before"]
     assert 0 < overdue <= 0.1 * current
+
+
+@pytest.mark.django_db
+def test_adoption_lines_read_as_the_services_write_them(authority):
+    """Adoption is too rare for the smaller authority of tests/test_chronology_lines.py: checked here."""
+    seen, differ = generated_lines_rebuilt({"adoption"})
+    assert seen["adoption"] and not differ, differ[:5]
