@@ -1,4 +1,4 @@
-"""Chronology lines are written one way (design.md, Habits; ADR 0024).
+"""Chronology lines are written one way (design.md, Habits; ADR 0025).
 
 - A guard over the source: only `opencsc/casework/chronology.py` makes `ChronologyEntry` rows and only it and
   `opencsc/audit/changes.py` (`record_change`, which writes the audit event with the lines) write them; a line's

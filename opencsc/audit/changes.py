@@ -1,6 +1,6 @@
 """One change, recorded once: the audit event and, where the change belongs on the child's chronology, its
 line, written together in the service's transaction (design.md, Habits: "every record change goes through one
-helper"; ADR 0024).
+helper"; ADR 0025).
 
 Rules:
 - The audit event is always written: who (`actor`), what (`verb`), which record (`target`), about which child.
