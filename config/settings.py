@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "opencsc.documents",
     "opencsc.quality",
     "opencsc.attachments",
+    "opencsc.api",
     "opencsc.ui",
     "opencsc.synthetic",
 ]

@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("opencsc.quality.urls")),
     path("", include("opencsc.attachments.urls")),
     path("document-templates/", include("opencsc.documents.template_urls")),
+    path("", include("opencsc.api.urls")),
+    path("api-clients/", include("opencsc.api.admin_urls")),
 ]
 
 handler400 = errors.bad_request

@@ -336,6 +336,7 @@ CREATES = {
     "finance:approval_new",
     "finance:placement_cost",  # an agreement, or a dated change: each a new row
     "numbers:comparators",  # a load of published files
+    "api_clients:new",
 }
 # Routes that take a POST but only change or end what exists (or sign in and out): sending one twice changes
 # nothing more, or is refused by the service's own rule (version, state).
@@ -388,6 +389,7 @@ CHANGES_ONLY = {
     "numbers:targets",
     "workforce:staff_edit",
     "workforce:staff_leave",
+    "api_clients:revoke",  # revoked once; a second revocation is refused
 }
 POST_SIGNS = ("POST", "form_step(", "_step(")
 

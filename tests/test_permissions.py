@@ -649,3 +649,37 @@ def test_only_performance_analysts_open_and_post_the_published_figures_page(role
     posted = client.post(reverse("numbers:comparators"), {"year": "2025"})
     assert posted.status_code == (200 if allowed else 403), role  # the analyst is asked for the files
     assert not ComparatorLoad.objects.exists()
+
+
+# API client pages (opencsc/api): only the system administrator opens them.
+API_CLIENT_ROUTES = {
+    "api_clients:list": ("GET", False, 200),
+    "api_clients:new": ("GET", False, 200),
+    "api_clients:detail": ("GET", True, 200),
+    "api_clients:revoke": ("POST", True, 302),
+}
+
+
+def test_the_api_client_matrix_covers_every_api_client_route():
+    resolver = get_resolver().namespace_dict["api_clients"][1]
+    assert {f"api_clients:{p.name}" for p in resolver.url_patterns} == set(API_CLIENT_ROUTES)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_administrator_opens_the_api_client_pages(role, make_user, client_for):
+    from opencsc.api.models import ApiClient
+    from opencsc.api.services import api_client_create
+
+    issued = api_client_create(
+        actor=make_user(R.ADMINISTRATOR),
+        name="Matrix",
+        organisation="Trust",
+        contact_email="it@trust.example",
+        scopes=["cpis.lookup"],
+    )
+    client = client_for(make_user(role))
+    for name, (method, about_one, allowed_status) in API_CLIENT_ROUTES.items():
+        url = reverse(name, args=[issued.client.pk] if about_one else [])
+        response = client.post(url) if method == "POST" else client.get(url)
+        assert response.status_code == (allowed_status if role == R.ADMINISTRATOR else 403), (role, name)
+    assert ApiClient.objects.get().is_active == (role != R.ADMINISTRATOR)

@@ -17,23 +17,34 @@ def audit_event_record(*, actor, verb: str, target, child=None, payload: dict | 
     )
 
 
-def record_access_log(*, user, child, kind: AccessKind, path: str) -> RecordAccess:
+def record_access_log(*, user, child, kind: AccessKind, path: str, api_client=None) -> RecordAccess:
+    """Log one look at a child's record by a member of staff (`user`) or a partner system (`api_client`)."""
     return RecordAccess.objects.create(
         user=user if user and user.is_authenticated else None,
         child=child,
         kind=kind,
+        api_client=api_client,
         path=path[:300],
         ip_address=current_ip.get(),
     )
 
 
-def record_access_log_list(*, user, child_ids, path: str, kind: AccessKind = AccessKind.LISTED) -> int:
+def record_access_log_list(
+    *, user, child_ids, path: str, kind: AccessKind = AccessKind.LISTED, api_client=None
+) -> int:
     """Log that a list showed these children's names to the user (or, with kind=REFUSED, that it showed them
     only as "a restricted record"): one row per child, written together."""
     who = user if user and user.is_authenticated else None
     ip_address = current_ip.get()
     rows = [
-        RecordAccess(user=who, child_id=child_id, kind=kind, path=path[:300], ip_address=ip_address)
+        RecordAccess(
+            user=who,
+            api_client=api_client,
+            child_id=child_id,
+            kind=kind,
+            path=path[:300],
+            ip_address=ip_address,
+        )
         for child_id in sorted(set(child_ids))
     ]
     RecordAccess.objects.bulk_create(rows)

@@ -14,6 +14,7 @@ import smtplib
 from django.utils import timezone
 from django_tasks import task
 
+from opencsc.api import lookups
 from opencsc.frontdoor import notifications
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ SENDERS = {
     notifications.ACKNOWLEDGEMENT: notifications.acknowledge_referrer,
     notifications.DECISION: notifications.tell_referrer_decision,
     notifications.DEMAND_ALERT: notifications.tell_head_of_service_demand_alert,
+    lookups.PARTNER_LOOKUP: lookups.tell_worker_of_lookup,  # a partner system's CP-IS lookup (opencsc/api)
 }
 MAIL_FAILURES = (smtplib.SMTPException, OSError)
 

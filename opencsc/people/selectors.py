@@ -208,7 +208,7 @@ def child_open_alerts(child: Child) -> QuerySet[Alert]:
 
 
 def child_access_log(child: Child, limit: int = 200) -> QuerySet[RecordAccess]:
-    return child.accesses.select_related("user")[:limit]
+    return child.accesses.select_related("user", "api_client")[:limit]
 
 
 @dataclass(frozen=True)

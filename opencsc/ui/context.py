@@ -47,6 +47,7 @@ def _links_for(user) -> list[tuple[str, str, bool]]:
         ("Returns", "returns:worklist", can_see_worklist(user)),
         ("Audit trail", "audit:search", can_search_audit_trail(user)),
         ("Staff accounts", "accounts:staff_list", user.role == Role.ADMINISTRATOR),
+        ("API clients", "api_clients:list", user.role == Role.ADMINISTRATOR),
         ("Document templates", "doc_templates:versions", user.role == Role.ADMINISTRATOR),
         ("Role approvals", "accounts:role_approvals", user.role == Role.DIRECTOR),
     ]
