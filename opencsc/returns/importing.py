@@ -193,6 +193,11 @@ def _insert(model, instances: list, now: dt.datetime, *, keys: bool) -> None:
                 setattr(instance, pk.attname, key)
 
 
+def _insert_without_keys(instances: list) -> None:
+    """Rows of one model no other row refers to (the batch's audit events), written as `_insert` writes them."""
+    _insert(type(instances[0]), instances, timezone.now(), keys=False)
+
+
 def _prepared_rows(fields: list, instances: list) -> list[list]:
     prepare = [_preparer(f) for f in fields]
     return [
@@ -421,7 +426,8 @@ class Store:
                 raise ValueError("the rows to write refer to each other in a circle")
         if self._audits:
             ip_address = current_ip.get()
-            AuditEvent.objects.bulk_create(
+            write = AuditEvent.objects.bulk_create if self.careful else _insert_without_keys
+            write(
                 [
                     AuditEvent(
                         actor=audit.actor,
@@ -433,8 +439,7 @@ class Store:
                         ip_address=ip_address,
                     )
                     for audit in self._audits
-                ],
-                batch_size=BATCH_SIZE,
+                ]
             )
             self._audits = []
 

@@ -34,6 +34,7 @@ Each child changed gets one audit event, verb "import.cin", with no actor (the s
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,14 @@ from opencsc.returns.importing import (
 from opencsc.returns.registry import ImportProblem, ImportReport
 
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
+
+
+@functools.cache
+def dfe_codes(choices) -> frozenset[str]:
+    """The codes of a DfE list, once (`TextChoices.values` builds a new list at every call)."""
+    return frozenset(choices.values)
+
+
 CHECKED_CHILD_FIELDS = ["responsible_team", "sex", "ethnicity", "upn", "former_upn"]  # flagged by the reader
 GENDER_CURRENT = {"1": "M", "2": "F", "0": "U", "9": "U"}
 
@@ -237,7 +246,7 @@ class _Reader:
         details = {
             "upn": self.upn(ids, "UPN"),
             "former_upn": self.upn(ids, "FormerUPN"),
-            "upn_unknown_reason": self.code(ids, "UPNunknown", UPNUnknownReason.values) or "",
+            "upn_unknown_reason": self.code(ids, "UPNunknown", dfe_codes(UPNUnknownReason)) or "",
             "date_of_birth": self.date(ids, "PersonBirthDate"),
             "expected_date_of_birth": self.date(ids, "ExpectedPersonBirthDate", future=True),
             "sex": self.sex(ids),
@@ -297,7 +306,7 @@ class _Reader:
             )
         details = self.identifiers(ids)
         characteristics = element.find("ChildCharacteristics")
-        ethnicity = self.code(characteristics, "Ethnicity", Ethnicity.values) or Ethnicity.NOBT
+        ethnicity = self.code(characteristics, "Ethnicity", dfe_codes(Ethnicity)) or Ethnicity.NOBT
         details["ethnicity"] = ethnicity if len(ethnicity) <= 4 else ""
         return _Child(
             element.sourceline,
@@ -311,7 +320,7 @@ class _Reader:
         codes = []
         for disability in element.iterfind("ChildCharacteristics/Disabilities/Disability"):
             code = (disability.text or "").strip()
-            if code not in Disability.values:
+            if code not in dfe_codes(Disability):
                 fits = 0 < len(code) <= 4
                 self.flag(
                     "IMPORT-CODE",
@@ -349,10 +358,10 @@ class _Reader:
         episode = _Episode(
             line=block.sourceline,
             referral_date=referral_date,
-            source=self.code(block, "ReferralSource", ReferralSource.values, required=True) or "",
-            primary_need=self.code(block, "PrimaryNeedCode", PrimaryNeed.values),
+            source=self.code(block, "ReferralSource", dfe_codes(ReferralSource), required=True) or "",
+            primary_need=self.code(block, "PrimaryNeedCode", dfe_codes(PrimaryNeed)),
             closed_on=closed_on,
-            closure_reason=self.code(block, "ReasonForClosure", ReasonForClosure.values),
+            closure_reason=self.code(block, "ReasonForClosure", dfe_codes(ReasonForClosure)),
             icpc_on=self.date(block, "DateOfInitialCPC"),
             is_nfa=self.yes_no(block, "ReferralNFA", required=True),
         )
@@ -401,7 +410,7 @@ class _Reader:
     def assessment(self, assessment) -> _Assessment | None:
         factors = [(f.text or "").strip() for f in assessment.iterfind("FactorsIdentifiedAtAssessment/*")]
         for factor, at in zip(factors, assessment.iterfind("FactorsIdentifiedAtAssessment/*"), strict=True):
-            if factor not in AssessmentFactor.values:
+            if factor not in dfe_codes(AssessmentFactor):
                 self.flag(
                     "IMPORT-CODE",
                     f"AssessmentFactors '{factor}' is not a code in the DfE list: kept as given",
@@ -455,9 +464,13 @@ class _Reader:
             ended_on=self.ordered(
                 plan, started, self.date(plan, "CPPendDate"), ("CPPstartDate", "CPPendDate")
             ),
-            initial_category=self.code(plan, "InitialCategoryOfAbuse", CategoryOfAbuse.values, required=True)
+            initial_category=self.code(
+                plan, "InitialCategoryOfAbuse", dfe_codes(CategoryOfAbuse), required=True
+            )
             or "",
-            latest_category=self.code(plan, "LatestCategoryOfAbuse", CategoryOfAbuse.values, required=True)
+            latest_category=self.code(
+                plan, "LatestCategoryOfAbuse", dfe_codes(CategoryOfAbuse), required=True
+            )
             or "",
             previous_plans=int(previous) if previous and previous.isdigit() else 0,
             reviews=[],
