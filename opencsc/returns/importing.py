@@ -79,6 +79,17 @@ def chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _matches(instance: models.Model, name: str, value) -> bool:
+    """`instance.name == value`, a related row compared by its key (or, not yet written, by identity), so that
+    no related row is read from the database one at a time."""
+    if isinstance(value, models.Model):
+        field = instance._meta.get_field(name)
+        if value.pk is not None:
+            return getattr(instance, field.attname) == value.pk
+        return field.is_cached(instance) and field.get_cached_value(instance) is value
+    return getattr(instance, name) == value
+
+
 def _discard(items: list, instance) -> None:
     for index, item in enumerate(items):
         if item is instance:
@@ -287,7 +298,7 @@ class Store:
     def find(self, model: type, owner: models.Model, **lookup):
         """The first row of `model` owned by `owner` whose fields equal `lookup`, as `.filter().first()`."""
         for instance in self._owned[model][id(owner)]:
-            if all(getattr(instance, name) == value for name, value in lookup.items()):
+            if all(_matches(instance, name, value) for name, value in lookup.items()):
                 return instance
         return None
 
