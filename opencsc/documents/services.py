@@ -52,6 +52,22 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+# The steps of a document's history, as its versions name them (the synthetic authority writes the same).
+STARTED = "Started"
+DRAFT_SAVED = "Draft saved"
+AUTOSAVED = "Autosaved while writing"
+SUBMITTED = "Submitted for authorisation"
+RESUBMITTED = "Revised and submitted again"
+
+
+def returned_event(manager) -> str:
+    return f"Returned by {manager.display_name}"
+
+
+def authorised_event(manager) -> str:
+    return f"Authorised by {manager.display_name}"
+
+
 def published_template(document_type: str) -> DocumentTemplate | None:
     """The version new documents of this type are written in: the latest published one."""
     return (
@@ -127,7 +143,7 @@ def document_start(
         version=0,
         **{kind.record_field: record},
     )
-    _keep_version(actor, document, "Started")
+    _keep_version(actor, document, STARTED)
     record_change(
         actor=actor,
         verb="document.started",
@@ -172,7 +188,7 @@ def document_save_draft(
     document = _lock(actor, document, expected_version)
     _refuse_unless_editable(document)
     document.answers = _checked_answers(document, answers)
-    _keep_version(actor, document, "Draft saved")
+    _keep_version(actor, document, DRAFT_SAVED)
     audit_event_record(actor=actor, verb="document.saved", target=document, child=document.child)
     return document
 
@@ -204,7 +220,7 @@ def document_autosave(
     now = timezone.now()
     last = document.versions.order_by("-number").first()
     if not _same_sitting(last, actor, document, now):
-        _keep_version(actor, document, "Autosaved while writing", first_autosave_at=now)
+        _keep_version(actor, document, AUTOSAVED, first_autosave_at=now)
         audit_event_record(actor=actor, verb="document.autosaved", target=document, child=document.child)
         return document
     document.version += 1
@@ -272,9 +288,7 @@ def document_submit(
     _complete_record(actor, document, kinds.SUBMIT, timezone.localdate())
     document.status = DocumentStatus.SUBMITTED
     document.submitted_at = timezone.now()
-    _keep_version(
-        actor, document, "Revised and submitted again" if resubmitted else "Submitted for authorisation"
-    )
+    _keep_version(actor, document, RESUBMITTED if resubmitted else SUBMITTED)
     record_change(
         actor=actor,
         verb="document.submitted",
@@ -316,7 +330,7 @@ def document_return(
             {"comment": f"Too long: the most comments can hold is {COMMENT_MAX_CHARACTERS:,} characters"}
         )
     document.status = DocumentStatus.RETURNED
-    _keep_version(actor, document, f"Returned by {actor.display_name}")
+    _keep_version(actor, document, returned_event(actor))
     DocumentReview.objects.create(
         document=document,
         decision=ReviewDecision.RETURNED,
@@ -351,7 +365,7 @@ def document_authorise(
     document.status = DocumentStatus.AUTHORISED
     document.authorised_on = today
     document.authorised_by = actor
-    _keep_version(actor, document, f"Authorised by {actor.display_name}")
+    _keep_version(actor, document, authorised_event(actor))
     DocumentReview.objects.create(
         document=document,
         decision=ReviewDecision.AUTHORISED,

@@ -29,6 +29,7 @@ from opencsc.casework.models import (
     StrategyDiscussion,
 )
 from opencsc.core.working_days import authority_calendar
+from opencsc.documents.models import PracticeDocument
 from opencsc.finance.models import (
     Budget,
     CarerApproval,
@@ -53,6 +54,7 @@ from opencsc.quality.models import AuditProgramme, FileAudit
 from opencsc.synthetic.audits import write_case_file_audits
 from opencsc.synthetic.casework import CaseworkWriter, assign_team
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
+from opencsc.synthetic.documents import write_practice_documents
 from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
 from opencsc.synthetic.finance import build_finance
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
@@ -106,6 +108,7 @@ def generate_authority(
             if progress:
                 progress(sim.written["children"], children)
         write_case_file_audits(sim, workforce)
+        write_practice_documents(sim, workforce)
         restrict_some_children(sim, workforce)
         build_improvement_plan(sim)
         write_staffing(sim)
@@ -185,6 +188,7 @@ def clear_generated_data() -> None:
     ).delete()
     for model in (PlacementAgreement, CarerApproval, Provider, Budget, Scenario):
         _delete_with_blockers(model.objects.all())  # with their costs and budget lines
+    _delete_with_blockers(PracticeDocument.objects.all())  # with their versions and reviews
     ChildProtectionConference.objects.update(plan=None)
     ChildProtectionPlan.objects.update(initial_conference=None)
     casework_records = (

@@ -28,6 +28,7 @@ from opencsc.casework.models import (
     Section47Enquiry,
     StrategyDiscussion,
 )
+from opencsc.documents.models import DocumentReview, DocumentTemplate, DocumentVersion, PracticeDocument
 from opencsc.frontdoor.models import Contact, ContactChild, PartnerCheck, Referral
 from opencsc.geography import postcode_location, upper_tier_code
 from opencsc.looked_after.models import (
@@ -126,6 +127,10 @@ GENERATED_MODELS = (
     ProgrammeChild,
     IroAssignment,
     PlacementPlanAgreement,
+    DocumentTemplate,  # not generated, but the documents name their version
+    PracticeDocument,
+    DocumentVersion,
+    DocumentReview,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -155,6 +160,7 @@ SOURCE_KEY_MODELS = {
     "file-audit": FileAudit,  # file-audit-{pk}-recorded, -moderated
     "iro-assignment": IroAssignment,
     "placement-plan": PlacementPlanAgreement,
+    "document": PracticeDocument,  # document-{pk}-{step}-{version}
 }
 CONTACT_REFERENCE = re.compile(r"FD\d\d-\d+")
 SOURCE_KEY = re.compile(r"^([a-z0-9-]+?)-(\d+)(-.*)?$")
