@@ -157,7 +157,7 @@ def _age_words(age: int | None) -> str:
 # For each factor code: what worries people, what the family is doing about it, and an action (what, who, weeks).
 FACTOR_PHRASES = {
     "1B": (
-        "{carer}'s drinking has increased since the family moved; neighbours have seen {carer} drunk at the school gate.",
+        "{carer}'s drinking has increased since the family moved; neighbours have seen {carer} drunk in the street.",
         "{carer} has cut down and says {carer_they} has not had a drink during the day for a month.",
         ("Attend the community alcohol service and share test results", "carer", 8),
     ),
@@ -498,15 +498,22 @@ EVIDENCE = (
     "the service sent a progress report",
     "{carer} showed the worker the letters",
 )
-SOURCES = ("the school", "the health visitor", "the service's letter", "the last home visit")
-MEETING_ANALYSIS = (
-    "{child} is safer than at the last meeting: the home is calmer and {carer} is using the support offered. "
-    "The worries about {worry} remain and need to be watched.",
-    "Progress is slower than hoped. {carer} has engaged but two actions are behind, and {child} told the "
-    "worker things are 'the same'. The core group agreed to keep the plan as it is.",
-    "Good progress: all agencies report that {child} is better cared for, attends {school} and presents as "
-    "happier. The group will consider at the review whether the plan is still needed.",
-)
+SOURCES = ("{school}", "the {health}", "the service's letter", "the last home visit")
+# How the meeting judged the child's progress, as the actions' progress says: all done or on track, some behind.
+MEETING_ANALYSIS = {
+    True: (
+        "{child} is safer than at the last meeting: the home is calmer and {carer} is using the support offered. "
+        "The worries about {worry} need to be watched.",
+        "Good progress: all agencies report that {child} is better cared for and presents as happier. The "
+        "group will consider at the review whether the plan is still needed.",
+    ),
+    False: (
+        "Progress is slower than hoped. {carer} has engaged but {behind} behind, and {child} told the worker "
+        "things are 'the same'. The group agreed to keep the plan as it is and meet again sooner.",
+        "Some actions are behind ({behind}). The worries about {worry} remain, and the group agreed what must "
+        "happen before the next meeting.",
+    ),
+}
 ATTENDED = ("attended", "apologies", "report", "absent")
 ATTENDANCE_WORDS = {
     "attended": "attended",
@@ -565,10 +572,13 @@ FINDINGS = {
         "account; support will be offered through a child and family assessment.",
     ),
 }
-PLAN_CHANGES = (
-    "A new action for {carer} to attend the parenting course; the visit frequency stays at every two weeks.",
-    "No changes: the actions stay as agreed.",
-)
+PLAN_CHANGES = {
+    True: (
+        "A new action for {carer} to attend the parenting course; the visit frequency stays at every two weeks.",
+        "No changes: the actions stay as agreed.",
+    ),
+    False: ("The plan ends. The actions still open carry on in the child in need plan.",),
+}
 VISITS = ("Every 10 working days, seen alone", "Every two weeks, at home and at school")
 RETURN_COMMENTS = (
     (
@@ -619,6 +629,7 @@ class Writer:
         self.rng = rng
         self.fill = words(facts)
         self.attendance: list[str] | None = None
+        self.judged: list[dict] | None = None
         self.fill["themselves"] = {"him": "himself", "her": "herself"}.get(self.fill["them"], "themselves")
         self.fill["Health"] = self.fill["health"].capitalize()
         self.fill["School"] = self.fill["school"].capitalize()
@@ -703,12 +714,19 @@ class Writer:
             )[0]
             note = self.rng.choice(PROGRESS_NOTES[state]).format(
                 evidence=self.rng.choice(EVIDENCE).format(**self.fill),
-                source=self.rng.choice(SOURCES),
+                source=self.rng.choice(SOURCES).format(**self.fill),
                 **self.fill,
             )
             plan_row = {key: row[key] for key in ("what", "who", "by")}
             rows.append({**plan_row, "progress": state, "notes": note[0].upper() + note[1:]})
+        self.judged = rows
         return rows
+
+    def behind(self) -> int:
+        """How many actions this meeting judged not started or off track."""
+        if self.judged is None:
+            self.progress()
+        return sum(row["progress"] in ("not_started", "off_track") for row in self.judged)
 
     def members(self, attendance: bool) -> list[dict]:
         if not self.facts.members:
@@ -830,7 +848,9 @@ def _parents_views(w: Writer) -> str:
 
 def _analysis(w: Writer) -> str:
     if w.facts.document_type in ("core_group_meeting", "child_in_need_review"):
-        return w.pick(MEETING_ANALYSIS)
+        behind = w.behind()
+        w.fill["behind"] = f"{behind} action{' is' if behind == 1 else 's are'}"
+        return w.pick(MEETING_ANALYSIS[behind == 0])
     strengths = [w.in_sentence(strength) for strength in w.strengths()[:2]]
     return _paragraphs(w.pick(ANALYSIS), "What is going well: " + "; ".join(strengths) + ".")
 
@@ -930,7 +950,7 @@ KEY_ANSWERS: dict[str, Callable[[Writer], object]] = {
     "core_group_members": lambda w: w.members(attendance=False),
     "lead_social_worker": _lead_worker,
     "progress": lambda w: w.progress(),
-    "plan_changes": lambda w: w.pick(PLAN_CHANGES),
+    "plan_changes": lambda w: w.pick(PLAN_CHANGES[w.facts.plan_decided is not False]),
     "contingency": lambda w: w.pick(CONTINGENCY),
     "visits": lambda w: w.rng.choice(VISITS),
     "needs": _needs,
