@@ -38,6 +38,7 @@ from opencsc.casework.models import (
     StrategyDiscussion,
 )
 from opencsc.documents import chronology_lines as document_lines
+from opencsc.documents.models import DocumentReview, PracticeDocument
 from opencsc.frontdoor import chronology_lines as frontdoor_lines
 from opencsc.frontdoor.models import Contact, Referral
 from opencsc.looked_after import chronology_lines as care_lines
@@ -175,6 +176,17 @@ def _episode(episode: Episode, entry):
     return care_lines.placement_moved(episode, previous.reason_placement_changed)
 
 
+def _document(document: PracticeDocument, entry):
+    step, version = re.fullmatch(r"-(\w+)-(\d+)", SOURCE_KEY.match(entry.source_key).group(3)).groups()
+    document.version = int(version)  # the line is keyed by the version its step made
+    if step == "started":
+        return document_lines.document_started(document, entry.occurred_on)
+    if step == "resubmitted":
+        return document_lines.document_resubmitted(document, entry.occurred_on, entry.recorded_by)
+    review = DocumentReview.objects.get(document=document, document_version=version)
+    return document_lines.document_returned(document, entry.occurred_on, review.decided_by, review.comment)
+
+
 def _by_step(**steps):
     """A rebuilder choosing the wording function by the key's last part (-started, -ended, ...)."""
     return lambda record, entry: steps[SOURCE_KEY.match(entry.source_key).group(3).lstrip("-")](record)
@@ -291,6 +303,15 @@ REBUILD = {
         lambda a, entry: care_lines.placement_plan_agreed(a),
         [care_lines.placement_plan_agreed],
     ),
+    "document": (
+        PracticeDocument,
+        _document,
+        [
+            document_lines.document_started,
+            document_lines.document_resubmitted,
+            document_lines.document_returned,
+        ],
+    ),
     "file-audit": (
         FileAudit,
         _by_step(recorded=quality_lines.file_audit_recorded, moderated=quality_lines.file_audit_moderated),
@@ -306,9 +327,6 @@ NOT_GENERATED = {
     care_lines.recommendation_answered: "nor their answers",
     attachment_lines.file_attached: "the generator keeps no files",
     attachment_lines.conference_invitation_sent: "nor letters",
-    document_lines.document_started: "the generator writes no practice documents yet",
-    document_lines.document_resubmitted: "nor their revisions",
-    document_lines.document_returned: "nor their returns",
 }
 WORDING_MODULES = (
     people_lines,

@@ -47,6 +47,7 @@ from opencsc.casework.models import (
     Section47Outcome,
     StrategyDiscussion,
 )
+from opencsc.documents import chronology_lines as lines
 from opencsc.documents import kinds
 from opencsc.documents.models import (
     DocumentReview,
@@ -63,12 +64,8 @@ from opencsc.documents.services import (
     STARTED,
     SUBMITTED,
     authorised_event,
-    chronology_key,
     published_template,
-    resubmitted_line,
     returned_event,
-    returned_line,
-    started_line,
 )
 from opencsc.people.models import Child, Relationship, RelationshipType
 from opencsc.synthetic.context import Simulation
@@ -108,6 +105,7 @@ ORDER = {
     DocumentType.CHILD_IN_NEED_PLAN: 7,
     DocumentType.CHILD_IN_NEED_REVIEW: 8,
 }
+GENERATED_TYPES = tuple(ORDER)
 # A reviewed document's analysis gains the worker's answer to the manager's comment, in the first of these.
 REVISED_KEYS = ("analysis", "findings", "decision_reasons", "outcomes", "needs", "information_shared")
 
@@ -189,13 +187,16 @@ class DocumentWriter:
             }
         )
         records = _records(child_ids)
+        children = Child.objects.only("pk").in_bulk(child_ids)
         written: list[Written] = []
         for child_id in child_ids:
             state = ChildState(records.get(child_id, []))
             for record in sorted(records.get(child_id, []), key=lambda r: (r.day, ORDER[r.document_type])):
                 if record.document_type not in self.templates:
                     continue
-                made = self._document(facts[child_id], child_id, record, allocations.get(child_id, []), state)
+                made = self._document(
+                    facts[child_id], children[child_id], record, allocations.get(child_id, []), state
+                )
                 if made is not None:
                     written.append(made)
         self._save(written)
@@ -216,19 +217,19 @@ class DocumentWriter:
         return author, (manager if manager is not None and manager.pk != author.pk else None)
 
     def _document(
-        self, child: ChildFacts, child_id: int, record: Record, allocations, state
+        self, known: ChildFacts, child: Child, record: Record, allocations, state
     ) -> Written | None:
         author, manager = self._people(record, allocations)
         if author is None or manager is None:
             return None
         template, questions = self.templates[record.document_type]
-        facts = state.facts_for(record, child, author, manager)
+        facts = state.facts_for(record, known, author, manager)
         answers = answers_for(questions, facts, self.rng)
         state.remember(record, facts, answers)
         document = PracticeDocument(
             document_type=record.document_type,
             template=template,
-            child_id=child_id,
+            child=child,
             author=author,
             **{kinds.kind_of(record.document_type).record_field: record.row},
         )
@@ -329,21 +330,21 @@ class DocumentWriter:
             if last.status == DocumentStatus.AUTHORISED:
                 document.authorised_on, document.authorised_by = last.moment.date(), last.actor
         PracticeDocument.objects.bulk_create([made.document for made in written], batch_size=1000)
-        versions, reviews, events, lines = [], [], [], []
+        versions, reviews, events, entries = [], [], [], []
         for made in written:
             for number, step in enumerate(made.steps, start=1):
                 versions.append(_version(made.document, number, step))
                 events.append(_event(made, step))
                 if step.review:
                     reviews.append(_review(made.document, number, step))
-                if line := _line(made, number, step):
-                    lines.append(line)
+                if entry := _line(made, number, step):
+                    entries.append(entry)
         for model, rows in ((DocumentVersion, versions), (DocumentReview, reviews), (AuditEvent, events)):
             insert_rows(model, rows)
-        insert_rows(ChronologyEntry, lines)
+        insert_rows(ChronologyEntry, entries)
         self.counts["practice documents"] += len(written)
         self.counts["document versions"] += len(versions)
-        self.counts["chronology entries"] += len(lines)
+        self.counts["chronology entries"] += len(entries)
 
 
 class ChildState:
@@ -630,28 +631,21 @@ def _event(made: Written, step: Step) -> dict:
     }
 
 
-def _line(made: Written, number: int, step: Step) -> dict | None:
-    """The chronology line the service writes for this step, if it writes one."""
-    kind = made.kind
+def _line(made: Written, number: int, step: Step):
+    """The chronology line the service writes for this step, if it writes one, worded by the same function."""
+    document, on = made.document, step.moment.date()
+    document.version = number  # the line is keyed by the version the step made, as in the service
     if step.event == STARTED:
-        summary, key, significant = started_line(kind), "started", False
+        line = lines.document_started(document, on)
     elif step.status == DocumentStatus.RETURNED:
-        summary, key, significant = returned_line(kind, step.actor, step.review[1]), "returned", True
+        line = lines.document_returned(document, on, step.actor, step.review[1])
     elif step.event == RESUBMITTED:
-        summary, key, significant = resubmitted_line(kind, step.actor), "resubmitted", True
+        line = lines.document_resubmitted(document, on, step.actor)
     else:
         return None
-    return {
-        "child_id": made.document.child_id,
-        "occurred_on": step.moment.date(),
-        "category": kind.chronology_category,
-        "summary": summary[:500],
-        "source_key": chronology_key(made.document.pk, key, number),
-        "is_significant": significant,
-        "recorded_by_id": step.actor.pk,
-        "created_at": step.moment,
-        "updated_at": step.moment,
-    }
+    entry = line.entry(recorded_by=step.actor)
+    entry.created_at = entry.updated_at = step.moment
+    return entry
 
 
 def write_practice_documents(sim: Simulation, workforce) -> int:

@@ -3,7 +3,7 @@
 bulk_create builds a model instance for every row and prepares every value through the query compiler; for rows
 whose new ids nobody needs afterwards (document versions, reviews, audit events, chronology lines) that takes most
 of the writing time. `insert_rows` takes each row as a dict of column values (by attribute name: `child_id`),
-fills what is missing with the field's default, adapts dates, times and JSON as the database backend does, and
+or as unsaved model instances, fills what is missing from a dict with the field's default, adapts dates, times and JSON as the database backend does, and
 sends each batch with one executemany. Models' save() and signals are not run, as bulk_create does not run them
 either.
 """
@@ -27,8 +27,9 @@ def _adapter(field: models.Field, connection) -> Callable:
     return lambda value: value
 
 
-def insert_rows(model: type[Model], rows: Iterable[dict], batch: int = BATCH) -> int:
-    """Insert `rows` (dicts by attribute name) into `model`'s table; returns how many were written."""
+def insert_rows(model: type[Model], rows: Iterable[dict | Model], batch: int = BATCH) -> int:
+    """Insert `rows` (dicts by attribute name, or unsaved instances) into `model`'s table; returns how many were
+    written."""
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
@@ -39,7 +40,10 @@ def insert_rows(model: type[Model], rows: Iterable[dict], batch: int = BATCH) ->
     pending, written = [], 0
     with connection.cursor() as cursor:
         for row in rows:
-            pending.append([adapt(row.get(name, default)) for name, default, adapt in columns_of_a_row])
+            if isinstance(row, Model):
+                pending.append([adapt(getattr(row, name)) for name, _, adapt in columns_of_a_row])
+            else:
+                pending.append([adapt(row.get(name, default)) for name, default, adapt in columns_of_a_row])
             if len(pending) >= batch:
                 cursor.executemany(sql, pending)
                 written, pending = written + len(pending), []
