@@ -1,4 +1,4 @@
-"""Writes to the document templates, for the authority's system administrator (issue 13 point 4; ADR 0013, 0020).
+"""Writes to the document templates, for the authority's system administrator (issue 13 point 4; ADR 0013, 0016).
 
 Templates are data: an authority adapts a document type's sections and questions to its practice model and
 publishes them without a release. The rules:
