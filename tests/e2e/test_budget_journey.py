@@ -48,6 +48,7 @@ def test_a_director_finds_the_overspend_drills_to_the_homes_and_costs_a_step_dow
     year, kids = _homes_over_eighteen_months(director)
 
     sign_in(page, director)
+    page.click(".govuk-service-navigation >> text=Leadership")
     page.click(".govuk-service-navigation >> text=Placements budget")
     headline = page.locator("[data-testid='budget-headline']")
     expect(headline).to_contain_text("overspend of")

@@ -71,6 +71,7 @@ def test_an_audit_is_graded_moderated_and_counted_for_leaders(page, signed_in_pa
     expect(page.locator("[data-testid='actions']")).to_contain_text("Wendy Worker")
 
     moderator = signed_in_page(head)
+    moderator.click(".govuk-service-navigation >> text=Leadership")
     moderator.click(".govuk-service-navigation >> text=Case file audits")
     moderator.click("text=Audits waiting for moderation")
     moderator.locator("[data-testid='audits'] tr", has_text="Amara").locator("a").first.click()
@@ -88,6 +89,7 @@ def test_an_audit_is_graded_moderated_and_counted_for_leaders(page, signed_in_pa
     expect(moderator.locator("main")).to_contain_text("Case file audit moderated by Hana Head")
 
     leader = signed_in_page(director)
+    leader.click(".govuk-service-navigation >> text=Leadership")
     leader.click(".govuk-service-navigation >> text=Case file audits")
     # Bilal good, the restricted child outstanding, Amara moderated to requires improvement: 2 of 3.
     expect(leader.locator("[data-testid='headline']")).to_contain_text("66.7% of 3 files")

@@ -61,6 +61,7 @@ def test_director_drills_from_assessment_timeliness_to_a_late_child(live_user, p
     late, on_time = _world()
     director = live_user(Role.DIRECTOR, first_name="Dana", last_name="Director")
     sign_in(page, director)
+    page.click(".govuk-service-navigation >> text=Leadership")
     page.click("a.govuk-service-navigation__link:has-text('Dashboard')")
     page.wait_for_url("**/insight/dashboard/")
     card = page.locator("[data-testid='kpi-assessments_within_45wd_rate']")

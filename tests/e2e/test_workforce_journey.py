@@ -24,6 +24,7 @@ def test_head_of_service_adds_a_worker_records_them_leaving_and_sees_the_vacancy
     started, left = today - dt.timedelta(days=400), today - dt.timedelta(days=10)
     sign_in(page, head)
 
+    page.click(".govuk-service-navigation >> text=Leadership")
     page.click(".govuk-service-navigation >> text=Workforce")
     expect(page.locator("h1")).to_be_visible()
     page.goto("/workforce/staff/new/")
