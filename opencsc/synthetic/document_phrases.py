@@ -64,6 +64,8 @@ class Facts:
     progress: list[dict] = field(default_factory=list)  # the actions as judged at this meeting
     members: list[dict] = field(default_factory=list)  # core group or attendees: agency, name, role
     findings: str = ""  # carried from the enquiry or the assessment
+    placement: str = ""  # a looked-after child's carer or home, and its kind
+    iro: str = ""  # the child's independent reviewing officer
 
     @property
     def age(self) -> int | None:
@@ -618,6 +620,110 @@ GENERIC_TEXT = (
 )
 
 
+# Children looked after (Care Planning, Placement and Case Review (England) Regulations 2010) -------------------
+
+PERMANENCE = {
+    "baby": (
+        "Adoption, with a parallel plan for return to {carer} if the assessment of {carer} is positive.",
+    ),
+    "young": (
+        "Return home to {carer}, if the parenting assessment is positive within six months; otherwise adoption.",
+        "Long-term fostering with a family who can keep {child} with {their} brothers and sisters.",
+    ),
+    "primary": (
+        "Long-term fostering with the current carers, matched at the next fostering panel.",
+        "Return home to {carer} once the work on the home conditions is complete and tested over weekends.",
+    ),
+    "teenager": (
+        "Long-term fostering until {child} is 18, then staying put with the same carers if {they} wishes.",
+        "{child} stays in {their} placement and prepares to move to supported lodgings at 18.",
+    ),
+}
+CARE_HEALTH = (
+    "{child}'s review health assessment is due in {month}; immunisations are up to date. {They} is registered "
+    "with a GP and dentist near the placement.",
+    "{child} is well. The initial health assessment found glue ear; a hearing test is booked. The dentist "
+    "saw {them} last month.",
+)
+CARE_EDUCATION = {
+    "baby": ("{child} is not yet of school age; the health visitor checks {their} development.",),
+    "young": ("{child} goes to nursery three mornings a week, funded as a looked-after child.",),
+    "primary": (
+        "{child} stays at the same primary school; the carer drives {them} each day. The personal education plan "
+        "was reviewed this term and pupil premium pays for reading support.",
+    ),
+    "teenager": (
+        "{child} is in year {school_year}. Attendance is 91%. The personal education plan targets maths and a "
+        "college place; the virtual school has funded a tutor.",
+    ),
+}
+EMOTIONAL = (
+    "{child} has settled well but can be anxious at bedtimes and after family time; the carer keeps a calm routine.",
+    "{child} sometimes finds it hard to manage anger; the placement's support worker is doing work on feelings.",
+)
+IDENTITY = (
+    "{child}'s life story book has been started with the worker. The carer supports {their} faith and culture, "
+    "and {they} keeps a photograph of {their} family in {their} room.",
+)
+FAMILY_TIME = (
+    "{child} sees {carer} ({carer_role}) every fortnight at the family centre, supervised, and speaks to "
+    "{them_carer} by video each Sunday.",
+    "Family time with {carer} is once a month in the community, supported by the worker; {child} sees "
+    "{their} brothers and sisters every week.",
+)
+PLACEMENT_PURPOSE = (
+    "To give {child} a safe and stable home while the plan for permanence is made.",
+    "To care for {child} long term as part of the family, as the care plan says.",
+)
+PLANNED_LENGTH = ("Until the next review decides the plan for permanence", "Until {child} is 18")
+DELEGATED = (
+    "The carer may agree school trips, haircuts, sleepovers with friends the carer knows, and routine medical "
+    "treatment. The local authority agrees holidays abroad and passports.",
+)
+CARER_SUPPORT = ("A supervising social worker visits every month; respite is available one weekend in six.",)
+CARER_VIEWS = (
+    "The carer says {child} is part of the family and is doing well at school.",
+    "The carer would like more help with {child}'s behaviour after family time.",
+)
+PATHWAY = {
+    "health": "{child} is registered with a GP and has a health passport. {They} sees the dentist yearly.",
+    "education_employment": "{child} is studying {subject} at college and wants an apprenticeship next year.",
+    "relationships": "{child} is close to {their} former foster carers and sees {carer} most weeks.",
+    "finance": "{child} has a bank account and a budget plan; the leaving care grant has been explained.",
+    "skills": "{child} can cook simple meals and does {their} own washing; {they} is learning to budget for bills.",
+    "accommodation": "{child} lives in supported lodgings and wants to move to a flat of {their} own at 19.",
+}
+YOUNG_PERSON_VIEWS = (
+    "{child} said: 'I want to do this myself, but it's good to know someone is there.'",
+    "{child} said {they} worries about money and wants help to find a job.",
+)
+FINANCIAL_SUPPORT = (
+    "Setting-up-home allowance when {child} moves; a bursary while {they} is in education; travel costs.",
+)
+LOOKED_AFTER_CONTINGENCY = {
+    "care_plan": (
+        "If the placement is at risk of ending, a stability meeting is held within five working days and the "
+        "IRO is told; a move is planned, never made in a crisis, unless {child} is unsafe.",
+    ),
+    "pathway_plan": (
+        "If {child} loses {their} home, the personal adviser arranges supported housing the same day and the "
+        "plan is reviewed within 10 working days.",
+    ),
+}
+CARE_ACTIONS = (
+    ("Complete the review health assessment", "health", 8),
+    ("Hold the personal education plan meeting", "school", 6),
+    ("Arrange family time as the plan sets out", "worker", 2),
+    ("Life story work with {child}", "worker", 12),
+)
+PATHWAY_ACTIONS = (
+    ("Apply for a place on the apprenticeship scheme", "child", 8),
+    ("Open a savings account for the leaving care grant", "child", 4),
+    ("Find a flat through the housing pathway", "worker", 16),
+    ("Register with a GP near the new home", "child", 6),
+)
+
+
 # Filling in -------------------------------------------------------------------------------------------------
 
 
@@ -641,6 +747,8 @@ class Writer:
         self.fill["seen_on"] = _day(facts.seen_on or facts.day)
         self.fill["visit_weeks"] = "two"
         self.fill["other_or_carer"] = self.fill["other"] or self.fill["carer"]
+        self.fill["month"] = f"{facts.day + dt.timedelta(days=rng.randint(30, 300)):%B}"
+        self.fill["them_carer"] = {"she": "her", "he": "him"}.get(self.fill["carer_they"], "them")
         age = facts.age
         self.fill["school_year"] = str(min(max((age or 11) - 4, 7), 13))
         worries = self.worries()
@@ -682,6 +790,7 @@ class Writer:
         if who == "other" and other:
             return f"{other.first_name} ({other.role})"
         return {
+            "child": self.facts.child.first_name,
             "worker": f"{self.facts.worker} (social worker)",
             "school": f"{self.fill['School']}: designated safeguarding lead"
             if age_band(self.facts.age) in ("young", "primary", "teenager")
@@ -693,7 +802,10 @@ class Writer:
     def actions(self, count: int | None = None) -> list[dict]:
         """The plan's actions: one for each worry named, then the plan's standard ones."""
         made = []
-        for what, who, weeks in [p[2] for p in self._factor_phrases()] + list(STANDARD_ACTIONS):
+        actions = {"care_plan": CARE_ACTIONS, "pathway_plan": PATHWAY_ACTIONS}.get(self.facts.document_type)
+        if actions is None:
+            actions = [p[2] for p in self._factor_phrases()] + list(STANDARD_ACTIONS)
+        for what, who, weeks in actions:
             by = self.facts.day + dt.timedelta(weeks=weeks + self.rng.randint(0, 2))
             row = {"what": self.say(what), "who": self.owner(who), "by": by.isoformat()}
             if row["what"] not in [r["what"] for r in made]:
@@ -906,6 +1018,18 @@ def _agency_information(w: Writer) -> str:
     return " ".join(part for part in (setting, w.pick(AGENCY_INFORMATION)) if part)
 
 
+def _banded(bank: dict) -> Callable[[Writer], str]:
+    return lambda w: w.pick(bank.get(age_band(w.facts.age), bank.get("teenager")))
+
+
+def _pathway(key: str) -> Callable[[Writer], str]:
+    return lambda w: w.say(PATHWAY[key])
+
+
+def _care_health(w: Writer) -> str:
+    return _pathway("health")(w) if w.facts.document_type == "pathway_plan" else w.pick(CARE_HEALTH)
+
+
 def _information_shared(w: Writer) -> str:
     return w.pick(INFORMATION_SHARED)
 
@@ -951,10 +1075,27 @@ KEY_ANSWERS: dict[str, Callable[[Writer], object]] = {
     "lead_social_worker": _lead_worker,
     "progress": lambda w: w.progress(),
     "plan_changes": lambda w: w.pick(PLAN_CHANGES[w.facts.plan_decided is not False]),
-    "contingency": lambda w: w.pick(CONTINGENCY),
+    "contingency": lambda w: w.pick(LOOKED_AFTER_CONTINGENCY.get(w.facts.document_type, CONTINGENCY)),
     "visits": lambda w: w.rng.choice(VISITS),
     "needs": _needs,
     "new_actions": _new_actions,
+    "permanence_plan": _banded(PERMANENCE),
+    "health": _care_health,
+    "education": _banded(CARE_EDUCATION),
+    "emotional_development": lambda w: w.pick(EMOTIONAL),
+    "identity": lambda w: w.pick(IDENTITY),
+    "family_time": lambda w: w.pick(FAMILY_TIME),
+    "iro": lambda w: w.facts.iro or None,
+    "carer": lambda w: w.facts.placement[:300] or None,
+    "placement_purpose": lambda w: w.pick(PLACEMENT_PURPOSE),
+    "planned_length": lambda w: w.pick(PLANNED_LENGTH),
+    "delegated_authority": lambda w: w.pick(DELEGATED),
+    "carer_support": lambda w: w.pick(CARER_SUPPORT),
+    "carer_views": lambda w: w.pick(CARER_VIEWS),
+    "young_person_views": lambda w: w.pick(YOUNG_PERSON_VIEWS),
+    "personal_adviser": lambda w: w.facts.worker,
+    "financial_support": lambda w: w.pick(FINANCIAL_SUPPORT),
+    **{key: _pathway(key) for key in PATHWAY if key != "health"},
 }
 KIND_ANSWERS: dict[str, Callable[[Writer], object]] = {
     QuestionKind.TEXT: lambda w: w.pick(GENERIC_TEXT),

@@ -1,5 +1,6 @@
 """Practice documents for the synthetic authority: the written record behind each generated assessment, strategy
-discussion, section 47 enquiry, conference, plan, core group and child in need review (issue 13, point 7).
+discussion, section 47 enquiry, conference, plan, core group and child in need review, and each looked-after
+child's care plan, placement plan and pathway plan (issue 13, point 7).
 
 Each record gets the document its type takes (documents/kinds.py), in the template version published now, with
 answers made offline from phrase banks (document_phrases.py) that agree with the record: the child's name and
@@ -14,7 +15,9 @@ A document's life follows the services (documents/services.py) and the record's 
   the assessment was authorised, by the manager who authorised it: the document is the statutory step
   (Working Together to Safeguard Children 2023, chapter 2), so its date and the record's are the same. A section
   47 enquiry's document is authorised on the day the enquiry concluded (before the conference, when one is
-  needed). Other documents are authorised on the day of the meeting or plan, RETURNED_SHARE after the manager
+  needed). A placement plan is authorised the day the placement's plan was agreed (Care Planning, Placement and
+  Case Review (England) Regulations 2010, reg 9), a draft while a placement without one lasts. Other documents
+  are authorised on the day of the meeting, plan or period of care, RETURNED_SHARE after the manager
   returned them once with a comment the worker answered, LATE_SHARE weeks late;
 - anything that would happen after the last generated day has not happened: the newest documents are still
   drafts, with the manager, or returned, as are the documents of assessments and enquiries still going.
@@ -67,6 +70,8 @@ from opencsc.documents.services import (
     published_template,
     returned_event,
 )
+from opencsc.looked_after.codes import PLACEMENT_CHANGING_REASONS, SHORT_BREAK_STATUSES
+from opencsc.looked_after.models import Episode, IroAssignment, PathwayPlanReview, PlacementPlanAgreement
 from opencsc.people.models import Child, Relationship, RelationshipType
 from opencsc.synthetic.context import Simulation
 from opencsc.synthetic.document_phrases import (
@@ -104,6 +109,9 @@ ORDER = {
     DocumentType.REVIEW_CONFERENCE: 6,
     DocumentType.CHILD_IN_NEED_PLAN: 7,
     DocumentType.CHILD_IN_NEED_REVIEW: 8,
+    DocumentType.CARE_PLAN: 9,
+    DocumentType.PLACEMENT_PLAN: 10,
+    DocumentType.PATHWAY_PLAN: 11,
 }
 GENERATED_TYPES = tuple(ORDER)
 # A reviewed document's analysis gains the worker's answer to the manager's comment, in the first of these.
@@ -142,6 +150,7 @@ class Record:
     author_id: int | None = None
     manager_id: int | None = None
     fixed: bool = False  # the record's dates are the document's (no lateness, no return after them)
+    iro_id: int | None = None  # a care plan's: the child's independent reviewing officer for that period
 
 
 class DocumentWriter:
@@ -224,6 +233,8 @@ class DocumentWriter:
             return None
         template, questions = self.templates[record.document_type]
         facts = state.facts_for(record, known, author, manager)
+        if record.iro_id and (iro := self._user(record.iro_id)):
+            facts.iro = iro.display_name
         answers = answers_for(questions, facts, self.rng)
         state.remember(record, facts, answers)
         document = PracticeDocument(
@@ -405,6 +416,8 @@ class ChildState:
             plan = ("cp", row.plan_id)
             facts.members = self.members.get(row.plan_id, [])
             facts.progress = self.progress.get(plan) or self.actions.get(plan, [])
+        elif kind == DocumentType.PLACEMENT_PLAN:
+            facts.placement = ", ".join(filter(None, (row.carer_name, row.get_placement_type_display())))
         elif kind == DocumentType.CHILD_IN_NEED_REVIEW:
             plan = ("cin", row.plan_id)
             facts.progress = self.progress.get(plan) or self.actions.get(plan, [])
@@ -439,6 +452,8 @@ def _children_with_records():
     ids = set(Assessment.objects.values_list("child_id", flat=True))
     ids |= set(StrategyDiscussion.objects.values_list("child_id", flat=True))
     ids |= set(ChildInNeedPlan.objects.values_list("child_id", flat=True))
+    ids |= set(Episode.objects.values_list("child_id", flat=True))
+    ids |= set(PathwayPlanReview.objects.values_list("child_id", flat=True))
     return sorted(ids)
 
 
@@ -519,12 +534,56 @@ def _records(child_ids: list[int]) -> dict[int, list[Record]]:
         found[plan.child_id].append(
             Record(DocumentType.CHILD_IN_NEED_PLAN, plan, plan.started_on, plan.started_on)
         )
+    _care_records(child_ids, found)
     reviews = ChildInNeedReview.objects.filter(plan__child_id__in=child_ids).select_related("plan")
     for review in reviews.order_by("pk"):
         found[review.plan.child_id].append(
             Record(DocumentType.CHILD_IN_NEED_REVIEW, review, review.held_on, review.held_on)
         )
     return found
+
+
+def _care_records(child_ids: list[int], found: dict) -> None:
+    """A care plan for each period of care (not short breaks), a placement plan for each placement (authorised the
+    day it was agreed, reg 9; one never agreed is a draft while the placement lasts), a pathway plan for each
+    review of one."""
+    agreed = {
+        (child_id, started_on): agreed_on
+        for child_id, started_on, agreed_on in PlacementPlanAgreement.objects.filter(
+            child_id__in=child_ids
+        ).values_list("child_id", "placement_started_on", "agreed_on")
+    }
+    iros = defaultdict(list)
+    assignments = IroAssignment.objects.filter(child_id__in=child_ids).order_by("started_on", "pk")
+    for child_id, started_on, iro_id in assignments.values_list("child_id", "started_on", "iro_id"):
+        iros[child_id].append((started_on, iro_id))
+    episodes = Episode.objects.filter(child_id__in=child_ids).exclude(legal_status__in=SHORT_BREAK_STATUSES)
+    for episode in episodes.order_by("child_id", "started_on", "pk"):
+        if episode.reason_new_episode == "S":
+            iro = [
+                iro_id for started_on, iro_id in iros[episode.child_id] if started_on >= episode.started_on
+            ]
+            plan = Record(DocumentType.CARE_PLAN, episode, episode.started_on, episode.started_on)
+            plan.iro_id = iro[0] if iro else None
+            found[episode.child_id].append(plan)
+        if episode.reason_new_episode in PLACEMENT_CHANGING_REASONS:
+            on = agreed.get((episode.child_id, episode.started_on))
+            if on is None and episode.ended_on is not None:
+                continue
+            found[episode.child_id].append(
+                Record(
+                    DocumentType.PLACEMENT_PLAN,
+                    episode,
+                    min(episode.started_on, on or episode.started_on),
+                    on,
+                    submitted_on=on,
+                    fixed=True,
+                )
+            )
+    for review in PathwayPlanReview.objects.filter(child_id__in=child_ids).order_by("pk"):
+        found[review.child_id].append(
+            Record(DocumentType.PATHWAY_PLAN, review, review.reviewed_on, review.reviewed_on)
+        )
 
 
 def _enquiry_record(enquiry: Section47Enquiry) -> Record:
