@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from opencsc.audit.models import AccessKind, RecordAccess
 from opencsc.casework.models import Allocation, ChildProtectionPlan
 from opencsc.looked_after.codes import SHORT_BREAK_STATUSES
 from opencsc.looked_after.models import Episode
@@ -135,3 +136,21 @@ def reporting_children_page(*, page: int, page_size: int) -> tuple[int, list[dic
         }
         for child in children
     ]
+
+
+PARTNER_LOOKUP_DAYS = 90
+
+
+@dataclass(frozen=True)
+class PartnerLookups:
+    latest: RecordAccess | None
+    recent: int  # lookups in the last `days` days
+    days: int = PARTNER_LOOKUP_DAYS
+
+
+def partner_lookups_of(child: Child) -> PartnerLookups:
+    """Partner systems' lookups of the child (CP-IS), for the child's record: the latest and how many lately."""
+    since = timezone.now() - dt.timedelta(days=PARTNER_LOOKUP_DAYS)
+    lookups = RecordAccess.objects.filter(child=child, kind=AccessKind.VIEW, api_client__isnull=False)
+    latest = lookups.select_related("api_client").order_by("-at", "-id").first()
+    return PartnerLookups(latest=latest, recent=lookups.filter(at__gte=since).count() if latest else 0)

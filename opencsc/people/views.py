@@ -12,6 +12,7 @@ from opencsc.accounts.access import (
     can_search_children,
     can_see_access_log,
 )
+from opencsc.api.selectors import partner_lookups_of
 from opencsc.attachments.selectors import child_attachments
 from opencsc.audit.models import AccessKind
 from opencsc.audit.services import record_access_log, record_access_log_list
@@ -159,6 +160,7 @@ def detail(request, child):
         "can_restrict": not child.is_restricted and can_restrict_child(request.user, child),
         "due": selectors.child_due_items(child, care_clocks=looked_after.clocks),
         "files": child_attachments(child, limit=RECENT_FILES),
+        "partner_lookups": partner_lookups_of(child),
         "documents": documents_by_record(child),
     }
     return render(request, "people/detail.html", context)

@@ -88,7 +88,7 @@ def test_the_rate_limit_answers_429_with_retry_after_and_the_next_minute_is_open
 
 
 def test_a_lookup_flags_the_plan_gives_the_team_shows_on_the_record_and_tells_the_worker(
-    admin, worker, teams, django_capture_on_commit_callbacks
+    admin, worker, teams, client_for, django_capture_on_commit_callbacks
 ):
     child = child_with_plan(actor=worker, team=teams["north"], worker=worker, nhs=NHS)
     token = issued(admin, CPIS).token
@@ -112,6 +112,10 @@ def test_a_lookup_flags_the_plan_gives_the_team_shows_on_the_record_and_tells_th
     manager_view = reverse("people:access_log", args=[child.pk])
     page = _manager_client(worker, teams).get(manager_view).content.decode()
     assert "Partner system: Shire Hospitals CP-IS" in page
+    _lookup(token)
+    record = client_for(worker).get(reverse("people:detail", args=[child.pk])).content.decode()
+    assert "Looked up by a partner system: Shire Hospitals CP-IS (Shire Hospitals NHS Trust)" in record
+    assert "2 lookups in the last 90 days" in record
 
 
 def _manager_client(worker, teams):

@@ -6,7 +6,9 @@ import copy
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import get_resolver
 from hypothesis import HealthCheck, settings
@@ -61,7 +63,15 @@ def credentials(db) -> dict:
     child_with_plan(actor=worker, team=team, nhs=nhs_number("401023213"), restricted=True)
     admin = User.objects.create_user(username="fuzzadmin", password="x" * 20, role=Role.ADMINISTRATOR)
     token = issued(admin, *Scope.values, rate=10_000).token
-    return {"Authorization": f"Bearer {token}"}
+    # As Django's test client does: the WSGI handler's start and end of request signals would close the test's
+    # connection (inside the test's transaction on PostgreSQL).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield {"Authorization": f"Bearer {token}"}
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 @schema.parametrize()
