@@ -228,7 +228,7 @@ SECTIONS = (
             Page(
                 "API clients",
                 "api_clients:list",
-                "Systems that read or write records through the API, and their keys",
+                "Partner systems and reporting tools that read through the API: credentials, scopes, calls",
                 _role_in([Role.ADMINISTRATOR]),
             ),
             Page(
