@@ -18,13 +18,15 @@ enquiry's start, and a plan's "second or subsequent" on the child's earlier plan
 
 Marks are written by model signals, in the change's own transaction, so every service and importer that saves
 or deletes a record marks the months whatever path it took. Code that writes in bulk (bulk_create, update(),
-raw SQL) bypasses signals and must call `mark_changed` itself (the synthetic generator replaces everything and
-clears the store instead). A transaction that marks any month queues the refresh of the marked months when it
+raw SQL) bypasses signals and must call `mark_changed` itself, or `mark_records_changed` when it knows each
+record's row before and after (the import framework's store, ADR 0023, at every flush); the synthetic generator
+replaces everything and clears the store instead. A transaction that marks any month queues the refresh of the marked months when it
 commits.
 """
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
@@ -159,53 +161,88 @@ def months_changed(label: str, before: Row | None, after: Row | None, *, last: d
 # Figures that depend on another record's dates ---------------------------------------------------------------
 
 
-def _conferences_of_enquiry(label: str, before: Row | None, after: Row | None, pk: int) -> list[Row]:
+Change = tuple[str, object, Row | None, Row | None]  # model label, primary key, row before, row after
+LOOKUP_CHUNK = 900  # keys an IN (...) lookup reads at once
+
+
+def _chunks(keys: Iterable) -> Iterable[list]:
+    keys = sorted(keys)
+    for start in range(0, len(keys), LOOKUP_CHUNK):
+        yield keys[start : start + LOOKUP_CHUNK]
+
+
+def _conferences_of_enquiries(changes: list[tuple[Row | None, Row | None, object]]) -> list[Row]:
     """A conference is timed from its enquiry's start: when that moves, the conference's months change too."""
-    if before and after and before["started_on"] == after["started_on"]:
-        return []
     from opencsc.casework.models import ChildProtectionConference
 
+    moved = {
+        pk
+        for before, after, pk in changes
+        if not (before and after and before["started_on"] == after["started_on"])
+    }
     fields, _ = CONTRIBUTIONS["casework.childprotectionconference"]
-    return list(ChildProtectionConference.objects.filter(section_47_id=pk).values(*fields))
+    rows: list[Row] = []
+    for chunk in _chunks(moved):
+        rows += ChildProtectionConference.objects.filter(section_47_id__in=chunk).values(*fields)
+    return rows
 
 
-def _later_plans_of_child(label: str, before: Row | None, after: Row | None, pk: int) -> list[Row]:
+def _later_plans_of_children(changes: list[tuple[Row | None, Row | None, object]]) -> list[Row]:
     """A plan is a second or subsequent one when the child had a plan starting earlier: adding, removing or
     moving a plan's start changes that for the child's plans starting after it."""
-    if (
-        before
-        and after
-        and (before["started_on"], before["child_id"]) == (after["started_on"], after["child_id"])
-    ):
-        return []
     from opencsc.casework.models import ChildProtectionPlan
 
+    earliest: dict[int, dt.date] = {}  # child: the earliest start moved (its later plans include the others')
+    for before, after, _ in changes:
+        if (
+            before
+            and after
+            and (before["started_on"], before["child_id"]) == (after["started_on"], after["child_id"])
+        ):
+            continue
+        for row in (before, after):
+            if row and row["started_on"]:
+                child = row["child_id"]
+                earliest[child] = min(earliest.get(child, row["started_on"]), row["started_on"])
     fields, _ = CONTRIBUTIONS["casework.childprotectionplan"]
-    rows = []
-    for row in (before, after):
-        if row and row["started_on"]:
-            rows += ChildProtectionPlan.objects.filter(
-                child_id=row["child_id"], started_on__gt=row["started_on"]
-            ).values(*fields)
+    rows: list[Row] = []
+    for chunk in _chunks(earliest):
+        plans = ChildProtectionPlan.objects.filter(child_id__in=chunk).values(*fields)
+        rows += [
+            {name: plan[name] for name in fields}
+            for plan in plans
+            if plan["started_on"] and plan["started_on"] > earliest[plan["child_id"]]
+        ]
     return rows
 
 
 DEPENDENTS: dict[str, tuple[str, Callable]] = {
-    "casework.section47enquiry": ("casework.childprotectionconference", _conferences_of_enquiry),
-    "casework.childprotectionplan": ("casework.childprotectionplan", _later_plans_of_child),
+    "casework.section47enquiry": ("casework.childprotectionconference", _conferences_of_enquiries),
+    "casework.childprotectionplan": ("casework.childprotectionplan", _later_plans_of_children),
 }
+
+
+def months_for_changes(changes: Iterable[Change], *, last: dt.date) -> set[dt.date]:
+    """The month ends up to `last` whose figures the changes make differ: each record's own, and those of the
+    records whose figures read its dates (found a few queries per kind, however many records changed)."""
+    months: set[dt.date] = set()
+    dependents: dict[str, list[tuple[Row | None, Row | None, object]]] = defaultdict(list)
+    for label, pk, before, after in changes:
+        months |= set(months_changed(label, before, after, last=last))
+        if label in DEPENDENTS and before != after:
+            dependents[label].append((before, after, pk))
+    for label, changed in dependents.items():
+        dependent_label, find = DEPENDENTS[label]
+        for row in find(changed):
+            # The dependent's own figures, as it stands: the months it counts in could read the change.
+            months |= set(months_changed(dependent_label, row, None, last=last))
+    return months
 
 
 def months_for_change(
     label: str, before: Row | None, after: Row | None, pk, *, last: dt.date
 ) -> set[dt.date]:
-    months = set(months_changed(label, before, after, last=last))
-    if label in DEPENDENTS and before != after:
-        dependent_label, find = DEPENDENTS[label]
-        for row in find(label, before, after, pk):
-            # The dependent's own figures, as it stands: the months it counts in could read the change.
-            months |= set(months_changed(dependent_label, row, None, last=last))
-    return months
+    return months_for_changes([(label, pk, before, after)], last=last)
 
 
 # Marks -------------------------------------------------------------------------------------------------------
@@ -261,6 +298,15 @@ def mark_changed(label: str, before: Iterable[Row], after: Iterable[Row], *, cau
     for row in [*before, *after]:
         months |= set(months_changed(label, row, None, last=last))
     return mark_months(months, cause=cause)
+
+
+def mark_records_changed(changes: Iterable[Change], *, cause: str) -> int:
+    """For code that writes records in bulk and knows each record's row before and after (the import framework's
+    store): mark exactly the months where some record's contribution differs, as the signals would have, each
+    change `(label, primary key, row before or None, row after or None)`. Returns how many months."""
+    from opencsc.insight.figures import last_closed_month_end
+
+    return mark_months(months_for_changes(changes, last=last_closed_month_end()), cause=cause)
 
 
 # Signals -----------------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from opencsc.audit.context import current_ip
 from opencsc.audit.models import AuditEvent
+from opencsc.insight import figure_months
 from opencsc.people.models import Child
 from opencsc.returns.registry import ImportProblem, ImportReport
 
@@ -247,6 +248,18 @@ def _field_values(instance: models.Model) -> dict[str, object]:
     return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
+def _figure_label(model: type) -> str | None:
+    """The model's label when the stored month-end figures read it (ADR 0018), else None."""
+    label = f"{model._meta.app_label}.{model._meta.model_name}"
+    return label if label in figure_months.CONTRIBUTIONS else None
+
+
+def _figure_row(label: str, values: dict[str, object]) -> dict[str, object]:
+    """The fields of a record that the figures read, from its values by column name (`_field_values`)."""
+    fields, _ = figure_months.CONTRIBUTIONS[label]
+    return {name: values[name] for name in fields}
+
+
 @dataclass
 class _Audit:
     actor: object
@@ -263,10 +276,17 @@ class Store:
     the order the database would give by primary key, new rows after the held ones. Every change goes through
     the store (`add`, `assign`), which keeps a journal, so that a row the mapping gives up on is undone in memory
     exactly as a savepoint would undo it in the database (`mark`, `undo`). `careful` writes at each `flush`
-    instead of at the end of the batch."""
+    instead of at the end of the batch.
 
-    def __init__(self, *, careful: bool = False):
+    Bulk writes send no model signals, so the store marks the stored month-end figures itself (ADR 0018): each
+    `flush` passes the rows of the records the figures read, as held before the batch changed them and as
+    written, to `figure_months.mark_records_changed` (with `cause`), in the flush's transaction; the refresh
+    of the marked months is queued when that transaction commits. A record left as it was marks nothing."""
+
+    def __init__(self, *, careful: bool = False, cause: str = "import"):
         self.careful = careful
+        self.cause = cause
+        self._originals: dict[int, dict[str, object]] = {}  # id(instance): a figure record's row as held
         self._owned: dict[type, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         self._keyed: dict[type, dict[object, models.Model]] = defaultdict(dict)
         self._created: dict[type, list] = {}  # model -> new instances, in the order first added
@@ -361,6 +381,7 @@ class Store:
                 setattr(instance, name, value)
             if fields is None:
                 self._changed.get(type(instance), {}).pop(id(instance), None)
+                self._originals.pop(id(instance), None)
             else:
                 self._changed[type(instance)][id(instance)] = (instance, set(fields))
 
@@ -378,6 +399,9 @@ class Store:
         if names and instance.pk is not None:
             model = type(instance)
             self._touch(model)
+            label = _figure_label(model)
+            if label and id(instance) not in self._changed[model]:  # its first change: the row as held
+                self._originals[id(instance)] = _figure_row(label, before)
             _, fields = self._changed[model].setdefault(id(instance), (instance, set()))
             fields.update(names)
         return names
@@ -410,6 +434,7 @@ class Store:
         new rows it refers to (a plan and its first conference refer to each other: the conference is written
         first, then the plan, then its reviews)."""
         now = timezone.now()
+        figures = self._figure_changes()
         referred = {type(audit.target) for audit in self._audits} | {Child} if self._audits else set()
         for model in self._order:
             if self._created[model]:
@@ -435,6 +460,8 @@ class Store:
                 written += len(changed) + len(created)
             if not written:
                 raise ValueError("the rows to write refer to each other in a circle")
+        if figures:
+            self._mark_figures(figures)
         if self._audits:
             ip_address = current_ip.get()
             write = AuditEvent.objects.bulk_create if self.careful else _insert_without_keys
@@ -453,6 +480,47 @@ class Store:
                 ]
             )
             self._audits = []
+
+    def _figure_changes(self) -> list[tuple[str, models.Model, dict | None, bool]]:
+        """The records the figures read that this flush writes: (label, instance, its row before or None,
+        whether it is deleted). Taken before the write, which consumes what is pending."""
+        figures = []
+        deleted_ids = {id(instance) for deleted in self._deleted.values() for instance in deleted}
+        for model in self._order:
+            if label := _figure_label(model):
+                figures += [(label, instance, None, False) for instance in self._created[model]]
+                figures += [
+                    (label, instance, self._originals.get(id(instance)), False)
+                    for instance, _ in self._changed[model].values()
+                    if id(instance) not in deleted_ids
+                ]
+        for model, deleted in self._deleted.items():
+            if label := _figure_label(model):
+                figures += [
+                    (
+                        label,
+                        instance,
+                        self._originals.get(id(instance)) or self._row(label, instance),
+                        True,
+                    )
+                    for instance in deleted
+                ]
+        self._originals = {}
+        return figures
+
+    def _mark_figures(self, figures: list[tuple[str, models.Model, dict | None, bool]]) -> None:
+        """Mark the months the written records change (their keys and related keys are set by now)."""
+        figure_months.mark_records_changed(
+            [
+                (label, instance.pk, before, None if deleted else self._row(label, instance))
+                for label, instance, before, deleted in figures
+            ],
+            cause=self.cause,
+        )
+
+    @staticmethod
+    def _row(label: str, instance: models.Model) -> dict[str, object]:
+        return _figure_row(label, _field_values(instance))
 
     @staticmethod
     def _update(model, changed: list[tuple[models.Model, set[str]]], now: dt.datetime) -> None:
@@ -549,13 +617,13 @@ class BatchImport:
         started = time.perf_counter()
         try:
             with transaction.atomic():
-                written = self._pass(Store())
+                written = self._pass(Store(cause=self.verb))
         except CarefulPass as refused:
             logger.warning(
                 "%s: the bulk write was refused (%s); writing record by record", self.verb, refused
             )
             self.reset()
-            written = self._pass(Store(careful=True))
+            written = self._pass(Store(careful=True, cause=self.verb))
         logger.info(
             "%s: %s in %.2f s", self.verb, dict(sorted(written.counts.items())), time.perf_counter() - started
         )

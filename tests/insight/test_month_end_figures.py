@@ -250,3 +250,71 @@ def test_the_kpi_page_of_a_past_year_shows_the_stored_figures_with_their_links(
             assert (f"/insight/kpis/{kpi_id}/?year=2025&amp;part=denominator" in page) == bool(
                 result.denominator_children
             ), kpi_id
+
+
+def _refresh_then_check_every_month(capsys) -> None:
+    """Refresh the marked months, then check every closed month against the records: a month the import
+    changed but did not mark would differ."""
+    call_command("figures", "refresh", verbosity=0)
+    assert not MonthToRefresh.objects.exists()
+    call_command("figures", "check")
+    out = capsys.readouterr().out
+    assert ": 0 differ." in out and "DIFFERS" not in out
+
+
+def test_a_cin_census_import_marks_exactly_the_months_it_changes_and_again_none(
+    authority, db, tmp_path, capsys
+):
+    """Two children referred on 6 May 2025, assessed, on a section 47, conference and plan from May 2025 (all
+    still open): the months from May 2025 change and only those; importing the file again changes nothing."""
+    from opencsc.returns.cin.importer import import_cin_files
+    from tests.returns.builders import cin_census
+
+    census = cin_census(tmp_path / "cin.xml", 2, prefix="Q")
+    stored = _stored()
+
+    assert import_cin_files([census]).ok
+
+    marks = MonthToRefresh.objects.all()
+    assert sorted(mark.month_end for mark in marks) == month_ends_between(D(2025, 5, 31), LAST_CLOSED)
+    assert {mark.cause for mark in marks} == {"import.cin"}
+    assert _stored() == stored  # marked, not yet recomputed
+    _refresh_then_check_every_month(capsys)
+    refreshed = _stored()
+
+    assert import_cin_files([census]).ok
+
+    assert not MonthToRefresh.objects.exists()
+    assert _stored() == refreshed
+
+
+def test_a_903_import_marks_exactly_the_months_a_changed_episode_changes_and_again_none(
+    authority, db, tmp_path, capsys
+):
+    """A child looked after since March 2024, imported and its figures refreshed; a corrected set ends the
+    episode on 31 December 2025: only the months from December 2025 (when it ended in their twelve months and
+    was no longer open at their end) change. The same corrected set again changes nothing."""
+    from opencsc.returns.ssda903.importer import import_903_files
+    from tests.returns.builders import ssda903_set
+
+    folder = ssda903_set(tmp_path / "2026", 1, prefix="M")
+    assert import_903_files([folder]).ok
+    assert sorted(set(MonthToRefresh.objects.values_list("month_end", flat=True))) == month_ends_between(
+        D(2024, 1, 31), LAST_CLOSED
+    )
+    _refresh_then_check_every_month(capsys)
+    episodes = (folder / "episodes.csv").read_text()
+    (folder / "episodes.csv").write_text(episodes.replace(",,,,HP19 8FF", ",31/12/2025,E11,,HP19 8FF"))
+
+    assert import_903_files([folder]).ok
+
+    marks = MonthToRefresh.objects.all()
+    assert sorted(mark.month_end for mark in marks) == month_ends_between(D(2025, 12, 31), LAST_CLOSED)
+    assert {mark.cause for mark in marks} == {"import.903"}
+    _refresh_then_check_every_month(capsys)
+    refreshed = _stored()
+
+    assert import_903_files([folder]).ok
+
+    assert not MonthToRefresh.objects.exists()
+    assert _stored() == refreshed
