@@ -57,6 +57,7 @@ def _late_visits(live_user) -> dict:
         cases.allocate(child, worker, on=plan_start)
         plan = cases.cp_plan(child, plan_start)
         CoreGroupMeeting.objects.create(plan=plan, held_on=plan_start + dt.timedelta(days=7))
+        CoreGroupMeeting.objects.create(plan=plan, held_on=raised_on)  # core groups on time: only visits late
         children[name] = child
     escalations_sweep(today=raised_on)
     escalations_sweep(today=today)
