@@ -55,6 +55,9 @@ from opencsc.looked_after.models import Episode
 # One year: it follows the current rate of entries (a trend is not modelled), as Social Finance's analyses do
 # (6 to 12 months); a small authority may choose 24 or 36 for steadier rates, at the cost of lagging change.
 DEFAULT_WINDOW_MONTHS = 12
+# Annual price inflation applied to the weekly costs between --as-of and --to (0 = today's prices); bounded so that a
+# mistyped figure (a rate of 35 instead of 3.5) is refused rather than forecast.
+MIN_INFLATION_PERCENT, MAX_INFLATION_PERCENT = -10.0, 25.0
 DRAWS = 200  # sets of rates drawn for the parameter part of the band
 BLOCK_DAYS = 64  # days of the projection whose moments are taken together (memory against numpy calls)
 SEED = 14  # fixed, so the same records give the same forecast
@@ -191,6 +194,7 @@ def forecast(
     to: dt.date,
     window_months: int = DEFAULT_WINDOW_MONTHS,
     weekly_cost: dict[str, float] | None = None,
+    inflation_percent: float = 0.0,
 ) -> Forecast:
     if to < as_of:
         raise ForecastError(f"--to ({to}) is before --as-of ({as_of}): a forecast looks forward")
@@ -203,7 +207,7 @@ def forecast(
             f"No child was looked after in the reference window {window_start} to {as_of} (before that day): "
             "there are no rates to forecast from (choose a later --as-of or a longer --window-months)"
         )
-    costs = weekly_cost or DEFAULT_WEEKLY_COST
+    costs = inflated(weekly_cost or DEFAULT_WEEKLY_COST, inflation_percent, years=(to - as_of).days / 365.25)
     projection = project(rates, horizon_days=(to - as_of).days, weekly_cost=costs)
     return Forecast(
         as_of=as_of,
@@ -215,6 +219,17 @@ def forecast(
         rates=rates,
         daily_total=projection["total"],
     )
+
+
+def inflated(weekly_cost: dict[str, float], inflation_percent: float, *, years: float) -> dict[str, float]:
+    """Each category's weekly cost at the prices of `years` ahead, compounding the annual inflation rate."""
+    if not MIN_INFLATION_PERCENT <= inflation_percent <= MAX_INFLATION_PERCENT:
+        raise ForecastError(
+            f"--inflation must be an annual percentage from {MIN_INFLATION_PERCENT:g} to {MAX_INFLATION_PERCENT:g}, "
+            f"not {inflation_percent:g}"
+        )
+    factor = (1 + inflation_percent / 100) ** years
+    return {category: cost * factor for category, cost in weekly_cost.items()}
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

@@ -11,6 +11,8 @@ from opencsc.insight.forecast import (
     CATEGORIES,
     CATEGORY_LABELS,
     DEFAULT_WINDOW_MONTHS,
+    MAX_INFLATION_PERCENT,
+    MIN_INFLATION_PERCENT,
     Forecast,
     NoEpisodes,
     forecast,
@@ -104,6 +106,21 @@ def _window(text: str | None) -> tuple[int, str]:
     return int(text), ""
 
 
+def _inflation(text: str | None) -> tuple[float, str]:
+    if not text or not text.strip():
+        return 0.0, ""
+    try:
+        value = float(text.strip().rstrip("%"))
+    except ValueError:
+        value = None
+    if value is None or not MIN_INFLATION_PERCENT <= value <= MAX_INFLATION_PERCENT:
+        return 0.0, (
+            f"Inflation: enter an annual percentage from {MIN_INFLATION_PERCENT:g} to {MAX_INFLATION_PERCENT:g}, "
+            "like 3.5"
+        )
+    return value, ""
+
+
 def _years_after(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -137,6 +154,7 @@ def forecast_page(request):
     today = timezone.localdate()
     to, to_problem = _forecast_to(request.GET.get("to"), today)
     window, window_problem = _window(request.GET.get("window"))
+    inflation, inflation_problem = _inflation(request.GET.get("inflation"))
     context = {
         "today": today,
         "to": to,
@@ -145,10 +163,13 @@ def forecast_page(request):
         "typed_window": request.GET.get("window", str(window)),
         "to_problem": to_problem,
         "window_problem": window_problem,
+        "inflation": inflation,
+        "typed_inflation": request.GET.get("inflation", f"{inflation:g}"),
+        "inflation_problem": inflation_problem,
         "categories": [(category, CATEGORY_LABELS[category]) for category in CATEGORIES],
     }
     try:
-        result = forecast(as_of=today, to=to, window_months=window)
+        result = forecast(as_of=today, to=to, window_months=window, inflation_percent=inflation)
     except NoEpisodes as empty:
         context["empty"] = str(empty)
     else:

@@ -240,3 +240,29 @@ def test_malformed_input_is_refused_naming_the_field(args, expected):
 def test_window_months_out_of_range_raises_a_forecast_error():
     with pytest.raises(ForecastError, match="--window-months must be between 1 and 240, not 500"):
         forecast(as_of=AS_OF, to=TO, window_months=500)
+
+
+def test_inflation_raises_the_weekly_cost_and_leaves_the_children_alone():
+    for n in range(30):
+        episode(child(n), D(2024, 1, 1) + dt.timedelta(days=7 * n), place="U4" if n % 2 else "K2")
+    flat = forecast(as_of=AS_OF, to=TO)
+    inflated = forecast(as_of=AS_OF, to=TO, inflation_percent=4.0)
+    factor = 1.04 ** ((TO - AS_OF).days / 365.25)
+    assert inflated.looked_after == flat.looked_after
+    assert inflated.weekly_cost.expected == pytest.approx(flat.weekly_cost.expected * factor)
+    assert inflated.weekly_cost.high == pytest.approx(flat.weekly_cost.high * factor)
+    payload = json.loads(_json("--as-of", "2025-03-31", "--to", "2026-03-31", "--inflation", "4"))
+    assert payload["weekly_cost"]["expected"] == pytest.approx(inflated.weekly_cost.expected)
+
+
+@pytest.mark.parametrize("rate", ["-11", "26", "35"])
+def test_an_absurd_inflation_rate_is_refused_naming_the_option(rate):
+    episode(child(1), D(2024, 6, 1))
+    message = _refused("--as-of", "2025-03-31", "--to", "2026-03-31", "--inflation", rate)
+    assert message.startswith("--inflation must be an annual percentage from -10 to 25")
+
+
+def _json(*args: str) -> str:
+    out = io.StringIO()
+    call_command("forecast", *args, "--json", stdout=out)
+    return out.getvalue()

@@ -84,6 +84,12 @@ def test_the_director_sees_the_forecast_by_category_and_last_years_against_today
         ({"to": "2040-01-01"}, "Forecast to: the date must be within 5 years of today", 'value="2040-01-01"'),
         ({"window": "0"}, "Reference window: enter a whole number of months from 1 to 240", 'value="0"'),
         (
+            {"inflation": "35"},
+            "Inflation: enter an annual percentage from -10 to 25, like 3.5",
+            'value="35"',
+        ),
+        ({"inflation": "lots"}, "Inflation: enter an annual percentage from -10 to 25", 'value="lots"'),
+        (
             {"window": "many"},
             "Reference window: enter a whole number of months from 1 to 240",
             'value="many"',

@@ -34,13 +34,19 @@ class Command(BaseCommand):
             default=DEFAULT_WINDOW_MONTHS,
             help=f"the reference window ending on --as-of that the rates come from (default {DEFAULT_WINDOW_MONTHS})",
         )
+        parser.add_argument(
+            "--inflation",
+            type=float,
+            default=0.0,
+            help="annual price inflation in percent applied to the weekly costs up to --to (default 0: today's prices)",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
-    def handle(self, *args, as_of: str, to: str, window_months: int, json: bool, **options):
+    def handle(self, *args, as_of: str, to: str, window_months: int, inflation: float, json: bool, **options):
         as_of_day = _date("--as-of")(as_of)
         to_day = _date("--to")(to)
         try:
-            result = forecast(as_of=as_of_day, to=to_day, window_months=window_months)
+            result = forecast(as_of=as_of_day, to=to_day, window_months=window_months, inflation_percent=inflation)
         except ForecastError as error:
             raise CommandError(str(error)) from None
         if json:
