@@ -46,7 +46,9 @@ class Command(BaseCommand):
         as_of_day = _date("--as-of")(as_of)
         to_day = _date("--to")(to)
         try:
-            result = forecast(as_of=as_of_day, to=to_day, window_months=window_months, inflation_percent=inflation)
+            result = forecast(
+                as_of=as_of_day, to=to_day, window_months=window_months, inflation_percent=inflation
+            )
         except ForecastError as error:
             raise CommandError(str(error)) from None
         if json:
