@@ -13,6 +13,7 @@ from opencsc.core.errors import ConcurrentEditError
 from opencsc.oversight import improvement as services
 from opencsc.oversight import improvement_selectors as selectors
 from opencsc.oversight.models import ActionEvidence, ActionStatus, ImprovementAction
+from opencsc.ui.navigation import sections_for
 from tests.oversight.plan_builders import make_action, make_inspection, make_recommendation
 
 S = ActionStatus
@@ -296,8 +297,11 @@ def test_evidence_form(plan, client_for):
 
 @pytest.mark.parametrize("role", EDITORS + READERS_ONLY + NEITHER)
 def test_leaders_have_the_plan_in_their_navigation(db, make_user, client_for, role):
-    page = client_for(make_user(role)).get(reverse("ui:home")).content.decode()
-    assert (reverse("oversight:plan") in page) == (role in EDITORS + READERS_ONLY)
+    user = make_user(role)
+    client = client_for(user)
+    pages = [client.get(reverse("ui:home")).content.decode()]
+    pages += [client.get(section.href).content.decode() for section in sections_for(user)]
+    assert any(reverse("oversight:plan") in page for page in pages) == (role in EDITORS + READERS_ONLY)
 
 
 def test_kpi_progress_gives_the_last_years_and_this_year_to_the_day(plan):
