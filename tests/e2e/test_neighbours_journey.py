@@ -40,6 +40,7 @@ def test_the_analyst_loads_published_files_and_the_director_sees_the_neighbours(
     screenshot(analyst, "comparators-loaded")
 
     director = signed_in_page(live_user(Role.DIRECTOR, first_name="Dana", last_name="Director"))
+    director.click(".govuk-service-navigation >> text=Leadership")
     director.click("a.govuk-service-navigation__link:has-text('Dashboard')")
     director.wait_for_url("**/insight/dashboard/")
     block = director.locator("[data-testid='neighbours-rereferral_rate_12m']")
