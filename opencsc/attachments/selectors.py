@@ -2,14 +2,11 @@
 record, refused (and the refusal logged against the child) for anyone who may not open the child, whichever
 address they came by; every download is on the child's access log as an export."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from opencsc.accounts.access import can_change_child
 from opencsc.attachments.models import Attachment
 from opencsc.audit.models import AccessKind
-from opencsc.audit.services import record_access_log
-from opencsc.people.selectors import child_get_for
+from opencsc.people.selectors import child_of_record_for
 
 
 def attachment_get_for(
@@ -22,15 +19,14 @@ def attachment_get_for(
     )
     if attachment is None:
         raise Http404("No attachment with that number")
-    child = child_get_for(user=user, pk=attachment.child_id, path=path, log=False)
-    if change and not can_change_child(user, child):
-        record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)
-        raise PermissionDenied("You can read this record but not change it")
     # A removed file is not served: its page may be looked at, but nothing is exported.
-    record_access_log(
-        user=user, child=child, kind=AccessKind.VIEW if attachment.is_removed else kind, path=path
+    attachment.child = child_of_record_for(
+        user=user,
+        child_id=attachment.child_id,
+        path=path,
+        change=change,
+        kind=AccessKind.VIEW if attachment.is_removed else kind,
     )
-    attachment.child = child
     return attachment
 
 

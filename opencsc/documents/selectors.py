@@ -3,17 +3,14 @@ logged) for anyone who may not open the child, and every view is on the child's 
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from opencsc.accounts.access import can_change_child
 from opencsc.audit.models import AccessKind
-from opencsc.audit.services import record_access_log
 from opencsc.casework.models import Assessment
 from opencsc.documents import kinds
 from opencsc.documents.answers import in_words
 from opencsc.documents.models import PracticeDocument, TemplateQuestion
-from opencsc.people.selectors import child_get_for
+from opencsc.people.selectors import child_of_record_for
 
 
 def document_get_for(
@@ -26,12 +23,9 @@ def document_get_for(
     )
     if document is None:
         raise Http404("No document with that number")
-    child = child_get_for(user=user, pk=document.child_id, path=path, log=False)
-    if change and not can_change_child(user, child):
-        record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)
-        raise PermissionDenied("You can read this record but not change it")
-    record_access_log(user=user, child=child, kind=kind, path=path)
-    document.child = child
+    document.child = child_of_record_for(
+        user=user, child_id=document.child_id, path=path, change=change, kind=kind
+    )
     return document
 
 

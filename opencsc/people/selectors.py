@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from opencsc.accounts.access import can_view_child, child_visibility_filter
+from opencsc.accounts.access import can_change_child, can_view_child, child_visibility_filter
 from opencsc.audit.models import AccessKind, RecordAccess
 from opencsc.audit.services import record_access_log, record_access_log_list
 from opencsc.people.identifiers import name_key, normalise_nhs_number, postcode_problem
@@ -196,6 +196,20 @@ def child_get_for(*, user, pk: int, path: str, log: bool = True) -> Child:
         raise PermissionDenied("You do not have access to this child's record")
     if log:
         record_access_log(user=user, child=child, kind=AccessKind.VIEW, path=path)
+    return child
+
+
+def child_of_record_for(
+    *, user, child_id: int, path: str, change: bool = False, kind: str = AccessKind.VIEW
+) -> Child:
+    """The child a record (a document, an attached file) belongs to, for a user opening that record: refused and
+    logged as `child_get_for` refuses; with `change=True` also refused, and logged, to a user who may read the
+    child's record but not change it; otherwise the opening is logged as `kind`."""
+    child = child_get_for(user=user, pk=child_id, path=path, log=False)
+    if change and not can_change_child(user, child):
+        record_access_log(user=user, child=child, kind=AccessKind.REFUSED, path=path)
+        raise PermissionDenied("You can read this record but not change it")
+    record_access_log(user=user, child=child, kind=kind, path=path)
     return child
 
 
