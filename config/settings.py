@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "opencsc.frontdoor",
     "opencsc.oversight",
     "opencsc.looked_after",
+    "opencsc.legal",
     "opencsc.insight",
     "opencsc.returns",
     "opencsc.workforce",

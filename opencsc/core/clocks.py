@@ -267,6 +267,67 @@ RULES: dict[str, ClockRule] = {
             "Set on each alert",
             local=True,
         ),
+        # Pre-proceedings and care proceedings (opencsc.legal) --------------------------------------------------
+        ClockRule(
+            "plo_letter",
+            "Letter before proceedings",
+            "the legal gateway meeting",
+            "the letter is sent",
+            Unit.WORKING_DAYS,
+            5,
+            "Local procedure under the Public Law Outline (Practice Direction 12A; Public Law Working Group best "
+            "practice guidance, 2023)",
+            local=True,
+        ),
+        ClockRule(
+            "plo_meeting",
+            "Pre-proceedings meeting",
+            "the letter before proceedings",
+            "the meeting is held",
+            Unit.WORKING_DAYS,
+            10,
+            "Local procedure under the Public Law Outline (Public Law Working Group best practice guidance, 2023)",
+            local=True,
+        ),
+        ClockRule(
+            "plo_decision",
+            "Pre-proceedings decision",
+            "the start of pre-proceedings",
+            "pre-proceedings end or proceedings are issued",
+            Unit.WEEKS,
+            16,
+            "Public Law Working Group best practice guidance, 2023 (pre-proceedings normally within 16 weeks)",
+            local=True,
+        ),
+        ClockRule(
+            "case_management_hearing",
+            "Case management hearing",
+            "the issue of proceedings",
+            "the hearing is held",
+            Unit.CALENDAR_DAYS,
+            18,
+            "Family Procedure Rules 2010, Practice Direction 12A (Public Law Outline), stage 2: by day 18",
+        ),
+        ClockRule(
+            "care_proceedings",
+            "Care proceedings (26-week timetable)",
+            "the issue of proceedings",
+            "the proceedings are concluded",
+            Unit.WEEKS,
+            26,
+            "Children Act 1989 s32(1)(a), as amended by the Children and Families Act 2014 s14; extensions of up "
+            "to 8 weeks each under s32(5) to (8)",
+        ),
+        ClockRule(
+            "hearing_outcome",
+            "Hearing outcome",
+            "the hearing",
+            "the outcome is recorded",
+            Unit.WORKING_DAYS,
+            1,
+            "Local procedure (the outcome and any orders are on the record the next working day)",
+            local=True,
+        ),
     )
 }
 

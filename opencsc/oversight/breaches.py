@@ -265,3 +265,7 @@ def find_breaches(*, today: dt.date, rules: Iterable[str] | None = None) -> list
     for finder in wanted.values():
         breaches.extend(finder(ctx))
     return breaches
+
+
+# Each area's own finders register themselves on import (after the registry above exists).
+from opencsc.legal import breaches as _legal_breaches  # noqa: E402, F401
