@@ -39,6 +39,7 @@ from opencsc.casework.models import (
 from opencsc.core.event_dates import ImpossibleDateError, event_date_problem, require_possible_date
 from opencsc.frontdoor import services as frontdoor
 from opencsc.frontdoor.models import Contact, Referral
+from opencsc.legal import services as legal
 from opencsc.looked_after import adoption, care_leavers, iro, placement_plans
 from opencsc.looked_after import services as looked_after
 from opencsc.looked_after.models import MissingEpisode
@@ -128,6 +129,21 @@ def _protection_plan(w: World):
 def _cin_plan(w: World):
     _assessment(w, authorised=True, outcome="support")
     return protection.cin_plan_start(actor=w.worker, child=w.child, started_on=D(2026, 4, 22))
+
+
+def _pre_proceedings(w: World):
+    return legal.gateway_meeting_record(
+        actor=w.worker, child=w.child, held_on=D(2026, 3, 2), decision="pre_proceedings"
+    )
+
+
+def _letter_sent(w: World):
+    _pre_proceedings(w)
+    return legal.pre_proceedings_letter_record(actor=w.worker, child=w.child, sent_on=D(2026, 3, 4))
+
+
+def _proceedings(w: World):
+    return legal.proceedings_issue(actor=w.worker, child=w.child, issued_on=D(2026, 3, 2))
 
 
 def _in_care(w: World):
@@ -595,6 +611,62 @@ DATED_SERVICES = [
         lambda w: {"actor": w.worker, "child": w.child, "reviewed_on": D(2026, 4, 1)},
         {"reviewed_on": "reviewed_on"},
     ),
+    DatedService(
+        legal.gateway_meeting_record,
+        lambda w: {
+            "actor": w.worker,
+            "child": w.child,
+            "held_on": D(2026, 3, 2),
+            "decision": "pre_proceedings",
+        },
+        {"held_on": "held_on"},
+    ),
+    DatedService(
+        legal.pre_proceedings_letter_record,
+        lambda w: {"actor": w.worker, "child": (_pre_proceedings(w) and w.child), "sent_on": D(2026, 3, 4)},
+        {"sent_on": "sent_on"},
+    ),
+    DatedService(
+        legal.pre_proceedings_meeting_record,
+        lambda w: {"actor": w.worker, "child": (_letter_sent(w) and w.child), "held_on": D(2026, 3, 9)},
+        {"held_on": "held_on"},
+    ),
+    DatedService(
+        legal.pre_proceedings_end,
+        lambda w: {
+            "actor": w.worker,
+            "child": (_pre_proceedings(w) and w.child),
+            "ended_on": D(2026, 4, 1),
+            "outcome": "stepped_down",
+        },
+        {"ended_on": "ended_on"},
+    ),
+    DatedService(
+        legal.proceedings_issue,
+        lambda w: {"actor": w.worker, "child": w.child, "issued_on": D(2026, 3, 2)},
+        {"issued_on": "issued_on"},
+    ),
+    DatedService(
+        legal.proceedings_extend,
+        lambda w: {
+            "actor": w.worker,
+            "child": (_proceedings(w) and w.child),
+            "granted_on": D(2026, 5, 1),
+            "weeks": 8,
+            "reason": "Expert assessment",
+        },
+        {"granted_on": "granted_on"},
+    ),
+    DatedService(
+        legal.proceedings_conclude,
+        lambda w: {"actor": w.worker, "child": (_proceedings(w) and w.child), "concluded_on": D(2026, 5, 1)},
+        {"concluded_on": "concluded_on"},
+    ),
+    DatedService(
+        legal.order_make,
+        lambda w: {"actor": w.worker, "child": w.child, "kind": "interim_care", "made_on": D(2026, 3, 3)},
+        {"made_on": "made_on"},
+    ),
 ]
 
 # Services taking a date left out of the table, and why: dates that are not of an event about a child, and the
@@ -615,6 +687,8 @@ LEFT_OUT = {
     "placement's dates",
     "opencsc.quality.services.file_audit_action_add": "an audit action's due date (set ahead, from today on)",
     "opencsc.attachments.letters.conference_invitation_send": "the date of a conference being arranged (ahead)",
+    "opencsc.legal.services.hearing_list": "the day a hearing is listed for (ahead); kept on or after the issue of "
+    "proceedings, whose date is checked when it is recorded",
 }
 
 # A date that cannot be true: before Jo's birth (from 1990), or after today (to 2100).
