@@ -93,6 +93,8 @@ class ReturnKind:
     import_files: Callable[..., ImportReport] | None = None
     validate: Callable[..., ValidationResult] | None = None  # (path: Path, year: int) -> ValidationResult
     export_takes_reference_date: bool = False  # export(..., on=date) draws the return up for that day
+    # export(None, folder) writes a dataset of the whole history (the SSD's tables): no collection year
+    export_is_a_folder: bool = False
 
 
 _KINDS: dict[str, ReturnKind] = {}

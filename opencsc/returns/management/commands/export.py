@@ -21,7 +21,8 @@ def _day(value: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Write a statutory return for collection year Y (1 April Y-1 to 31 March Y): "
-        "opencsc export cin --year Y --out PATH. Annex A is drawn up for 31 March Y, or for --on DATE. "
+        "opencsc export cin --year Y --out PATH. The standard safeguarding dataset takes no year and writes a "
+        "folder of CSV tables: opencsc export ssd --out DIR. Annex A is drawn up for 31 March Y, or for --on DATE. "
         "Every child written is logged as exported on their record, as for a download: against the member of "
         "staff named by --as, or else against the command line and the operating-system account that ran it."
     )
@@ -31,10 +32,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--year",
             type=int,
-            required=True,
-            help="Collection year Y: the one ending 31 March Y (CSWW: the year to 30 September Y, its reference date)",
+            help="Collection year Y: the one ending 31 March Y (CSWW: the year to 30 September Y, its reference "
+            "date); required for every return but the SSD",
         )
-        parser.add_argument("--out", type=Path, required=True, help="The file to write")
+        parser.add_argument(
+            "--out",
+            type=Path,
+            required=True,
+            help="The file to write (SSD: the folder to write its tables in)",
+        )
         parser.add_argument(
             "--serial", default="001", help="Submission serial number (CIN: 3 or more digits)"
         )
@@ -53,7 +59,7 @@ class Command(BaseCommand):
         self,
         *args,
         kind: str,
-        year: int,
+        year: int | None,
         out: Path,
         serial: str,
         on: str | None,
@@ -66,6 +72,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         if return_kind.export is None:
             raise CommandError(f"The {return_kind.title} cannot be exported yet")
+        if return_kind.export_is_a_folder and year is not None:
+            raise CommandError(
+                f"--year does not apply to the {return_kind.title}: it holds the whole history"
+            )
+        if not return_kind.export_is_a_folder and year is None:
+            raise CommandError(f"--year is required for the {return_kind.title}")
         if not serial.isdigit() or len(serial) < 3:
             raise CommandError("--serial must be 3 or more digits, like 001")
         extra = {}
@@ -82,7 +94,9 @@ class Command(BaseCommand):
             path=_command_line(kind, year, out, extra, actor),
             payload={"year": year, "out": str(out)} | {k: v.isoformat() for k, v in extra.items()},
         )
-        if "on" in extra:
+        if year is None:
+            self.stdout.write(f"Wrote the {return_kind.title} to {out}")
+        elif "on" in extra:
             self.stdout.write(f"Wrote the {return_kind.title} for {extra['on']:%d/%m/%Y} to {out}")
         else:
             self.stdout.write(f"Wrote the {return_kind.title} for {year - 1}-{year % 100:02d} to {out}")
@@ -104,10 +118,11 @@ def _operator(username: str | None):
     return user
 
 
-def _command_line(kind: str, year: int, out: Path, extra: dict, actor) -> str:
+def _command_line(kind: str, year: int | None, out: Path, extra: dict, actor) -> str:
     """What the access log shows in its Page column: the command, and who ran it when no one is named."""
     on = f" --on {extra['on'].isoformat()}" if "on" in extra else ""
-    command = f"opencsc export {kind} --year {year}{on} --out {out}"
+    in_year = f" --year {year}" if year is not None else ""
+    command = f"opencsc export {kind}{in_year}{on} --out {out}"
     if actor is not None:
         return f"{command} --as {actor.username}"
     return f"{command} (command line: {getpass.getuser()} on {socket.gethostname()})"
