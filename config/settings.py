@@ -215,6 +215,25 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("OPENCSC_LOGIN_FAILURE_WINDOW"
 LOGIN_BACKOFF_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_SECONDS", 30))
 LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_MAX_SECONDS", 5 * 60))
 LOGIN_ADDRESS_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_ADDRESS_BACKOFF_MAX_SECONDS", 60 * 60))
+# Single sign-on with the council's OpenID Connect provider (docs/sso.md, ADR 0029). No issuer, no SSO button:
+# staff sign in with an OpenCSC password and code. With Microsoft Entra ID the issuer is the tenant's
+# https://login.microsoftonline.com/<tenant id>/v2.0. MATCH_CLAIM is the claim compared with an OpenCSC account's
+# email address or username at a first sign-in (preferred_username, email, or "none" to accept only identities an
+# earlier sign-in linked).
+OIDC_ISSUER = os.environ.get("OPENCSC_OIDC_ISSUER", "").strip()
+OIDC_CLIENT_ID = os.environ.get("OPENCSC_OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OPENCSC_OIDC_CLIENT_SECRET", "")
+OIDC_MATCH_CLAIM = os.environ.get("OPENCSC_OIDC_MATCH_CLAIM", "preferred_username").strip()
+OIDC_PROVIDER_NAME = os.environ.get("OPENCSC_OIDC_PROVIDER_NAME", "your council account")
+OIDC_TIMEOUT_SECONDS = float(os.environ.get("OPENCSC_OIDC_TIMEOUT_SECONDS", 10))
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "OPENCSC_OIDC_ISSUER needs OPENCSC_OIDC_CLIENT_ID and OPENCSC_OIDC_CLIENT_SECRET"
+    )
+if OIDC_MATCH_CLAIM not in {"preferred_username", "email", "none"}:
+    raise ImproperlyConfigured("OPENCSC_OIDC_MATCH_CLAIM must be preferred_username, email or none")
+if PRODUCTION and OIDC_ISSUER and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("OPENCSC_OIDC_ISSUER must be an https:// address in production")
 # The most the files of one return check may hold together (a large authority's CIN census is about 20 MB).
 RETURN_UPLOAD_LIMIT_MB = int(os.environ.get("OPENCSC_RETURN_UPLOAD_LIMIT_MB", 50))
 # Files attached to a child's record or a document (opencsc/attachments): the most one file may hold, and where

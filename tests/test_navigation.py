@@ -20,6 +20,8 @@ NOT_PAGES = {
     "accounts:two_factor",
     "accounts:logout",
     "accounts:logout_confirm",
+    "accounts:sso_start",
+    "accounts:sso_callback",
     "partner:refer",
     "board:pack_pdf",
     "returns:annexa_download",

@@ -7,6 +7,8 @@ from django.utils.cache import add_never_cache_headers
 
 TWO_FACTOR_SESSION_KEY = "two_factor_verified"
 SIGNED_IN_AT_SESSION_KEY = "signed_in_at"
+SIGN_IN_METHOD_KEY = "signed_in_with"  # "sso" after single sign-on; absent after a password
+SSO_METHOD = "sso"
 
 
 class RequireTwoFactorMiddleware:
@@ -46,7 +48,9 @@ class RequirePasswordChangeMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.password_change_required:
+        # Someone who signed in through the council's provider does not use an OpenCSC password.
+        signed_in_with_sso = request.session.get(SIGN_IN_METHOD_KEY) == SSO_METHOD
+        if user.is_authenticated and user.password_change_required and not signed_in_with_sso:
             allowed = {reverse(name) for name in self.ALLOWED}
             if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
                 return redirect("accounts:password_change")

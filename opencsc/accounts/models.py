@@ -69,7 +69,27 @@ class LoginAttempt(models.Model):
     ip_address = models.GenericIPAddressField(null=True, db_index=True)
     succeeded = models.BooleanField()
     stage = models.CharField(max_length=20, default="password")
+    # Why a single sign-on was refused (SsoRefusal.reason); blank for password and code tries.
+    reason = models.CharField(max_length=40, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class ExternalIdentity(models.Model):
+    """A person's identity at the council's OpenID Connect provider, linked to their OpenCSC account by their first
+    single sign-on. The subject is Entra ID's `oid` where the provider sends one (stable across the tenant's
+    applications), otherwise the standard `sub`."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_signed_in_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="external_identity_one_per_issuer"),
+        ]
 
 
 class ThrottleKind(models.TextChoices):

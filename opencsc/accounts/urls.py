@@ -1,11 +1,13 @@
 from django.urls import path
 
-from opencsc.accounts import staff_views, views
+from opencsc.accounts import sso_views, staff_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-in/", views.sign_in, name="login"),
     path("sign-in/two-factor/", views.two_factor, name="two_factor"),
+    path("sso/", sso_views.sso_start, name="sso_start"),
+    path("sso/callback/", sso_views.sso_callback, name="sso_callback"),
     path("password/", views.password_change, name="password_change"),
     path("sign-out/", views.sign_out_page, name="logout"),
     path("sign-out/confirm/", views.sign_out, name="logout_confirm"),

@@ -13,8 +13,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from opencsc.accounts.forms import PasswordChangeForm, SignInForm, TwoFactorForm
-from opencsc.accounts.middleware import SIGNED_IN_AT_SESSION_KEY, TWO_FACTOR_SESSION_KEY
+from opencsc.accounts.middleware import (
+    SIGN_IN_METHOD_KEY,
+    SIGNED_IN_AT_SESSION_KEY,
+    TWO_FACTOR_SESSION_KEY,
+)
 from opencsc.accounts.models import User
+from opencsc.accounts.oidc import sso_enabled
 from opencsc.accounts.services import user_password_change
 from opencsc.accounts.throttle import sign_in_try_claim, sign_in_try_settle
 from opencsc.accounts.two_factor import new_secret, provisioning_qr_svg, totp_verify
@@ -31,7 +36,7 @@ def throttled_message(wait_seconds: int) -> str:
     return f"{THROTTLED_MESSAGE}. Wait {wait} and try again, or ask your administrator."
 
 
-def _safe_next(request) -> str:
+def safe_next(request) -> str:
     target = request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -59,20 +64,29 @@ def sign_in(request):
                 form.add_error(None, "The username or password is not right")
             else:
                 request.session.cycle_key()
+                request.session.pop(SIGN_IN_METHOD_KEY, None)
                 request.session[PENDING_USER_KEY] = user.pk
-                request.session[NEXT_KEY] = _safe_next(request)
+                request.session[NEXT_KEY] = safe_next(request)
                 if not settings.REQUIRE_TWO_FACTOR:
-                    return _complete_sign_in(request, user)
+                    return complete_sign_in(request, user)
                 return redirect("accounts:two_factor")
-    return render(
-        request, "accounts/sign_in.html", {"form": form, "error_summary_params": error_summary(form)}
-    )
+    context = {
+        "form": form,
+        "error_summary_params": error_summary(form),
+        "sso_enabled": sso_enabled(),
+        "sso_provider_name": settings.OIDC_PROVIDER_NAME,
+        "next": safe_next(request),
+    }
+    return render(request, "accounts/sign_in.html", context)
 
 
-def _complete_sign_in(request, user):
+def complete_sign_in(request, user):
     target = request.session.pop(NEXT_KEY, "") or settings.LOGIN_REDIRECT_URL
     request.session.pop(PENDING_USER_KEY, None)
+    method = request.session.pop(SIGN_IN_METHOD_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if method:
+        request.session[SIGN_IN_METHOD_KEY] = method
     request.session[TWO_FACTOR_SESSION_KEY] = True
     request.session[SIGNED_IN_AT_SESSION_KEY] = timezone.now().timestamp()
     return redirect(target)
@@ -96,7 +110,7 @@ def two_factor(request):
             sign_in_try_settle(
                 username=user.username, ip_address=ip, succeeded=True, stage="totp", signed_in=True
             )
-            return _complete_sign_in(request, user)
+            return complete_sign_in(request, user)
         else:
             sign_in_try_settle(username=user.username, ip_address=ip, succeeded=False, stage="totp")
             form.add_error("code", "The code is not right or has already been used: enter the code shown now")
