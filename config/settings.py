@@ -215,12 +215,15 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("OPENCSC_LOGIN_FAILURE_WINDOW"
 LOGIN_BACKOFF_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_SECONDS", 30))
 LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_BACKOFF_MAX_SECONDS", 5 * 60))
 LOGIN_ADDRESS_BACKOFF_MAX_SECONDS = int(os.environ.get("OPENCSC_LOGIN_ADDRESS_BACKOFF_MAX_SECONDS", 60 * 60))
-# Single sign-on with the council's OpenID Connect provider (docs/sso.md, ADR 0029). No issuer, no SSO button:
+# Single sign-on with the council's OpenID Connect provider (docs/sso.md, ADR 0030). No issuer, no SSO button:
 # staff sign in with an OpenCSC password and code. With Microsoft Entra ID the issuer is the tenant's
 # https://login.microsoftonline.com/<tenant id>/v2.0. MATCH_CLAIM is the claim compared with an OpenCSC account's
 # email address or username at a first sign-in (preferred_username, email, or "none" to accept only identities an
 # earlier sign-in linked).
 OIDC_ISSUER = os.environ.get("OPENCSC_OIDC_ISSUER", "").strip()
+# Discovery is read from <issuer>/.well-known/openid-configuration unless given here (Entra ID's v1.0 endpoint
+# publishes issuer https://sts.windows.net/<tenant id>/ from a login.microsoftonline.com address).
+OIDC_DISCOVERY_URL = os.environ.get("OPENCSC_OIDC_DISCOVERY_URL", "").strip()
 OIDC_CLIENT_ID = os.environ.get("OPENCSC_OIDC_CLIENT_ID", "").strip()
 OIDC_CLIENT_SECRET = os.environ.get("OPENCSC_OIDC_CLIENT_SECRET", "")
 OIDC_MATCH_CLAIM = os.environ.get("OPENCSC_OIDC_MATCH_CLAIM", "preferred_username").strip()

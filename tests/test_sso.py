@@ -215,6 +215,17 @@ def test_a_provider_naming_another_issuer_is_not_trusted(sso, settings, db):
     assert refusals("provider_error") == 1
 
 
+def test_discovery_published_away_from_the_issuer(sso, settings, make_user):
+    settings.OIDC_DISCOVERY_URL = f"{sso.issuer}/.well-known/openid-configuration"
+    settings.OIDC_ISSUER = sso.issuer + "/"  # as Entra ID's v1.0 issuer is not where its discovery is
+    assert Client().get("/accounts/sso/").status_code == 403  # the metadata must still name the issuer
+    settings.OIDC_ISSUER = sso.issuer
+    staff_for(make_user, "amy")
+    client = Client()
+    through_provider(client, sso, "amy")
+    assert is_signed_in(client)
+
+
 def test_an_unreachable_provider_is_shown_and_logged(settings, db):
     settings.OIDC_ISSUER = "http://127.0.0.1:9"  # the discard port: nothing listens
     settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET = "opencsc", "secret"

@@ -3,7 +3,8 @@
 Authorisation code flow with PKCE (S256); Authlib keeps the state, nonce and code verifier in the session, refuses a
 callback whose state it did not issue (so a callback replayed or forged elsewhere fails), and checks the ID token's
 signature against the provider's JWKS, its issuer, audience, expiry and nonce. The provider's metadata comes from
-discovery at `<issuer>/.well-known/openid-configuration` (the shape Entra ID publishes per tenant) and must name
+discovery at `<issuer>/.well-known/openid-configuration` (the shape Entra ID publishes per tenant), or at
+OIDC_DISCOVERY_URL where a provider publishes it elsewhere, and must name
 the configured issuer exactly (OpenID Connect Discovery 4.3): a tenant-independent endpoint such as Entra ID's
 `common` is therefore refused, and the issuer check pins sign-in to the council's own tenant. The metadata and keys
 are cached per process; a token signed with a key not yet seen makes Authlib fetch the keys again (rotation).
@@ -15,7 +16,7 @@ from django.conf import settings
 PROVIDER = "council"
 SCOPES = "openid email profile"
 
-_clients: dict[tuple[str, str, str], DjangoOAuth2App] = {}
+_clients: dict[tuple[str, str, str, str], DjangoOAuth2App] = {}
 
 
 class ProviderMisconfigured(Exception):
@@ -27,12 +28,17 @@ def sso_enabled() -> bool:
 
 
 def discovery_url(issuer: str) -> str:
-    return issuer.rstrip("/") + "/.well-known/openid-configuration"
+    return settings.OIDC_DISCOVERY_URL or issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
 def provider_client() -> DjangoOAuth2App:
     """The client for the configured provider, one per process (and per configuration, for the tests)."""
-    key = (settings.OIDC_ISSUER, settings.OIDC_CLIENT_ID, settings.OIDC_CLIENT_SECRET)
+    key = (
+        settings.OIDC_ISSUER,
+        settings.OIDC_DISCOVERY_URL,
+        settings.OIDC_CLIENT_ID,
+        settings.OIDC_CLIENT_SECRET,
+    )
     if key not in _clients:
         registry = OAuth()
         _clients[key] = registry.register(
