@@ -4,12 +4,14 @@ that cannot be read writes nothing of the extract (every table's row count uncha
 read is kept."""
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.apps import apps
+from django.core.management import CommandError, call_command
 
 from opencsc.frontdoor.models import Referral
 from opencsc.people.identifiers import upn_check_letter
@@ -181,3 +183,24 @@ def test_a_child_named_only_in_another_table_is_kept_and_flagged(tmp_path):
     kept = Child.objects.get(la_child_id="S09999")
     assert kept.first_name == "Unknown" and kept.referrals.count() == 1
     assert json.loads(outcome_json(REFERRAL_OUTCOME_KEYS, set()))["NFA_FLAG"] == ""
+
+
+def test_the_command_line_shows_progress_on_stderr_and_refusals_with_exit_status_1(tmp_path):
+    folder = _extract(tmp_path / "ssd", 3)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", "ssd", str(folder), stdout=out, stderr=err)
+    assert "3 of 3 children read and checked: writing" in err.getvalue()
+    assert "child created" in out.getvalue() and "referral created" in out.getvalue()
+
+    (folder / "ssd_cin_episodes.csv").write_text("not,an,ssd,table\n1,2,3,4\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "ssd", str(folder), stdout=io.StringIO(), stderr=(err := io.StringIO()))
+    assert refused.value.returncode == 1
+    assert "REFUSED" in err.getvalue() and "ssd_cin_episodes.csv, line 1" in err.getvalue()
+
+
+def test_the_ssd_export_takes_no_year(tmp_path):
+    with pytest.raises(CommandError, match="--year does not apply"):
+        call_command("export", "ssd", year=2026, out=tmp_path / "ssd")
+    with pytest.raises(CommandError, match="--year is required"):
+        call_command("export", "cin", out=tmp_path / "cin.xml")

@@ -36,6 +36,7 @@ Each child changed gets one audit event, verb "import.ssd", with no actor (the s
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -60,7 +61,8 @@ from opencsc.casework.models import (
     Section47Enquiry,
     Section47Outcome,
 )
-from opencsc.frontdoor.models import Decision, Referral
+from opencsc.core.working_days import authority_calendar
+from opencsc.frontdoor.models import Channel, Contact, ContactChild, ContactStatus, Decision, Referral
 from opencsc.looked_after.models import Episode
 from opencsc.people.identifiers import name_key, postcode_key, upn_problem
 from opencsc.people.models import Child, ChildAddress, ChildDisability, Relationship, RelationshipType
@@ -75,6 +77,7 @@ from opencsc.returns.importing import (
     chunks,
     hold_children,
     in_unit,
+    noon,
     refusal_reason,
 )
 from opencsc.returns.registry import ImportProblem, ImportReport
@@ -351,6 +354,27 @@ CHILD_ROWS = (
 )
 
 
+CONTACT_DECISIONS = (
+    ("CP_ENQUIRY_FLAG", Decision.STRATEGY_DISCUSSION),
+    ("NEW_REFERRAL_FLAG", Decision.ASSESSMENT),
+    ("EXISTING_REFERRAL_FLAG", Decision.ASSESSMENT),
+    ("NFA_FLAG", Decision.NO_FURTHER_ACTION),
+    ("ADVICE_FLAG", Decision.ADVICE),
+    ("OTHER_OUTCOMES_EXIST_FLAG", Decision.EARLY_HELP),
+)
+CONTACT_ID_PART = "-CONT-"  # OpenCSC's own contact identifiers: <LA child ID>-CONT-<contact reference>
+
+
+def contact_reference(person: str, contact_id: str) -> str:
+    """The reference an imported contact is kept under: the reference in an identifier OpenCSC wrote, else one
+    made from the child and the extract's identifier (the same for the same row in every import)."""
+    if contact_id.startswith(person + CONTACT_ID_PART):
+        reference = contact_id[len(person) + len(CONTACT_ID_PART) :]
+        if 0 < len(reference) <= 20:
+            return reference
+    return "SSD-" + hashlib.sha1(f"{person}/{contact_id}".encode()).hexdigest()[:16].upper()
+
+
 def _first(outcomes: set[str], choices) -> str:
     return next((value for key, value in choices if key in outcomes), "")
 
@@ -547,6 +571,36 @@ class _Writer:
             self.unit(row, "allocation", lambda row=row: self.allocation(child, row))
         for row in x.rows(p, "ssd_family"):
             self.unit(row, "family", lambda row=row: self.family(child, row))
+        for row in x.rows(p, "ssd_contacts"):
+            self.unit(row, "contact", lambda row=row: self.contact(child, row))
+
+    def contact(self, child: Child, row: Row) -> None:
+        """A contact about the child: found by its reference (`contact_reference`), with the child named in it.
+        The SSD holds a contact's date, source and outcome only; OpenCSC needs a channel, recorded as a letter,
+        and its concerns say that the contact came from an extract. One with no outcome awaits a decision."""
+        received = self.date(row, "cont_contact_date", required=True)
+        reference = contact_reference(self.person, row.key)
+        contact = self.store.keyed(Contact, reference)
+        if contact is None:
+            decision = _first(row.outcomes("cont_contact_outcome_json"), CONTACT_DECISIONS)
+            contact = Contact(
+                reference=reference,
+                received_at=noon(received),
+                channel=Channel.LETTER,
+                source=row.text("cont_contact_source_code").upper()[:2],
+                concerns=f"Imported from a standard safeguarding dataset extract (contact {row.key[:100]}); "
+                "the extract holds no account of the concerns.",
+                decision_due_on=self.batch.calendar.add_working_days(received, 1),
+                status=ContactStatus.DECIDED if decision else ContactStatus.AWAITING_TRIAGE,
+                decision=decision,
+                decided_at=noon(received) if decision else None,
+            )
+            clean_keeping(contact, exclude=["triaged_by", "decided_by", "recorded_by"], flag=self.flag)
+            self.store.add(contact, key=reference)
+            self.counts.note("contact created")
+        if self.store.find(ContactChild, child, contact=contact) is None:
+            self.store.add(ContactChild(contact=contact, child=child), owner=child)
+            self.counts.note("child named in a contact", reference)
 
     def disability(self, child: Child, row: Row) -> None:
         code = row.text("disa_disability_code").upper()
@@ -900,6 +954,20 @@ class _ExtractImport(BatchImport):
 
     def prefetch(self, store: Store) -> None:
         self.children = hold_children(store, self.people, CHILD_ROWS)
+        self.calendar = authority_calendar()
+        held = sorted(self.children)
+        for chunk in chunks(held):
+            subjects = (
+                ContactChild.objects.filter(child_id__in=chunk).select_related("contact").order_by("pk")
+            )
+            store.hold(subjects, owner_field="child", owners=self.children)
+        references = {
+            contact_reference(row.person, row.key)
+            for row in self.extract.tables["ssd_contacts"]
+            if row.person
+        }
+        for chunk in chunks(sorted(references)):
+            store.hold(Contact.objects.filter(reference__in=chunk).order_by("pk"), key=lambda c: c.reference)
         for team in Team.objects.order_by("pk"):
             store.hold([team], key=lambda t: t.name.lower())
         usernames = {
