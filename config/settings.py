@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "opencsc.oversight",
     "opencsc.looked_after",
     "opencsc.legal",
+    "opencsc.earlyhelp",
     "opencsc.insight",
     "opencsc.returns",
     "opencsc.workforce",

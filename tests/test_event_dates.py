@@ -37,6 +37,7 @@ from opencsc.casework.models import (
     Section47Enquiry,
 )
 from opencsc.core.event_dates import ImpossibleDateError, event_date_problem, require_possible_date
+from opencsc.earlyhelp import services as early_help
 from opencsc.frontdoor import services as frontdoor
 from opencsc.frontdoor.models import Contact, Referral
 from opencsc.legal import services as legal
@@ -109,6 +110,25 @@ def _assessment(w: World, *, submitted=False, authorised=False, outcome="nfa") -
     if authorised:
         protection.assessment_authorise(actor=w.manager, assessment=assessment, authorised_on=D(2026, 4, 21))
     return assessment
+
+
+EARLY_HELP_LEAD = {
+    "lead_name": "Sam Teacher",
+    "lead_organisation_kind": "school",
+    "lead_organisation": "Hill Street Primary School",
+    "lead_email": "sam@school.example",
+}
+
+
+def _early_help(w: World, *, assessed=False):
+    episode = early_help.early_help_episode_open(
+        actor=w.worker, child=w.child, started_on=D(2026, 4, 1), **EARLY_HELP_LEAD
+    )
+    if assessed:
+        early_help.early_help_assessment_start(
+            actor=w.worker, episode=episode, started_on=D(2026, 4, 1), organisation="X"
+        )
+    return episode
 
 
 def _enquiry(w: World) -> Section47Enquiry:
@@ -666,6 +686,67 @@ DATED_SERVICES = [
         legal.order_make,
         lambda w: {"actor": w.worker, "child": w.child, "kind": "interim_care", "made_on": D(2026, 3, 3)},
         {"made_on": "made_on"},
+    ),
+    # Early help: each step within the episode opened on 1 April 2026.
+    DatedService(
+        early_help.early_help_episode_open,
+        lambda w: {"actor": w.worker, "child": w.child, "started_on": D(2026, 4, 1), **EARLY_HELP_LEAD},
+        {"started_on": "started_on"},
+    ),
+    DatedService(
+        early_help.early_help_assessment_start,
+        lambda w: {
+            "actor": w.worker,
+            "episode": _early_help(w),
+            "started_on": D(2026, 4, 2),
+            "organisation": "X",
+        },
+        {"started_on": "started_on"},
+    ),
+    DatedService(
+        early_help.early_help_assessment_complete,
+        lambda w: {
+            "actor": w.worker,
+            "episode": _early_help(w, assessed=True),
+            "completed_on": D(2026, 4, 3),
+        },
+        {"completed_on": "completed_on"},
+    ),
+    DatedService(
+        early_help.family_review_record,
+        lambda w: {"actor": w.worker, "episode": _early_help(w), "held_on": D(2026, 4, 2)},
+        {"held_on": "held_on"},
+    ),
+    DatedService(
+        early_help.early_help_episode_close,
+        lambda w: {
+            "actor": w.worker,
+            "episode": _early_help(w),
+            "ended_on": D(2026, 4, 2),
+            "end_reason": "outcomes_met",
+        },
+        {"ended_on": "ended_on"},
+    ),
+    DatedService(
+        early_help.early_help_step_up,
+        lambda w: {
+            "actor": w.worker,
+            "episode": _early_help(w),
+            "stepped_up_on": D(2026, 4, 2),
+            "concerns": "X",
+        },
+        {"stepped_up_on": "stepped_up_on"},
+    ),
+    DatedService(
+        early_help.early_help_step_down,
+        lambda w: {
+            "actor": w.worker,
+            "referral": w.referral,
+            "closed_on": D(2026, 4, 1),
+            "reason": "RC7",
+            **EARLY_HELP_LEAD,
+        },
+        {"closed_on": "closed_on"},
     ),
 ]
 

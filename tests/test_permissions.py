@@ -192,6 +192,15 @@ ROUTES = {
     "care_leavers:leaving_care": ("GET", "child", VIEW, 200),
     "care_leavers:leaving_care_contact": ("GET", "child", CHANGE, 200),
     "care_leavers:pathway_plan_review": ("GET", "child", CHANGE, 200),
+    # Early help: each step page answers 200 even with no open episode or case (it says so).
+    "earlyhelp:child": ("GET", "child", VIEW, 200),
+    "earlyhelp:open": ("GET", "child", CHANGE, 200),
+    "earlyhelp:assessment_start": ("GET", "child", CHANGE, 200),
+    "earlyhelp:assessment_complete": ("GET", "child", CHANGE, 200),
+    "earlyhelp:review": ("GET", "child", CHANGE, 200),
+    "earlyhelp:close": ("GET", "child", CHANGE, 200),
+    "earlyhelp:step_up": ("GET", "child", CHANGE, 200),
+    "earlyhelp:step_down": ("GET", "child", CHANGE, 200),
     # The written assessment: the page answers 200 even with no assessment in progress (it says to start one).
     "documents:start": ("GET", "child", CHANGE, 200),
     "documents:write": (
@@ -251,6 +260,13 @@ POST_CHANGE_ROUTES = [
     "adoption:adoption_cease",
     "care_leavers:leaving_care_contact",
     "care_leavers:pathway_plan_review",
+    "earlyhelp:open",
+    "earlyhelp:assessment_start",
+    "earlyhelp:assessment_complete",
+    "earlyhelp:review",
+    "earlyhelp:close",
+    "earlyhelp:step_up",
+    "earlyhelp:step_down",
     "documents:start",
     "documents:write",
     "quality:audit_new",
@@ -260,8 +276,8 @@ POST_CHANGE_ROUTES = [
 
 
 def _record_routes() -> set[str]:
-    """Every named route in people, casework, protection, looked_after, adoption, care_leavers, documents, quality
-    and attachments that takes a child or a note (a document's, an audit's and a file's own routes are tested in
+    """Every named route in people, casework, protection, looked_after, adoption, care_leavers, documents, quality,
+    attachments and earlyhelp that takes a child or a note (a document's, an audit's and a file's own routes are tested in
     their tests/ folders)."""
     names = set()
     for namespace in (
@@ -274,6 +290,7 @@ def _record_routes() -> set[str]:
         "documents",
         "quality",
         "attachments",
+        "earlyhelp",
     ):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:
@@ -683,3 +700,24 @@ def test_only_the_administrator_opens_the_api_client_pages(role, make_user, clie
         response = client.post(url) if method == "POST" else client.get(url)
         assert response.status_code == (allowed_status if role == R.ADMINISTRATOR else 403), (role, name)
     assert ApiClient.objects.get().is_active == (role != R.ADMINISTRATOR)
+
+
+# The early help service page (figures and the children behind them): managers, heads of service, the director
+# and analysts; nobody else, the IRO included.
+EARLY_HELP_SERVICE = {
+    role: role in (R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.DIRECTOR, R.PERFORMANCE_ANALYST) for role in Role
+}
+
+
+def test_the_early_help_matrix_covers_every_early_help_route():
+    resolver = get_resolver().namespace_dict["earlyhelp"][1]
+    child_routes = {name for name in ROUTES if name.startswith("earlyhelp:")}
+    assert {f"earlyhelp:{p.name}" for p in resolver.url_patterns} == child_routes | {"earlyhelp:service"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_early_help_service_page_follows_the_matrix(role, world, make_user, client_for):
+    client = client_for(make_user(role, world["north"]))
+    for query in ("", "?figure=started"):
+        status = client.get(reverse("earlyhelp:service") + query).status_code
+        assert status == (200 if EARLY_HELP_SERVICE[role] else 403), (role, query)

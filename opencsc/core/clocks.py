@@ -328,6 +328,27 @@ RULES: dict[str, ClockRule] = {
             "Local procedure (the outcome and any orders are on the record the next working day)",
             local=True,
         ),
+        # Early help (opencsc/earlyhelp): timescales the authority sets under Working Together 2023, chapter 1.
+        ClockRule(
+            "early_help_assessment",
+            "Early help assessment",
+            "the early help episode",
+            "the assessment is completed",
+            Unit.WORKING_DAYS,
+            30,
+            "Working Together to Safeguard Children 2023, ch. 1 (the early help assessment's timescale is local)",
+            local=True,
+        ),
+        ClockRule(
+            "early_help_review",
+            "Team around the family review",
+            "the early help episode or the last review",
+            "the team around the family meets",
+            Unit.WEEKS,
+            6,
+            "Working Together to Safeguard Children 2023, ch. 1 (the review frequency is local)",
+            local=True,
+        ),
     )
 }
 

@@ -15,7 +15,8 @@ class ContactForm(forms.Form):
 
     channel = forms.ChoiceField(
         label="How did it arrive?",
-        choices=Channel.choices,
+        # A step-up from early help is sent from the early help episode, not typed in here.
+        choices=[choice for choice in Channel.choices if choice[0] != Channel.EARLY_HELP],
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the contact arrived"},
     )

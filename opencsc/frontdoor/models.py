@@ -13,6 +13,7 @@ class Channel(models.TextChoices):
     POLICE_NOTIFICATION = "police_notification", "Police protection notice"
     IN_PERSON = "in_person", "In person"
     LETTER = "letter", "Letter"
+    EARLY_HELP = "early_help", "Step-up from early help"
 
 
 class Rag(models.TextChoices):

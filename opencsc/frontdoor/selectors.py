@@ -159,6 +159,13 @@ class ChildHistory:
     earlier_referrals: list[Referral]
     would_be_rereferral: bool
     last_referral_within_12_months: Referral | None
+    early_help: list = ()  # the child's early help episodes (a step-up brings its history to the front door)
+
+
+def early_help_history(child, *, on: dt.date) -> list:
+    from opencsc.earlyhelp.selectors import early_help_episodes_of
+
+    return early_help_episodes_of(child, on=on)
 
 
 def child_history_at(child, *, on: dt.date, excluding_contact: Contact | None = None) -> ChildHistory:
@@ -178,6 +185,7 @@ def child_history_at(child, *, on: dt.date, excluding_contact: Contact | None = 
         earlier_referrals=referrals,
         would_be_rereferral=recent is not None,
         last_referral_within_12_months=recent,
+        early_help=early_help_history(child, on=on),
     )
 
 

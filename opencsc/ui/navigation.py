@@ -22,6 +22,7 @@ from opencsc.audit.selectors import can_search_audit_trail
 from opencsc.casework.oversight_records import OVERSIGHT_ROLES
 from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.work_views import SERVICE_ROLES
+from opencsc.earlyhelp.figures import can_view_figures as can_view_early_help
 from opencsc.finance.selectors import can_view_budget
 from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
@@ -158,6 +159,12 @@ SECTIONS = (
             ),
             Page(
                 "Demand", "demand:page", "Contacts and referrals by source and the forecast", can_view_demand
+            ),
+            Page(
+                "Early help",
+                "earlyhelp:service",
+                "Early help demand, step-ups, step-downs and re-referrals",
+                can_view_early_help,
             ),
             Page(
                 "Care forecast",
