@@ -6,7 +6,10 @@ from django import forms
 from opencsc.core.codes import ReasonForClosure
 from opencsc.earlyhelp.models import EpisodeEnd, EpisodeStart, LeadOrganisation
 from opencsc.earlyhelp.services import CLOSING_REASONS, STEP_DOWN_REASONS
+from opencsc.frontdoor.forms import CONCERNS_MAX_CHARACTERS
 from opencsc.looked_after.fields import date_field
+
+SUMMARY_MAX_CHARACTERS = 5_000
 
 
 class LeadProfessionalForm(forms.Form):
@@ -64,7 +67,10 @@ class AssessmentCompleteForm(forms.Form):
 class FamilyReviewForm(forms.Form):
     held_on = date_field("Date of the review", "date of the review")
     summary = forms.CharField(
-        label="What the review decided", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="What the review decided",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=SUMMARY_MAX_CHARACTERS,
     )
 
 
@@ -83,6 +89,7 @@ class StepUpForm(forms.Form):
     concerns = forms.CharField(
         label="What has changed, and why is early help no longer enough?",
         widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=CONCERNS_MAX_CHARACTERS,
         error_messages={"required": "Say what has changed and why early help is no longer enough"},
     )
 
