@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from markupsafe import Markup
 
 from opencsc.accounts.access import LA_WIDE_READ_ROLES
@@ -292,8 +293,9 @@ def unallocated_by_team(on: dt.date, ids: set[int] | None = None) -> dict[str, t
 
 
 def overdue_by_clock(on: dt.date) -> dict[str, tuple[str, list[int]]]:
-    """Open work past its due date on `on`, by clock: (clock name, child of each overdue item). Every casework
-    clock is listed; a looked-after clock only when something on it is overdue (the sweep's own finders)."""
+    """Open work past its due date on `on`, by clock, worked out now from the records: (clock name, child of
+    each overdue item). Every casework clock is listed; a looked-after clock only when something on it is overdue
+    (the sweep's own finders)."""
     from opencsc.casework.work import ClockContext, overdue_children
     from opencsc.core.clocks import RULES
     from opencsc.oversight.breaches import CARE_RULES, SweepContext
@@ -308,6 +310,30 @@ def overdue_by_clock(on: dt.date) -> dict[str, tuple[str, list[int]]]:
         if children:
             overdue[rule_id] = (RULES[rule_id].name, children)
     return overdue
+
+
+@dataclass
+class OverdueWork:
+    by_clock: dict[str, tuple[str, list[int]]]
+    swept_at: dt.datetime | None  # when the day's sweep found them; None: worked out now from the records
+
+
+def overdue_work(on: dt.date) -> OverdueWork:
+    """The overdue-work panel's figures on `on`: what the day's sweep stored (one query, ADR 0029), or, for a day
+    the service did not sweep, worked out now (`overdue_by_clock`). The same clocks either way."""
+    from opencsc.casework.work import WORK_RULE_IDS
+    from opencsc.core.clocks import RULES
+    from opencsc.oversight.breaches import CARE_RULES
+    from opencsc.oversight.findings import overdue_findings_on
+
+    stored = overdue_findings_on(on)
+    if stored is None:
+        return OverdueWork(overdue_by_clock(on), None)
+    by_clock = {rule_id: (RULES[rule_id].name, stored.overdue.get(rule_id, [])) for rule_id in WORK_RULE_IDS}
+    for rule_id in CARE_RULES:
+        if stored.overdue.get(rule_id):
+            by_clock[rule_id] = (RULES[rule_id].name, stored.overdue[rule_id])
+    return OverdueWork(by_clock, stored.taken_at)
 
 
 def escalations_open_by_level(on: dt.date) -> dict[str, tuple[str, list[int | None]]]:
@@ -397,7 +423,7 @@ def _panels(on: dt.date, drill: bool, unallocated_ids: set[int] | None = None) -
         )
     )
 
-    overdue = overdue_by_clock(on)
+    overdue = overdue_work(on)
     rows = [
         PanelRow(
             rule,
@@ -406,7 +432,7 @@ def _panels(on: dt.date, drill: bool, unallocated_ids: set[int] | None = None) -
             panel_href("overdue", rule, on=on) if drill and children else None,
             detail=str(len(set(children))),
         )
-        for rule, (name, children) in overdue.items()
+        for rule, (name, children) in overdue.by_clock.items()
     ]
     panels.append(
         Panel(
@@ -416,7 +442,7 @@ def _panels(on: dt.date, drill: bool, unallocated_ids: set[int] | None = None) -
             rows,
             _bar("overdue", "Overdue work by clock", rows, "items"),
             count_label="Overdue items",
-            note="Open work as recorded now, measured against the date chosen.",
+            note=_overdue_note(overdue),
             extra_columns=["Children"],
         )
     )
@@ -460,6 +486,13 @@ def _panels(on: dt.date, drill: bool, unallocated_ids: set[int] | None = None) -
         )
     )
     return panels
+
+
+def _overdue_note(overdue: OverdueWork) -> str:
+    if overdue.swept_at is None:
+        return "Open work as recorded now, measured against the date chosen (no sweep ran on that day)."
+    swept = timezone.localtime(overdue.swept_at)
+    return f"Found by the daily sweep at {swept:%H:%M} on {swept:%-d %B %Y}; work done since counts from the next sweep."
 
 
 WORKFORCE_MEASURES = [
@@ -537,7 +570,7 @@ def panel_children(panel: str, key: str, on: dt.date) -> tuple[str, set[int]] | 
         found = by_team.get(key)
         return (f"Unallocated children: {found[0]}", found[1]) if found else None
     if panel == "overdue":
-        found = overdue_by_clock(on).get(key)
+        found = overdue_work(on).by_clock.get(key)
         return (f"Overdue: {found[0]}", set(found[1])) if found else None
     if panel == "escalations":
         found = escalations_open_by_level(on).get(key)

@@ -95,6 +95,22 @@ class Escalation(TimestampedModel):
         return self.acknowledged_at is not None
 
 
+class OverdueFindings(models.Model):
+    """What the daily sweep found overdue on its date, by clock (`opencsc.oversight.findings`, ADR 0029): for
+    each rule id, the child of each overdue item (None for a contact not yet matched to a child), in the order
+    the finders gave them. One row a day; a second sweep on the same day replaces it."""
+
+    on = models.DateField(unique=True)
+    overdue = models.JSONField()
+    taken_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["on"]
+
+    def __str__(self) -> str:
+        return f"Overdue on {self.on}"
+
+
 class StepKind(models.TextChoices):
     RAISED = "raised", "Raised"
     CLIMBED = "climbed", "Climbed"

@@ -11,6 +11,8 @@ The sweep (`escalations_sweep`) is idempotent for a given date:
   passed over; at the chief executive it stays;
 - when the late item is done (the breach is no longer found) it notes the breach as resolved but leaves the
   escalation open: an escalation closes only when someone records a response.
+- it stores what it found overdue, by clock, for the day (`findings.py`): the dashboard's overdue-work panel
+  reads that row instead of working out every clock again.
 
 Two sweeps never overlap, and a sweep never climbs an escalation someone has just acknowledged:
 
@@ -54,6 +56,7 @@ from opencsc.casework.models import Allocation
 from opencsc.core.locks import job_lock_try
 from opencsc.core.working_days import Calendar, authority_calendar
 from opencsc.oversight.breaches import FINDERS, Breach, find_breaches
+from opencsc.oversight.findings import overdue_findings_store
 from opencsc.oversight.models import LEVEL_ORDER, Escalation, EscalationStep, Level, StepKind
 from opencsc.people.models import Child
 
@@ -409,6 +412,7 @@ def escalations_sweep(*, today: dt.date | None = None) -> SweepSummary:
     days = level_working_days()
     breaches = find_breaches(today=today)
     summary.breaches = len(breaches)
+    overdue_findings_store(on=today, breaches=breaches)
     by_key: dict[tuple[str, str], Breach] = {}
     for breach in breaches:
         by_key.setdefault((breach.rule_id, breach.subject_key), breach)

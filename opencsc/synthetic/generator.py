@@ -39,7 +39,7 @@ from opencsc.finance.models import (
 )
 from opencsc.frontdoor.models import Contact, ContactChild, DemandAlert, PartnerCheck, Referral
 from opencsc.insight.figure_months import wholesale_change
-from opencsc.oversight.models import Inspection
+from opencsc.oversight.models import Inspection, OverdueFindings
 from opencsc.people.models import (
     Alert,
     Child,
@@ -181,6 +181,7 @@ def clear_generated_data() -> None:
     generated_staff = User.objects.filter(email__endswith=f"@{GENERATED_EMAIL_DOMAIN}")
     RecordAccess.objects.all().delete()
     Inspection.objects.all().delete()  # with its recommendations, actions, status history and evidence
+    OverdueFindings.objects.all().delete()  # the sweeps' findings name the children by id
     AuditProgramme.objects.all().delete()  # with the children drawn
     FileAudit.objects.all().delete()  # with the domain grades and actions
     AuditEvent.objects.filter(

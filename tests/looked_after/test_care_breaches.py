@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from opencsc.accounts.models import Role
-from opencsc.insight.dashboard import dashboard_for, overdue_by_clock, panel_children
+from opencsc.insight.dashboard import dashboard_for, overdue_by_clock, overdue_work, panel_children
 from opencsc.looked_after import services
 from opencsc.oversight.breaches import CARE_RULES, FINDERS, find_breaches
-from opencsc.oversight.models import Escalation
+from opencsc.oversight.models import Escalation, OverdueFindings
 from opencsc.oversight.services import escalations_sweep
 from opencsc.people import services as people_services
 from tests.looked_after.conftest import LONDON, TODAY, placement, record_visit
@@ -107,3 +107,41 @@ def test_the_dashboards_overdue_work_costs_the_same_queries_for_any_number_of_lo
     queries_for_eight, overdue = _queries_for_overdue_work()
     assert len(overdue["cla_review_second"][1]) == 8 and len(overdue["return_home_interview"][1]) == 8
     assert queries_for_eight == queries_for_two
+
+
+def _overdue_panel(director) -> tuple[dict[str, int], str]:
+    panel = dashboard_for(on=TODAY, user=director).panel("overdue")
+    return {row.key: row.count for row in panel.rows}, panel.note
+
+
+def test_the_dashboard_reads_what_the_days_sweep_found_until_the_next_sweep(
+    start_care, worker, child, make_user
+):
+    director = make_user(Role.DIRECTOR)
+    start_care(on=D(2026, 3, 25))
+    live, note = _overdue_panel(director)
+    assert live["cla_visit_first"] == 1 and "no sweep ran" in note
+
+    escalations_sweep(today=TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        swept = overdue_work(TODAY)
+    assert len(queries) == 1  # one stored row, whatever the number of children
+    assert {rule: len(children) for rule, (_, children) in swept.by_clock.items()} == live
+
+    record_visit(worker, child, TODAY)  # done after the sweep: still counted, and the panel says since when
+    counts, note = _overdue_panel(director)
+    assert counts == live and note.startswith("Found by the daily sweep at ")
+    assert panel_children("overdue", "cla_visit_first", TODAY)[1] == {child.pk}
+
+    escalations_sweep(today=TODAY)  # the day's second sweep replaces what the first stored
+    counts, _ = _overdue_panel(director)
+    assert "cla_visit_first" not in counts and counts["cla_review_first"] == 1
+    assert OverdueFindings.objects.filter(on=TODAY).count() == 1
+
+
+def test_a_day_not_swept_is_worked_out_from_the_records(start_care, child, make_user):
+    start_care(on=D(2026, 3, 25))
+    escalations_sweep(today=TODAY - dt.timedelta(days=1))
+    assert overdue_work(TODAY).swept_at is None
+    assert overdue_work(TODAY).by_clock == overdue_by_clock(TODAY)
+    assert overdue_work(TODAY - dt.timedelta(days=1)).swept_at is not None
