@@ -6,7 +6,8 @@ KPI page and a drill-down, for dates 2, 5 and 10 years into the authority's hist
     DATABASE_URL=postgres://... .venv/bin/python benchmarks/dashboard.py [--reuse]
 
 Before timing the pages it stores the month-end figures of every closed month not yet stored (ADR 0018) and
-prints how long that took. Without --reuse it builds the authority with `opencsc generate --children N --seed S --start-year Y --replace`.
+prints how long that took; before each date's pages it stores the overdue work found on that date, as the
+nightly sweep does (ADR 0029; `--no-sweep` leaves it out, so the overdue panel is worked out on each request). Without --reuse it builds the authority with `opencsc generate --children N --seed S --start-year Y --replace`.
 The generator takes about 15 seconds per 1,000 children on a busy two-core machine, so a ten-year authority with
 500,000 contacts (230,000 children) takes hours; `--multiply K` is the faster bulk builder: it copies the
 generated authority's records that the dashboard reads K-1 more times under new ids (children, contacts and the
@@ -55,6 +56,7 @@ from opencsc.casework.models import Allocation, Assessment, ChildProtectionPlan 
 from opencsc.frontdoor.models import Contact, Referral  # noqa: E402
 from opencsc.insight.dashboard import dashboard_for  # noqa: E402
 from opencsc.looked_after.models import Episode  # noqa: E402
+from opencsc.oversight.findings import overdue_findings_refresh  # noqa: E402
 from opencsc.people.models import Child  # noqa: E402
 from opencsc.synthetic.demo_users import ensure_demo_users  # noqa: E402
 
@@ -87,6 +89,11 @@ def parse_arguments() -> argparse.Namespace:
         "--multiply", type=int, default=1, help="copy the authority's records to K times its size"
     )
     parser.add_argument("--years", default="2,5,10", help="dates this many years after the first contact")
+    parser.add_argument(
+        "--no-sweep",
+        action="store_true",
+        help="do not store the overdue findings the nightly sweep would (the panel then works them out live)",
+    )
     return parser.parse_args()
 
 
@@ -318,6 +325,13 @@ def main() -> None:
         on = min(first.replace(year=first.year + years) - dt.timedelta(days=1), last)
         history = (on - first).days / 365.25
         client = director_client()  # afresh for each date: a long run may outlast a session
+        if not arguments.no_sweep:
+            started = time.perf_counter()
+            overdue_findings_refresh(on=on)
+            print(
+                f"{'nightly sweep: overdue findings stored':44} {on.isoformat():>10} {history:5.1f} "
+                f"{time.perf_counter() - started:7.2f}"
+            )
         pages = [
             ("dashboard_for() (no template)", lambda on=on: dashboard_for(on=on, user=director)),
             (
