@@ -7,7 +7,7 @@ KPI page and a drill-down, for dates 2, 5 and 10 years into the authority's hist
 
 Before timing the pages it stores the month-end figures of every closed month not yet stored (ADR 0018) and
 prints how long that took; before each date's pages it stores the overdue work found on that date, as the
-nightly sweep does (ADR 0029; `--no-sweep` leaves it out, so the overdue panel is worked out on each request). Without --reuse it builds the authority with `opencsc generate --children N --seed S --start-year Y --replace`.
+nightly sweep does (ADR 0032; `--no-sweep` leaves it out, so the overdue panel is worked out on each request). Without --reuse it builds the authority with `opencsc generate --children N --seed S --start-year Y --replace`.
 The generator takes about 15 seconds per 1,000 children on a busy two-core machine, so a ten-year authority with
 500,000 contacts (230,000 children) takes hours; `--multiply K` is the faster bulk builder: it copies the
 generated authority's records that the dashboard reads K-1 more times under new ids (children, contacts and the

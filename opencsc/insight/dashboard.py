@@ -319,7 +319,7 @@ class OverdueWork:
 
 
 def overdue_work(on: dt.date) -> OverdueWork:
-    """The overdue-work panel's figures on `on`: what the day's sweep stored (one query, ADR 0029), or, for a day
+    """The overdue-work panel's figures on `on`: what the day's sweep stored (one query, ADR 0032), or, for a day
     the service did not sweep, worked out now (`overdue_by_clock`). The same clocks either way."""
     from opencsc.casework.work import WORK_RULE_IDS
     from opencsc.core.clocks import RULES

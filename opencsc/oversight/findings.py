@@ -1,5 +1,5 @@
 """The overdue work the daily sweep found, stored by date, so that the leaders' dashboard reads one row for its
-overdue-work panel instead of working out every clock of every child on each request (ADR 0029).
+overdue-work panel instead of working out every clock of every child on each request (ADR 0032).
 
 Rules:
 - The sweep (`services.escalations_sweep`) stores what the breach finders (`breaches.FINDERS`, every clock) found

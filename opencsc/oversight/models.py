@@ -96,7 +96,7 @@ class Escalation(TimestampedModel):
 
 
 class OverdueFindings(models.Model):
-    """What the daily sweep found overdue on its date, by clock (`opencsc.oversight.findings`, ADR 0029): for
+    """What the daily sweep found overdue on its date, by clock (`opencsc.oversight.findings`, ADR 0032): for
     each rule id, the child of each overdue item (None for a contact not yet matched to a child), in the order
     the finders gave them. One row a day; a second sweep on the same day replaces it."""
 

@@ -1,4 +1,4 @@
-"""The dashboard reads stored month-end figures (ADR 0018) and the overdue work the day's sweep stored (ADR 0029):
+"""The dashboard reads stored month-end figures (ADR 0018) and the overdue work the day's sweep stored (ADR 0032):
 the number of queries it makes does not grow with the number of children, before the sweep or after it, and what
 it shows is the live computation's."""
 
@@ -46,7 +46,7 @@ def _queries(director):
 
 def _dashboard_queries(director) -> tuple[int, int]:
     """The queries of a dashboard before the day's sweep (the overdue work worked out from the records) and
-    after it (read from what the sweep stored: ADR 0029), which show the same overdue work."""
+    after it (read from what the sweep stored: ADR 0032), which show the same overdue work."""
     dashboard_for(on=TODAY, user=director)  # the first call of a process reads the postcode directory
     board, before_sweep = _queries(director)
     overdue_findings_refresh(on=TODAY)
