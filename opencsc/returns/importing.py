@@ -1,4 +1,4 @@
-"""One import framework for the statutory returns (CIN census, SSDA903; Annex A to follow): ADR 0023.
+"""One import framework for the statutory returns (CIN census, SSDA903, Ofsted Annex A): ADR 0023.
 
 Each format supplies only what is its own: a reader (file to rows, a file that cannot be read refused whole with
 its line and reason) and a mapping (rows to domain records, each problem flagged, see `opencsc.returns.flags`).
@@ -106,6 +106,15 @@ def _ready(instance: models.Model) -> bool:
             if related is not None and related.pk is None:
                 return False
     return True
+
+
+def _refers_to_new_row(instance: models.Model, field) -> bool:
+    """Whether the field relates the instance to a row not yet written (its column still None, so comparing
+    columns would miss the change)."""
+    if not field.is_relation or getattr(instance, field.attname) is not None or not field.is_cached(instance):
+        return False
+    related = field.get_cached_value(instance)
+    return related is not None and related.pk is None
 
 
 def _split_ready(pending, key=lambda instance: instance):
@@ -394,7 +403,8 @@ class Store:
         names = [
             f.name
             for f in instance._meta.concrete_fields
-            if not f.primary_key and getattr(instance, f.attname) != before[f.attname]
+            if not f.primary_key
+            and (getattr(instance, f.attname) != before[f.attname] or _refers_to_new_row(instance, f))
         ]
         if names and instance.pk is not None:
             model = type(instance)

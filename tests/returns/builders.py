@@ -67,3 +67,82 @@ def cin_census(path: Path, children: int, *, prefix: str = "K") -> Path:
         + "  </Children>\n</Message>\n"
     )
     return path
+
+
+def annexa_workbook(
+    path: Path, children: int, *, prefix: str = "A", extra: dict[int, list[dict]] | None = None
+) -> Path:
+    """An Annex A workbook for 31 March 2026: each child contacted and referred (list 1, 3 and 6), assessed
+    (4), on a section 47 with an initial conference (5) and a protection plan with a review (7); every third
+    child also looked after (8). `extra` adds rows (column: value) to a list, after its own."""
+    import datetime as dt
+
+    import openpyxl
+
+    from opencsc.returns.annexa.export import REFERENCE_KEYWORD
+    from opencsc.returns.annexa.importer import CHILD_COLUMNS, READ_COLUMNS
+
+    lists: dict[int, list[dict]] = {number: [] for number in (1, 3, 4, 5, 6, 7, 8)}
+    for n in range(children):
+        born = dt.date(2014, 1 + n % 9, 1 + n % 28)
+        child = {"Child Unique ID": f"{prefix}{n:05d}", "Gender": "a) Male", "Ethnicity": "WBRI"}
+        child |= {"Date of Birth": born.strftime("%d/%m/%Y"), "Age of Child (Years)": 11}
+        day = dt.date(2025, 10 + n % 3, 1 + n % 27)
+        when = day.strftime("%d/%m/%Y")
+        later = (day + dt.timedelta(days=10)).strftime("%d/%m/%Y")
+        lists[1].append({**child, "Date of Contact": when, "Contact Source": "q) 6: Police"})
+        lists[3].append({**child, "Date of referral": when, "Referral Source": "6", "Referral NFA?": "No"})
+        lists[6].append({**child, "CIN Start Date": when, "Primary Need Code": "N1"})
+        lists[4].append(
+            {
+                **child,
+                "Continuous Assessment Start Date": when,
+                "Child Seen During Continuous Assessment": "Yes",
+                "Continuous Assessment Date of Authorisation": later,
+                "Was the child assessed as requiring LA children's social care support?": "Yes",
+            }
+        )
+        lists[5].append(
+            {
+                **child,
+                "Strategy discussion initiating Section 47 Enquiry Start Date": when,
+                "Was an Initial Child Protection Conference deemed unnecessary?": "No",
+                "Date of Initial Child Protection Conference": later,
+                "Did the Initial Child Protection Conference Result in a Child Protection Plan": "Yes",
+            }
+        )
+        lists[7].append(
+            {
+                **child,
+                "Child Protection Plan Start Date": later,
+                "Initial Category of Abuse": "NEG",
+                "Latest Category of Abuse": "NEG",
+                "Date of latest review conference": "15/03/2026",
+            }
+        )
+        if n % 3 == 0:
+            lists[8].append(
+                {
+                    **child,
+                    "Date Started to be Looked After": "01/06/2025",
+                    "Child's Category of Need": "N1",
+                    "Start date of current legal status": "01/08/2025",
+                    "Child's Legal Status": "C2",
+                    "Date of Last Health Assessment": "10/06/2025",
+                    "Start Date of Most Recent Placement": "01/06/2025",
+                    "Placement Type": "U4",
+                }
+            )
+    for number, rows in (extra or {}).items():
+        lists.setdefault(number, []).extend(rows)
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.keywords = f"{REFERENCE_KEYWORD}2026-03-31"
+    for number, rows in sorted(lists.items()):
+        sheet = workbook.create_sheet(f"List {number}")
+        header = [*CHILD_COLUMNS, *READ_COLUMNS[number]]
+        sheet.append(header)
+        for row in rows:
+            sheet.append([row.get(column) for column in header])
+    workbook.save(path)
+    return path

@@ -14,7 +14,7 @@ from opencsc.casework.models import Allocation
 from opencsc.looked_after.models import CareReview, Episode
 from opencsc.people.models import Child
 from opencsc.returns.ssda903.importer import import_903_files
-from tests.returns.builders import cin_census, ssda903_set
+from tests.returns.builders import annexa_workbook, cin_census, ssda903_set
 
 NOW = dt.datetime(2026, 5, 11, 12, 0, tzinfo=dt.UTC)
 
@@ -142,6 +142,61 @@ def test_a_census_imported_again_writes_nothing(db, tmp_path):
     again, statements = _import_cin_counting([path])
 
     assert first.ok and first.counts["child created"] == 12 and first.counts["disability added"] == 12
+    assert again.ok and again.counts == {} and again.flags == []
+    assert statements.writes == []
+    assert {model: model.objects.count() for model in counts} == counts
+
+
+def _import_annexa_counting(paths, **options):
+    from opencsc.returns.annexa.importer import import_annexa_files
+
+    statements = _Statements()
+    with connection.execute_wrapper(statements):
+        report = import_annexa_files(paths, **options)
+    return report, statements
+
+
+def test_an_annex_a_workbook_is_written_together_with_its_lists_linked(db, tmp_path):
+    from opencsc.casework.models import ChildProtectionConference, ChildProtectionPlan, ConferenceKind
+    from opencsc.frontdoor.models import Contact, Referral
+
+    _, few = _import_annexa_counting([annexa_workbook(tmp_path / "few.xlsx", 3, prefix="P")])
+    many_report, many = _import_annexa_counting([annexa_workbook(tmp_path / "many.xlsx", 40, prefix="Q")])
+    _, few_again = _import_annexa_counting([annexa_workbook(tmp_path / "few-again.xlsx", 3, prefix="R")])
+
+    assert many_report.ok and many_report.flags == [] and many_report.counts["child created"] == 40
+    assert many_report.counts["contact created"] == 40 and many_report.counts["episode created"] == 28
+    # 40 children take the statements 3 do (eight a row before): reads, then one insert a table
+    assert len(many.all) <= len(few_again.all) + 2 < 40
+    plans = ChildProtectionPlan.objects.filter(child__la_child_id__startswith="Q").select_related(
+        "initial_conference__section_47", "referral"
+    )
+    for plan in plans:
+        assert plan.initial_conference.child_id == plan.child_id == plan.referral.child_id
+        assert plan.initial_conference.section_47.child_id == plan.child_id
+        review = ChildProtectionConference.objects.get(child=plan.child, kind=ConferenceKind.REVIEW)
+        assert review.plan_id == plan.pk and review.held_on == dt.date(2026, 3, 15)
+    assert len(plans) == 40
+    # A contact made the day of a referral is that referral's, named by its key once written
+    for referral in Referral.objects.filter(child__la_child_id__startswith="Q").select_related("contact"):
+        assert referral.contact.reference == f"AA25-{referral.contact.pk:06d}"
+        assert referral.contact.subjects.get().child_id == referral.child_id
+    assert Contact.objects.count() == 46
+    assert AuditEvent.objects.filter(verb="import.annexa", child__la_child_id="Q00000").count() == 7
+
+
+def test_an_annex_a_workbook_imported_again_writes_nothing(db, tmp_path):
+    from opencsc.frontdoor.models import Contact, Referral
+
+    path = annexa_workbook(tmp_path / "annexa.xlsx", 12)
+    seen: list[tuple[int, int, str]] = []
+    first, _ = _import_annexa_counting([path], progress=lambda *step: seen.append(step))
+    counts = {model: model.objects.count() for model in (Child, Referral, Contact, Episode, AuditEvent)}
+
+    again, statements = _import_annexa_counting([path])
+
+    assert first.ok and first.counts["child created"] == 12 and first.flags == []
+    assert seen[-1] == (76, 76, "rows")  # six lists a child, list 8 for every third
     assert again.ok and again.counts == {} and again.flags == []
     assert statements.writes == []
     assert {model: model.objects.count() for model in counts} == counts

@@ -14,7 +14,7 @@ def _export(year: int, out: Path, **options) -> frozenset[str]:
 def _import(paths, actor=None, progress=None):
     from opencsc.returns.annexa.importer import import_annexa_files
 
-    return import_annexa_files(paths, actor=actor)  # row by row, no progress yet
+    return import_annexa_files(paths, actor=actor, progress=progress)
 
 
 def register() -> None:

@@ -62,13 +62,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from opencsc.accounts.models import Team, User
-from opencsc.audit.services import audit_event_record
 from opencsc.casework.models import (
     Allocation,
     Assessment,
@@ -94,7 +92,18 @@ from opencsc.people.models import Child, ChildDisability
 from opencsc.returns.annexa import layout as L
 from opencsc.returns.annexa.export import REFERENCE_KEYWORD
 from opencsc.returns.flags import ImportFlag, clean_keeping
-from opencsc.returns.importing import refusal_reason
+from opencsc.returns.importing import (
+    BATCH_SIZE,
+    BatchImport,
+    Counts,
+    Progress,
+    RowError,
+    Store,
+    chunks,
+    hold_children,
+    in_unit,
+    refusal_reason,
+)
 from opencsc.returns.registry import ImportProblem, ImportReport
 
 HEADER_SEARCH_ROWS = 10
@@ -165,14 +174,6 @@ OPTIONAL_COLUMNS = {L.DISABILITY, L.AGE}
 WRITE_ORDER = (3, 6, 4, 5, 7, 1, 8, 9, 10)
 
 
-class RowError(ValueError):
-    """The row's record cannot be stored (its key date cannot be read): left out and flagged."""
-
-    def __init__(self, reason: str, rule: str = "IMPORT-NOT-STORED"):
-        super().__init__(reason)
-        self.reason, self.rule = reason, rule
-
-
 @dataclass
 class _Row:
     number: int
@@ -216,14 +217,14 @@ class _Row:
             text = self.text(column)
             if not text:
                 if required:
-                    raise RowError(f"'{column}' is empty: the row's record is not stored", "IMPORT-REQUIRED")
+                    raise RowError("IMPORT-REQUIRED", f"'{column}' is empty: the row's record is not stored")
                 return None
             try:
                 day = dt.datetime.strptime(text, "%d/%m/%Y").date()
             except ValueError:
                 reason = f"'{column}' '{text}' is not a date in the form dd/mm/yyyy"
                 if required:
-                    raise RowError(f"{reason}: the row's record is not stored", "IMPORT-DATE") from None
+                    raise RowError("IMPORT-DATE", f"{reason}: the row's record is not stored") from None
                 self.flag("IMPORT-DATE", f"{reason}: left blank", column)
                 return None
         if self.today is not None and day > self.today and column != "Date of Birth":
@@ -400,7 +401,7 @@ def _child_details(row: _Row) -> dict:
     apart); every other problem is flagged and the child kept."""
     la_child_id = row.text(L.CHILD_ID)
     if not la_child_id:
-        raise RowError(f"'{L.CHILD_ID}' is empty: the row is not stored", "IMPORT-REQUIRED")
+        raise RowError("IMPORT-REQUIRED", f"'{L.CHILD_ID}' is empty: the row is not stored")
     if len(la_child_id) > 20:
         row.flag(
             "IMPORT-ID",
@@ -478,56 +479,65 @@ class _Staff:
         return team, worker
 
 
-class _Writer:
-    """Writes one row, noting what it created and changed."""
+def _latest(rows: list, key):
+    """The row with the greatest `key`, the later of two equal ones (as ordering by key, then -pk)."""
+    best = None
+    for row in rows:
+        if best is None or key(row) >= key(best):
+            best = row
+    return best
 
-    def __init__(
-        self, reference: dt.date | None, staff: _Staff | None = None, known: dict | None = None, row=None
-    ):
-        self.reference = reference
-        self.row = row  # the row written, where a problem the model's checks find is flagged
-        self.staff = staff
-        # What earlier rows of this import settled: a child's record for the same details, and allocations
-        # already looked at. Rows only add to it once written (a skipped row's savepoint is rolled back).
-        self.known = known if known is not None else {}
-        self.settled: dict = {}
-        self.changes: list[str] = []
-        self.counts: dict[str, int] = {}
+
+def _has_contact(referral: Referral) -> bool:
+    field = Referral._meta.get_field("contact")
+    return referral.contact_id is not None or (
+        field.is_cached(referral) and field.get_cached_value(referral) is not None
+    )
+
+
+class _Writer:
+    """Maps one row into the workbook's store (ADR 0023), counting what it creates and changes. The child's
+    other rows are found in the store, so a list refers to what an earlier list of the same workbook made
+    before anything is written."""
+
+    def __init__(self, batch: "_WorkbookImport", store: Store, counts: Counts, row: _Row):
+        self.batch, self.store, self.counts, self.row = batch, store, counts, row
+        self.reference = batch.reference
+        self.settled: set = set()  # allocations looked at, remembered once the row's record is stored
 
     def note(self, what: str, detail: str = "") -> None:
-        self.counts[what] = self.counts.get(what, 0) + 1
-        self.changes.append(f"{what}{f' ({detail})' if detail else ''}")
+        self.counts.note(what, detail)
+
+    def find(self, model, lookup: dict):
+        """The first row matching `lookup` (all equalities, the child's among them)."""
+        return self.store.find(model, lookup["child"], **{k: v for k, v in lookup.items() if k != "child"})
 
     def upsert(self, model, lookup: dict, values: dict, *, create_only: dict | None = None):
-        values = {name: value for name, value in values.items() if value is not None}
-        row = model.objects.filter(**lookup).order_by("pk").first()
-        label = model._meta.verbose_name
+        """The row matching `lookup`, created with `values` (and `create_only`) or brought up to `values`;
+        a None in `values` leaves the held value alone."""
+        row = self.find(model, lookup)
         if row is None:
+            values = {name: value for name, value in values.items() if value is not None}
             row = model(**lookup, **values, **(create_only or {}))
             _check(row, self.row)
-            row.save()
-            self.note(f"{label} created")
+            self.store.add(row, owner=lookup["child"])
+            self.note(f"{model._meta.verbose_name} created")
             return row
-        before = {name: getattr(row, name) for name in values}
+        self.update(row, values)
+        return row
+
+    def update(self, row, values: dict) -> None:
+        values = {name: value for name, value in values.items() if value is not None}
+        before = self.store.snapshot(row)
         for name, value in values.items():
             setattr(row, name, value)
         _check(row, self.row)
-        changed = [name for name in values if getattr(row, name) != before[name]]
-        if changed:
-            row.save()
-            self.note(f"{label} updated", ", ".join(changed))
-        return row
+        changed = self.store.changed(row, before)
+        if named := [name for name in values if name in changed]:
+            self.note(f"{type(row)._meta.verbose_name} updated", ", ".join(named))
 
     def child(self, details: dict) -> Child:
-        key = ("child", tuple(sorted(details.items(), key=lambda item: item[0])))
-        if key in self.known:
-            return self.known[key]
-        child = self._child(details)
-        self.settled[key] = child
-        return child
-
-    def _child(self, details: dict) -> Child:
-        child = Child.objects.filter(la_child_id=details["la_child_id"]).first()
+        child = self.store.keyed(Child, details["la_child_id"])
         fields = {k: v for k, v in details.items() if k not in ("la_child_id", "disabled")}
         if child is None:
             child = Child(
@@ -539,7 +549,7 @@ class _Writer:
                 **fields,
             )
             _check(child, self.row)
-            child.save()
+            self.store.add(child, key=details["la_child_id"])
             self.note("child created")
         else:
             gained = {}
@@ -551,13 +561,11 @@ class _Writer:
             if child.ethnicity == Ethnicity.NOBT and fields["ethnicity"] != Ethnicity.NOBT:
                 gained["ethnicity"] = fields["ethnicity"]
             if gained:
-                for name, value in gained.items():
-                    setattr(child, name, value)
-                child.save()
+                self.store.assign(child, **gained)
                 self.note("child updated", ", ".join(sorted(gained)))
-        if details["disabled"] is not None and not child.disabilities.exists():
+        if details["disabled"] is not None and not self.store.owned(ChildDisability, child):
             code = "DDA" if details["disabled"] else "NONE"
-            ChildDisability.objects.create(child=child, code=code)
+            self.store.add(ChildDisability(child=child, code=code), owner=child)
             self.note("disability added", code)
         return child
 
@@ -566,32 +574,33 @@ class _Writer:
         allocation open: dated the workbook's reference date, since Annex A gives no start. A name not held is
         left out (counted), never invented."""
         team_name, worker_name = row.text(L.TEAM), row.text(L.WORKER)
-        if not (team_name and worker_name) or self.staff is None or self.reference is None:
+        staff = self.batch.staff
+        if not (team_name and worker_name) or staff is None or self.reference is None:
             return
-        key = ("allocation", child.pk, team_name, worker_name)
-        if key in self.known:
+        key = (id(child), team_name, worker_name)
+        if key in self.batch.allocations_seen:
             return
-        self.settled[key] = True
-        covered = Q(ended_on__isnull=True) | Q(started_on__lte=self.reference, ended_on__gt=self.reference)
-        if child.allocations.filter(covered).exists():
+        self.settled.add(key)
+        reference = self.reference
+        if any(
+            held.ended_on is None or (held.started_on <= reference < held.ended_on)
+            for held in self.store.owned(Allocation, child)
+        ):
             return  # held already, or a later one is open: the file's is not news
-        matched = self.staff.match(team_name, worker_name)
+        matched = staff.match(team_name, worker_name)
         if matched is None:
-            self.counts["allocation left out: team or worker not held"] = (
-                self.counts.get("allocation left out: team or worker not held", 0) + 1
-            )
+            self.counts.counts["allocation left out: team or worker not held"] += 1
             return
         team, worker = matched
-        started = min(self.reference, timezone.localdate())
-        Allocation.objects.create(child=child, worker=worker, team=team, started_on=started)
+        started = min(reference, timezone.localdate())
+        self.store.add(Allocation(child=child, worker=worker, team=team, started_on=started), owner=child)
         if child.responsible_team_id is None:
-            child.responsible_team = team
-            child.save(update_fields=["responsible_team", "updated_at"])
+            self.store.assign(child, responsible_team=team)
         self.note("allocation created", worker.display_name)
 
-    @staticmethod
-    def _referral_on(child: Child, day: dt.date) -> Referral | None:
-        return child.referrals.filter(referral_date__lte=day).order_by("-referral_date", "-pk").first()
+    def _referral_on(self, child: Child, day: dt.date) -> Referral | None:
+        held = [r for r in self.store.owned(Referral, child) if r.referral_date <= day]
+        return _latest(held, lambda referral: referral.referral_date)
 
     def list_3(self, child: Child, row: _Row) -> None:
         day = row.date("Date of referral", required=True)
@@ -625,7 +634,7 @@ class _Writer:
             ("Continuous Assessment Start Date", "Continuous Assessment Date of Authorisation"),
         )
         support = row.yes_no("Was the child assessed as requiring LA children's social care support?")
-        held = Assessment.objects.filter(child=child, started_on=started).order_by("pk").first()
+        held = self.store.find(Assessment, child, started_on=started)
         outcome = None
         if support is True:
             outcome = AssessmentOutcome.SUPPORT_REQUIRED
@@ -659,7 +668,7 @@ class _Writer:
         made_plan = row.yes_no(
             "Did the Initial Child Protection Conference Result in a Child Protection Plan"
         )
-        held = Section47Enquiry.objects.filter(child=child, started_on=started).order_by("pk").first()
+        held = self.store.find(Section47Enquiry, child, started_on=started)
         awaiting_conference = unnecessary is False and icpc is None and not (held and held.outcome)
         enquiry = self.upsert(
             Section47Enquiry,
@@ -697,9 +706,9 @@ class _Writer:
             },
             create_only={
                 "referral": self._referral_on(child, started),
-                "initial_conference": ChildProtectionConference.objects.filter(
-                    child=child, kind=ConferenceKind.INITIAL, held_on=started
-                ).first(),
+                "initial_conference": self.store.find(
+                    ChildProtectionConference, child, kind=ConferenceKind.INITIAL, held_on=started
+                ),
             },
         )
         review = row.ordered(
@@ -719,18 +728,23 @@ class _Writer:
         day = row.date("Date of Contact", required=True)
         source = row.code("Contact Source", L.SOURCE, required=True)
         zone = timezone.get_current_timezone()
-        since = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-        held = ContactChild.objects.filter(
-            child=child,
-            contact__source=source,
-            contact__received_at__gte=since,
-            contact__received_at__lt=since + dt.timedelta(days=1),
-        )
-        if held.exists():
-            return
+        for held in self.store.owned(ContactChild, child):
+            if (
+                held.contact.source == source
+                and timezone.localtime(held.contact.received_at, zone).date() == day
+            ):
+                return
         received = dt.datetime.combine(day, dt.time(9, 0), tzinfo=zone)
-        referral = child.referrals.filter(referral_date=day, contact__isnull=True).first()
-        contact = Contact.objects.create(
+        referral = next(
+            (
+                held
+                for held in self.store.owned(Referral, child)
+                if held.referral_date == day and not _has_contact(held)
+            ),
+            None,
+        )
+        # Its reference is AA<yy>-<key>, given once the workbook is written and the key known (`name_contacts`).
+        contact = Contact(
             reference=f"tmp{uuid.uuid4().hex[:16]}",
             received_at=received,
             channel=Channel.PHONE,
@@ -745,12 +759,11 @@ class _Writer:
             else "Imported from Annex A: a referral was made the same day",
             decided_at=received,
         )
-        contact.reference = f"AA{day:%y}-{contact.pk:06d}"
-        contact.save(update_fields=["reference"])
-        ContactChild.objects.create(contact=contact, child=child)
+        self.store.add(contact)
+        self.batch.new_contacts.append(contact)
+        self.store.add(ContactChild(contact=contact, child=child), owner=child)
         if referral is not None:
-            referral.contact = contact
-            referral.save(update_fields=["contact"])
+            self.store.assign(referral, contact=contact)
         self.note("contact created")
 
     def list_8(self, child: Child, row: _Row) -> None:
@@ -797,26 +810,31 @@ class _Writer:
             "placement_la_code": row.text("LA of Placement")[:9],
             "placement_inside_authority": inside,
         }
-        held = Episode.objects.filter(child=child, started_on=started).order_by("pk").first()
-        if held is None:
+        episodes = self.store.owned(Episode, child)
+        if self.store.find(Episode, child, started_on=started) is None:
             self._care_period(child, started, legal_from, placed_from, ceased, reason, values)
         elif ceased:
-            last = child.care_episodes.filter(started_on__gte=started).order_by("-started_on", "-pk").first()
+            last = _latest([e for e in episodes if e.started_on >= started], lambda e: e.started_on)
             if last.ended_on is None:
-                self.upsert(Episode, {"pk": last.pk}, {"ended_on": ceased, "reason_ceased": reason})
-        if row.yes_no("UASC within the Last 12 Months (Y/N)") and not hasattr(child, "uasc"):
-            UnaccompaniedAsylumSeeker.objects.create(child=child)
+                self.update(last, {"ended_on": ceased, "reason_ceased": reason})
+        if row.yes_no("UASC within the Last 12 Months (Y/N)") and not self.store.owned(
+            UnaccompaniedAsylumSeeker, child
+        ):
+            self.store.add(UnaccompaniedAsylumSeeker(child=child), owner=child)
             self.note("UASC record created")
+        checks = self.store.owned(HealthAndEducationCheck, child)
         health = row.date("Date of Last Health Assessment")
         if health:
             kinds = [HealthCheckKind.INITIAL_HEALTH_ASSESSMENT, HealthCheckKind.REVIEW_HEALTH_ASSESSMENT]
-            if not child.care_checks.filter(kind__in=kinds, done_on=health).exists():
+            if not any(check.kind in kinds and check.done_on == health for check in checks):
                 kind = kinds[0] if health <= started + dt.timedelta(days=28) else kinds[1]
-                HealthAndEducationCheck.objects.create(child=child, kind=kind, done_on=health)
+                self.store.add(HealthAndEducationCheck(child=child, kind=kind, done_on=health), owner=child)
                 self.note("health assessment created")
         dental = row.date("Date of Last Dental Check")
-        if dental and not child.care_checks.filter(kind=HealthCheckKind.DENTAL, done_on=dental).exists():
-            HealthAndEducationCheck.objects.create(child=child, kind=HealthCheckKind.DENTAL, done_on=dental)
+        if dental and not any(c.kind == HealthCheckKind.DENTAL and c.done_on == dental for c in checks):
+            self.store.add(
+                HealthAndEducationCheck(child=child, kind=HealthCheckKind.DENTAL, done_on=dental), owner=child
+            )
             self.note("dental check created")
 
     def _care_period(self, child, started, legal_from, placed_from, ceased, reason, values) -> None:
@@ -840,12 +858,12 @@ class _Writer:
             if last and not ceased:
                 episode.ended_on, episode.reason_ceased = None, ""
             _check(episode, self.row)
-            episode.save()
+            self.store.add(episode, owner=child)
             self.note("episode created")
 
     def list_9(self, child: Child, row: _Row) -> None:
         if self.reference is None:
-            raise RowError("the workbook has no date to give this care leaver's contact")
+            raise RowError("IMPORT-NOT-STORED", "the workbook has no date to give this care leaver's contact")
         values = {
             "eligibility": row.code("Eligibility Category", L.ELIGIBILITY, required=True),
             "in_touch": row.code("LA in Touch", L.IN_TOUCH, required=True),
@@ -853,10 +871,9 @@ class _Writer:
             "accommodation_suitable": row.code("Suitability of Accommodation", L.SUITABILITY),
             "activity": row.code("Activity Status", L.ACTIVITY) or "",
         }
-        latest = (
-            child.care_leaver_contacts.filter(contacted_on__lte=self.reference)
-            .order_by("-contacted_on", "-pk")
-            .first()
+        latest = _latest(
+            [c for c in self.store.owned(CareLeaverContact, child) if c.contacted_on <= self.reference],
+            lambda contact: contact.contacted_on,
         )
         if latest and all(getattr(latest, name) == value for name, value in values.items()):
             return  # the latest contact held already says the same
@@ -889,11 +906,10 @@ class _Writer:
         )
 
 
-def import_annexa_files(paths, actor=None) -> ImportReport:
+def import_annexa_files(paths, actor=None, progress: Progress | None = None) -> ImportReport:
     from opencsc.returns.services import import_flags_save
 
     report = ImportReport()
-    today = timezone.localdate()
     for path in paths:
         path = Path(path)
         flags: list[ImportFlag] = []
@@ -903,78 +919,121 @@ def import_annexa_files(paths, actor=None) -> ImportReport:
             report.files_refused.append(ImportProblem(str(path), error.reason, error.line))
             continue
         reference = reference or _latest_date(sheets)
+        for number, what in ((2, "early help assessments"), (11, "adopters")):
+            if sheets.get(number) and sheets[number].rows:
+                report.count(
+                    f"list {number} rows not read ({what} are not recorded in OpenCSC)",
+                    len(sheets[number].rows),
+                )
         with transaction.atomic():
-            _import_sheets(path, sheets, reference, report, actor, today)
+            batch = _WorkbookImport(path, sheets, reference, flags, actor=actor, progress=progress)
+            written = batch.run()
+            batch.name_contacts()
             if flags:
                 year = reference.year + (reference.month >= 4) if reference else 0
                 run = import_flags_save(actor=actor, kind="annexa", year=year, source=str(path), flags=flags)
                 report.runs.append(run.pk)
+        for what, count in written.counts.items():
+            report.count(what, count)
+        report.skipped.extend(written.skipped)
         report.files_read.append(str(path))
         report.flags.extend(flags)
     return report
 
 
-def _import_sheets(
-    path: Path, sheets: dict[int, _Sheet], reference, report: ImportReport, actor, today
-) -> None:
-    staff = _Staff()
-    known: dict = {}
-    for number, what in ((2, "early help assessments"), (11, "adopters")):
-        if sheets.get(number) and sheets[number].rows:
-            report.count(
-                f"list {number} rows not read ({what} are not recorded in OpenCSC)", len(sheets[number].rows)
+# The rows of a child a workbook may match, read in bulk before it is mapped (contacts through ContactChild).
+CHILD_ROWS = (
+    ChildDisability,
+    Referral,
+    Assessment,
+    Section47Enquiry,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    Episode,
+    UnaccompaniedAsylumSeeker,
+    HealthAndEducationCheck,
+    CareLeaverContact,
+    AdoptionMilestones,
+    Allocation,
+)
+
+
+class _WorkbookImport(BatchImport):
+    """One workbook: its rows list by list (`WRITE_ORDER`: referrals before what refers to them), each row a
+    record of the framework: its child first (a child that cannot be stored skips the row), then the row's
+    record and allocation as a unit (left out and flagged when it cannot be stored, the child kept)."""
+
+    verb = "import.annexa"
+    what = "rows"
+
+    def __init__(self, path: Path, sheets: dict[int, _Sheet], reference, flags: list, **options):
+        super().__init__(**options)
+        self.path, self.sheets, self.reference = path, sheets, reference
+        self.flags, self.read_flags = flags, list(flags)
+        self.staff: _Staff | None = None
+        self.reset()
+
+    def reset(self) -> None:
+        self.flags[:] = self.read_flags
+        self.new_contacts: list[Contact] = []
+        self.allocations_seen: set = set()
+        self.row: _Row | None = None
+
+    def prefetch(self, store: Store) -> None:
+        ids = {row.text(L.CHILD_ID)[:20] for sheet in self.sheets.values() for row in sheet.rows}
+        children = hold_children(store, ids, CHILD_ROWS)
+        for chunk in chunks(sorted(children)):
+            subjects = (
+                ContactChild.objects.filter(child_id__in=chunk).select_related("contact").order_by("pk")
             )
-    for number in WRITE_ORDER:
-        sheet = sheets.get(number)
-        if sheet is None:
-            continue
-        for row in sheet.rows:
-            row.today = today
-            _import_row(path, number, row, _Writer(reference, staff, known, row), report, actor)
+            store.hold(subjects, owner_field="child", owners=children)
+        self.staff = _Staff()
 
+    def records(self):
+        for number in WRITE_ORDER:
+            sheet = self.sheets.get(number)
+            for row in sheet.rows if sheet else ():
+                row.today = self.today
+                yield f"list {number}, line {row.line}", row, self._mapping(number, row)
 
-def _import_row(path: Path, number: int, row: _Row, writer: "_Writer", report: ImportReport, actor) -> None:
-    """The row's child (kept whatever the rest of the row holds), then the row's record and allocation in a
-    savepoint of their own: a record that cannot be stored is left out and flagged."""
-    try:
-        details = _child_details(row)
-    except RowError as error:
-        row.flag(error.rule, error.reason, L.CHILD_ID)
-        return
-    try:
-        with transaction.atomic():
+    def _mapping(self, number: int, row: _Row):
+        def mapping(store: Store, counts: Counts) -> Child | None:
+            self.row = row
+            try:
+                details = _child_details(row)
+            except RowError as error:
+                row.flag(error.rule, error.reason, L.CHILD_ID)
+                return None
+            writer = _Writer(self, store, counts, row)
             child = writer.child(details)
-    except (ValidationError, IntegrityError) as error:
-        where = f"{path}, sheet '{row.sheet}'"
-        report.skipped.append(
-            ImportProblem(where, refusal_reason(error), row.line, details["la_child_id"], unit="row")
-        )
-        return
-    writer.known.update(writer.settled)
-    writer.settled = {}
-    counts, changes = dict(writer.counts), len(writer.changes)
-    try:
-        with transaction.atomic():
-            getattr(writer, f"list_{number}")(child, row)
-            writer.allocation(child, row)
-        writer.known.update(writer.settled)
-    except (RowError, ValidationError, IntegrityError) as error:
-        writer.counts = counts
-        del writer.changes[changes:]
-        rule = error.rule if isinstance(error, RowError) else "IMPORT-NOT-STORED"
-        reason = (
-            error.reason
-            if isinstance(error, RowError)
-            else f"{refusal_reason(error)}: the row's record is not stored"
-        )
-        row.flag(rule, reason)
-    if writer.changes:
-        audit_event_record(
-            actor=actor,
-            verb="import.annexa",
-            target=child,
-            child=child,
-            payload={"file": path.name, "list": number, "row": row.line, "changes": writer.changes},
-        )
-    for what, count in writer.counts.items():
-        report.count(what, count)
+            try:
+                in_unit(store, counts, lambda: self._row_record(writer, number, child))
+            except (RowError, ValidationError, IntegrityError) as error:
+                if isinstance(error, RowError):
+                    row.flag(error.rule, error.reason)
+                else:
+                    row.flag("IMPORT-NOT-STORED", f"{refusal_reason(error)}: the row's record is not stored")
+                return child
+            self.allocations_seen |= writer.settled
+            return child
+
+        return mapping
+
+    @staticmethod
+    def _row_record(writer: _Writer, number: int, child: Child) -> None:
+        getattr(writer, f"list_{number}")(child, writer.row)
+        writer.allocation(child, writer.row)
+
+    def audit_payload(self, label, changes: list[str]) -> dict:
+        return {"file": self.path.name, "list": self.row.number, "row": self.row.line, "changes": changes}
+
+    def skipped(self, label, row: _Row, error: Exception) -> ImportProblem:
+        where = f"{self.path}, sheet '{row.sheet}'"
+        return ImportProblem(where, refusal_reason(error), row.line, row.text(L.CHILD_ID)[:20], unit="row")
+
+    def name_contacts(self) -> None:
+        """The contacts the workbook made, named AA<yy>-<key> now that their keys are known."""
+        written = [contact for contact in self.new_contacts if contact.pk is not None]
+        for contact in written:
+            contact.reference = f"AA{timezone.localtime(contact.received_at):%y}-{contact.pk:06d}"
+        Contact.objects.bulk_update(written, ["reference"], batch_size=BATCH_SIZE)
