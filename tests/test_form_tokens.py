@@ -353,6 +353,7 @@ CHANGES_ONLY = {
     "accounts:logout_confirm",
     "accounts:staff_edit",
     "accounts:staff_reset_two_factor",
+    "accounts:staff_unlink_sso",
     "accounts:password_change",
     "accounts:role_approvals",
     "people:edit",

@@ -10,9 +10,10 @@ import pytest
 from django.test import Client
 
 from opencsc.accounts.middleware import TWO_FACTOR_SESSION_KEY
-from opencsc.accounts.models import ExternalIdentity, LoginAttempt, User
+from opencsc.accounts.models import ExternalIdentity, LoginAttempt, Role, User
 from opencsc.accounts.sso import identity_from_claims
 from opencsc.audit.models import AuditEvent
+from tests.conftest import signed_in_client
 from tests.oidc_provider.provider import DIRECTORY, real_time, running_provider, sign_in_at_provider
 
 CALLBACK = "http://testserver/accounts/sso/callback/"
@@ -263,3 +264,25 @@ def test_the_session_key_changes_at_sign_in(sso, make_user):
 def test_subject_and_multi_factor_read_from_the_claims(settings, claims, subject, mfa):
     identity = identity_from_claims(issuer="https://issuer.example", claims=claims)
     assert (identity.subject, identity.passed_mfa) == (subject, mfa)
+
+
+def test_an_administrator_unlinks_a_replaced_identity(sso, make_user):
+    user = staff_for(make_user, "amy")
+    ExternalIdentity.objects.create(
+        user=user, issuer=sso.issuer, subject="the person's old directory account"
+    )
+    admin = make_user(Role.ADMINISTRATOR)
+    page = signed_in_client(admin).get(f"/accounts/staff/{user.pk}/").content.decode()
+    assert "Unlink single sign-on" in page
+    worker = make_user()
+    assert signed_in_client(worker).post(f"/accounts/staff/{user.pk}/unlink-sso/").status_code == 403
+    assert ExternalIdentity.objects.filter(user=user).count() == 1
+
+    signed_in_client(admin).post(f"/accounts/staff/{user.pk}/unlink-sso/")
+    assert not ExternalIdentity.objects.filter(user=user).exists()
+    event = AuditEvent.objects.get(verb="user.sso_unlinked")
+    assert (event.actor, event.payload["subject"]) == (admin, "the person's old directory account")
+    client = Client()
+    through_provider(client, sso, "amy")  # matched afresh and linked to the new identity
+    assert is_signed_in(client)
+    assert ExternalIdentity.objects.get(user=user).subject == DIRECTORY["amy"].oid

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opencsc.accounts.access import LA_WIDE_READ_ROLES
-from opencsc.accounts.models import GrantOutcome, Role, RoleGrant, Team, User
+from opencsc.accounts.models import ExternalIdentity, GrantOutcome, Role, RoleGrant, Team, User
 from opencsc.audit.services import audit_event_record
 
 ACCOUNT_FIELDS = ("first_name", "last_name", "email", "role", "team", "job_title")
@@ -200,3 +200,20 @@ def user_reset_two_factor(*, actor, user: User) -> None:
     user.totp_last_used_step = None
     user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_used_step"])
     audit_event_record(actor=actor, verb="user.two_factor_reset", target=user)
+
+
+@transaction.atomic
+def user_sso_unlink(*, actor, user: User) -> int:
+    """Forgets the provider identities linked to the account (the person's directory account was replaced), so
+    their next single sign-on is matched afresh. Returns how many links were removed."""
+    _require_administrator(actor)
+    links = list(ExternalIdentity.objects.select_for_update().filter(user=user))
+    for link in links:
+        audit_event_record(
+            actor=actor,
+            verb="user.sso_unlinked",
+            target=user,
+            payload={"issuer": link.issuer, "subject": link.subject},
+        )
+        link.delete()
+    return len(links)

@@ -74,6 +74,10 @@ class ProviderIdentity:
         return self.match_value or self.subject
 
 
+def sso_links_of(user: User) -> list[ExternalIdentity]:
+    return list(ExternalIdentity.objects.filter(user=user).order_by("linked_at"))
+
+
 def identity_from_claims(*, issuer: str, claims: dict) -> ProviderIdentity:
     """The identity in an ID token whose signature, issuer, audience, expiry and nonce were already checked."""
     subject = str(claims.get("oid") or claims.get("sub") or "")

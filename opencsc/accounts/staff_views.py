@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from opencsc.accounts import services
 from opencsc.accounts.forms import EditAccountForm, NewAccountForm
 from opencsc.accounts.models import GrantOutcome, Role, RoleGrant, User
+from opencsc.accounts.sso import sso_links_of
 from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.govuk_forms import error_summary, field_errors_from_validation
 
@@ -78,6 +79,7 @@ def staff_edit(request, user_id: int):
             "heading": f"Change {user.display_name}",
             "staff_member": user,
             "pending_grant": _pending_grant(user),
+            "sso_links": sso_links_of(user),
             "error_summary_params": error_summary(form),
         },
     )
@@ -92,6 +94,18 @@ def staff_reset_two_factor(request, user_id: int):
     messages.success(
         request, f"{user.display_name} will set up a new authenticator app at their next sign-in"
     )
+    return redirect("accounts:staff_edit", user_id=user.pk)
+
+
+@require_POST
+@login_required
+def staff_unlink_sso(request, user_id: int):
+    _require_administrator(request)
+    user = get_object_or_404(User, pk=user_id)
+    if services.user_sso_unlink(actor=request.user, user=user):
+        messages.success(
+            request, f"{user.display_name}'s next single sign-on will be matched to an account afresh"
+        )
     return redirect("accounts:staff_edit", user_id=user.pk)
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/role-approvals/", staff_views.role_approvals, name="role_approvals"),
     path("staff/new/", staff_views.staff_new, name="staff_new"),
     path("staff/<int:user_id>/", staff_views.staff_edit, name="staff_edit"),
+    path("staff/<int:user_id>/unlink-sso/", staff_views.staff_unlink_sso, name="staff_unlink_sso"),
     path(
         "staff/<int:user_id>/reset-two-factor/",
         staff_views.staff_reset_two_factor,
