@@ -70,6 +70,25 @@ def test_production_refuses_to_start_without_the_two_factor_encryption_key():
     assert result.returncode != 0 and "OPENCSC_TOTP_KEY must be set in production" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "sso, reason",
+    [
+        ({"OPENCSC_OIDC_CLIENT_SECRET": ""}, "OPENCSC_OIDC_ISSUER needs OPENCSC_OIDC_CLIENT_ID"),
+        ({"OPENCSC_OIDC_ISSUER": "http://idp.example"}, "OPENCSC_OIDC_ISSUER must be an https:// address"),
+        ({"OPENCSC_OIDC_MATCH_CLAIM": "name"}, "OPENCSC_OIDC_MATCH_CLAIM must be preferred_username"),
+    ],
+)
+def test_production_refuses_an_incomplete_or_unsafe_single_sign_on(sso, reason):
+    complete = {
+        "OPENCSC_OIDC_ISSUER": "https://login.microsoftonline.com/tenant/v2.0",
+        "OPENCSC_OIDC_CLIENT_ID": "opencsc",
+        "OPENCSC_OIDC_CLIENT_SECRET": "secret",
+    }
+    assert _run(SETTINGS, **PRODUCTION, **complete).returncode == 0
+    result = _run(SETTINGS, **PRODUCTION, **{**complete, **sso})
+    assert result.returncode != 0 and reason in result.stderr
+
+
 def test_production_profile_has_no_debug_and_secure_cookies():
     code = (
         "from django.conf import settings as s; "
