@@ -62,7 +62,6 @@ def test_a_known_person_without_mfa_enters_the_opencsc_code(sso, page, live_user
     expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
     page.goto("/")  # not signed in until the code is entered
     page.wait_for_url("**/accounts/sign-in/**")
-    page.go_back()
     page.goto("/accounts/sign-in/two-factor/")
     secret = page.locator("[data-testid='totp-secret']").inner_text().strip()
     page.fill("#id_code", pyotp.TOTP(secret).now())
