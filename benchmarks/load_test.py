@@ -348,7 +348,7 @@ def main() -> None:
     accounts_file, notes_file = arguments.out / "accounts.json", arguments.out / "notes.jsonl"
     accounts_file.write_text(json.dumps(accounts))
     notes_file.unlink(missing_ok=True)
-    print("Staff signed in: " + ", ".join(f"{len(v)} {k.replace('_', ' ')}" for k, v in accounts.items()))
+    print("Accounts ready: " + ", ".join(f"{len(v)} {k.replace('_', ' ')}" for k, v in accounts.items()))
     service = start_service(arguments)
     print(
         f"Service: gunicorn, {arguments.workers} processes x {arguments.threads} threads, the background worker"

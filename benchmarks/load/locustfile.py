@@ -19,7 +19,8 @@ one is in the database afterwards.
 
 In a council the service runs behind a TLS proxy: with OPENCSC_LOAD_BEHIND_TLS_PROXY=1 requests carry the
 proxy's X-Forwarded-Proto (and the Secure cookies are sent, as a browser does to a local address). Every request
-carries X-Forwarded-For, one of OPENCSC_LOAD_OFFICES office addresses, so sign-in throttling sees offices, not
+carries X-Forwarded-For, one of OPENCSC_LOAD_OFFICES office addresses, and Connection: close as nginx sends to
+its upstream, so sign-in throttling sees offices, not
 one machine (it is believed only with OPENCSC_TRUSTED_PROXIES set, as in production behind the proxy).
 """
 
@@ -184,7 +185,9 @@ class Staff(HttpUser):
         self.client.headers.update({"X-Forwarded-For": f"10.20.{office}.1", "User-Agent": "opencsc-load"})
         if BEHIND_TLS_PROXY:
             send_secure_cookies_over_the_local_hop()
-            self.client.headers["X-Forwarded-Proto"] = "https"
+            # nginx opens a new connection to gunicorn for each request (no upstream keep-alive by default), so
+            # gunicorn never closes an idle kept-alive connection just as a request arrives on it.
+            self.client.headers.update({"X-Forwarded-Proto": "https", "Connection": "close"})
         self.notes_written = 0
         self.sign_in()
 
