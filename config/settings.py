@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "opencsc.quality",
     "opencsc.attachments",
     "opencsc.api",
+    "opencsc.dataflow",
     "opencsc.ui",
     "opencsc.synthetic",
 ]
@@ -304,3 +305,19 @@ PARTNER_FORM_LIMIT_PER_EMAIL_PER_HOUR = int(
 )
 # Shown wherever a referrer is told to phone the front door. The default is a fictional (Ofcom drama) number.
 FRONT_DOOR_PHONE = os.environ.get("OPENCSC_FRONT_DOOR_PHONE", "" if PRODUCTION else "01632 960 000")
+
+# The DfE children's social care data flow (opencsc/dataflow, docs/dataflow.md): where records are posted and the
+# OAuth2 client credentials the DfE issues. Nothing is sent while the endpoint, token URL, client id or secret is
+# unset; the secret and the supplier (subscription) key come from the environment only.
+DATAFLOW = {
+    "ENDPOINT": os.environ.get("OPENCSC_DATAFLOW_ENDPOINT", ""),
+    "TOKEN_URL": os.environ.get("OPENCSC_DATAFLOW_TOKEN_URL", ""),
+    "CLIENT_ID": os.environ.get("OPENCSC_DATAFLOW_CLIENT_ID", ""),
+    "CLIENT_SECRET": os.environ.get("OPENCSC_DATAFLOW_CLIENT_SECRET", ""),
+    "SCOPE": os.environ.get("OPENCSC_DATAFLOW_SCOPE", ""),
+    "SUPPLIER_KEY": os.environ.get("OPENCSC_DATAFLOW_SUPPLIER_KEY", ""),
+    "BATCH_SIZE": int(os.environ.get("OPENCSC_DATAFLOW_BATCH_SIZE", 100)),
+    "TIMEOUT_SECONDS": int(os.environ.get("OPENCSC_DATAFLOW_TIMEOUT", 30)),
+    "RETRY_BASE_SECONDS": int(os.environ.get("OPENCSC_DATAFLOW_RETRY_BASE_SECONDS", 60)),
+    "RETRY_MAX_SECONDS": int(os.environ.get("OPENCSC_DATAFLOW_RETRY_MAX_SECONDS", 6 * 3600)),
+}
