@@ -31,6 +31,7 @@ urlpatterns = [
     path("document-templates/", include("opencsc.documents.template_urls")),
     path("", include("opencsc.api.urls")),
     path("api-clients/", include("opencsc.api.admin_urls")),
+    path("data-flow/", include("opencsc.dataflow.urls")),
 ]
 
 handler400 = errors.bad_request

@@ -770,6 +770,7 @@ LEFT_OUT = {
     "opencsc.attachments.letters.conference_invitation_send": "the date of a conference being arranged (ahead)",
     "opencsc.legal.services.hearing_list": "the day a hearing is listed for (ahead); kept on or after the issue of "
     "proceedings, whose date is checked when it is recorded",
+    "opencsc.dataflow.services.dataflow_queue": "the day the data flow's window is counted from, not an event",
 }
 
 # A date that cannot be true: before Jo's birth (from 1990), or after today (to 2100).

@@ -398,6 +398,7 @@ CHANGES_ONLY = {
     "workforce:staff_edit",
     "workforce:staff_leave",
     "api_clients:revoke",  # revoked once; a second revocation is refused
+    "dataflow:retry",  # posts what waits; a second finds it sent (the outbox never posts a batch twice)
 }
 POST_SIGNS = ("POST", "form_step(", "_step(")
 

@@ -721,3 +721,24 @@ def test_the_early_help_service_page_follows_the_matrix(role, world, make_user, 
     for query in ("", "?figure=started"):
         status = client.get(reverse("earlyhelp:service") + query).status_code
         assert status == (200 if EARLY_HELP_SERVICE[role] else 403), (role, query)
+
+
+# The DfE data flow page (opencsc/dataflow): only the system administrator opens it or asks for a retry.
+DATAFLOW_ROUTES = {
+    "dataflow:outbox": ("GET", 200),
+    "dataflow:retry": ("POST", 302),
+}
+
+
+def test_the_dataflow_matrix_covers_every_dataflow_route():
+    resolver = get_resolver().namespace_dict["dataflow"][1]
+    assert {f"dataflow:{p.name}" for p in resolver.url_patterns} == set(DATAFLOW_ROUTES)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_administrator_opens_the_dataflow_pages(role, make_user, client_for):
+    client = client_for(make_user(role))
+    for name, (method, allowed_status) in DATAFLOW_ROUTES.items():
+        url = reverse(name)
+        response = client.post(url) if method == "POST" else client.get(url)
+        assert response.status_code == (allowed_status if role == R.ADMINISTRATOR else 403), (role, name)

@@ -1,8 +1,10 @@
-"""The data flow in the background worker (`opencsc db_worker`): a scheduled send, and a retry of what waits.
+"""The data flow in the background worker (`opencsc db_worker`): a scheduled send, and a retry of what waits
+(asked for on the data flow page, attributed to the administrator who asked).
 Both log what they did; a failure stays in the outbox and shows on the data flow page."""
 
 from django_tasks import task
 
+from opencsc.accounts.models import User
 from opencsc.dataflow.services import dataflow_deliver, dataflow_queue
 from opencsc.dataflow.source import ssd_source_tables
 
@@ -19,6 +21,7 @@ def dataflow_send_task(mode: str = "changes") -> dict:
 
 
 @task()
-def dataflow_retry_task() -> dict:
-    delivery = dataflow_deliver(actor=None, retry_now=True)
+def dataflow_retry_task(actor_id: int | None = None) -> dict:
+    actor = User.objects.get(pk=actor_id) if actor_id else None
+    delivery = dataflow_deliver(actor=actor, retry_now=True)
     return {"sent": [s.pk for s in delivery.sent], "failed": getattr(delivery.failed, "pk", None)}

@@ -22,6 +22,7 @@ from opencsc.audit.selectors import can_search_audit_trail
 from opencsc.casework.oversight_records import OVERSIGHT_ROLES
 from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.work_views import SERVICE_ROLES
+from opencsc.dataflow.selectors import can_view_dataflow
 from opencsc.earlyhelp.figures import can_view_figures as can_view_early_help
 from opencsc.finance.selectors import can_view_budget
 from opencsc.frontdoor.demand import can_view_demand
@@ -237,6 +238,12 @@ SECTIONS = (
                 "api_clients:list",
                 "Partner systems and reporting tools that read through the API: credentials, scopes, calls",
                 _role_in([Role.ADMINISTRATOR]),
+            ),
+            Page(
+                "DfE data flow",
+                "dataflow:outbox",
+                "Children's records sent to the DfE's API: what waits, what failed and why, recent runs",
+                can_view_dataflow,
             ),
             Page(
                 "Document templates",
