@@ -16,6 +16,8 @@ Rules, as the tool applies them:
 - Each referral overlapping the window is one social care episode. Its assessments are those started or
   authorised in the window; plans, section 47 enquiries and placements those overlapping it (a section 47 also
   when its latest conference fell in the window).
+- The UPN is `pers_upn`; a table without that column (OpenCSC's SSD export, which writes the UPN as
+  `pers_common_child_id`) gives `pers_common_child_id` instead.
 - Sex is M or F, else U. Codes are trimmed and cut to the lengths the specification allows; disabilities are the
   distinct codes (at most 12), or ["NONE"]. A referral source is coerced to the CIN code (10, 1A..3F, 5A..5D,
   4, 6..9) or left out; the no-further-action flag reads Y/T/1/TRUE and N/F/0/FALSE.
@@ -280,7 +282,7 @@ def _child_record(person: Row, index: _Index, window: Window) -> dict:
 
 def _child_details(person: Row, index: _Index, window: Window) -> dict:
     person_id = person.get("pers_person_id")
-    upn = text(person.get("pers_upn"))
+    upn = text(person.get("pers_upn") if "pers_upn" in person else person.get("pers_common_child_id"))
     unknown = text(person.get("pers_upn_unknown"))
     if unknown is None and upn and upn.upper() in UPN_UNKNOWN_CODES:
         unknown = upn.upper()

@@ -279,3 +279,15 @@ def test_an_extract_without_its_people_is_refused(tmp_path):
     (tmp_path / "ssd_person.csv").write_bytes(b"pers_person_id\n\xff\xfe\n")
     with pytest.raises(ExtractUnreadable, match="ssd_person.csv: not a readable CSV file"):
         read_ssd_extract(tmp_path)
+
+
+def test_without_a_pers_upn_column_the_common_child_id_is_the_upn():
+    ssd = SsdTables()
+    person = ssd.person(dob=D(2016, 1, 1), upn="A825000000011")
+    ssd.referral(person, on=D(2025, 1, 1))
+    row = ssd.tables["ssd_person"][0]
+    row["pers_common_child_id"] = row.pop("pers_upn")
+    assert (
+        build_payloads(ssd.tables, today=TODAY)[person]["child_details"]["unique_pupil_number"]
+        == "A825000000011"
+    )
