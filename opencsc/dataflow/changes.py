@@ -4,7 +4,7 @@ makes them (dfe-csc-api-data-flows, api_pipeline/payload.py and config.py at com
 Rules:
 - A child's record changed when the SHA-256 of its canonical JSON (keys sorted) differs from the hash of the
   record last queued for it. The tool hashes a projection without system identifiers; OpenCSC's identifiers are
-  stable, so the whole record is hashed (ADR 0030).
+  stable, so the whole record is hashed (ADR 0033).
 - A changes-only record carries la_child_id, mis_child_id and child_details whole, then every other key whose
   value changed. Inside a changed object only the changed keys are sent. Inside a changed list each item that has
   an identifier (a key ending in `_id`) is matched to the previous item with the same identifier: a matched item
