@@ -271,12 +271,12 @@ class LoadSampler(threading.Thread):
             self.samples.append(os.getloadavg()[0])
 
 
-def run_locust(arguments: argparse.Namespace, accounts_file: Path, notes_file: Path) -> int:
+def run_locust(arguments: argparse.Namespace, accounts_file: Path, notes_file: Path, run_id: str) -> int:
     environment = {
         **os.environ,
         "OPENCSC_LOAD_ACCOUNTS": str(accounts_file),
         "OPENCSC_LOAD_NOTES": str(notes_file),
-        "OPENCSC_LOAD_RUN": time.strftime("%Y%m%d%H%M%S"),
+        "OPENCSC_LOAD_RUN": run_id,
         "OPENCSC_LOAD_OFFICES": str(arguments.offices),
         "OPENCSC_LOAD_BEHIND_TLS_PROXY": "1",
         "OPENCSC_LOAD_THINK": arguments.think,
@@ -298,8 +298,9 @@ def run_locust(arguments: argparse.Namespace, accounts_file: Path, notes_file: P
 # -- 5. the check and the table ----------------------------------------------------------------------------------
 
 
-def check_notes(notes_file: Path) -> list[str]:
-    """Every note reported finalised is in the database as it was sent; none was made twice."""
+def check_notes(notes_file: Path, run_id: str) -> list[str]:
+    """Every note reported finalised is in the database as it was sent; none was made twice. Also counts the
+    run's notes in the database: one more than reported was saved although its person saw an error."""
     reported = (
         [json.loads(line) for line in notes_file.read_text().splitlines()] if notes_file.exists() else []
     )
@@ -320,7 +321,8 @@ def check_notes(notes_file: Path) -> list[str]:
     made = CaseNote.objects.filter(title__in=titles).values("title").annotate(n=Count("id")).filter(n__gt=1)
     problems += [f"{row['n']} notes titled {row['title']!r}" for row in made]
     print(
-        f"Notes reported finalised: {len(reported)}; found in the database as sent: {len(reported) - len(problems)}"
+        f"Notes reported finalised: {len(reported)}; found in the database as sent: {len(reported) - len(problems)}; "
+        f"notes of this run in the database: {CaseNote.objects.filter(title__startswith=f'Load {run_id} ').count()}"
     )
     return problems
 
@@ -355,9 +357,10 @@ def main() -> None:
     )
     sampler = LoadSampler()
     sampler.start()
+    run_id = time.strftime("%Y%m%d%H%M%S")
     started = time.perf_counter()
     try:
-        run_locust(arguments, accounts_file, notes_file)
+        run_locust(arguments, accounts_file, notes_file, run_id)
     finally:
         sampler.stopping.set()
         stop_service(service)
@@ -367,7 +370,7 @@ def main() -> None:
         f"({time.perf_counter() - started:.0f}s); load average (1 min) during the run: "
         f"min {min(loads):.1f}, mean {sum(loads) / len(loads):.1f}, max {max(loads):.1f} on {os.cpu_count()} cores"
     )
-    problems = check_notes(notes_file)
+    problems = check_notes(notes_file, run_id)
     for problem in problems:
         print(f"  LOST OR WRONG: {problem}")
     failed = print_table(arguments.out / "locust_stats.csv", arguments.out / "locust_failures.csv")
