@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("opencsc.looked_after.care_leaver_urls")),
     path("", include("opencsc.looked_after.iro_urls")),
     path("", include("opencsc.earlyhelp.urls")),
+    path("", include("opencsc.legal.urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),
     path("refer/", include("opencsc.frontdoor.partner_urls")),

@@ -29,6 +29,7 @@ from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
 from opencsc.insight.dashboard import can_view_dashboard
 from opencsc.insight.views import FORECAST_ROLES, SUFFICIENCY_ROLES
+from opencsc.legal.views import can_view_proceedings
 from opencsc.looked_after.care_leaver_views import CARE_LEAVER_LIST_ROLES
 from opencsc.oversight.board_pack import can_view_board_pack
 from opencsc.oversight.improvement import can_read_plan
@@ -172,6 +173,12 @@ SECTIONS = (
                 "insight:forecast",
                 "Children looked after a year on, with the weekly cost",
                 _role_in(FORECAST_ROLES),
+            ),
+            Page(
+                "Care proceedings",
+                "legal:proceedings",
+                "Open care proceedings by week of the 26-week timetable, and how long they take",
+                can_view_proceedings,
             ),
             Page(
                 "Placements budget",
