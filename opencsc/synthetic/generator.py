@@ -60,6 +60,7 @@ from opencsc.synthetic.finance import build_finance
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
 from opencsc.synthetic.improvement import build_improvement_plan
 from opencsc.synthetic.looked_after import LookedAfterWriter, looked_after_records
+from opencsc.synthetic.proceedings import write_proceedings
 from opencsc.synthetic.restricted import restrict_some_children
 from opencsc.synthetic.seasons import Demand
 from opencsc.synthetic.staffing import write_staffing
@@ -107,6 +108,7 @@ def generate_authority(
             looked_after.write(batch)
             if progress:
                 progress(sim.written["children"], children)
+        write_proceedings(sim)
         write_case_file_audits(sim, workforce)
         write_practice_documents(sim, workforce)
         restrict_some_children(sim, workforce)

@@ -1,0 +1,293 @@
+"""The synthetic authority's pre-proceedings, care proceedings and orders, read back from the periods of care the
+looked-after module wrote, so the SSDA903 legal statuses and the court's orders are one story.
+
+Rates (published national figures, see research/domain.md and Cafcass's public law data): the looked-after module
+already sends about a fifth to a quarter of the children starting care through the court (an interim care
+order, C1, at the start or after a spell under section 20, V2), and its courts take 150 to 300 days to a final
+order, which matches Cafcass's recent average of a little over 40 weeks for care proceedings, so well over half
+pass 26 weeks. For each period of care with a C1 episode this module writes:
+
+- proceedings issued 0 to 7 days before the interim care order (never before the child's birth), the interim
+  care order on the first C1 day, and the final order on the day the C1 spell ends: a care order (C2), a
+  placement order with the care order (E1), a special guardianship order (REC E45 to E48), a child arrangements
+  order (E41) or a supervision order on a return home (E4A); the proceedings conclude that day, or stay open
+  if the child is still on C1;
+- pre-proceedings for two in three of them (fewer when the child was removed in an emergency): a legal gateway
+  meeting 5 to 14 weeks before the issue, the letter before proceedings 2 to 9 working days after it (so some
+  are late), a pre-proceedings meeting 1 to 3 weeks after the letter, ended by the issue;
+- a case management hearing 12 to 24 days after the issue (some after day 18), an issues resolution hearing 2 to
+  5 weeks before the final hearing and the final hearing on the day of the final order, each with its outcome;
+  an open set of proceedings has its next hearing listed ahead;
+- extensions of up to 8 weeks each with reasons for most proceedings that ran past 26 weeks, so some are past
+  26 weeks without one (late, and swept).
+
+Draws come from their own Random seeded from the authority's seed, so the rest of the authority is the same with
+or without this module, and the same seed always gives the same proceedings. Rows are bulk-inserted with the
+timestamps of the day each event happened.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from opencsc.accounts.models import User
+from opencsc.legal.clocks import STATUTORY_WEEKS
+from opencsc.legal.models import (
+    CareProceedings,
+    CourtOrder,
+    GatewayDecision,
+    Hearing,
+    HearingKind,
+    LegalGatewayMeeting,
+    OrderKind,
+    PreProceedings,
+    PreProceedingsOutcome,
+    TimetableExtension,
+)
+from opencsc.looked_after.models import Episode
+from opencsc.synthetic.context import Simulation
+from opencsc.synthetic.timestamps import at, stamp
+
+PRE_PROCEEDINGS_SHARE = 0.66
+EXTENDED_SHARE_OF_LONG = 0.75
+EXTENSION_REASONS = (
+    "An independent social work assessment of the grandparents is not finished",
+    "The parenting assessment needs more time to be fair to the parents",
+    "An expert psychological report was filed late",
+    "A new party joined the proceedings and needs time to respond",
+)
+FINAL_ORDERS = {
+    "C2": (OrderKind.CARE,),
+    "E1": (OrderKind.CARE, OrderKind.PLACEMENT),
+    "E45": (OrderKind.SPECIAL_GUARDIANSHIP,),
+    "E46": (OrderKind.SPECIAL_GUARDIANSHIP,),
+    "E47": (OrderKind.SPECIAL_GUARDIANSHIP,),
+    "E48": (OrderKind.SPECIAL_GUARDIANSHIP,),
+    "E41": (OrderKind.CHILD_ARRANGEMENTS,),
+    "E4A": (OrderKind.SUPERVISION,),
+}
+
+
+@dataclass
+class CourtSpell:
+    """A C1 spell in a period of care: from the interim care order to what ended it (or still open)."""
+
+    child_id: int
+    team_id: int | None
+    born: dt.date | None
+    period_start: dt.date
+    interim_on: dt.date
+    final_on: dt.date | None = None
+    final_orders: tuple[str, ...] = ()
+    rows: dict = field(default_factory=dict)
+
+
+def _spells(last_day: dt.date) -> list[CourtSpell]:
+    """Each period of care's first C1 spell, read from the episodes in one query."""
+    rows = Episode.objects.order_by("child_id", "started_on", "pk").values_list(
+        "child_id",
+        "child__responsible_team_id",
+        "child__date_of_birth",
+        "started_on",
+        "reason_new_episode",
+        "legal_status",
+        "ended_on",
+        "reason_ceased",
+    )
+    spells: list[CourtSpell] = []
+    current: CourtSpell | None = None
+    period_start = None
+    for child_id, team_id, born, started_on, rne, status, ended_on, reason_ceased in rows:
+        if rne == "S":
+            period_start, current = started_on, None
+        if status == "C1" and current is None:
+            current = CourtSpell(child_id, team_id, born, period_start, started_on)
+            spells.append(current)
+        if (
+            current is None
+            or current.final_on is not None
+            or started_on <= current.interim_on
+            and status != "C1"
+        ):
+            continue
+        if status in FINAL_ORDERS and status in ("C2", "E1"):
+            current.final_on, current.final_orders = started_on, FINAL_ORDERS[status]
+        elif status != "C1":
+            current.final_on = (
+                started_on  # the interim order ended without a final order (such as back to V2)
+            )
+        elif ended_on is not None and reason_ceased != "X1":
+            current.final_on, current.final_orders = ended_on, FINAL_ORDERS.get(reason_ceased, ())
+    return [spell for spell in spells if spell.interim_on <= last_day]
+
+
+def _workers_by_team() -> tuple[dict[int, int], int | None]:
+    by_team: dict[int, int] = {}
+    for user_id, team_id in (
+        User.objects.filter(team__isnull=False).order_by("pk").values_list("pk", "team_id")
+    ):
+        by_team.setdefault(team_id, user_id)
+    return by_team, User.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
+def _not_before_birth(day: dt.date, born: dt.date | None) -> dt.date:
+    return max(day, born) if born else day
+
+
+def _add_working_days(sim: Simulation, day: dt.date, count: int) -> dt.date:
+    return sim.calendar.add_working_days(day, count)
+
+
+def write_proceedings(sim: Simulation) -> None:
+    rng = random.Random(f"{sim.seed}:proceedings")
+    by_team, anyone = _workers_by_team()
+    if anyone is None:
+        return
+    meetings, pres, proceedings, extensions, hearings, orders = [], [], [], [], [], []
+    spells = _spells(sim.last_day)
+    for spell in spells:
+        actor = by_team.get(spell.team_id, anyone)
+        issued_on = _not_before_birth(spell.interim_on - dt.timedelta(days=rng.randint(0, 7)), spell.born)
+        pre_share = (
+            PRE_PROCEEDINGS_SHARE if spell.interim_on > spell.period_start else PRE_PROCEEDINGS_SHARE / 2
+        )
+        gateway = None
+        if rng.random() < pre_share and spell.born and issued_on - dt.timedelta(weeks=14) > spell.born:
+            held_on = issued_on - dt.timedelta(days=rng.randint(35, 98))
+            gateway = stamp(
+                LegalGatewayMeeting(
+                    child_id=spell.child_id,
+                    held_on=held_on,
+                    decision=GatewayDecision.PRE_PROCEEDINGS,
+                    recorded_by_id=actor,
+                ),
+                at(held_on, 15),
+            )
+            letter_on = min(_add_working_days(sim, held_on, rng.randint(2, 9)), issued_on)
+            meeting_on = min(letter_on + dt.timedelta(days=rng.randint(7, 21)), issued_on)
+            pre = PreProceedings(
+                child_id=spell.child_id,
+                started_on=held_on,
+                letter_sent_on=letter_on,
+                meeting_held_on=meeting_on,
+                ended_on=issued_on,
+                outcome=PreProceedingsOutcome.PROCEEDINGS,
+            )
+            meetings.append(gateway)
+            pres.append((pre, gateway))
+        case = stamp(
+            CareProceedings(
+                child_id=spell.child_id,
+                issued_on=issued_on,
+                case_number=f"ZW{issued_on:%y}C{len(proceedings) + 1:05d}",
+                concluded_on=spell.final_on,
+                recorded_by_id=actor,
+            ),
+            at(issued_on, 16),
+        )
+        proceedings.append((case, gateway))
+        spell.rows = {"case": case}
+        orders.append((case, OrderKind.INTERIM_CARE, spell.interim_on, spell.final_on))
+        for kind in spell.final_orders:
+            orders.append((case, kind, spell.final_on, None))
+        hearings.extend(_hearings(rng, sim, case, spell))
+        extensions.extend(_extensions(rng, sim, case, spell))
+    LegalGatewayMeeting.objects.bulk_create(meetings, batch_size=1000)
+    for pre, gateway in pres:
+        pre.gateway_id = gateway.pk
+        stamp(pre, at(pre.started_on, 16), at(pre.ended_on, 16))
+    PreProceedings.objects.bulk_create([pre for pre, _ in pres], batch_size=1000)
+    for case, gateway in proceedings:
+        case.gateway_id = gateway.pk if gateway else None
+    CareProceedings.objects.bulk_create([case for case, _ in proceedings], batch_size=1000)
+    _write_children_of_cases(hearings, extensions, orders)
+    sim.count("legal gateway meetings", len(meetings))
+    sim.count("care proceedings", len(proceedings))
+    sim.count("court orders", len(orders))
+
+
+def _write_children_of_cases(hearings, extensions, orders) -> None:
+    for hearing in hearings:
+        hearing.proceedings_id = hearing.proceedings.pk
+    Hearing.objects.bulk_create(hearings, batch_size=1000)
+    for extension in extensions:
+        extension.proceedings_id = extension.proceedings.pk
+    TimetableExtension.objects.bulk_create(extensions, batch_size=1000)
+    CourtOrder.objects.bulk_create(
+        [
+            stamp(
+                CourtOrder(
+                    child_id=case.child_id,
+                    proceedings_id=case.pk,
+                    kind=kind,
+                    made_on=made_on,
+                    ended_on=ended_on,
+                    recorded_by_id=case.recorded_by_id,
+                ),
+                at(made_on, 16),
+            )
+            for case, kind, made_on, ended_on in orders
+        ],
+        batch_size=1000,
+    )
+
+
+def _hearing(case, kind: str, on: dt.date, last_day: dt.date, outcome: str) -> Hearing:
+    held = on <= last_day
+    return stamp(
+        Hearing(
+            proceedings=case,
+            kind=kind,
+            listed_for=on,
+            outcome=outcome if held else "",
+            outcome_recorded_on=on if held else None,
+        ),
+        at(min(on, last_day), 17),
+    )
+
+
+def _hearings(rng: random.Random, sim: Simulation, case: CareProceedings, spell: CourtSpell) -> list[Hearing]:
+    end = spell.final_on or sim.last_day
+    cmh_on = case.issued_on + dt.timedelta(days=rng.randint(12, 24))
+    found = []
+    if cmh_on < end or spell.final_on is None:
+        found.append(
+            _hearing(
+                case, HearingKind.CMH, cmh_on, sim.last_day, "Directions given; interim care order continued"
+            )
+        )
+    if spell.final_on is not None:
+        irh_on = spell.final_on - dt.timedelta(days=rng.randint(14, 35))
+        if irh_on > cmh_on:
+            found.append(
+                _hearing(case, HearingKind.IRH, irh_on, sim.last_day, "Issues narrowed; final hearing listed")
+            )
+        found.append(_hearing(case, HearingKind.FINAL, spell.final_on, sim.last_day, "Final orders made"))
+    elif cmh_on <= sim.last_day:
+        ahead = sim.last_day + dt.timedelta(days=rng.randint(7, 42))
+        found.append(_hearing(case, HearingKind.FURTHER_CMH, ahead, sim.last_day, ""))
+    return found
+
+
+def _extensions(
+    rng: random.Random, sim: Simulation, case: CareProceedings, spell: CourtSpell
+) -> list[TimetableExtension]:
+    end = spell.final_on or sim.last_day
+    overrun_weeks = ((end - case.issued_on).days - STATUTORY_WEEKS * 7) / 7
+    if overrun_weeks <= 0 or rng.random() > EXTENDED_SHARE_OF_LONG:
+        return []
+    found, granted_weeks = [], 0
+    granted_on = case.issued_on + dt.timedelta(weeks=rng.randint(22, 25))
+    while granted_weeks < overrun_weeks and granted_on <= min(end, sim.last_day):
+        weeks = rng.randint(4, 8)
+        found.append(
+            stamp(
+                TimetableExtension(
+                    proceedings=case, granted_on=granted_on, weeks=weeks, reason=rng.choice(EXTENSION_REASONS)
+                ),
+                at(granted_on, 17),
+            )
+        )
+        granted_weeks += weeks
+        granted_on += dt.timedelta(weeks=weeks - 1)
+    return found
