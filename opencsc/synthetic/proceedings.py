@@ -19,7 +19,11 @@ pass 26 weeks. For each period of care with a C1 episode this module writes:
   5 weeks before the final hearing and the final hearing on the day of the final order, each with its outcome;
   an open set of proceedings has its next hearing listed ahead;
 - extensions of up to 8 weeks each with reasons for most proceedings that ran past 26 weeks, so some are past
-  26 weeks without one (late, and swept).
+  26 weeks without one (late, and swept);
+- pre-proceedings under way for about one in ten children on a child protection plan on the last day (the
+  Public Law Outline used for a share of plans that are not working): a gateway meeting up to 20 weeks ago, the
+  letter 1 to 8 working days later (so some late), the meeting 1 to 3 weeks after it, some not yet reached, and
+  those past 16 weeks mostly stepped down with the concerns reduced.
 
 Draws come from their own Random seeded from the authority's seed, so the rest of the authority is the same with
 or without this module, and the same seed always gives the same proceedings. Rows are bulk-inserted with the
@@ -31,6 +35,7 @@ import random
 from dataclasses import dataclass, field
 
 from opencsc.accounts.models import User
+from opencsc.casework.models import ChildProtectionPlan
 from opencsc.legal.clocks import STATUTORY_WEEKS
 from opencsc.legal.models import (
     CareProceedings,
@@ -49,6 +54,7 @@ from opencsc.synthetic.context import Simulation
 from opencsc.synthetic.timestamps import at, stamp
 
 PRE_PROCEEDINGS_SHARE = 0.66
+PLAN_PRE_PROCEEDINGS_SHARE = 0.1
 EXTENDED_SHARE_OF_LONG = 0.75
 EXTENSION_REASONS = (
     "An independent social work assessment of the grandparents is not finished",
@@ -192,10 +198,14 @@ def write_proceedings(sim: Simulation) -> None:
             orders.append((case, kind, spell.final_on, None))
         hearings.extend(_hearings(rng, sim, case, spell))
         extensions.extend(_extensions(rng, sim, case, spell))
+    in_court = {spell.child_id for spell in spells}
+    for gateway, pre in _pre_proceedings_of_plans(rng, sim, by_team, anyone, in_court):
+        meetings.append(gateway)
+        pres.append((pre, gateway))
     LegalGatewayMeeting.objects.bulk_create(meetings, batch_size=1000)
     for pre, gateway in pres:
         pre.gateway_id = gateway.pk
-        stamp(pre, at(pre.started_on, 16), at(pre.ended_on, 16))
+        stamp(pre, at(pre.started_on, 16), at(pre.ended_on or pre.meeting_held_on or pre.started_on, 16))
     PreProceedings.objects.bulk_create([pre for pre, _ in pres], batch_size=1000)
     for case, gateway in proceedings:
         case.gateway_id = gateway.pk if gateway else None
@@ -291,3 +301,47 @@ def _extensions(
         granted_weeks += weeks
         granted_on += dt.timedelta(weeks=weeks - 1)
     return found
+
+
+def _pre_proceedings_of_plans(rng: random.Random, sim: Simulation, by_team, anyone, in_court: set[int]):
+    last_day = sim.last_day
+    plans = (
+        ChildProtectionPlan.objects.filter(
+            ended_on__isnull=True, started_on__lte=last_day - dt.timedelta(days=30)
+        )
+        .values_list("child_id", "child__responsible_team_id", "started_on")
+        .order_by("child_id", "started_on")
+    )
+    seen: set[int] = set()
+    for child_id, team_id, plan_start in plans:
+        if child_id in in_court or child_id in seen or rng.random() > PLAN_PRE_PROCEEDINGS_SHARE:
+            continue
+        seen.add(child_id)
+        held_on = max(plan_start + dt.timedelta(days=14), last_day - dt.timedelta(days=rng.randint(3, 140)))
+        if held_on > last_day:
+            continue
+        gateway = stamp(
+            LegalGatewayMeeting(
+                child_id=child_id,
+                held_on=held_on,
+                decision=GatewayDecision.PRE_PROCEEDINGS,
+                recorded_by_id=by_team.get(team_id, anyone),
+            ),
+            at(held_on, 15),
+        )
+        letter_on = _add_working_days(sim, held_on, rng.randint(1, 8))
+        letter_on = letter_on if letter_on <= last_day else None
+        meeting_on = letter_on + dt.timedelta(days=rng.randint(7, 21)) if letter_on else None
+        meeting_on = meeting_on if meeting_on and meeting_on <= last_day else None
+        ended_on = None
+        if (last_day - held_on).days > 16 * 7 and meeting_on and rng.random() < 0.6:
+            ended_on = min(held_on + dt.timedelta(days=rng.randint(90, 125)), last_day)
+        pre = PreProceedings(
+            child_id=child_id,
+            started_on=held_on,
+            letter_sent_on=letter_on,
+            meeting_held_on=meeting_on,
+            ended_on=ended_on,
+            outcome=PreProceedingsOutcome.STEPPED_DOWN if ended_on else "",
+        )
+        yield gateway, pre
