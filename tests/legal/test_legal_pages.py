@@ -41,6 +41,8 @@ def test_the_child_page_shows_each_due_date_as_the_steps_are_recorded(worker, ch
     services.proceedings_issue(actor=worker, child=child, issued_on=D(2026, 5, 8))
     text = client.get(page).content.decode()
     assert "week 1</strong> of the timetable" in text
+    record = client.get(reverse("people:detail", args=[child.pk])).content.decode()
+    assert "Hold the case management hearing" in record and "26 May 2026" in record  # day 18 from 8 May
     assert "Conclude the care proceedings" in text and "6 November 2026" in text
 
 
