@@ -107,6 +107,8 @@ def padded(tables: dict, count: int) -> dict:
                 copy["pers_common_child_id"] = ""
             if name == "ssd_family":
                 copy["fami_family_id"] = f"{row['fami_family_id']}-P{round_:02d}"
+            if name == "ssd_contacts":  # a copy's contact is a contact of its own, not its original's
+                copy["cont_contact_id"] += f"-P{round_:02d}"
             grown[name].append(copy)
     return grown
 
