@@ -243,3 +243,18 @@ def test_the_web_server_reads_the_postcode_directory_before_its_first_request():
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == repr(list(string.ascii_uppercase))
+
+
+def test_the_web_server_imports_its_url_patterns_before_its_first_request():
+    """The URL patterns import every app's views: done when the WSGI application loads, not in a request."""
+    script = "import sys\nimport config.wsgi\nprint('config.urls' in sys.modules)\n"
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "OPENCSC_ENV": "test"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "True"
