@@ -65,13 +65,13 @@ def dataflow_queue(*, actor, mode: str, tables: Tables, today: dt.date | None = 
     baselines = {child.la_child_id: child for child in DataflowChild.objects.all()}
     records, hashes, changed = [], [], []
     for la_child_id, payload in payloads.items():
+        record, digest = _record_to_send(mode, payload, baselines.get(la_child_id))
+        if record is None:  # the same record as the one last queued, which was checked then
+            run.unchanged += 1
+            continue
         problems = schema_problems(payload)
         if problems:
             run.held.append({"la_child_id": la_child_id, "problem": "; ".join(problems)})
-            continue
-        record, digest = _record_to_send(mode, payload, baselines.get(la_child_id))
-        if record is None:
-            run.unchanged += 1
             continue
         records.append(record)
         hashes.append((la_child_id, digest))
