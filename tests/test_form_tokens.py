@@ -336,6 +336,7 @@ CREATES = {
     "oversight:evidence_new",
     "frontdoor:contact_new",
     "frontdoor:check",
+    "returns:import",  # one import of the files uploaded
     "frontdoor:decide",
     "frontdoor:match",
     "partner:refer",

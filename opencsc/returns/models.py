@@ -99,3 +99,44 @@ class ReturnCheckFile(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class ReturnImport(models.Model):
+    """An import of uploaded return files asked for on the web and run by the background worker: what it
+    reads, how far it has got (the records of the batch being mapped, done of total, written on a connection
+    of its own so that the page sees them while the import's transaction is open) and, once finished, its
+    report. The report names files, lines and reasons, never a child: the flags are shown through the worklist's
+    selector, which names only the children the reader may open."""
+
+    kind = models.CharField(max_length=20)
+    source = models.CharField(max_length=300, help_text="The files uploaded")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=CheckStatus.choices, default=CheckStatus.QUEUED)
+    stage = models.CharField(max_length=200, blank=True, help_text="What the import is doing now")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    what = models.CharField(max_length=40, blank=True, help_text="What is counted: children, rows")
+    report = models.JSONField(default=dict, blank=True)
+    problem = models.TextField(blank=True, help_text="Why the import stopped")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (CheckStatus.DONE, CheckStatus.FAILED)
+
+
+class ReturnImportFile(models.Model):
+    """An uploaded file waiting to be imported (held in the database, as for a check); deleted when the import
+    finishes."""
+
+    import_request = models.ForeignKey(ReturnImport, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]

@@ -2,7 +2,14 @@ from django.db.models import Count
 
 from opencsc.accounts.models import Role
 from opencsc.people.selectors import children_visible_to
-from opencsc.returns.models import CheckStatus, ReturnCheck, RunOrigin, ValidationFinding, ValidationRun
+from opencsc.returns.models import (
+    CheckStatus,
+    ReturnCheck,
+    ReturnImport,
+    RunOrigin,
+    ValidationFinding,
+    ValidationRun,
+)
 
 WORKLIST_ROLES = {Role.PERFORMANCE_ANALYST, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 PAGE_SIZE = 500
@@ -15,6 +22,25 @@ def can_see_worklist(user) -> bool:
 def can_export_annexa(user) -> bool:
     """Annex A lists every child the authority worked with: the same people who check the returns."""
     return user.is_authenticated and user.role in WORKLIST_ROLES
+
+
+def can_import_returns(user) -> bool:
+    """Importing return files writes children's records in bulk: the people who check the returns."""
+    return user.is_authenticated and user.role in WORKLIST_ROLES
+
+
+def return_import(kind: str, import_id: int) -> ReturnImport | None:
+    return ReturnImport.objects.filter(kind=kind, pk=import_id).select_related("requested_by").first()
+
+
+def import_flags_run(record: ReturnImport) -> ValidationRun | None:
+    """The worklist run holding what a finished import flagged (the latest, when it read several files)."""
+    runs = record.report.get("runs", []) if record.finished else []
+    return ValidationRun.objects.filter(pk__in=runs).first() if runs else None
+
+
+def imports_under_way(kind: str) -> list[ReturnImport]:
+    return list(ReturnImport.objects.filter(kind=kind, status__in=[CheckStatus.QUEUED, CheckStatus.RUNNING]))
 
 
 def latest_run(kind: str, year: int | None = None) -> ValidationRun | None:

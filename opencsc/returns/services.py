@@ -1,9 +1,10 @@
 import logging
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from opencsc.audit.context import current_ip
@@ -15,6 +16,8 @@ from opencsc.returns.models import (
     CheckStatus,
     ReturnCheck,
     ReturnCheckFile,
+    ReturnImport,
+    ReturnImportFile,
     RunOrigin,
     ValidationFinding,
     ValidationRun,
@@ -262,3 +265,148 @@ def _check_finish(check: ReturnCheck, *, status: CheckStatus, run: ValidationRun
     check.steps_done, check.stage = check.steps_total, status.label
     check.save(update_fields=["status", "run", "finished_at", "steps_done", "stage", "problem"])
     check.files.all().delete()
+
+
+# Returns that can be imported from the web, and what one upload of each is: one or more CIN XML files, a 903 set
+# (its CSV files, or the zip OpenCSC downloads), one or more Annex A workbooks.
+WEB_IMPORTS = {"cin", "903", "annexa"}
+
+
+@transaction.atomic
+def return_import_request(*, actor, kind: str, uploads: Iterable[tuple[str, bytes]]) -> ReturnImport:
+    """Ask the background worker to import uploaded return files (name, content). The task is queued in the
+    same transaction, so an import is never queued without its files nor its files kept without an import."""
+    from opencsc.returns.tasks import return_import_task
+
+    uploads = list(uploads)
+    record = ReturnImport.objects.create(
+        kind=kind,
+        source=", ".join(name for name, _ in uploads)[:300],
+        requested_by=actor,
+        stage=CheckStatus.QUEUED.label,
+    )
+    ReturnImportFile.objects.bulk_create(
+        ReturnImportFile(import_request=record, name=name[:200], size=len(content), content=content)
+        for name, content in uploads
+    )
+    audit_event_record(
+        actor=actor,
+        verb=f"import.{kind}.request",
+        target=record,
+        payload={"files": [name for name, _ in uploads], "bytes": sum(len(c) for _, c in uploads)},
+    )
+    return_import_task.enqueue(import_id=record.pk)
+    return record
+
+
+class _ImportProgress:
+    """Writes how far a running import has got on a database connection of its own, so that the status page
+    sees it while the import's transaction is still open. Best effort: on SQLite a write waits for no other
+    writer (a short busy timeout) and one that cannot be made at once is left for the next."""
+
+    def __init__(self, record: ReturnImport):
+        self.pk = record.pk
+        self.last = (0, 0, "")
+        self.connection = connections.create_connection("default")
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        self.last = (done, total, what[:40])
+        stage = f"Reading and checking the {what}" if done < total else f"Writing the {what}"
+        table = ReturnImport._meta.db_table
+        try:
+            with self.connection.cursor() as cursor:
+                if self.connection.vendor == "sqlite":
+                    cursor.execute("PRAGMA busy_timeout = 100")
+                cursor.execute(
+                    f"UPDATE {table} SET status = %s, done = %s, total = %s, what = %s, stage = %s WHERE id = %s",
+                    [CheckStatus.RUNNING, done, total, what[:40], stage, self.pk],
+                )
+        except DatabaseError:
+            logger.info(
+                "Import %s: progress %s of %s not written (the database is busy)", self.pk, done, total
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def return_import_run(*, import_id: int) -> ReturnImport:
+    """Run a queued import: write its files to a private folder and import them as `opencsc import` does
+    (each file or set in one transaction, every readable child kept, what breaks a rule flagged), showing
+    progress as it goes; then keep the report. A file the importer refuses is in the report with its line and
+    reason; the others are imported."""
+    record = ReturnImport.objects.select_related("requested_by").get(pk=import_id)
+    if record.finished:
+        return record
+    return_kind = get_kind(record.kind)
+    ReturnImport.objects.filter(pk=record.pk).update(status=CheckStatus.RUNNING, stage="Reading the files")
+    progress = _ImportProgress(record)
+    try:
+        with tempfile.TemporaryDirectory(prefix="opencsc-import-") as folder:
+            paths = _import_input(record, Path(folder))
+            report = return_kind.import_files(paths, actor=record.requested_by, progress=progress)
+            summary = _import_summary(report, Path(folder))
+    except Exception:
+        logger.exception("Import %s stopped with an unexpected error", record.pk)
+        record.problem = "The import stopped with an unexpected error; nothing of it was kept. The service's log has the details."
+        _import_finish(record, status=CheckStatus.FAILED, report={})
+        raise
+    finally:
+        progress.close()
+    record.done, record.total, record.what = progress.last
+    _import_finish(record, status=CheckStatus.DONE, report=summary)
+    return record
+
+
+def _import_input(record: ReturnImport, folder: Path) -> list[Path]:
+    """The uploaded files in `folder` under their own names: for a 903 set the folder itself (a zip unpacked
+    into it), for the others each file."""
+    for number, upload in enumerate(record.files.all()):
+        name = Path(upload.name).name or f"upload-{number}"
+        path = folder / name
+        if path.exists():
+            path = folder / f"{number:02d}-{name}"
+        path.write_bytes(bytes(upload.content))
+        if record.kind == "903" and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.infolist():
+                    if not member.is_dir() and Path(member.filename).name:
+                        (folder / Path(member.filename).name).write_bytes(archive.read(member))
+            path.unlink()
+    return [folder] if record.kind == "903" else sorted(folder.iterdir())
+
+
+def _import_summary(report, folder: Path) -> dict:
+    """What the import did, for the status page: files by their uploaded names, problems by file, line and
+    reason (no child named: a skipped record's child may be one the reader may not open)."""
+
+    def name(path: str) -> str:
+        return path.replace(f"{folder}/", "").replace(str(folder), "the uploaded set")
+
+    return {
+        "files_read": [name(path) for path in report.files_read],
+        "counts": dict(sorted(report.counts.items())),
+        "refused": [
+            {"file": name(p.file), "line": p.line, "unit": p.unit, "reason": p.reason}
+            for p in [*report.files_refused, *report.skipped]
+        ],
+        "flags": len(report.flags),
+        "runs": report.runs,
+    }
+
+
+@transaction.atomic
+def _import_finish(record: ReturnImport, *, status: CheckStatus, report: dict) -> None:
+    record.status, record.report, record.finished_at = status, report, timezone.now()
+    record.stage = status.label
+    record.save(
+        update_fields=["status", "report", "finished_at", "stage", "problem", "done", "total", "what"]
+    )
+    record.files.all().delete()
+    audit_event_record(
+        actor=record.requested_by,
+        verb=f"import.{record.kind}.{'done' if status == CheckStatus.DONE else 'failed'}",
+        target=record,
+        payload={"counts": report.get("counts", {}), "refused": len(report.get("refused", []))}
+        | ({"problem": record.problem} if record.problem else {}),
+    )

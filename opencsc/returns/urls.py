@@ -10,4 +10,6 @@ urlpatterns = [
     path("<slug:kind>/check/", views.check, name="check"),
     path("<slug:kind>/checks/<int:check_id>/", views.check_status, name="check_status"),
     path("<slug:kind>/download/", views.download, name="download"),
+    path("<slug:kind>/import/", views.import_files, name="import"),
+    path("<slug:kind>/imports/<int:import_id>/", views.import_status, name="import_status"),
 ]

@@ -12,17 +12,27 @@ from opencsc.audit.services import record_access_log_list
 from opencsc.returns.registry import kinds
 from opencsc.returns.selectors import (
     can_export_annexa,
+    can_import_returns,
     can_see_worklist,
     checked_years,
     checks_under_way,
+    import_flags_run,
+    imports_under_way,
     latest_import_run,
     latest_run,
     return_check,
+    return_import,
     run_findings_for,
     run_rule_counts,
 )
-from opencsc.returns.services import return_check_request, return_export_record
+from opencsc.returns.services import (
+    WEB_IMPORTS,
+    return_check_request,
+    return_export_record,
+    return_import_request,
+)
 from opencsc.returns.uploads import too_large_message, upload_too_large
+from opencsc.ui.form_tokens import creates_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -92,6 +102,7 @@ def _worklist_page(request, kind: str, check_form=None, status: int = 200, downl
         "total": total,
         "check_form": check_form,
         "can_export_annexa": can_export_annexa(request.user),
+        "can_import": can_import_returns(request.user) and kind in WEB_IMPORTS,
         "annexa_on": timezone.localdate().isoformat(),
         "download_year": request.GET.get("download_year", default_year) if download_error else default_year,
         "download_error": download_error,
@@ -229,3 +240,98 @@ def check_status(request, kind: str, check_id: int):
         raise Http404("No such check")
     context = {"kind": kinds()[kind], "check": check_request, "refresh_seconds": 3}
     return render(request, "returns/check_status.html", context)
+
+
+IMPORT_HELP = {
+    "cin": "One or more CIN census XML files",
+    "903": "The SSDA903 set's CSV files (header, episodes, reviews, ...), or the zip OpenCSC downloads",
+    "annexa": "One or more Annex A workbooks (xlsx)",
+}
+IMPORT_SUFFIXES = {"cin": (".xml",), "903": (".csv", ".zip"), "annexa": (".xlsx",)}
+
+
+class ImportReturnForm(forms.Form):
+    files = MultipleFileField(
+        label="Files to import",
+        widget=MultipleFileInput(attrs={"multiple": True}),
+        error_messages={"required": "Choose the files to import"},
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["files"].help_text = IMPORT_HELP[kind]
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        files = [f for f in (files if isinstance(files, list) else [files]) if f]
+        if not files:  # a multiple file input sends an empty list, which the field does not call missing
+            raise forms.ValidationError("Choose the files to import")
+        wanted = IMPORT_SUFFIXES[self.kind]
+        wrong = [f.name for f in files if not f.name.lower().endswith(wanted)]
+        if wrong:
+            raise forms.ValidationError(
+                f"{', '.join(wrong)}: not a file of this return (it takes {' or '.join(wanted)} files)"
+            )
+        return files
+
+
+def _importable(request, kind: str):
+    if not can_import_returns(request.user):
+        raise PermissionDenied(
+            "Only performance analysts, heads of service and the director import return files"
+        )
+    if kind not in WEB_IMPORTS or kinds().get(kind) is None:
+        raise Http404("That return cannot be imported here")
+    return kinds()[kind]
+
+
+@login_required
+@creates_record
+def import_files(request, kind: str):
+    """Upload a return's files to import: the background worker imports them and the status page follows it.
+    A form sent twice imports once (its token, ADR 0012)."""
+    return_kind = _importable(request, kind)
+    posted = request.method == "POST"
+    form = ImportReturnForm(request.POST if posted else None, request.FILES if posted else None, kind=kind)
+    status = 200
+    if posted:
+        valid = form.is_valid()
+        if upload_too_large(request):
+            form.add_error("files", too_large_message())
+            status = 413
+        elif valid:
+            uploads = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
+            record = return_import_request(actor=request.user, kind=kind, uploads=uploads)
+            return redirect("returns:import_status", kind, record.pk)
+        else:
+            status = 400
+    context = {"kind": return_kind, "form": form, "imports": imports_under_way(kind)}
+    return render(request, "returns/import.html", context, status=status)
+
+
+@login_required
+def import_status(request, kind: str, import_id: int):
+    """How far a background import has got (children done of total), refreshing itself until it has
+    finished; then its report, the flags through the worklist's selector (a restricted child is not named)."""
+    return_kind = _importable(request, kind)
+    record = return_import(kind, import_id)
+    if record is None:
+        raise Http404("No such import")
+    context = {"kind": return_kind, "record": record, "refresh_seconds": 2, "import_run": None}
+    run = import_flags_run(record)
+    if run is not None:
+        findings, total = run_findings_for(request.user, run)
+        record_access_log_list(
+            user=request.user,
+            child_ids=[row["child_id"] for row in findings if row["child_id"]],
+            path=request.path,
+        )
+        context |= {
+            "import_run": run,
+            "import_rule": "",
+            "import_counts": run_rule_counts(run),
+            "import_findings": findings,
+            "import_total": total,
+        }
+    return render(request, "returns/import_status.html", context)
