@@ -12,12 +12,14 @@ before today, so the lists are full):
 - `annexa_rows` (every list's rows from the domain model) and writing the xlsx;
 - with SQLite, `opencsc import annexa FILE` into a fresh, migrated database in a child process (the migration
   is not counted), and then re-exporting there;
-- importing the file again into the authority it came from (nothing changes).
+- importing the file again into the authority it came from (nothing changes), with its CPU time and SQL
+  statements.
 """
 
 import argparse
 import datetime as dt
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from opencsc.people.models import Child  # noqa: E402
 from opencsc.returns.annexa.export import annexa_rows, write_workbook  # noqa: E402
@@ -198,14 +201,26 @@ def main() -> None:
                     ["export", "annexa", "--year", str(args.year), "--out", f"{folder}/again.xlsx"],
                 ),
             ):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
                 done = subprocess.run([*opencsc, *command], env=env, cwd=ROOT, capture_output=True)
-                print(f"{label:58} {time.perf_counter() - start:8.2f} s")
+                used = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu_s = used.ru_utime + used.ru_stime - cpu.ru_utime - cpu.ru_stime
+                print(f"{label:58} {time.perf_counter() - start:8.2f} s ({cpu_s:.2f} s CPU)")
                 print("    " + done.stdout.decode().strip().replace("\n", "\n    "))
                 if done.returncode:
                     print("    " + done.stderr.decode().strip()[:2000].replace("\n", "\n    "))
-    report = timed("import again into the authority it came from", import_annexa_files, [args.out])
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    cpu = time.process_time()
+    with connection.execute_wrapper(count):
+        report = timed("import again into the authority it came from", import_annexa_files, [args.out])
+    print(f"{'':58} {time.process_time() - cpu:.2f} s CPU, {len(statements)} SQL statements")
     print(f"{'':58} changes: {report.counts or 'none'}; skipped {len(report.skipped)}")
+    print(f"{'':58} load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ IMPORT_RULES: dict[str, str] = {
     "IMPORT-ID": "The LA child ID is at most 20 letters and digits",
     "IMPORT-DUPLICATE": "A child is listed once in a table that lists each child once",
     "IMPORT-SAME-CHILD": "A child has one LA child ID: a UPN is not given for two",
+    "IMPORT-CHILD-DIFFERS": "A child's date of birth and gender are the same wherever the child is given",
     "IMPORT-NO-HEADER": "A child in the return's other tables is in its Header table",
     "IMPORT-NOT-STORED": "A row could not be stored at all",
 }

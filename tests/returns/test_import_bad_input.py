@@ -1,4 +1,4 @@
-"""Bad input on the SSDA903 and CIN importers (issue 15): a file of the wrong kind, a truncated file, a row with an
+"""Bad input on the SSDA903, CIN and Annex A importers (issue 15): a file of the wrong kind, a truncated file, a row with an
 impossible date, an unknown code and a child under two identifiers, each reported with its file, line and reason.
 A file that cannot be read writes nothing (every table's row count unchanged); every child that can be read is
 kept."""
@@ -10,11 +10,13 @@ import pytest
 import time_machine
 from django.apps import apps
 
+from opencsc.frontdoor.models import Referral
 from opencsc.looked_after.models import Episode
 from opencsc.people.models import Child
+from opencsc.returns.annexa.importer import import_annexa_files
 from opencsc.returns.cin.importer import import_cin_files
 from opencsc.returns.ssda903.importer import import_903_files
-from tests.returns.builders import cin_census, ssda903_set
+from tests.returns.builders import annexa_workbook, cin_census, ssda903_set
 
 NOW = dt.datetime(2026, 5, 11, 12, 0, tzinfo=dt.UTC)
 
@@ -164,3 +166,93 @@ def test_cin_an_impossible_date_an_unknown_code_and_a_child_under_two_ids_are_fl
     assert report.ok and Child.objects.count() == 3
     assert Child.objects.get(la_child_id="K00002").date_of_birth is None
     assert Child.objects.get(la_child_id="K00002").referrals.get().source == "Q7"
+
+
+def test_annexa_a_file_of_the_wrong_kind_or_truncated_is_refused_and_nothing_is_written(db, tmp_path):
+    wrong = cin_census(tmp_path / "census.xml", 2)  # a census given as a workbook
+    renamed = tmp_path / "census.xlsx"
+    renamed.write_bytes(wrong.read_bytes())
+    whole = annexa_workbook(tmp_path / "whole.xlsx", 3).read_bytes()
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(whole[: len(whole) // 2])
+    before = _row_counts()
+
+    report = import_annexa_files([wrong, renamed, truncated])
+
+    refused = {Path(p.file).name: p.reason for p in report.files_refused}
+    assert set(refused) == {"census.xml", "census.xlsx", "truncated.xlsx"} and report.files_read == []
+    assert all(reason.startswith("not an xlsx workbook") for reason in refused.values())
+    assert _row_counts() == before
+
+
+def test_annexa_an_impossible_date_an_unknown_code_and_a_child_given_twice_are_flagged_and_kept(db, tmp_path):
+    child = {"Gender": "a) Male", "Ethnicity": "WBRI", "Age of Child (Years)": 11}
+    extra = {
+        3: [
+            # An impossible referral date: the referral is left out, the child kept.
+            {
+                **child,
+                "Child Unique ID": "X1",
+                "Date of Birth": "01/01/2014",
+                "Date of referral": "30/02/2026",
+                "Referral Source": "6",
+            },
+            # An impossible date of birth (left blank) and a source outside Annex A's list (kept as given).
+            {
+                **child,
+                "Child Unique ID": "X2",
+                "Date of Birth": "31/04/2014",
+                "Date of referral": "02/02/2026",
+                "Referral Source": "z) 99: Martians",
+            },
+            # A00001 again with another date of birth: one ID for two children, or a mistyped one.
+            {
+                **child,
+                "Child Unique ID": "A00001",
+                "Date of Birth": "09/09/2019",
+                "Date of referral": "03/02/2026",
+                "Referral Source": "6",
+            },
+            # The same row twice: one referral.
+            {
+                **child,
+                "Child Unique ID": "X3",
+                "Date of Birth": "01/01/2015",
+                "Date of referral": "04/02/2026",
+                "Referral Source": "6",
+            },
+            {
+                **child,
+                "Child Unique ID": "X3",
+                "Date of Birth": "01/01/2015",
+                "Date of referral": "04/02/2026",
+                "Referral Source": "6",
+            },
+        ]
+    }
+    path = annexa_workbook(tmp_path / "annex-a.xlsx", 2, extra=extra)
+
+    report = import_annexa_files([path])
+
+    flags = {(f.rule, f.sheet, f.line, f.la_child_id): f.reason for f in report.flags}
+    assert set(flags) == {
+        ("IMPORT-DATE", "List 3", 5, "X2"),
+        ("IMPORT-CODE", "List 3", 5, "X2"),
+        ("IMPORT-DATE", "List 3", 4, "X1"),
+        ("IMPORT-CHILD-DIFFERS", "List 3", 6, "A00001"),
+    }
+    assert flags[("IMPORT-DATE", "List 3", 4, "X1")] == (
+        "'Date of referral' '30/02/2026' is not a date in the form dd/mm/yyyy: the row's record is not stored"
+    )
+    assert "'Date of Birth' '31/04/2014'" in flags[("IMPORT-DATE", "List 3", 5, "X2")]
+    assert "'Referral Source' 'z) 99: Martians'" in flags[("IMPORT-CODE", "List 3", 5, "X2")]
+    assert flags[("IMPORT-CHILD-DIFFERS", "List 3", 6, "A00001")].startswith(
+        "'Date of Birth' 09/09/2019 differs from 02/02/2014 held for child A00001: 02/02/2014 kept"
+    )
+    assert report.ok and Child.objects.count() == 5
+    assert not Referral.objects.filter(child__la_child_id="X1").exists()
+    assert Child.objects.get(la_child_id="X2").date_of_birth is None
+    assert Referral.objects.get(child__la_child_id="X2").source == "99"
+    assert Child.objects.get(la_child_id="A00001").date_of_birth == dt.date(2014, 2, 2)
+    assert Referral.objects.filter(child__la_child_id="A00001").count() == 2
+    assert Referral.objects.filter(child__la_child_id="X3").count() == 1

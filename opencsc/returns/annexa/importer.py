@@ -42,11 +42,14 @@ rule, reason, file, sheet and row:
   (closure, authorisation, conference, plan end, review, adoption milestones) is left blank; a current legal
   status or placement said to start before the child became looked after is taken as starting that day; a
   child who ceased without a reason keeps the date ceased, the reason blank;
+- a child given with a date of birth or gender other than the one held for its Child Unique ID (in the records
+  or an earlier row) keeps the held one, flagged: Annex A has no other identifier (no UPN, no name), so a child
+  under two IDs cannot be told from two children, and both are kept;
 - a list without a column the import reads is read with that column blank (flagged once, at its header row);
   a list sheet with no header row is not read (flagged), the others are;
-- the child of every row is written first, in a savepoint of its own; the row's record (and allocation) in
-  another: a record whose key date cannot be read, or that the database refuses, is left out and flagged,
-  the child kept. Only a row with no Child Unique ID is not stored at all (nothing tells its child apart).
+- the rows are mapped list by list into the import framework's store and written together (ADR 0023): the
+  child of every row first, then the row's record (and allocation) as a unit: a record whose key date cannot
+  be read, or that the database refuses, is left out and flagged, the child kept. Only a row with no Child Unique ID is not stored at all (nothing tells its child apart).
 Only a file that is not an xlsx workbook, has no sheet named "List 1" to "List 11", has two sheets for one
 list, or has no list that can be read is refused whole. Each file is imported in one transaction, its flags
 saved as a run of the worklist in the same transaction. Importing the same file twice changes nothing. Each
@@ -552,6 +555,7 @@ class _Writer:
             self.store.add(child, key=details["la_child_id"])
             self.note("child created")
         else:
+            self._differs(child, fields)
             gained = {}
             for name in ("date_of_birth", "expected_date_of_birth"):
                 if fields[name] and not child.date_of_birth and not getattr(child, name):
@@ -568,6 +572,25 @@ class _Writer:
             self.store.add(ChildDisability(child=child, code=code), owner=child)
             self.note("disability added", code)
         return child
+
+    def _differs(self, child: Child, fields: dict) -> None:
+        """Flag a row whose date of birth or gender differs from the one held for its Child Unique ID (from the
+        records, or an earlier row): Annex A carries no other identifier, so one ID given for two children, or a
+        mistyped ID, shows only so. The held values are kept."""
+        given = {"Date of Birth": fields["date_of_birth"], "Gender": fields["sex"]}
+        held = {"Date of Birth": child.date_of_birth, "Gender": child.sex}
+        for column, value in given.items():
+            if value in (None, Sex.UNKNOWN) or held[column] in (None, Sex.UNKNOWN) or value == held[column]:
+                continue
+            shown = value.strftime("%d/%m/%Y") if column == "Date of Birth" else value
+            kept = held[column].strftime("%d/%m/%Y") if column == "Date of Birth" else held[column]
+            self.row.flag(
+                "IMPORT-CHILD-DIFFERS",
+                f"'{column}' {shown} differs from {kept} held for child {child.la_child_id}: {kept} kept; if "
+                "these are two children, one needs another Child Unique ID",
+                L.CHILD_ID,
+                column,
+            )
 
     def allocation(self, child: Child, row: _Row) -> None:
         """The allocated team and worker, when both name a team and a worker held here and the child has no
