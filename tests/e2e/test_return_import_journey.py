@@ -31,7 +31,9 @@ def test_an_uploaded_census_is_imported_in_the_background_and_the_page_shows_the
     page.click("button:has-text('Import the files')")
 
     expect(page.locator("h1")).to_have_text("Importing the files")
-    expect(page.locator("[data-testid='import-progress']")).to_contain_text("Waiting for the background worker")
+    expect(page.locator("[data-testid='import-progress']")).to_contain_text(
+        "Waiting for the background worker"
+    )
     assert not Child.objects.exists()
     screenshot(page, "return-import-waiting")
 
@@ -44,4 +46,3 @@ def test_an_uploaded_census_is_imported_in_the_background_and_the_page_shows_the
     expect(page.locator("[data-testid='import-kept']")).to_contain_text("0 refused")
     screenshot(page, "return-import-finished")
     assert Child.objects.count() == 15 and ReturnImport.objects.get().report["counts"]["child created"] == 15
-
