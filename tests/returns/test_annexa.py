@@ -23,6 +23,7 @@ from opencsc.casework.models import (
     NoteType,
     Section47Enquiry,
 )
+from opencsc.earlyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode
 from opencsc.frontdoor.models import Contact, ContactChild, Referral
 from opencsc.looked_after.models import (
     AdoptionMilestones,
@@ -398,6 +399,52 @@ def test_section_47_enquiries_started_in_the_period(db, started, included):
     assert len(annexa_rows(ON)[5]) == int(included)
 
 
+@pytest.mark.parametrize(
+    "started, completed, included, completion_shown",
+    [
+        (D(2025, 6, 2), BEFORE, False, None),  # completed the day before the period began
+        (D(2025, 6, 2), FIRST, True, FIRST),
+        (LAST, None, True, None),
+        (
+            D(2026, 3, 2),
+            AFTER,
+            True,
+            None,
+        ),  # completed after the reference date: not yet, as far as the list goes
+        (AFTER, None, False, None),
+    ],
+)
+def test_early_help_assessments_live_in_the_period_fill_list_2(
+    db, make_user, started, completed, included, completion_shown
+):
+    child = make_child("E0010")
+    episode = EarlyHelpEpisode.objects.create(
+        child=child,
+        started_on=started,
+        started_by="request",
+        lead_name="Sam Teacher",
+        lead_organisation_kind="school",
+        lead_organisation="Hill Street Primary School",
+        lead_phone="01234 567890",
+        recorded_by=make_user(Role.SOCIAL_WORKER),
+    )
+    EarlyHelpAssessment.objects.create(
+        episode=episode,
+        child=child,
+        started_on=started,
+        completed_on=completed,
+        organisation="Hill Street Primary School",
+    )
+    rows = annexa_rows(ON)[2]
+    assert len(rows) == int(included)
+    if included:
+        row = dict(zip(layout.LIST_BY_NUMBER[2].columns, rows[0], strict=True))
+        assert row["Assessment start date"] == started
+        assert row["Assessment completion date"] == completion_shown
+        assert row["Organisation completing assessment"] == "Hill Street Primary School"
+        assert row["Child Unique ID"] == "E0010"
+
+
 def test_short_breaks_and_older_care_leavers_are_left_out(db):
     short_break = make_child("E0004")
     episode(short_break, D(2025, 12, 1), ls="V3", place="U6")
@@ -619,7 +666,12 @@ def test_a_legacy_systems_workbook_is_read_by_code(db, tmp_path):
     assert Child.objects.get(la_child_id="L3").date_of_birth is None
     # Staff are never made up from a file: an allocation to a team and worker not held is left out, counted.
     assert report.counts["allocation left out: team or worker not held"] == 1
-    assert report.counts["list 2 rows not read (early help assessments are not recorded in OpenCSC)"] == 1
+    assert (
+        report.counts[
+            "list 2 rows not read (an early help episode needs its lead professional, whom Annex A does not name)"
+        ]
+        == 1
+    )
     assert not Allocation.objects.exists()
 
 

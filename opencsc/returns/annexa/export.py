@@ -9,7 +9,8 @@ placements, missing episodes) run from the same calendar date a year before the 
 design's anniversary convention. Who is in each list:
 
 1  contacts received in the period, one row per child named and matched to a record;
-2  early help assessments: OpenCSC does not record them, so the sheet has its headers only;
+2  early help assessments live at some time in the period: started by the reference date, not completed before
+   the period began (the organisation is the one recorded as completing it);
 3  referrals dated in the period (no-further-action ones included);
 4  assessments live at some time in the period: started by the reference date, not authorised or closed before
    the period began;
@@ -56,6 +57,7 @@ from opencsc.casework.models import (
 )
 from opencsc.core.spreadsheets import text_cell
 from opencsc.core.working_days import add_months
+from opencsc.earlyhelp.models import EarlyHelpAssessment
 from opencsc.frontdoor.models import ContactChild, Referral
 from opencsc.looked_after.codes import PLACEMENT_CHANGING_REASONS, SHORT_BREAK_STATUSES
 from opencsc.looked_after.models import (
@@ -244,6 +246,22 @@ def _list_1(ctx: _Context) -> list[list]:
         [
             [*ctx.common(child_id), timezone.localtime(received, zone).date(), L.SOURCE[source]]
             for child_id, received, source in rows
+        ]
+    )
+
+
+def _list_2(ctx: _Context) -> list[list]:
+    start, on = period(ctx.on, 6)
+    assessments = list(
+        EarlyHelpAssessment.objects.filter(started_on__lte=on)
+        .exclude(completed_on__lt=start)
+        .values_list("child_id", "started_on", "completed_on", "organisation")
+    )
+    ctx.load({row[0] for row in assessments})
+    return _sorted(
+        [
+            [*ctx.common(child_id), started, _upto(completed, on), organisation]
+            for child_id, started, completed, organisation in assessments
         ]
     )
 
@@ -684,7 +702,7 @@ def _list_10(ctx: _Context) -> list[list]:
     return _sorted(rows)
 
 
-BUILDERS = {1: _list_1, 3: _list_3, 4: _list_4, 5: _list_5, 6: _list_6, 7: _list_7}
+BUILDERS = {1: _list_1, 2: _list_2, 3: _list_3, 4: _list_4, 5: _list_5, 6: _list_6, 7: _list_7}
 BUILDERS |= {8: _list_8, 9: _list_9, 10: _list_10}
 
 

@@ -5,7 +5,8 @@ within the first 10 rows, and columns by header text (case and spacing ignored; 
 (Years)"). Labels are read by the code inside them (`q) 6: Police` is 6, `N4 - Family in acute stress` is N4),
 dates from date cells or dd/mm/yyyy text.
 
-What is read and what it makes (lists 2 and 11, and the columns not named here, are not read):
+What is read and what it makes (lists 2 and 11, and the columns not named here, are not read: an early help
+episode needs its lead professional, whom list 2 does not name, and OpenCSC does not record adopters):
 - every list: the child, by Child Unique ID (the same child across lists is one record; a record already held
   keeps what it has and only gains what it lacks), with gender, ethnicity and date of birth (age -1: the
   date is the expected date of birth); disability `a) Yes` adds DDA (other disability) when nothing is held,
@@ -174,6 +175,11 @@ READ_COLUMNS = {
 }
 CHILD_COLUMNS = (L.CHILD_ID, "Gender", "Ethnicity", "Date of Birth", L.AGE)
 OPTIONAL_COLUMNS = {L.DISABILITY, L.AGE}
+# The lists not read, and why.
+NOT_READ = {
+    2: "an early help episode needs its lead professional, whom Annex A does not name",
+    11: "adopters are not recorded in OpenCSC",
+}
 WRITE_ORDER = (3, 6, 4, 5, 7, 1, 8, 9, 10)
 
 
@@ -942,12 +948,9 @@ def import_annexa_files(paths, actor=None, progress: Progress | None = None) -> 
             report.files_refused.append(ImportProblem(str(path), error.reason, error.line))
             continue
         reference = reference or _latest_date(sheets)
-        for number, what in ((2, "early help assessments"), (11, "adopters")):
+        for number, why in NOT_READ.items():
             if sheets.get(number) and sheets[number].rows:
-                report.count(
-                    f"list {number} rows not read ({what} are not recorded in OpenCSC)",
-                    len(sheets[number].rows),
-                )
+                report.count(f"list {number} rows not read ({why})", len(sheets[number].rows))
         with transaction.atomic():
             batch = _WorkbookImport(path, sheets, reference, flags, actor=actor, progress=progress)
             written = batch.run()
