@@ -39,6 +39,8 @@ from opencsc.casework.models import (
 )
 from opencsc.documents import chronology_lines as document_lines
 from opencsc.documents.models import DocumentReview, PracticeDocument
+from opencsc.earlyhelp import chronology_lines as early_help_lines
+from opencsc.earlyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, TeamAroundFamilyReview
 from opencsc.frontdoor import chronology_lines as frontdoor_lines
 from opencsc.frontdoor.models import Contact, Referral
 from opencsc.looked_after import chronology_lines as care_lines
@@ -197,6 +199,16 @@ def _adoption(plan: AdoptionMilestones, entry):
     return care_lines.adoption_ceased(plan) if step == "ceased" else care_lines.adoption_milestone(plan, step)
 
 
+def _step_or(first, **steps):
+    """A rebuilder for keys with no step (the record's first line, worded by `first`) or a named step."""
+
+    def rebuild(record, entry):
+        step = (SOURCE_KEY.match(entry.source_key).group(3) or "").lstrip("-")
+        return steps[step](record) if step else first(record)
+
+    return rebuild
+
+
 # Key prefix: (model, rebuild(record, entry) -> ChronologyLine, the wording functions it checks).
 REBUILD = {
     "child-created": (
@@ -312,6 +324,25 @@ REBUILD = {
             document_lines.document_returned,
         ],
     ),
+    "early-help": (
+        EarlyHelpEpisode,
+        _step_or(
+            early_help_lines.episode_opened,
+            ended=early_help_lines.episode_closed,
+            **{"stepped-up": early_help_lines.stepped_up},
+        ),
+        [early_help_lines.episode_opened, early_help_lines.episode_closed, early_help_lines.stepped_up],
+    ),
+    "early-help-assessment": (
+        EarlyHelpAssessment,
+        _step_or(early_help_lines.assessment_started, completed=early_help_lines.assessment_completed),
+        [early_help_lines.assessment_started, early_help_lines.assessment_completed],
+    ),
+    "early-help-review": (
+        TeamAroundFamilyReview,
+        lambda review, entry: early_help_lines.family_review_held(review),
+        [early_help_lines.family_review_held],
+    ),
     "file-audit": (
         FileAudit,
         _by_step(recorded=quality_lines.file_audit_recorded, moderated=quality_lines.file_audit_moderated),
@@ -336,6 +367,7 @@ WORDING_MODULES = (
     quality_lines,
     attachment_lines,
     document_lines,
+    early_help_lines,
 )
 
 

@@ -55,6 +55,7 @@ from opencsc.synthetic.audits import write_case_file_audits
 from opencsc.synthetic.casework import CaseworkWriter, assign_team
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.documents import write_practice_documents
+from opencsc.synthetic.earlyhelp import write_early_help
 from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
 from opencsc.synthetic.finance import build_finance
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
@@ -109,6 +110,7 @@ def generate_authority(
             if progress:
                 progress(sim.written["children"], children)
         write_proceedings(sim)
+        write_early_help(sim)
         write_case_file_audits(sim, workforce)
         write_practice_documents(sim, workforce)
         restrict_some_children(sim, workforce)
