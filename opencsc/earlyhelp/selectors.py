@@ -106,6 +106,11 @@ def open_episode_clocks(ctx: ClockContext, *, child_ids=None) -> list[EarlyHelpC
     return clocks
 
 
+def child_early_help_clocks(child) -> list[EarlyHelpClock]:
+    """The running early help clocks of one child (the child's record lists them with its other due dates)."""
+    return open_episode_clocks(ClockContext(), child_ids=[child.pk])
+
+
 @dataclass(frozen=True)
 class ChildEarlyHelp:
     child: object

@@ -275,8 +275,9 @@ class DueItem:
 def child_due_items(child: Child, *, care_clocks: list | None = None) -> list[DueItem]:
     """What is due on this child's record, soonest first, each date from the clock engine: alert reviews and
     every casework clock (assessment, initial conference, first core group, review conference, visits) and
-    every looked-after clock (visits, reviews, health, education, return home interviews) and every clock of
-    pre-proceedings and care proceedings (letter, meeting, hearings, the 26 weeks). A page that has
+    every looked-after clock (visits, reviews, health, education, return home interviews), every clock of
+    pre-proceedings and care proceedings (letter, meeting, hearings, the 26 weeks) and the early help clocks
+    (assessment, team around the family review). A page that has
     worked out the looked-after clocks already (the record's care summary) passes them as `care_clocks`."""
     from opencsc.casework.protection_selectors import child_open_clocks
 
@@ -304,6 +305,12 @@ def child_due_items(child: Child, *, care_clocks: list | None = None) -> list[Du
     items.extend(
         DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.explanation)
         for clock in legal_clocks(child_ids=[child.pk])
+    )
+    from opencsc.earlyhelp.selectors import child_early_help_clocks
+
+    items.extend(
+        DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.due.explanation)
+        for clock in child_early_help_clocks(child)
     )
     return sorted(items, key=lambda item: item.due_on)
 

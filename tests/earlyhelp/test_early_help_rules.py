@@ -31,6 +31,7 @@ from opencsc.oversight.breaches import find_breaches
 from opencsc.oversight.models import Escalation
 from opencsc.oversight.services import escalations_sweep
 from opencsc.people import services as people_services
+from opencsc.people.selectors import child_due_items
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = dt.datetime(2026, 5, 11, 12, 0, tzinfo=LONDON)
@@ -207,6 +208,9 @@ def test_the_clocks_restart_at_each_review_and_stop_when_the_assessment_complete
     clocks = {c.rule_id: c for c in selectors.child_early_help(w.child).clocks}
     assert clocks["early_help_assessment"].due_on == D(2026, 5, 14)
     assert clocks["early_help_review"].due_on == D(2026, 5, 11) and not clocks["early_help_review"].is_overdue
+    on_the_record = {item.what: item.due_on for item in child_due_items(w.child)}
+    assert on_the_record["Hold the team around the family review"] == D(2026, 5, 11)
+    assert on_the_record["Complete the early help assessment"] == D(2026, 5, 14)
     services.early_help_assessment_start(
         actor=w.worker, episode=episode, started_on=STARTED, organisation="X"
     )
