@@ -6,8 +6,6 @@ import pytest
 
 from tests.looked_after.conftest import child, frozen_today, start_care, worker  # noqa: F401
 
-pytest_plugins = []
-
 
 @pytest.fixture
 def manager(teams, make_user):
