@@ -29,8 +29,17 @@ from opencsc.casework.models import (
     StrategyDiscussion,
 )
 from opencsc.documents.models import DocumentReview, DocumentTemplate, DocumentVersion, PracticeDocument
+from opencsc.earlyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, TeamAroundFamilyReview
 from opencsc.frontdoor.models import Contact, ContactChild, PartnerCheck, Referral
 from opencsc.geography import postcode_location, upper_tier_code
+from opencsc.legal.models import (
+    CareProceedings,
+    CourtOrder,
+    Hearing,
+    LegalGatewayMeeting,
+    PreProceedings,
+    TimetableExtension,
+)
 from opencsc.looked_after.models import (
     AdoptionMilestones,
     CareLeaverContact,
@@ -131,6 +140,15 @@ GENERATED_MODELS = (
     PracticeDocument,
     DocumentVersion,
     DocumentReview,
+    EarlyHelpEpisode,
+    EarlyHelpAssessment,
+    TeamAroundFamilyReview,
+    LegalGatewayMeeting,
+    PreProceedings,
+    CareProceedings,
+    TimetableExtension,
+    Hearing,
+    CourtOrder,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -161,6 +179,9 @@ SOURCE_KEY_MODELS = {
     "iro-assignment": IroAssignment,
     "placement-plan": PlacementPlanAgreement,
     "document": PracticeDocument,  # document-{pk}-{step}-{version}
+    "early-help": EarlyHelpEpisode,  # early-help-{pk}, -ended, -stepped-up
+    "early-help-assessment": EarlyHelpAssessment,
+    "early-help-review": TeamAroundFamilyReview,
 }
 CONTACT_REFERENCE = re.compile(r"FD\d\d-\d+")
 SOURCE_KEY = re.compile(r"^([a-z0-9-]+?)-(\d+)(-.*)?$")
