@@ -1,10 +1,11 @@
 """Due work in bulk: every open clock for a set of children, each due date from the one clock engine.
 
 `due_work(children, ctx)` takes the children in scope (a queryset or a `Scope`, already narrowed to what the
-user may see) and returns one `WorkItem` per open clock. It runs at most six queries whatever the number of
+user may see) and returns one `WorkItem` per open clock. It runs a fixed number of queries whatever the number of
 children: the children in scope (when they are few enough to list), assessments, enquiries, protection plans
-(with the last review and whether a core group has met in the same query), child-in-need plans, and every
-child's last visit by one grouped aggregate. Each due date
+(with the last review and whether a core group has met in the same query), child-in-need plans, every
+child's last visit by one grouped aggregate, the looked-after placements and IRO recommendations, early help
+episodes (one) and pre-proceedings, proceedings and hearings (one each). Each due date
 comes from `opencsc.core.clocks.due_date` with the authority's calendar, so it matches every other page and
 explains itself; results are memoised per (rule, start, calendar, limit), because many children share a start
 date.
@@ -32,6 +33,16 @@ Clocks covered (rule ids from `core.clocks.RULES`):
   been agreed; 5 working days from the placement's start.
 - `iro_recommendation`: a recommendation of a looked-after review not yet answered, or accepted and not yet
   done; due on the date the IRO set (a rule whose limit is 0 days from that date).
+- `early_help_assessment`, `early_help_review`: each open early help episode's clocks, exactly as
+  `opencsc.earlyhelp.selectors.open_episode_clocks` gives them to the child's early help page and the sweep.
+- the pre-proceedings and proceedings clocks (`opencsc.legal.clocks.LEGAL_RULES`: letter before proceedings,
+  pre-proceedings meeting and decision, case management hearing, the 26-week timetable with its extensions, each
+  hearing's outcome), exactly as `opencsc.legal.clocks.legal_clocks` gives them to the child's proceedings page
+  and the sweep; the timetable's due date counts the extensions granted, so it comes from there, not from a
+  fresh start.
+
+The early help and legal clocks are escalated by their own apps' breach finders, so the sweep's casework finders
+read only `WORK_RULE_IDS`; the work pages list and count all of `ALL_WORK_RULE_IDS`.
 
 Lateness is counted in working days: `working_days` is positive while an item is due (working days left until
 the due date) and negative once it is overdue (working days since). An item is overdue from the day after its
@@ -64,6 +75,7 @@ from opencsc.casework.models import (
 from opencsc.casework.protection_selectors import enquiries_awaiting_conference
 from opencsc.core.clocks import RULES, ClockRule, DueDate, due_date, effective_limit
 from opencsc.core.working_days import Calendar, authority_calendar
+from opencsc.legal.clocks import LEGAL_RULES, LegalClock, legal_clocks
 from opencsc.looked_after.codes import SHORT_BREAK_STATUSES
 from opencsc.looked_after.models import (
     Episode,
@@ -91,7 +103,10 @@ WORK_RULE_IDS = (
 # The looked-after items the work views show beside them: each placement plan not yet agreed (reg 9) and each
 # IRO recommendation still outstanding.
 CARE_WORK_RULE_IDS = ("placement_plan", "iro_recommendation")
-ALL_WORK_RULE_IDS = WORK_RULE_IDS + CARE_WORK_RULE_IDS
+# Early help and proceedings: the same clocks as those apps' pages, escalated by those apps' breach finders.
+EARLY_HELP_WORK_RULE_IDS = ("early_help_assessment", "early_help_review")
+LEGAL_WORK_RULE_IDS = LEGAL_RULES
+ALL_WORK_RULE_IDS = WORK_RULE_IDS + CARE_WORK_RULE_IDS + EARLY_HELP_WORK_RULE_IDS + LEGAL_WORK_RULE_IDS
 WHAT_IS_DUE = {
     "assessment": "Complete the assessment",
     "icpc": "Hold the initial child protection conference",
@@ -245,6 +260,7 @@ class WorkItem:
     is_overdue: bool
     lateness: str | None  # one of Lateness, or None if neither overdue nor due soon
     record_id: int
+    task: str = ""  # what is due, when the clock's own app words it (a hearing's outcome names the hearing)
     # Filled by attach_people for the rows shown.
     child: Child | None = None
     worker: object | None = None
@@ -256,7 +272,7 @@ class WorkItem:
 
     @property
     def what(self) -> str:
-        return WHAT_IS_DUE[self.rule.id]
+        return self.task or WHAT_IS_DUE[self.rule.id]
 
     @property
     def working_days_overdue(self) -> int:
@@ -279,6 +295,24 @@ def _item(ctx: ClockContext, rule_id: str, child_id: int, start: dt.date, record
         is_overdue=clock.is_overdue,
         lateness=clock.lateness,
         record_id=record_id,
+    )
+
+
+def _legal_item(ctx: ClockContext, clock: LegalClock) -> WorkItem:
+    """An item whose due date the legal clocks worked out (the timetable of proceedings moves with extensions)."""
+    working_days = ctx.working_days_between(ctx.today, clock.due_on)
+    is_overdue = clock.due_on < ctx.today
+    return WorkItem(
+        child_id=clock.child_id,
+        rule=RULES[clock.rule_id],
+        start=clock.start,
+        due_on=clock.due_on,
+        explanation=clock.explanation,
+        working_days=working_days,
+        is_overdue=is_overdue,
+        lateness=_lateness(working_days, is_overdue),
+        record_id=clock.record_id,
+        task=clock.what,
     )
 
 
@@ -451,6 +485,32 @@ def _recommendation_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
     return items
 
 
+def _early_help_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
+    """Each open early help episode's assessment and review clocks (one query)."""
+    wanted = rules & set(EARLY_HELP_WORK_RULE_IDS)
+    if not wanted:
+        return []
+    # Imported here: the early help selectors are built on this module's ClockContext.
+    from opencsc.earlyhelp.selectors import open_episode_clocks
+
+    items = []
+    for clock in open_episode_clocks(ctx, children=listed):
+        if clock.rule_id in wanted:
+            item = _item(ctx, clock.rule_id, clock.child_id, clock.start, clock.episode_id)
+            item.task = clock.what
+            items.append(item)
+    return items
+
+
+def _legal_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
+    """Each open pre-proceedings' and proceedings' clocks and each hearing's outcome (one query per kind)."""
+    wanted = rules & set(LEGAL_WORK_RULE_IDS)
+    if not wanted:
+        return []
+    clocks = legal_clocks(children=listed, rules=wanted, calendar=ctx.calendar, limit_of=ctx.limit)
+    return [_legal_item(ctx, clock) for clock in clocks]
+
+
 def _format_day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -522,6 +582,7 @@ def due_work(
     items += _protection_plan_items(ctx, cp_plans, wanted, last_seen)
     items += _cin_plan_items(ctx, cin_plans, wanted, last_seen)
     items += _placement_plan_items(ctx, scope, wanted) + _recommendation_items(ctx, listed, wanted)
+    items += _early_help_items(ctx, listed, wanted) + _legal_items(ctx, listed, wanted)
     if lateness:
         items = [item for item in items if item.lateness == lateness]
     order = {rule_id: position for position, rule_id in enumerate(ALL_WORK_RULE_IDS)}

@@ -1,6 +1,6 @@
 """Early help breach finders (registered with the sweep by `opencsc.oversight.breaches`): an open episode whose
 assessment is not completed, or whose team around the family has not reviewed it, by the due date the child's
-early help page shows (`selectors.open_episode_clocks`, three queries whatever the number of children). The
+early help page shows (`selectors.open_episode_clocks`, one query whatever the number of children). The
 subject key names the episode and, for reviews, the day the clock started, so each missed review is its own
 breach and is resolved once the review is recorded.
 """

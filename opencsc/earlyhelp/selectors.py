@@ -1,6 +1,6 @@
 """Early help reads: a child's episodes as they stood on a day (for the child's page and the front door's
-history), and the clocks of every open episode, read in a fixed number of queries for any number of children
-(the child's page, the breach finders and the work pages use the same function).
+history), and the clocks of every open episode, read in one query for any number of children (the child's page,
+the breach finders and the work pages use the same function).
 
 Clocks (rule ids in `core.clocks.RULES`, limits the authority's own, calendar the authority's):
 - `early_help_assessment`: an open episode whose assessment is not completed runs from the episode's start;
@@ -13,7 +13,7 @@ the whole authority.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 
 from opencsc.casework.work import ClockContext
 from opencsc.core.clocks import DueDate
@@ -76,31 +76,35 @@ class EarlyHelpClock:
         return self.due.days_overdue(self.today)
 
 
-def open_episode_clocks(ctx: ClockContext, *, child_ids=None) -> list[EarlyHelpClock]:
-    """The running clocks of every episode open on `ctx.today` (or only those of `child_ids`): three queries."""
+def open_episode_clocks(ctx: ClockContext, *, child_ids=None, children=None) -> list[EarlyHelpClock]:
+    """The running clocks of every episode open on `ctx.today` (or only those of `child_ids`, or of a work
+    page's scope `children`, an `opencsc.casework.work.Scope` already narrowed to what the user may see):
+    one query, whether the assessment is completed and the last review read with each episode."""
     today = ctx.today
     episodes = EarlyHelpEpisode.objects.filter(started_on__lte=today, ended_on__isnull=True)
     if child_ids is not None:
         episodes = episodes.filter(child_id__in=child_ids)
-    rows = list(episodes.values_list("pk", "child_id", "started_on").order_by("pk"))
-    open_ids = [pk for pk, _, _ in rows]
-    completed = set(
-        EarlyHelpAssessment.objects.filter(
-            episode_id__in=open_ids, completed_on__isnull=False, completed_on__lte=today
-        ).values_list("episode_id", flat=True)
+    if children is not None:
+        episodes = episodes.filter(children.condition())
+    completed = EarlyHelpAssessment.objects.filter(
+        episode=OuterRef("pk"), completed_on__isnull=False, completed_on__lte=today
     )
-    last_review = dict(
-        TeamAroundFamilyReview.objects.filter(episode_id__in=open_ids, held_on__lte=today)
-        .values("episode_id")
-        .annotate(last=Max("held_on"))
-        .values_list("episode_id", "last")
+    last_review = (
+        TeamAroundFamilyReview.objects.filter(episode=OuterRef("pk"), held_on__lte=today)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+    rows = (
+        episodes.annotate(assessed=Exists(completed), last_review_on=Subquery(last_review))
+        .values_list("pk", "child_id", "started_on", "assessed", "last_review_on")
+        .order_by("pk")
     )
     clocks = []
-    for pk, child_id, started_on in rows:
-        if pk not in completed:
+    for pk, child_id, started_on, assessed, last_review_on in rows:
+        if not assessed:
             due = ctx.due("early_help_assessment", started_on)
             clocks.append(EarlyHelpClock("early_help_assessment", pk, child_id, started_on, due, today))
-        start = max(started_on, last_review.get(pk, started_on))
+        start = max(started_on, last_review_on or started_on)
         due = ctx.due("early_help_review", start)
         clocks.append(EarlyHelpClock("early_help_review", pk, child_id, start, due, today))
     return clocks

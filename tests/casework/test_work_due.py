@@ -33,6 +33,8 @@ from opencsc.casework.models import (
 )
 from opencsc.casework.protection_selectors import child_open_clocks
 from opencsc.casework.work import (
+    EARLY_HELP_WORK_RULE_IDS,
+    LEGAL_WORK_RULE_IDS,
     ClockContext,
     Lateness,
     WorkingDayIndex,
@@ -43,7 +45,9 @@ from opencsc.casework.work import (
 )
 from opencsc.core.models import ClockSetting, ClosureDay
 from opencsc.core.working_days import Calendar, authority_calendar
+from opencsc.earlyhelp.models import EarlyHelpEpisode
 from opencsc.frontdoor.models import Referral
+from opencsc.legal.models import CareProceedings, Hearing, LegalGatewayMeeting, PreProceedings
 from opencsc.people.models import Child
 
 LONDON = ZoneInfo("Europe/London")
@@ -122,6 +126,26 @@ def only(items, rule_id):
     found = [item for item in items if item.rule_id == rule_id]
     assert len(found) == 1, found
     return found[0]
+
+
+def early_help_and_court(worker, child) -> None:
+    """An open early help episode, pre-proceedings with no letter yet, and proceedings with a hearing whose
+    outcome is not recorded."""
+    EarlyHelpEpisode.objects.create(
+        child=child,
+        started_on=D(2026, 4, 1),
+        started_by="request",
+        lead_name="Pat Lead",
+        lead_organisation_kind="school",
+        lead_organisation="Hill School",
+        recorded_by=worker,
+    )
+    gateway = LegalGatewayMeeting.objects.create(
+        child=child, held_on=D(2026, 4, 2), decision="pre_proceedings", recorded_by=worker
+    )
+    PreProceedings.objects.create(child=child, gateway=gateway, started_on=D(2026, 4, 2))
+    case = CareProceedings.objects.create(child=child, issued_on=D(2025, 11, 3), recorded_by=worker)
+    Hearing.objects.create(proceedings=case, kind="irh", listed_for=D(2026, 5, 1))
 
 
 @pytest.fixture
@@ -316,6 +340,7 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_children(db, wor
             open_cp_plan(child, icpc_on=D(2026, 4, 1))
             visit(worker, child, D(2026, 4, 20))
             ChildInNeedPlan.objects.create(child=child, started_on=D(2026, 3, 2))
+            early_help_and_court(worker, child)
             children.append(child)
         return children
 
@@ -323,13 +348,19 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_children(db, wor
     counts = []
     for children in (small, large):
         ctx = ClockContext()
-        ctx.limit("cp_visit"), ctx.limit("cin_visit")
+        for rule_id in ("cp_visit", "cin_visit", *EARLY_HELP_WORK_RULE_IDS, *LEGAL_WORK_RULE_IDS):
+            ctx.limit(rule_id)
         with CaptureQueriesContext(connection) as queries:
             items = items_for(children, ctx)
         counts.append(len(queries))
-        assert len(items) == 6 * len(children) - len(children)  # no CIN visit while on a protection plan
-    # one query per family of clocks (protection, CIN, care, placement plans, IRO recommendations)
-    assert counts[0] == counts[1] <= 8
+        # five casework clocks (no CIN visit while on a protection plan), two early help clocks and five
+        # legal ones (the letter, the pre-proceedings decision, the hearing's outcome, the case management
+        # hearing and the timetable)
+        assert len(items) == (5 + 2 + 5) * len(children)
+        assert summarise(items).by_rule["hearing_outcome"] == len(children)
+    # one query per family of clocks (protection, CIN, care, placement plans, IRO recommendations), one for
+    # early help and one for each kind of legal record
+    assert counts[0] == counts[1] <= 12
 
 
 def test_working_day_index_agrees_with_the_calendar(db):
