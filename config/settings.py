@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "opencsc.looked_after",
     "opencsc.legal",
     "opencsc.earlyhelp",
+    "opencsc.exploitation",
     "opencsc.insight",
     "opencsc.returns",
     "opencsc.workforce",

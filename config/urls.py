@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("opencsc.looked_after.iro_urls")),
     path("", include("opencsc.earlyhelp.urls")),
     path("", include("opencsc.legal.urls")),
+    path("", include("opencsc.exploitation.urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),
     path("refer/", include("opencsc.frontdoor.partner_urls")),

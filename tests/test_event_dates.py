@@ -38,6 +38,7 @@ from opencsc.casework.models import (
 )
 from opencsc.core.event_dates import ImpossibleDateError, event_date_problem, require_possible_date
 from opencsc.earlyhelp import services as early_help
+from opencsc.exploitation import services as exploitation
 from opencsc.frontdoor import services as frontdoor
 from opencsc.frontdoor.models import Contact, Referral
 from opencsc.legal import services as legal
@@ -118,6 +119,31 @@ EARLY_HELP_LEAD = {
     "lead_organisation": "Hill Street Primary School",
     "lead_email": "sam@school.example",
 }
+
+
+def _nrm_referral(w: World, *, reasonable: str = ""):
+    referral = exploitation.nrm_refer(
+        actor=w.worker, child=w.child, referred_on=D(2026, 4, 1), exploitation_type="criminal"
+    )
+    if reasonable:
+        exploitation.nrm_reasonable_grounds_record(
+            actor=w.worker, referral=referral, decided_on=D(2026, 4, 7), decision=reasonable
+        )
+    return referral
+
+
+def _panel_action(w: World):
+    meeting = exploitation.panel_meeting_record(actor=w.manager, held_on=D(2026, 4, 1))
+    consideration = exploitation.panel_consider(
+        actor=w.worker, meeting=meeting, child=w.child, level="high", decision="Disruption plan"
+    )
+    return exploitation.panel_action_add(
+        actor=w.worker,
+        consideration=consideration,
+        action="Visit",
+        owner="Police: PC Lee",
+        due_on=D(2026, 5, 1),
+    )
 
 
 def _early_help(w: World, *, assessed=False):
@@ -687,6 +713,65 @@ DATED_SERVICES = [
         lambda w: {"actor": w.worker, "child": w.child, "kind": "interim_care", "made_on": D(2026, 3, 3)},
         {"made_on": "made_on"},
     ),
+    # Child exploitation: screenings, places of concern, panel actions and NRM decisions.
+    DatedService(
+        exploitation.screening_record,
+        lambda w: {
+            "actor": w.worker,
+            "child": w.child,
+            "screened_on": D(2026, 4, 1),
+            "sexual_risk": "low",
+            "criminal_risk": "high",
+            "indicators": ["missing"],
+        },
+        {"screened_on": "screened_on"},
+    ),
+    DatedService(
+        exploitation.concern_link_record,
+        lambda w: {
+            "actor": w.worker,
+            "child": w.child,
+            "kind": "address",
+            "description": "12 Mill Lane",
+            "linked_on": D(2026, 4, 1),
+        },
+        {"linked_on": "linked_on"},
+    ),
+    DatedService(
+        exploitation.panel_action_complete,
+        lambda w: {"actor": w.worker, "panel_action": _panel_action(w), "completed_on": D(2026, 4, 2)},
+        {"completed_on": "completed_on"},
+    ),
+    DatedService(
+        exploitation.nrm_refer,
+        lambda w: {
+            "actor": w.worker,
+            "child": w.child,
+            "referred_on": D(2026, 4, 1),
+            "exploitation_type": "criminal",
+        },
+        {"referred_on": "referred_on"},
+    ),
+    DatedService(
+        exploitation.nrm_reasonable_grounds_record,
+        lambda w: {
+            "actor": w.worker,
+            "referral": _nrm_referral(w),
+            "decided_on": D(2026, 4, 7),
+            "decision": "positive",
+        },
+        {"decided_on": "decided_on"},
+    ),
+    DatedService(
+        exploitation.nrm_conclusive_grounds_record,
+        lambda w: {
+            "actor": w.worker,
+            "referral": _nrm_referral(w, reasonable="positive"),
+            "decided_on": D(2026, 5, 8),
+            "decision": "positive",
+        },
+        {"decided_on": "decided_on"},
+    ),
     # Early help: each step within the episode opened on 1 April 2026.
     DatedService(
         early_help.early_help_episode_open,
@@ -770,6 +855,9 @@ LEFT_OUT = {
     "opencsc.attachments.letters.conference_invitation_send": "the date of a conference being arranged (ahead)",
     "opencsc.legal.services.hearing_list": "the day a hearing is listed for (ahead); kept on or after the issue of "
     "proceedings, whose date is checked when it is recorded",
+    "opencsc.exploitation.services.panel_meeting_record": "a meeting of the exploitation panel about many "
+    "children (kept today or before); each child's consideration is checked against their birth",
+    "opencsc.exploitation.services.panel_action_add": "an action's due date (set ahead, on or after the panel)",
     "opencsc.dataflow.services.dataflow_queue": "the day the data flow's window is counted from, not an event",
 }
 

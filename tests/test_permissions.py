@@ -228,6 +228,16 @@ ROUTES = {
     "legal:hearing_outcome": ("GET", "child", CHANGE, 200),
     "legal:order_new": ("GET", "child", CHANGE, 200),
     "legal:conclude": ("GET", "child", CHANGE, 200),
+    # Child exploitation: each step answers 200 even when there is nothing to record it against.
+    "exploitation:child": ("GET", "child", VIEW, 200),
+    "exploitation:screening_new": ("GET", "child", CHANGE, 200),
+    "exploitation:panel_consider": ("GET", "child", CHANGE, 200),
+    "exploitation:panel_action_new": ("GET", "child", CHANGE, 200),
+    "exploitation:panel_action_complete": ("GET", "child", CHANGE, 200),
+    "exploitation:link_new": ("GET", "child", CHANGE, 200),
+    "exploitation:nrm_new": ("GET", "child", CHANGE, 200),
+    "exploitation:nrm_reasonable": ("GET", "child", CHANGE, 200),
+    "exploitation:nrm_conclusive": ("GET", "child", CHANGE, 200),
 }
 # Change routes checked again with a POST, so a read-only role cannot write by skipping the form page.
 POST_CHANGE_ROUTES = [
@@ -294,6 +304,14 @@ POST_CHANGE_ROUTES = [
     "legal:hearing_outcome",
     "legal:order_new",
     "legal:conclude",
+    "exploitation:screening_new",
+    "exploitation:panel_consider",
+    "exploitation:panel_action_new",
+    "exploitation:panel_action_complete",
+    "exploitation:link_new",
+    "exploitation:nrm_new",
+    "exploitation:nrm_reasonable",
+    "exploitation:nrm_conclusive",
 ]
 
 
@@ -314,6 +332,7 @@ def _record_routes() -> set[str]:
         "attachments",
         "earlyhelp",
         "legal",
+        "exploitation",
     ):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:
@@ -858,3 +877,35 @@ def test_the_proceedings_page_matrix_covers_every_role_and_route():
 def test_the_proceedings_page_follows_its_matrix(role, make_user, client_for):
     client = client_for(make_user(role))
     assert client.get(reverse("legal:proceedings")).status_code == PROCEEDINGS_PAGE[role], role
+
+
+# The exploitation service page (the children behind each figure named only where the user may open them, tested
+# in tests/exploitation) and the panel's meetings (managers and heads of service record them).
+EXPLOITATION_PAGES = {
+    R.SOCIAL_WORKER: (403, 403),
+    R.TEAM_MANAGER: (200, 200),
+    R.HEAD_OF_SERVICE: (200, 200),
+    R.DIRECTOR: (200, 403),
+    R.PERFORMANCE_ANALYST: (200, 403),
+    R.AUDITOR: (403, 403),
+    R.ADMINISTRATOR: (403, 403),
+    R.CHIEF_EXECUTIVE: (403, 403),
+    R.IMPROVEMENT_BOARD: (403, 403),
+    R.INDEPENDENT_REVIEWING_OFFICER: (403, 403),
+}
+
+
+def test_the_exploitation_pages_matrix_covers_every_role_and_route():
+    assert set(EXPLOITATION_PAGES) == set(Role)
+    resolver = get_resolver().namespace_dict["exploitation"][1]
+    service_routes = {p.name for p in resolver.url_patterns if "child_id" not in p.pattern.converters}
+    assert service_routes == {"service", "panel_new"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_exploitation_pages_follow_their_matrix(role, make_user, client_for):
+    client = client_for(make_user(role))
+    service, panel = EXPLOITATION_PAGES[role]
+    assert client.get(reverse("exploitation:service")).status_code == service, role
+    assert client.get(reverse("exploitation:panel_new")).status_code == panel, role
+    assert client.post(reverse("exploitation:panel_new"), {}).status_code in {panel, 200}, role

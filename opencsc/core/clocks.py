@@ -349,6 +349,40 @@ RULES: dict[str, ClockRule] = {
             "Working Together to Safeguard Children 2023, ch. 1 (the review frequency is local)",
             local=True,
         ),
+        # Child exploitation and the National Referral Mechanism (opencsc/exploitation, ADR 0038).
+        ClockRule(
+            "exploitation_screening_review",
+            "Exploitation screening review",
+            "the last screening that found a risk",
+            "the child is screened again",
+            Unit.MONTHS,
+            3,
+            "Child exploitation: Working Together to Safeguard Children 2023, ch. 3 (the review frequency of "
+            "the screening tool is set by the local safeguarding partnership)",
+            local=True,
+        ),
+        ClockRule(
+            "nrm_reasonable_grounds",
+            "NRM reasonable grounds decision",
+            "the referral to the National Referral Mechanism",
+            "the competent authority's reasonable grounds decision is recorded",
+            Unit.WORKING_DAYS,
+            5,
+            "Modern Slavery: Statutory Guidance for England and Wales (under s49 Modern Slavery Act 2015), "
+            "Home Office: a reasonable grounds decision within 5 working days of referral where possible",
+        ),
+        ClockRule(
+            "nrm_conclusive_grounds",
+            "NRM conclusive grounds decision",
+            "the positive reasonable grounds decision",
+            "the competent authority's conclusive grounds decision is recorded",
+            Unit.CALENDAR_DAYS,
+            45,
+            "Modern Slavery Act 2015 s50A (a recovery period of at least 30 days) and the statutory guidance "
+            "(no deadline for the conclusive grounds decision): the day the authority chases it is local "
+            "(ADR 0038)",
+            local=True,
+        ),
     )
 }
 

@@ -24,6 +24,7 @@ from opencsc.casework.services import ALLOCATING_ROLES
 from opencsc.casework.work_views import SERVICE_ROLES
 from opencsc.dataflow.selectors import can_view_dataflow
 from opencsc.earlyhelp.figures import can_view_figures as can_view_early_help
+from opencsc.exploitation.views import can_view_exploitation
 from opencsc.finance.selectors import can_view_budget
 from opencsc.frontdoor.demand import can_view_demand
 from opencsc.frontdoor.selectors import can_work_front_door
@@ -179,6 +180,12 @@ SECTIONS = (
                 "legal:proceedings",
                 "Open care proceedings by week of the 26-week timetable, and how long they take",
                 can_view_proceedings,
+            ),
+            Page(
+                "Exploitation and missing",
+                "exploitation:service",
+                "Children at risk of exploitation, overdue screenings, NRM decisions, missing and shared places",
+                can_view_exploitation,
             ),
             Page(
                 "Placements budget",
