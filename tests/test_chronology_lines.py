@@ -43,6 +43,16 @@ from opencsc.earlyhelp import chronology_lines as early_help_lines
 from opencsc.earlyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, TeamAroundFamilyReview
 from opencsc.frontdoor import chronology_lines as frontdoor_lines
 from opencsc.frontdoor.models import Contact, Referral
+from opencsc.legal import chronology_lines as legal_lines
+from opencsc.legal.clocks import timetable_week
+from opencsc.legal.models import (
+    CareProceedings,
+    CourtOrder,
+    Hearing,
+    LegalGatewayMeeting,
+    PreProceedings,
+    TimetableExtension,
+)
 from opencsc.looked_after import chronology_lines as care_lines
 from opencsc.looked_after.models import (
     AdoptionMilestones,
@@ -199,6 +209,19 @@ def _adoption(plan: AdoptionMilestones, entry):
     return care_lines.adoption_ceased(plan) if step == "ceased" else care_lines.adoption_milestone(plan, step)
 
 
+def _proceedings(case: CareProceedings, entry):
+    """The issue and conclusion are steps of the proceedings' key; an extension or a hearing names its own row."""
+    step = SOURCE_KEY.match(entry.source_key).group(3).lstrip("-")
+    if step == "issued":
+        return legal_lines.proceedings_issued(case)
+    if step == "concluded":
+        return legal_lines.proceedings_concluded(case, timetable_week(case.issued_on, case.concluded_on))
+    kind, pk = step.split("-")
+    if kind == "extension":
+        return legal_lines.timetable_extended(TimetableExtension.objects.get(pk=pk, proceedings=case))
+    return legal_lines.hearing_outcome(Hearing.objects.get(pk=pk, proceedings=case))
+
+
 def _step_or(first, **steps):
     """A rebuilder for keys with no step (the record's first line, worded by `first`) or a named step."""
 
@@ -343,6 +366,31 @@ REBUILD = {
         lambda review, entry: early_help_lines.family_review_held(review),
         [early_help_lines.family_review_held],
     ),
+    "legal-gateway": (
+        LegalGatewayMeeting,
+        lambda meeting, entry: legal_lines.gateway_held(meeting),
+        [legal_lines.gateway_held],
+    ),
+    "pre-proceedings": (
+        PreProceedings,
+        _by_step(
+            letter=legal_lines.letter_sent,
+            meeting=legal_lines.meeting_held,
+            ended=legal_lines.pre_proceedings_ended,
+        ),
+        [legal_lines.letter_sent, legal_lines.meeting_held, legal_lines.pre_proceedings_ended],
+    ),
+    "proceedings": (
+        CareProceedings,
+        _proceedings,
+        [
+            legal_lines.proceedings_issued,
+            legal_lines.proceedings_concluded,
+            legal_lines.timetable_extended,
+            legal_lines.hearing_outcome,
+        ],
+    ),
+    "court-order": (CourtOrder, lambda order, entry: legal_lines.order_made(order), [legal_lines.order_made]),
     "file-audit": (
         FileAudit,
         _by_step(recorded=quality_lines.file_audit_recorded, moderated=quality_lines.file_audit_moderated),
@@ -368,6 +416,7 @@ WORDING_MODULES = (
     attachment_lines,
     document_lines,
     early_help_lines,
+    legal_lines,
 )
 
 

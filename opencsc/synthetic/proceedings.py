@@ -25,6 +25,11 @@ pass 26 weeks. For each period of care with a C1 episode this module writes:
   letter 1 to 8 working days later (so some late), the meeting 1 to 3 weeks after it, some not yet reached, and
   those past 16 weeks mostly stepped down with the concerns reduced.
 
+Every event also has its chronology line, written by the same wording functions the legal services use
+(`opencsc.legal.chronology_lines`), so a generated child's chronology reads as if a worker had recorded the
+gateway meeting, the letter and meeting, the end of pre-proceedings, the issue, each extension, each hearing's
+outcome, each order and the conclusion (in the week of the timetable the services would name).
+
 Draws come from their own Random seeded from the authority's seed, so the rest of the authority is the same with
 or without this module, and the same seed always gives the same proceedings. Rows are bulk-inserted with the
 timestamps of the day each event happened.
@@ -35,8 +40,9 @@ import random
 from dataclasses import dataclass, field
 
 from opencsc.accounts.models import User
-from opencsc.casework.models import ChildProtectionPlan
-from opencsc.legal.clocks import STATUTORY_WEEKS
+from opencsc.casework.models import ChildProtectionPlan, ChronologyEntry
+from opencsc.legal import chronology_lines as lines
+from opencsc.legal.clocks import STATUTORY_WEEKS, timetable_week
 from opencsc.legal.models import (
     CareProceedings,
     CourtOrder,
@@ -50,6 +56,7 @@ from opencsc.legal.models import (
     TimetableExtension,
 )
 from opencsc.looked_after.models import Episode
+from opencsc.people.models import Child
 from opencsc.synthetic.context import Simulation
 from opencsc.synthetic.timestamps import at, stamp
 
@@ -210,20 +217,23 @@ def write_proceedings(sim: Simulation) -> None:
     for case, gateway in proceedings:
         case.gateway_id = gateway.pk if gateway else None
     CareProceedings.objects.bulk_create([case for case, _ in proceedings], batch_size=1000)
-    _write_children_of_cases(hearings, extensions, orders)
+    made = _write_children_of_cases(hearings, extensions, orders)
+    _write_chronology(
+        meetings, [pre for pre, _ in pres], [case for case, _ in proceedings], extensions, hearings, made
+    )
     sim.count("legal gateway meetings", len(meetings))
     sim.count("care proceedings", len(proceedings))
     sim.count("court orders", len(orders))
 
 
-def _write_children_of_cases(hearings, extensions, orders) -> None:
+def _write_children_of_cases(hearings, extensions, orders) -> list[CourtOrder]:
     for hearing in hearings:
         hearing.proceedings_id = hearing.proceedings.pk
     Hearing.objects.bulk_create(hearings, batch_size=1000)
     for extension in extensions:
         extension.proceedings_id = extension.proceedings.pk
     TimetableExtension.objects.bulk_create(extensions, batch_size=1000)
-    CourtOrder.objects.bulk_create(
+    return CourtOrder.objects.bulk_create(
         [
             stamp(
                 CourtOrder(
@@ -240,6 +250,36 @@ def _write_children_of_cases(hearings, extensions, orders) -> None:
         ],
         batch_size=1000,
     )
+
+
+def _write_chronology(meetings, pres, cases, extensions, hearings, orders) -> None:
+    """The chronology line of every event, worded by the services' own functions, each stamped on its day."""
+    children = Child.objects.in_bulk({case.child_id for case in cases} | {m.child_id for m in meetings})
+    for record in (*meetings, *pres, *cases, *orders):
+        record.child = children[record.child_id]
+    actors = User.objects.in_bulk({m.recorded_by_id for m in meetings} | {c.recorded_by_id for c in cases})
+    by_child = {m.child_id: m.recorded_by_id for m in meetings} | {
+        c.child_id: c.recorded_by_id for c in cases
+    }
+    events = [lines.gateway_held(meeting) for meeting in meetings]
+    for pre in pres:
+        events += [lines.letter_sent(pre)] if pre.letter_sent_on else []
+        events += [lines.meeting_held(pre)] if pre.meeting_held_on else []
+        events += [lines.pre_proceedings_ended(pre)] if pre.ended_on else []
+    for case in cases:
+        events.append(lines.proceedings_issued(case))
+        if case.concluded_on:
+            events.append(
+                lines.proceedings_concluded(case, timetable_week(case.issued_on, case.concluded_on))
+            )
+    events += [lines.timetable_extended(extension) for extension in extensions]
+    events += [lines.hearing_outcome(hearing) for hearing in hearings if hearing.outcome_recorded_on]
+    events += [lines.order_made(order) for order in orders]
+    entries = [
+        stamp(line.entry(recorded_by=actors[by_child[line.child.pk]]), at(line.occurred_on, 17))
+        for line in events
+    ]
+    ChronologyEntry.objects.bulk_create(entries, batch_size=2000)
 
 
 def _hearing(case, kind: str, on: dt.date, last_day: dt.date, outcome: str) -> Hearing:

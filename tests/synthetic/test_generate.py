@@ -182,7 +182,14 @@ SOURCE_KEY_MODELS = {
     "early-help": EarlyHelpEpisode,  # early-help-{pk}, -ended, -stepped-up
     "early-help-assessment": EarlyHelpAssessment,
     "early-help-review": TeamAroundFamilyReview,
+    "legal-gateway": LegalGatewayMeeting,
+    "pre-proceedings": PreProceedings,  # pre-proceedings-{pk}-letter, -meeting, -ended
+    "proceedings": CareProceedings,  # proceedings-{pk}-issued, -concluded, -extension-{pk}, -hearing-{pk}
+    "court-order": CourtOrder,
 }
+# A row named inside the rest of a source key (after the first row's key), by primary key too.
+NESTED_SOURCE_KEY_MODELS = {"extension": TimetableExtension, "hearing": Hearing}
+NESTED_SOURCE_KEY = re.compile(r"-(extension|hearing)-(\d+)")
 CONTACT_REFERENCE = re.compile(r"FD\d\d-\d+")
 SOURCE_KEY = re.compile(r"^([a-z0-9-]+?)-(\d+)(-.*)?$")
 
@@ -226,6 +233,12 @@ def snapshot() -> dict[str, list[dict]]:
                     row[field.attname] = positions[field.related_model][row[field.attname]]
             if row.get("source_key"):
                 prefix, pk, rest = SOURCE_KEY.match(row["source_key"]).groups()
+                rest = NESTED_SOURCE_KEY.sub(
+                    lambda found: (
+                        f"-{found[1]}-{positions[NESTED_SOURCE_KEY_MODELS[found[1]]][int(found[2])]}"
+                    ),
+                    rest or "",
+                )
                 row["source_key"] = f"{prefix}-{positions[SOURCE_KEY_MODELS[prefix]][int(pk)]}{rest or ''}"
             if model is Contact:
                 row.pop("reference")  # made from the id

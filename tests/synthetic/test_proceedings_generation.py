@@ -1,13 +1,25 @@
 """The generated authority's court work tells the same story as its SSDA903 episodes: every C1 spell has its
 proceedings and interim care order, final orders match the legal status or reason that followed, open
-proceedings belong to children still on C1, and the same seed gives the same proceedings."""
+proceedings belong to children still on C1, every court event has the chronology line the legal services would
+write for it (the same wording functions) and the same seed gives the same proceedings."""
 
 import datetime as dt
 
 import pytest
 from django.core.management import call_command
 
-from opencsc.legal.models import CareProceedings, CourtOrder, Hearing, LegalGatewayMeeting, OrderKind
+from opencsc.casework.models import ChronologyEntry
+from opencsc.legal import chronology_lines as lines
+from opencsc.legal.clocks import timetable_week
+from opencsc.legal.models import (
+    CareProceedings,
+    CourtOrder,
+    Hearing,
+    LegalGatewayMeeting,
+    OrderKind,
+    PreProceedings,
+    TimetableExtension,
+)
 from opencsc.looked_after.models import Episode
 from opencsc.synthetic.generator import clear_generated_data
 
@@ -21,6 +33,41 @@ def _court_story() -> list[tuple]:
             "child__la_child_id", "issued_on", "concluded_on", "case_number"
         )
     )
+
+
+def _lines_the_services_would_write() -> set[tuple]:
+    events = [lines.gateway_held(meeting) for meeting in LegalGatewayMeeting.objects.select_related("child")]
+    for pre in PreProceedings.objects.select_related("child"):
+        events += [lines.letter_sent(pre)] if pre.letter_sent_on else []
+        events += [lines.meeting_held(pre)] if pre.meeting_held_on else []
+        events += [lines.pre_proceedings_ended(pre)] if pre.ended_on else []
+    for case in CareProceedings.objects.select_related("child"):
+        events.append(lines.proceedings_issued(case))
+        if case.concluded_on:
+            events.append(
+                lines.proceedings_concluded(case, timetable_week(case.issued_on, case.concluded_on))
+            )
+    extensions = TimetableExtension.objects.select_related("proceedings__child")
+    events += [lines.timetable_extended(extension) for extension in extensions]
+    hearings = Hearing.objects.filter(outcome_recorded_on__isnull=False).select_related("proceedings__child")
+    events += [lines.hearing_outcome(hearing) for hearing in hearings]
+    events += [lines.order_made(order) for order in CourtOrder.objects.select_related("child")]
+    return {
+        (line.child.pk, line.source_key, line.occurred_on, line.category, line.summary, line.is_significant)
+        for line in events
+    }
+
+
+def _generated_legal_lines() -> set[tuple]:
+    entries = ChronologyEntry.objects.filter(
+        source_key__regex=r"^(legal-gateway|pre-proceedings|proceedings|court-order)-\d"
+    )
+    rows = entries.values_list(
+        "child_id", "source_key", "occurred_on", "category", "summary", "is_significant"
+    )
+    found = list(rows)
+    assert len(found) == len(set(found))
+    return set(found)
 
 
 def test_generated_proceedings_follow_the_episodes_and_the_seed():
@@ -48,6 +95,9 @@ def test_generated_proceedings_follow_the_episodes_and_the_seed():
             ).exists()  # the next one listed
     assert CourtOrder.objects.filter(kind=OrderKind.PLACEMENT).exists()
     assert LegalGatewayMeeting.objects.exists()
+    expected = _lines_the_services_would_write()
+    assert len(expected) > 50 and _generated_legal_lines() == expected
+    assert {key.split("-")[0] for _, key, *_ in expected} >= {"legal", "pre", "proceedings", "court"}
     story = _court_story()
     clear_generated_data()
     assert not CareProceedings.objects.exists()
