@@ -41,6 +41,8 @@ from opencsc.documents import chronology_lines as document_lines
 from opencsc.documents.models import DocumentReview, PracticeDocument
 from opencsc.earlyhelp import chronology_lines as early_help_lines
 from opencsc.earlyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, TeamAroundFamilyReview
+from opencsc.exploitation import chronology_lines as exploitation_lines
+from opencsc.exploitation.models import ConcernLink, ExploitationScreening, NrmReferral, PanelConsideration
 from opencsc.frontdoor import chronology_lines as frontdoor_lines
 from opencsc.frontdoor.models import Contact, Referral
 from opencsc.legal import chronology_lines as legal_lines
@@ -391,6 +393,34 @@ REBUILD = {
         ],
     ),
     "court-order": (CourtOrder, lambda order, entry: legal_lines.order_made(order), [legal_lines.order_made]),
+    "exploitation-screening": (
+        ExploitationScreening,
+        lambda screening, entry: exploitation_lines.screening_recorded(screening),
+        [exploitation_lines.screening_recorded],
+    ),
+    "exploitation-panel": (
+        PanelConsideration,
+        lambda consideration, entry: exploitation_lines.panel_considered(consideration),
+        [exploitation_lines.panel_considered],
+    ),
+    "exploitation-link": (
+        ConcernLink,
+        lambda link, entry: exploitation_lines.place_linked(link),
+        [exploitation_lines.place_linked],
+    ),
+    "nrm": (
+        NrmReferral,
+        _by_step(
+            referred=exploitation_lines.nrm_referred,
+            reasonable=exploitation_lines.nrm_reasonable_grounds,
+            conclusive=exploitation_lines.nrm_conclusive_grounds,
+        ),
+        [
+            exploitation_lines.nrm_referred,
+            exploitation_lines.nrm_reasonable_grounds,
+            exploitation_lines.nrm_conclusive_grounds,
+        ],
+    ),
     "file-audit": (
         FileAudit,
         _by_step(recorded=quality_lines.file_audit_recorded, moderated=quality_lines.file_audit_moderated),
@@ -417,6 +447,7 @@ WORDING_MODULES = (
     document_lines,
     early_help_lines,
     legal_lines,
+    exploitation_lines,
 )
 
 
@@ -476,7 +507,13 @@ def generated_lines_rebuilt(prefixes=None) -> tuple[dict[str, int], list]:
 
 
 # Kinds too rare for this authority, and where they are checked.
-RARE = {"adoption": "tests/synthetic/test_looked_after_generation.py (9,000 children)"}
+RARE = {
+    "adoption": "tests/synthetic/test_looked_after_generation.py (9,000 children)",
+    # A quarter of first high-risk screenings: none in an authority this small. The generator words them with
+    # the services' own functions (opencsc/synthetic/exploitation.py); the wording is checked in
+    # tests/exploitation/test_exploitation_services.py.
+    "nrm": "tests/exploitation/test_exploitation_services.py",
+}
 
 
 @pytest.mark.django_db

@@ -5,7 +5,8 @@ user may see) and returns one `WorkItem` per open clock. It runs a fixed number 
 children: the children in scope (when they are few enough to list), assessments, enquiries, protection plans
 (with the last review and whether a core group has met in the same query), child-in-need plans, every
 child's last visit by one grouped aggregate, the looked-after placements and IRO recommendations, early help
-episodes (one) and pre-proceedings, proceedings and hearings (one each). Each due date
+episodes (one), pre-proceedings, proceedings and hearings (one each), and exploitation screenings (two) and NRM
+referrals (one). Each due date
 comes from `opencsc.core.clocks.due_date` with the authority's calendar, so it matches every other page and
 explains itself; results are memoised per (rule, start, calendar, limit), because many children share a start
 date.
@@ -41,7 +42,11 @@ Clocks covered (rule ids from `core.clocks.RULES`):
   and the sweep; the timetable's due date counts the extensions granted, so it comes from there, not from a
   fresh start.
 
-The early help and legal clocks are escalated by their own apps' breach finders, so the sweep's casework finders
+- the exploitation clocks (`opencsc.exploitation.clocks.EXPLOITATION_RULES`: a screening's review, the NRM
+  reasonable and conclusive grounds decisions), exactly as `exploitation_clocks` gives them to the child's
+  exploitation page and the sweep.
+
+The early help, legal and exploitation clocks are escalated by their own apps' breach finders, so the sweep's casework finders
 read only `WORK_RULE_IDS`; the work pages list and count all of `ALL_WORK_RULE_IDS`.
 
 Lateness is counted in working days: `working_days` is positive while an item is due (working days left until
@@ -75,6 +80,7 @@ from opencsc.casework.models import (
 from opencsc.casework.protection_selectors import enquiries_awaiting_conference
 from opencsc.core.clocks import RULES, ClockRule, DueDate, due_date, effective_limit
 from opencsc.core.working_days import Calendar, authority_calendar
+from opencsc.exploitation.clocks import EXPLOITATION_RULES, ExploitationClock, exploitation_clocks
 from opencsc.legal.clocks import LEGAL_RULES, LegalClock, legal_clocks
 from opencsc.looked_after.codes import SHORT_BREAK_STATUSES
 from opencsc.looked_after.models import (
@@ -107,6 +113,9 @@ CARE_WORK_RULE_IDS = ("placement_plan", "iro_recommendation")
 EARLY_HELP_WORK_RULE_IDS = ("early_help_assessment", "early_help_review")
 LEGAL_WORK_RULE_IDS = LEGAL_RULES
 ALL_WORK_RULE_IDS = WORK_RULE_IDS + CARE_WORK_RULE_IDS + EARLY_HELP_WORK_RULE_IDS + LEGAL_WORK_RULE_IDS
+ALL_WORK_RULE_IDS += (
+    EXPLOITATION_RULES  # a screening's review and the NRM decisions, escalated by their finders
+)
 WHAT_IS_DUE = {
     "assessment": "Complete the assessment",
     "icpc": "Hold the initial child protection conference",
@@ -298,8 +307,8 @@ def _item(ctx: ClockContext, rule_id: str, child_id: int, start: dt.date, record
     )
 
 
-def _legal_item(ctx: ClockContext, clock: LegalClock) -> WorkItem:
-    """An item whose due date the legal clocks worked out (the timetable of proceedings moves with extensions)."""
+def _legal_item(ctx: ClockContext, clock: LegalClock | ExploitationClock) -> WorkItem:
+    """An item whose due date its app's clocks worked out (the timetable of proceedings moves with extensions)."""
     working_days = ctx.working_days_between(ctx.today, clock.due_on)
     is_overdue = clock.due_on < ctx.today
     return WorkItem(
@@ -511,6 +520,15 @@ def _legal_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
     return [_legal_item(ctx, clock) for clock in clocks]
 
 
+def _exploitation_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
+    """Each screening's review and each NRM decision awaited (three queries)."""
+    wanted = rules & set(EXPLOITATION_RULES)
+    if not wanted:
+        return []
+    clocks = exploitation_clocks(children=listed, rules=wanted, calendar=ctx.calendar, limit_of=ctx.limit)
+    return [_legal_item(ctx, clock) for clock in clocks]
+
+
 def _format_day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -583,6 +601,7 @@ def due_work(
     items += _cin_plan_items(ctx, cin_plans, wanted, last_seen)
     items += _placement_plan_items(ctx, scope, wanted) + _recommendation_items(ctx, listed, wanted)
     items += _early_help_items(ctx, listed, wanted) + _legal_items(ctx, listed, wanted)
+    items += _exploitation_items(ctx, listed, wanted)
     if lateness:
         items = [item for item in items if item.lateness == lateness]
     order = {rule_id: position for position, rule_id in enumerate(ALL_WORK_RULE_IDS)}

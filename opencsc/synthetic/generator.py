@@ -56,6 +56,7 @@ from opencsc.synthetic.casework import CaseworkWriter, assign_team
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
 from opencsc.synthetic.documents import write_practice_documents
 from opencsc.synthetic.earlyhelp import write_early_help
+from opencsc.synthetic.exploitation import exploitation_records, write_exploitation
 from opencsc.synthetic.families import Casework, HouseholdWriter, IdentifierIssuer, plan_household
 from opencsc.synthetic.finance import build_finance
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
@@ -111,6 +112,7 @@ def generate_authority(
                 progress(sim.written["children"], children)
         write_proceedings(sim)
         write_early_help(sim)
+        write_exploitation(sim)
         write_case_file_audits(sim, workforce)
         write_practice_documents(sim, workforce)
         restrict_some_children(sim, workforce)
@@ -211,6 +213,8 @@ def clear_generated_data() -> None:
         Contact,
         DemandAlert,
     )
+    for model in exploitation_records():
+        _delete_with_blockers(model.objects.all())
     for model in casework_records:
         _delete_with_blockers(model.objects.all())
     for model in looked_after_records():

@@ -46,6 +46,8 @@ from opencsc.casework.work import (
 from opencsc.core.models import ClockSetting, ClosureDay
 from opencsc.core.working_days import Calendar, authority_calendar
 from opencsc.earlyhelp.models import EarlyHelpEpisode
+from opencsc.exploitation.clocks import EXPLOITATION_RULES
+from opencsc.exploitation.models import ExploitationScreening, NrmReferral
 from opencsc.frontdoor.models import Referral
 from opencsc.legal.models import CareProceedings, Hearing, LegalGatewayMeeting, PreProceedings
 from opencsc.people.models import Child
@@ -341,6 +343,16 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_children(db, wor
             visit(worker, child, D(2026, 4, 20))
             ChildInNeedPlan.objects.create(child=child, started_on=D(2026, 3, 2))
             early_help_and_court(worker, child)
+            ExploitationScreening.objects.create(
+                child=child,
+                screened_on=D(2026, 3, 2),
+                sexual_risk="high",
+                criminal_risk="none",
+                recorded_by=worker,
+            )
+            NrmReferral.objects.create(
+                child=child, referred_on=D(2026, 5, 1), exploitation_type="sexual", recorded_by=worker
+            )
             children.append(child)
         return children
 
@@ -348,19 +360,26 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_children(db, wor
     counts = []
     for children in (small, large):
         ctx = ClockContext()
-        for rule_id in ("cp_visit", "cin_visit", *EARLY_HELP_WORK_RULE_IDS, *LEGAL_WORK_RULE_IDS):
+        for rule_id in (
+            "cp_visit",
+            "cin_visit",
+            *EARLY_HELP_WORK_RULE_IDS,
+            *LEGAL_WORK_RULE_IDS,
+            *EXPLOITATION_RULES,
+        ):
             ctx.limit(rule_id)
         with CaptureQueriesContext(connection) as queries:
             items = items_for(children, ctx)
         counts.append(len(queries))
         # five casework clocks (no CIN visit while on a protection plan), two early help clocks and five
         # legal ones (the letter, the pre-proceedings decision, the hearing's outcome, the case management
-        # hearing and the timetable)
-        assert len(items) == (5 + 2 + 5) * len(children)
+        # hearing and the timetable) and two exploitation ones (the screening's review and the NRM decision)
+        assert len(items) == (5 + 2 + 5 + 2) * len(children)
         assert summarise(items).by_rule["hearing_outcome"] == len(children)
     # one query per family of clocks (protection, CIN, care, placement plans, IRO recommendations), one for
-    # early help and one for each kind of legal record
-    assert counts[0] == counts[1] <= 12
+    # early help, one for each kind of legal record, and three for exploitation (each child's latest screening day,
+    # the screenings of those days, the NRM referrals)
+    assert counts[0] == counts[1] <= 15
 
 
 def test_working_day_index_agrees_with_the_calendar(db):

@@ -30,6 +30,15 @@ from opencsc.casework.models import (
 )
 from opencsc.documents.models import DocumentReview, DocumentTemplate, DocumentVersion, PracticeDocument
 from opencsc.earlyhelp.models import EarlyHelpAssessment, EarlyHelpEpisode, TeamAroundFamilyReview
+from opencsc.exploitation.models import (
+    ConcernLink,
+    ConcernPlace,
+    ExploitationScreening,
+    NrmReferral,
+    PanelAction,
+    PanelConsideration,
+    PanelMeeting,
+)
 from opencsc.frontdoor.models import Contact, ContactChild, PartnerCheck, Referral
 from opencsc.geography import postcode_location, upper_tier_code
 from opencsc.legal.models import (
@@ -149,6 +158,13 @@ GENERATED_MODELS = (
     TimetableExtension,
     Hearing,
     CourtOrder,
+    ExploitationScreening,
+    PanelMeeting,
+    PanelConsideration,
+    PanelAction,
+    ConcernPlace,
+    ConcernLink,
+    NrmReferral,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -176,6 +192,10 @@ SOURCE_KEY_MODELS = {
     "care-leaver-contact": CareLeaverContact,
     "pathway-plan-review": PathwayPlanReview,
     "file-audit": FileAudit,  # file-audit-{pk}-recorded, -moderated
+    "exploitation-screening": ExploitationScreening,
+    "exploitation-panel": PanelConsideration,
+    "exploitation-link": ConcernLink,
+    "nrm": NrmReferral,  # nrm-{pk}-referred, -reasonable, -conclusive
     "iro-assignment": IroAssignment,
     "placement-plan": PlacementPlanAgreement,
     "document": PracticeDocument,  # document-{pk}-{step}-{version}
