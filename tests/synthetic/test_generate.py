@@ -354,6 +354,7 @@ FORWARD_LOOKING = {
     ("people.Alert", "review_on"),
     ("oversight.ImprovementAction", "due_on"),
     ("quality.FileAuditAction", "due_on"),
+    ("exploitation.PanelAction", "due_on"),
 }
 
 
