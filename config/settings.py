@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "opencsc.legal",
     "opencsc.earlyhelp",
     "opencsc.exploitation",
+    "opencsc.allegations",
     "opencsc.insight",
     "opencsc.returns",
     "opencsc.workforce",

@@ -26,6 +26,7 @@ class TeamKind(models.TextChoices):
     CARE_LEAVERS = "care_leavers", "Care leavers"
     DISABLED_CHILDREN = "disabled_children", "Disabled children"
     MANAGEMENT = "management", "Management and support"
+    DESIGNATED_OFFICER = "designated_officer", "Designated officer (LADO)"
 
 
 class Team(TimestampedModel):

@@ -1,6 +1,9 @@
 """The audit trail across the service: every look at a child's record (the access log) and every change (audit
 events), searched by person, child, dates and action, for a data-protection complaint or a misuse
-investigation. Only auditors search it (information governance officers hold the auditor role)."""
+investigation. Only auditors search it (information governance officers hold the auditor role).
+
+The changes to allegations against staff (opencsc/allegations) are left out: they are restricted to the
+designated officer's team, who read each allegation's history on its own page (ADR 0037)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -14,6 +17,7 @@ from opencsc.audit.models import AccessKind, AuditEvent, RecordAccess
 from opencsc.people.models import Child
 
 AUDIT_SEARCH_ROLES = {Role.AUDITOR}
+RESTRICTED_OBJECT_TYPES = ("Allegation",)
 CHANGE = "change"  # the action that selects audit events rather than access-log rows
 ACTIONS = [(kind.value, kind.label) for kind in AccessKind] + [(CHANGE, "Changed (an audit event)")]
 
@@ -84,7 +88,9 @@ def audit_trail(query: TrailQuery) -> QuerySet:
         row_what=F("path"),
         row_from=Cast("ip_address", text),
     ).values(*COLUMNS)
-    events = _filtered(AuditEvent.objects.all(), query, person="actor_id")
+    events = _filtered(
+        AuditEvent.objects.exclude(object_type__in=RESTRICTED_OBJECT_TYPES), query, person="actor_id"
+    )
     events = events.annotate(
         row_source=Value("event", output_field=text),
         row_id=F("id"),

@@ -383,6 +383,45 @@ RULES: dict[str, ClockRule] = {
             "(ADR 0038)",
             local=True,
         ),
+        # Allegations against people who work with children (opencsc/allegations, ADR 0037).
+        ClockRule(
+            "lado_initial_consideration",
+            "Initial consideration of an allegation",
+            "the allegation's receipt by the designated officer",
+            "the initial consideration is recorded",
+            Unit.WORKING_DAYS,
+            1,
+            "Working Together to Safeguard Children 2023, ch. 2, and Keeping Children Safe in Education, Part 4 "
+            "(allegations reported to and considered by the designated officer within one working day)",
+        ),
+        ClockRule(
+            "lado_resolution_one_month",
+            "Allegation resolved (80% target)",
+            "the allegation's receipt",
+            "the outcome is recorded",
+            Unit.MONTHS,
+            1,
+            "Keeping Children Safe in Education, Part 4 target timescales: 80% of cases resolved within one month",
+        ),
+        ClockRule(
+            "lado_resolution_three_months",
+            "Allegation resolved (90% target)",
+            "the allegation's receipt",
+            "the outcome is recorded",
+            Unit.MONTHS,
+            3,
+            "Keeping Children Safe in Education, Part 4 target timescales: 90% within three months",
+        ),
+        ClockRule(
+            "lado_resolution",
+            "Allegation resolved (all but exceptional cases)",
+            "the allegation's receipt",
+            "the outcome is recorded",
+            Unit.MONTHS,
+            12,
+            "Keeping Children Safe in Education, Part 4 target timescales: all but the most exceptional cases "
+            "within twelve months",
+        ),
     )
 }
 

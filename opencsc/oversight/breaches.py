@@ -268,6 +268,7 @@ def find_breaches(*, today: dt.date, rules: Iterable[str] | None = None) -> list
 
 
 # Each area's own finders register themselves on import (after the registry above exists).
+from opencsc.allegations import breaches as _allegation_breaches  # noqa: E402, F401
 from opencsc.earlyhelp import breaches as _early_help_breaches  # noqa: E402, F401
 from opencsc.exploitation import breaches as _exploitation_breaches  # noqa: E402, F401
 from opencsc.legal import breaches as _legal_breaches  # noqa: E402, F401
