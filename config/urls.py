@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("opencsc.earlyhelp.urls")),
     path("", include("opencsc.legal.urls")),
     path("", include("opencsc.exploitation.urls")),
+    path("", include("opencsc.allegations.urls")),
     path("front-door/demand/", include("opencsc.frontdoor.demand_urls")),
     path("front-door/", include("opencsc.frontdoor.urls")),
     path("refer/", include("opencsc.frontdoor.partner_urls")),

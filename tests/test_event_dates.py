@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 import opencsc
 from opencsc.accounts.models import Role, Team, TeamKind, User
+from opencsc.allegations import services as allegations
 from opencsc.audit.models import AuditEvent
 from opencsc.casework import chronology, oversight_records, protection
 from opencsc.casework import services as casework
@@ -155,6 +156,29 @@ def _early_help(w: World, *, assessed=False):
             actor=w.worker, episode=episode, started_on=D(2026, 4, 1), organisation="X"
         )
     return episode
+
+
+ALLEGATION = {
+    "referrer_name": "Pat Head",
+    "referrer_organisation": "Hill Street Primary School",
+    "subject_name": "Sam Teacher",
+    "subject_role": "Class teacher",
+    "subject_employer": "Hill Street Primary School",
+    "sector": "education",
+    "harm_test": "harmed",
+    "harm_category": "physical",
+    "details": "X",
+}
+
+
+def _designated_officer() -> User:
+    team, _ = Team.objects.get_or_create(name="Designated officer", kind=TeamKind.DESIGNATED_OFFICER)
+    return User.objects.create_user(
+        username=f"lado{User.objects.count()}",
+        password="a long test password",
+        role=Role.SOCIAL_WORKER,
+        team=team,
+    )
 
 
 def _enquiry(w: World) -> Section47Enquiry:
@@ -833,6 +857,17 @@ DATED_SERVICES = [
         },
         {"closed_on": "closed_on"},
     ),
+    # Allegations: the referral's date, checked against each linked child's birth (ADR 0037).
+    DatedService(
+        allegations.allegation_record,
+        lambda w: {
+            "actor": _designated_officer(),
+            "received_on": D(2026, 4, 1),
+            "child_ids": w.child.la_child_id,
+            **ALLEGATION,
+        },
+        {"received_on": "received_on"},
+    ),
 ]
 
 # Services taking a date left out of the table, and why: dates that are not of an event about a child, and the
@@ -859,6 +894,13 @@ LEFT_OUT = {
     "children (kept today or before); each child's consideration is checked against their birth",
     "opencsc.exploitation.services.panel_action_add": "an action's due date (set ahead, on or after the panel)",
     "opencsc.dataflow.services.dataflow_queue": "the day the data flow's window is counted from, not an event",
+    "opencsc.allegations.services.allegation_initial_consideration": "the designated officer's work on an "
+    "allegation about an adult: never in the future, never before the referral, whose date is checked against each "
+    "linked child's birth",
+    "opencsc.allegations.services.allegation_strategy_record": "as the initial consideration: after it, not ahead",
+    "opencsc.allegations.services.allegation_conclude": "as the initial consideration: after the last step, not ahead",
+    "opencsc.allegations.services.regulator_referral_record": "a referral of an adult to the DBS or a regulator: "
+    "after the referral, not ahead",
 }
 
 # A date that cannot be true: before Jo's birth (from 1990), or after today (to 2100).

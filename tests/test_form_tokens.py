@@ -356,6 +356,9 @@ CREATES = {
     "finance:placement_cost",  # an agreement, or a dated change: each a new row
     "numbers:comparators",  # a load of published files
     "api_clients:new",
+    "allegations:new",
+    "allegations:regulator",  # one referral per body: a second is refused by the service
+    "allegations:access",
 }
 # Routes that take a POST but only change or end what exists (or sign in and out): sending one twice changes
 # nothing more, or is refused by the service's own rule (version, state).
@@ -419,6 +422,9 @@ CHANGES_ONLY = {
     "workforce:staff_leave",
     "api_clients:revoke",  # revoked once; a second revocation is refused
     "dataflow:retry",  # posts what waits; a second finds it sent (the outbox never posts a batch twice)
+    "allegations:consideration",  # each step once: a second is refused by the service
+    "allegations:strategy",
+    "allegations:outcome",
 }
 POST_SIGNS = ("POST", "form_step(", "_step(")
 

@@ -45,6 +45,8 @@ PEOPLE = [(role, None) for role in Role] + [
     (Role.TEAM_MANAGER, TeamKind.ASSESSMENT),
     (Role.SOCIAL_WORKER, TeamKind.FRONT_DOOR),
     (Role.TEAM_MANAGER, TeamKind.FRONT_DOOR),
+    (Role.SOCIAL_WORKER, TeamKind.DESIGNATED_OFFICER),
+    (Role.TEAM_MANAGER, TeamKind.DESIGNATED_OFFICER),
 ]
 HREF = re.compile(r'href="(/[^"#?]*)')
 TOP_ROW = re.compile(r'<nav aria-label="Menu".*?</nav>', re.S)

@@ -909,3 +909,78 @@ def test_the_exploitation_pages_follow_their_matrix(role, make_user, client_for)
     assert client.get(reverse("exploitation:service")).status_code == service, role
     assert client.get(reverse("exploitation:panel_new")).status_code == panel, role
     assert client.post(reverse("exploitation:panel_new"), {}).status_code in {panel, 200}, role
+
+
+# Allegations against people who work with children (opencsc/allegations, ADR 0037): restricted whatever the role.
+# Columns: in the designated officer's team, granted access to this allegation (in an assessment team), neither.
+ALLEGATION_RELATIONSHIPS = ("designated_officer_team", "granted", "outside")
+ALLEGATION_OWN = {role: (role in (R.SOCIAL_WORKER, R.TEAM_MANAGER), False, False) for role in Role}
+ALLEGATION_READ = {role: (role in (R.SOCIAL_WORKER, R.TEAM_MANAGER), True, False) for role in Role}
+ALLEGATION_GRANT = {role: (role == R.TEAM_MANAGER, False, False) for role in Role}
+# The leaders' figures (counts only): the team, heads of service and the director, wherever they sit.
+ALLEGATION_FIGURES = {
+    role: (
+        role in (R.SOCIAL_WORKER, R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.DIRECTOR),
+        role in (R.HEAD_OF_SERVICE, R.DIRECTOR),
+        role in (R.HEAD_OF_SERVICE, R.DIRECTOR),
+    )
+    for role in Role
+}
+# name -> (takes the allegation, table)
+ALLEGATION_ROUTES = {
+    "allegations:list": (False, ALLEGATION_OWN),
+    "allegations:new": (False, ALLEGATION_OWN),
+    "allegations:service": (False, ALLEGATION_FIGURES),
+    "allegations:detail": (True, ALLEGATION_READ),
+    "allegations:consideration": (True, ALLEGATION_OWN),
+    "allegations:strategy": (True, ALLEGATION_OWN),
+    "allegations:outcome": (True, ALLEGATION_OWN),
+    "allegations:regulator": (True, ALLEGATION_OWN),
+    "allegations:access": (True, ALLEGATION_GRANT),
+}
+
+
+def test_the_allegation_matrix_covers_every_allegation_route():
+    resolver = get_resolver().namespace_dict["allegations"][1]
+    assert {f"allegations:{p.name}" for p in resolver.url_patterns} == set(ALLEGATION_ROUTES)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_allegation_pages_follow_their_matrix(role, world, make_user, client_for):
+    from opencsc.allegations import services as allegations
+    from opencsc.allegations.models import AllegationAccess
+
+    lado_team = Team.objects.create(name="Designated officer", kind=TeamKind.DESIGNATED_OFFICER)
+    lado_manager = make_user(R.TEAM_MANAGER, lado_team)
+    allegation = allegations.allegation_record(
+        actor=lado_manager,
+        received_on=dt.date(2025, 6, 2),
+        referrer_name="Pat Head",
+        referrer_organisation="Hill Street Primary School",
+        subject_name="Sam Teacher",
+        subject_role="Class teacher",
+        subject_employer="Hill Street Primary School",
+        sector="education",
+        harm_test="harmed",
+        harm_category="physical",
+        details="X",
+        children_named="Jo Pupil",
+    )
+    granted = make_user(role, world["north"])
+    allegations.allegation_access_grant(actor=lado_manager, allegation=allegation, user=granted)
+    people = (make_user(role, lado_team), granted, make_user(role, world["south"]))
+    for column, user in enumerate(people):
+        client = client_for(user)
+        for name, (takes_allegation, table) in ALLEGATION_ROUTES.items():
+            url = reverse(name, args=[allegation.pk] if takes_allegation else [])
+            allowed = table[role][column]
+            cell = f"{role} / {ALLEGATION_RELATIONSHIPS[column]} / {name}"
+            assert client.get(url).status_code == (200 if allowed else 403), cell
+            if takes_allegation and not allowed:
+                assert client.post(url, {"username": user.username}).status_code == 403, cell
+                missing = reverse(name, args=[allegation.pk + 1000])
+                assert client.get(missing).status_code == 403, cell  # the same answer: existence is not told
+        read = AllegationAccess.objects.filter(user=user, allegation=allegation).exists()
+        assert read is ALLEGATION_READ[role][column], f"{role} / {ALLEGATION_RELATIONSHIPS[column]} logged"
+    assert not allegation.access_grants.exclude(user=granted).exists()
+    assert allegation.regulator_referrals.count() == 0

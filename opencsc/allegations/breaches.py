@@ -4,8 +4,10 @@ the due dates the allegation's page shows (`selectors.open_allegation_clocks`, o
 allegations).
 
 The breach names no child and no person: it belongs to the designated officer's team (`team_id`), so the sweep
-raises it to that team's manager and climbs from there (ADR 0037); its explanation gives only the allegation's
-reference. With no designated officer's team set up, it goes to the head of service.
+raises it to that team's manager and climbs from there (ADR 0037). Its explanation gives what is due and the date
+the allegation was received, not its reference: the chain above the team (and the improvement board, which
+watches it) learns that an allegation is late, not which. With no designated officer's team, it goes to the head
+of service.
 """
 
 from opencsc.accounts.models import Team, TeamKind
@@ -30,7 +32,7 @@ def _breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
             child_id=None,
             subject_key=f"allegation:{clock.allegation_id}:{rule_id}",
             due_on=clock.due_on,
-            explanation=f"{clock.what} {clock.reference}: due {day_in_words(clock.due_on)} ({clock.due.explanation})",
+            explanation=f"{clock.what}: due {day_in_words(clock.due_on)} ({clock.due.explanation})",
             team_id=ctx.designated_officer_team_id,
         )
         for clock in ctx.allegation_clocks

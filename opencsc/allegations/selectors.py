@@ -41,7 +41,7 @@ from opencsc.core.working_days import add_months
 RESOLUTION_RULES = ("lado_resolution_one_month", "lado_resolution_three_months", "lado_resolution")
 SWEPT_RULES = ("lado_initial_consideration", "lado_resolution")
 WHAT_IS_DUE = {
-    "lado_initial_consideration": "Record the initial consideration of the allegation",
+    "lado_initial_consideration": "Record the initial consideration of an allegation",
     "lado_resolution_one_month": "Resolve the allegation (one-month target)",
     "lado_resolution_three_months": "Resolve the allegation (three-month target)",
     "lado_resolution": "Resolve the allegation (twelve months: all but exceptional cases)",

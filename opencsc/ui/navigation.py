@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from opencsc.accounts.access import TEAM_ROLES, can_search_children
 from opencsc.accounts.models import Role
+from opencsc.allegations.access import can_record_allegation, can_view_allegation_figures
 from opencsc.audit.selectors import can_search_audit_trail
 from opencsc.casework.oversight_records import OVERSIGHT_ROLES
 from opencsc.casework.services import ALLOCATING_ROLES
@@ -113,6 +114,12 @@ SECTIONS = (
                 _role_in([Role.INDEPENDENT_REVIEWING_OFFICER]),
             ),
             Page(
+                "Allegations",
+                "allegations:list",
+                "Allegations against people who work with children (the designated officer's team)",
+                can_record_allegation,
+            ),
+            Page(
                 "Escalations",
                 "oversight:escalations",
                 "Escalations you hold or raised, and the daily digest",
@@ -186,6 +193,12 @@ SECTIONS = (
                 "exploitation:service",
                 "Children at risk of exploitation, overdue screenings, NRM decisions, missing and shared places",
                 can_view_exploitation,
+            ),
+            Page(
+                "Allegations against staff",
+                "allegations:service",
+                "Allegations by sector and outcome, time taken against the targets, open cases by age",
+                can_view_allegation_figures,
             ),
             Page(
                 "Placements budget",

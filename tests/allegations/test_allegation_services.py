@@ -23,6 +23,7 @@ from tests.allegations.conftest import REFERRAL
 
 pytestmark = pytest.mark.django_db
 D = dt.date
+REFERRED_ON = dt.date(2026, 6, 8)
 ROW_MODELS = (
     Allegation,
     AllegationChild,
@@ -205,7 +206,7 @@ def test_the_outcome_follows_the_consideration_and_the_last_step(officer, record
 def test_a_regulator_referral_is_once_per_body(officer, record_allegation):
     allegation = record_allegation(D(2026, 6, 1))
 
-    def refer(body, on=D(2026, 6, 8)):
+    def refer(body, on=REFERRED_ON):
         return lambda: services.regulator_referral_record(
             actor=officer, allegation=allegation, body=body, referred_on=on
         )
