@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from opencsc.accounts.models import Team, User
+from opencsc.allegations.models import Allegation
 from opencsc.audit.models import AuditEvent, RecordAccess
 from opencsc.casework.models import (
     Allocation,
@@ -51,6 +52,7 @@ from opencsc.people.models import (
     Relationship,
 )
 from opencsc.quality.models import AuditProgramme, FileAudit
+from opencsc.synthetic.allegations import write_allegations
 from opencsc.synthetic.audits import write_case_file_audits
 from opencsc.synthetic.casework import CaseworkWriter, assign_team
 from opencsc.synthetic.context import GENERATED_EMAIL_DOMAIN, Simulation
@@ -113,6 +115,7 @@ def generate_authority(
         write_proceedings(sim)
         write_early_help(sim)
         write_exploitation(sim)
+        write_allegations(sim)
         write_case_file_audits(sim, workforce)
         write_practice_documents(sim, workforce)
         restrict_some_children(sim, workforce)
@@ -196,6 +199,7 @@ def clear_generated_data() -> None:
     for model in (PlacementAgreement, CarerApproval, Provider, Budget, Scenario):
         _delete_with_blockers(model.objects.all())  # with their costs and budget lines
     _delete_with_blockers(PracticeDocument.objects.all())  # with their versions and reviews
+    _delete_with_blockers(Allegation.objects.all())  # with the children named, referrals, grants and reads
     ChildProtectionConference.objects.update(plan=None)
     ChildProtectionPlan.objects.update(initial_conference=None)
     casework_records = (

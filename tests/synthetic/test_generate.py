@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from opencsc.accounts.models import Role, Team, TeamKind, User
+from opencsc.allegations.models import Allegation, AllegationChild, RegulatorReferral
 from opencsc.casework.models import (
     Allocation,
     Assessment,
@@ -165,6 +166,9 @@ GENERATED_MODELS = (
     ConcernPlace,
     ConcernLink,
     NrmReferral,
+    Allegation,
+    AllegationChild,
+    RegulatorReferral,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
