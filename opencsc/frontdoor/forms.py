@@ -161,4 +161,6 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.exclude(kind__in=[TeamKind.MANAGEMENT, TeamKind.DESIGNATED_OFFICER])
+        self.fields["team"].queryset = Team.objects.exclude(
+            kind__in=[TeamKind.MANAGEMENT, TeamKind.DESIGNATED_OFFICER]
+        )
