@@ -89,10 +89,10 @@ def test_the_sweep_escalates_a_late_consideration_to_the_designated_officers_man
     escalations_sweep(today=D(2026, 6, 10))
     escalation = Escalation.objects.get(rule_id="lado_initial_consideration")
     assert escalation.assigned_to == lado_manager and escalation.child is None
-    assert escalation.explanation.startswith(
-        f"Record the initial consideration of the allegation {late.reference}"
+    assert escalation.explanation == (
+        "Record the initial consideration of an allegation: due 8 June 2026 (1 working day from the allegation's "
+        "receipt by the designated officer on 5 June 2026)"
     )
-    assert "Lily" not in escalation.explanation and "Sam" not in escalation.explanation
 
 
 def test_the_twelve_month_resolution_is_swept_but_the_monthly_targets_are_not(officer, record_allegation):
