@@ -142,6 +142,17 @@ def allegation_clocks(allegation: Allegation, ctx: ClockContext | None = None) -
     return open_allegation_clocks(ctx or ClockContext(), allegation_ids=[allegation.pk])
 
 
+def next_due_of(allegations, ctx: ClockContext | None = None) -> dict[int, AllegationClock]:
+    """Each open allegation's earliest running clock (the designated officer's list shows it)."""
+    ids = [allegation.pk for allegation in allegations if allegation.concluded_on is None]
+    first: dict[int, AllegationClock] = {}
+    for clock in sorted(
+        open_allegation_clocks(ctx or ClockContext(), allegation_ids=ids), key=lambda c: c.due_on
+    ):
+        first.setdefault(clock.allegation_id, clock)
+    return first
+
+
 def allegation_list(user, *, open_only: bool = False) -> QuerySet:
     rows = allegations_visible_to(user).prefetch_related(
         Prefetch("children", queryset=AllegationChild.objects.order_by("id"))

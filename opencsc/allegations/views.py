@@ -54,8 +54,10 @@ def allegation_list(request):
     if not can_record_allegation(request.user):
         raise PermissionDenied("Only the designated officer's team sees allegations")
     open_only = request.GET.get("show") != "all"
+    allegations = list(selectors.allegation_list(request.user, open_only=open_only))
     context = {
-        "allegations": selectors.allegation_list(request.user, open_only=open_only),
+        "allegations": allegations,
+        "next_due": selectors.next_due_of(allegations),
         "open_only": open_only,
     }
     return render(request, "allegations/list.html", context)

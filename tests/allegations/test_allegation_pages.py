@@ -42,6 +42,8 @@ def test_from_referral_to_outcome_the_due_dates_follow_each_step(officer, child,
     assert 'data-testid="clock-lado_initial_consideration"' in page
     assert "8 June 2026" in page and "Overdue" in page  # Friday 5 June: due Monday 8 June
     assert "A restricted record" in page and "Lily" not in page  # the officer may not open Lily's record
+    listed = client.get(reverse("allegations:list")).content.decode()
+    assert "Record the initial consideration of an allegation: 8 June 2026" in listed
     consider = reverse("allegations:consideration", args=[allegation.pk])
     assert (
         client.post(
