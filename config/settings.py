@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "opencsc.earlyhelp",
     "opencsc.exploitation",
     "opencsc.allegations",
+    "opencsc.privatefostering",
     "opencsc.insight",
     "opencsc.returns",
     "opencsc.workforce",

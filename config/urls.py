@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("opencsc.looked_after.care_leaver_urls")),
     path("", include("opencsc.looked_after.iro_urls")),
     path("", include("opencsc.earlyhelp.urls")),
+    path("", include("opencsc.privatefostering.urls")),
     path("", include("opencsc.legal.urls")),
     path("", include("opencsc.exploitation.urls")),
     path("", include("opencsc.allegations.urls")),

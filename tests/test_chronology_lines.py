@@ -69,6 +69,8 @@ from opencsc.looked_after.models import (
 )
 from opencsc.people import chronology_lines as people_lines
 from opencsc.people.models import Alert, Child, ChildAddress
+from opencsc.privatefostering import chronology_lines as private_fostering_lines
+from opencsc.privatefostering.models import PrivateFosteringArrangement, PrivateFosteringVisit
 from opencsc.quality import chronology_lines as quality_lines
 from opencsc.quality.models import FileAudit
 from opencsc.synthetic.generator import clear_generated_data
@@ -421,6 +423,20 @@ REBUILD = {
             exploitation_lines.nrm_conclusive_grounds,
         ],
     ),
+    "private-fostering": (
+        PrivateFosteringArrangement,
+        _step_or(
+            private_fostering_lines.notified,
+            decided=private_fostering_lines.decided,
+            ended=private_fostering_lines.ended,
+        ),
+        [private_fostering_lines.notified, private_fostering_lines.decided, private_fostering_lines.ended],
+    ),
+    "private-fostering-visit": (
+        PrivateFosteringVisit,
+        lambda visit, entry: private_fostering_lines.visited(visit),
+        [private_fostering_lines.visited],
+    ),
     "file-audit": (
         FileAudit,
         _by_step(recorded=quality_lines.file_audit_recorded, moderated=quality_lines.file_audit_moderated),
@@ -448,6 +464,7 @@ WORDING_MODULES = (
     early_help_lines,
     legal_lines,
     exploitation_lines,
+    private_fostering_lines,
 )
 
 
@@ -513,6 +530,8 @@ RARE = {
     # the services' own functions (opencsc/synthetic/exploitation.py); the wording is checked in
     # tests/exploitation/test_exploitation_services.py.
     "nrm": "tests/exploitation/test_exploitation_services.py",
+    "private-fostering": "tests/privatefostering/test_private_fostering_generation.py (at a raised rate)",
+    "private-fostering-visit": "tests/privatefostering/test_private_fostering_generation.py (at a raised rate)",
 }
 
 
@@ -520,7 +539,7 @@ RARE = {
 def test_every_generated_line_reads_as_the_service_writes_it(authority):
     seen, differ = generated_lines_rebuilt()
     assert not differ, differ[:5]
-    assert set(seen) == set(REBUILD) - set(RARE), (
+    assert set(REBUILD) - set(RARE) <= set(seen), (
         f"kinds not generated: {set(REBUILD) - set(RARE) - set(seen)}"
     )
     steps = {

@@ -48,6 +48,7 @@ from opencsc.looked_after import services as looked_after
 from opencsc.looked_after.models import MissingEpisode
 from opencsc.people import services as people
 from opencsc.people.models import Child
+from opencsc.privatefostering import services as private_fostering
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2026, 5, 11, 12, 0, tzinfo=LONDON)
@@ -179,6 +180,30 @@ def _designated_officer() -> User:
         role=Role.SOCIAL_WORKER,
         team=team,
     )
+
+
+PRIVATE_FOSTERING_NOTIFICATION = {
+    "notified_by": "school",
+    "notifier_name": "Ms Patel",
+    "carer_name": "Grace Mensah",
+    "carer_address": "4 Oak Road",
+    "child_is_disabled": True,  # Jo is 16 in April 2026: privately fostered only if disabled
+}
+
+
+def _private_fostering(w: World, *, visited=False):
+    arrangement = private_fostering.private_fostering_notify(
+        actor=w.worker,
+        child=w.child,
+        notified_on=D(2026, 4, 1),
+        starts_on=D(2026, 4, 1),
+        **PRIVATE_FOSTERING_NOTIFICATION,
+    )
+    if visited:
+        private_fostering.private_fostering_visit_record(
+            actor=w.worker, arrangement=arrangement, visited_on=D(2026, 4, 2), seen_alone=True
+        )
+    return arrangement
 
 
 def _enquiry(w: World) -> Section47Enquiry:
@@ -867,6 +892,50 @@ DATED_SERVICES = [
             **ALLEGATION,
         },
         {"received_on": "received_on"},
+    ),
+    # Private fostering: each step after the notification of 1 April 2026. The start of the arrangement may be
+    # ahead (a proposed arrangement); its check against the birth is in tests/privatefostering.
+    DatedService(
+        private_fostering.private_fostering_notify,
+        lambda w: {
+            "actor": w.worker,
+            "child": w.child,
+            "notified_on": D(2026, 4, 1),
+            "starts_on": D(2026, 4, 1),
+            **PRIVATE_FOSTERING_NOTIFICATION,
+        },
+        {"notified_on": "notified_on"},
+        not_events=("starts_on",),
+    ),
+    DatedService(
+        private_fostering.private_fostering_visit_record,
+        lambda w: {
+            "actor": w.worker,
+            "arrangement": _private_fostering(w),
+            "visited_on": D(2026, 4, 2),
+            "seen_alone": True,
+        },
+        {"visited_on": "visited_on"},
+    ),
+    DatedService(
+        private_fostering.private_fostering_decide,
+        lambda w: {
+            "actor": w.worker,
+            "arrangement": _private_fostering(w, visited=True),
+            "decided_on": D(2026, 4, 3),
+            "decision": "suitable",
+        },
+        {"decided_on": "decided_on"},
+    ),
+    DatedService(
+        private_fostering.private_fostering_end,
+        lambda w: {
+            "actor": w.worker,
+            "arrangement": _private_fostering(w),
+            "ended_on": D(2026, 4, 2),
+            "end_reason": "returned_home",
+        },
+        {"ended_on": "ended_on"},
     ),
 ]
 

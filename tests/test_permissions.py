@@ -201,6 +201,12 @@ ROUTES = {
     "earlyhelp:close": ("GET", "child", CHANGE, 200),
     "earlyhelp:step_up": ("GET", "child", CHANGE, 200),
     "earlyhelp:step_down": ("GET", "child", CHANGE, 200),
+    # Private fostering: each step page answers 200 even with no open arrangement (it says so).
+    "privatefostering:child": ("GET", "child", VIEW, 200),
+    "privatefostering:notify": ("GET", "child", CHANGE, 200),
+    "privatefostering:visit": ("GET", "child", CHANGE, 200),
+    "privatefostering:decide": ("GET", "child", CHANGE, 200),
+    "privatefostering:end": ("GET", "child", CHANGE, 200),
     # The written assessment: the page answers 200 even with no assessment in progress (it says to start one).
     "documents:start": ("GET", "child", CHANGE, 200),
     "documents:write": (
@@ -312,13 +318,17 @@ POST_CHANGE_ROUTES = [
     "exploitation:nrm_new",
     "exploitation:nrm_reasonable",
     "exploitation:nrm_conclusive",
+    "privatefostering:notify",
+    "privatefostering:visit",
+    "privatefostering:decide",
+    "privatefostering:end",
 ]
 
 
 def _record_routes() -> set[str]:
     """Every named route in people, casework, protection, looked_after, adoption, care_leavers, documents, quality,
-    attachments and earlyhelp that takes a child or a note (a document's, an audit's and a file's own routes are tested in
-    their tests/ folders)."""
+    attachments, earlyhelp, legal and privatefostering that takes a child or a note (a document's, an audit's and a
+    file's own routes are tested in their tests/ folders)."""
     names = set()
     for namespace in (
         "people",
@@ -333,6 +343,7 @@ def _record_routes() -> set[str]:
         "earlyhelp",
         "legal",
         "exploitation",
+        "privatefostering",
     ):
         resolver = get_resolver().namespace_dict[namespace][1]
         for pattern in resolver.url_patterns:
@@ -984,3 +995,25 @@ def test_allegation_pages_follow_their_matrix(role, world, make_user, client_for
         assert read is ALLEGATION_READ[role][column], f"{role} / {ALLEGATION_RELATIONSHIPS[column]} logged"
     assert not allegation.access_grants.exclude(user=granted).exists()
     assert allegation.regulator_referrals.count() == 0
+
+
+# The private fostering service page (figures and the children behind them): managers, heads of service, the
+# director and analysts; nobody else.
+PRIVATE_FOSTERING_SERVICE = {
+    role: role in (R.TEAM_MANAGER, R.HEAD_OF_SERVICE, R.DIRECTOR, R.PERFORMANCE_ANALYST) for role in Role
+}
+
+
+def test_the_private_fostering_matrix_covers_every_private_fostering_route():
+    resolver = get_resolver().namespace_dict["privatefostering"][1]
+    child_routes = {name for name in ROUTES if name.startswith("privatefostering:")}
+    expected = child_routes | {"privatefostering:service"}
+    assert {f"privatefostering:{p.name}" for p in resolver.url_patterns} == expected
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_private_fostering_service_page_follows_the_matrix(role, world, make_user, client_for):
+    client = client_for(make_user(role, world["north"]))
+    for query in ("", "?figure=notified"):
+        status = client.get(reverse("privatefostering:service") + query).status_code
+        assert status == (200 if PRIVATE_FOSTERING_SERVICE[role] else 403), (role, query)

@@ -422,6 +422,45 @@ RULES: dict[str, ClockRule] = {
             "Keeping Children Safe in Education, Part 4 target timescales: all but the most exceptional cases "
             "within twelve months",
         ),
+        # Private fostering (opencsc/privatefostering): the Children (Private Arrangements for Fostering)
+        # Regulations 2005; the assessment's decision has no national timescale, so its limit is local.
+        ClockRule(
+            "private_fostering_first_visit",
+            "Private fostering: first visit",
+            "the notification",
+            "an officer visits the child and the carer",
+            Unit.WORKING_DAYS,
+            7,
+            "Children (Private Arrangements for Fostering) Regulations 2005, reg 4(1) and reg 7(1)",
+        ),
+        ClockRule(
+            "private_fostering_decision",
+            "Private fostering: suitability decision",
+            "the notification",
+            "the decision on the arrangement is recorded",
+            Unit.WORKING_DAYS,
+            42,
+            "Local procedure (Children Act 1989 s67, s69 and Sch 8 para 6 set no timescale for the decision)",
+            local=True,
+        ),
+        ClockRule(
+            "private_fostering_visit_first_year",
+            "Private fostering: visit in the first year",
+            "the start of the arrangement or the last visit",
+            "an officer visits the child",
+            Unit.WEEKS,
+            6,
+            "Children (Private Arrangements for Fostering) Regulations 2005, reg 8(1)(a)",
+        ),
+        ClockRule(
+            "private_fostering_visit",
+            "Private fostering: visit after the first year",
+            "the last visit",
+            "an officer visits the child",
+            Unit.WEEKS,
+            12,
+            "Children (Private Arrangements for Fostering) Regulations 2005, reg 8(1)(b)",
+        ),
     )
 }
 

@@ -272,3 +272,4 @@ from opencsc.allegations import breaches as _allegation_breaches  # noqa: E402, 
 from opencsc.earlyhelp import breaches as _early_help_breaches  # noqa: E402, F401
 from opencsc.exploitation import breaches as _exploitation_breaches  # noqa: E402, F401
 from opencsc.legal import breaches as _legal_breaches  # noqa: E402, F401
+from opencsc.privatefostering import breaches as _private_fostering_breaches  # noqa: E402, F401

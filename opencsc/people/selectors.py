@@ -276,8 +276,8 @@ def child_due_items(child: Child, *, care_clocks: list | None = None) -> list[Du
     """What is due on this child's record, soonest first, each date from the clock engine: alert reviews and
     every casework clock (assessment, initial conference, first core group, review conference, visits) and
     every looked-after clock (visits, reviews, health, education, return home interviews), every clock of
-    pre-proceedings and care proceedings (letter, meeting, hearings, the 26 weeks) and the early help clocks
-    (assessment, team around the family review). A page that has
+    pre-proceedings and care proceedings (letter, meeting, hearings, the 26 weeks), the early help clocks
+    (assessment, team around the family review) and the private fostering clocks (visits, decision). A page that has
     worked out the looked-after clocks already (the record's care summary) passes them as `care_clocks`."""
     from opencsc.casework.protection_selectors import child_open_clocks
 
@@ -311,6 +311,12 @@ def child_due_items(child: Child, *, care_clocks: list | None = None) -> list[Du
     items.extend(
         DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.due.explanation)
         for clock in child_early_help_clocks(child)
+    )
+    from opencsc.privatefostering.selectors import child_private_fostering_clocks
+
+    items.extend(
+        DueItem(what=clock.what, due_on=clock.due_on, explanation=clock.due.explanation)
+        for clock in child_private_fostering_clocks(child)
     )
     return sorted(items, key=lambda item: item.due_on)
 

@@ -51,6 +51,7 @@ from opencsc.people.models import (
     Person,
     Relationship,
 )
+from opencsc.privatefostering.models import PrivateFosteringArrangement, PrivateFosteringVisit
 from opencsc.quality.models import AuditProgramme, FileAudit
 from opencsc.synthetic.allegations import write_allegations
 from opencsc.synthetic.audits import write_case_file_audits
@@ -64,6 +65,7 @@ from opencsc.synthetic.finance import build_finance
 from opencsc.synthetic.frontdoor import FrontDoorPlanner, FrontDoorWriter
 from opencsc.synthetic.improvement import build_improvement_plan
 from opencsc.synthetic.looked_after import LookedAfterWriter, looked_after_records
+from opencsc.synthetic.privatefostering import write_private_fostering
 from opencsc.synthetic.proceedings import write_proceedings
 from opencsc.synthetic.restricted import restrict_some_children
 from opencsc.synthetic.seasons import Demand
@@ -116,6 +118,7 @@ def generate_authority(
         write_early_help(sim)
         write_exploitation(sim)
         write_allegations(sim)
+        write_private_fostering(sim)
         write_case_file_audits(sim, workforce)
         write_practice_documents(sim, workforce)
         restrict_some_children(sim, workforce)
@@ -220,6 +223,8 @@ def clear_generated_data() -> None:
     for model in exploitation_records():
         _delete_with_blockers(model.objects.all())
     for model in casework_records:
+        _delete_with_blockers(model.objects.all())
+    for model in (PrivateFosteringVisit, PrivateFosteringArrangement):
         _delete_with_blockers(model.objects.all())
     for model in looked_after_records():
         _delete_with_blockers(model.objects.all())

@@ -36,6 +36,7 @@ from opencsc.looked_after.care_leaver_views import CARE_LEAVER_LIST_ROLES
 from opencsc.oversight.board_pack import can_view_board_pack
 from opencsc.oversight.improvement import can_read_plan
 from opencsc.oversight.selectors import can_view_chain
+from opencsc.privatefostering.figures import can_view_figures as can_view_private_fostering
 from opencsc.quality.selectors import can_view_figures as can_view_audit_figures
 from opencsc.returns.selectors import can_see_worklist
 from opencsc.workforce.selectors import can_view_workforce
@@ -175,6 +176,12 @@ SECTIONS = (
                 "earlyhelp:service",
                 "Early help demand, step-ups, step-downs and re-referrals",
                 can_view_early_help,
+            ),
+            Page(
+                "Private fostering",
+                "privatefostering:service",
+                "Private fostering notifications, first visits in time and visits overdue",
+                can_view_private_fostering,
             ),
             Page(
                 "Care forecast",

@@ -81,6 +81,7 @@ from opencsc.people.models import (
     Person,
     Relationship,
 )
+from opencsc.privatefostering.models import PrivateFosteringArrangement, PrivateFosteringVisit
 from opencsc.quality.models import (
     AuditProgramme,
     FileAudit,
@@ -169,6 +170,8 @@ GENERATED_MODELS = (
     Allegation,
     AllegationChild,
     RegulatorReferral,
+    PrivateFosteringArrangement,
+    PrivateFosteringVisit,
 )
 # The source key of a chronology entry names the row that wrote it, by primary key.
 SOURCE_KEY_MODELS = {
@@ -210,6 +213,8 @@ SOURCE_KEY_MODELS = {
     "pre-proceedings": PreProceedings,  # pre-proceedings-{pk}-letter, -meeting, -ended
     "proceedings": CareProceedings,  # proceedings-{pk}-issued, -concluded, -extension-{pk}, -hearing-{pk}
     "court-order": CourtOrder,
+    "private-fostering": PrivateFosteringArrangement,  # private-fostering-{pk}, -decided, -ended
+    "private-fostering-visit": PrivateFosteringVisit,
 }
 # A row named inside the rest of a source key (after the first row's key), by primary key too.
 NESTED_SOURCE_KEY_MODELS = {"extension": TimetableExtension, "hearing": Hearing}
