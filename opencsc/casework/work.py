@@ -45,9 +45,13 @@ Clocks covered (rule ids from `core.clocks.RULES`):
 - the exploitation clocks (`opencsc.exploitation.clocks.EXPLOITATION_RULES`: a screening's review, the NRM
   reasonable and conclusive grounds decisions), exactly as `exploitation_clocks` gives them to the child's
   exploitation page and the sweep.
+- the private fostering clocks (first visit, suitability decision, reg 8 visits), exactly as
+  `opencsc.privatefostering.selectors.open_arrangement_clocks` gives them to the child's private fostering page
+  and the sweep.
 
-The early help, legal and exploitation clocks are escalated by their own apps' breach finders, so the sweep's casework finders
-read only `WORK_RULE_IDS`; the work pages list and count all of `ALL_WORK_RULE_IDS`.
+The early help, legal, exploitation and private fostering clocks are escalated by their own apps' breach
+finders, so the sweep's casework finders read only `WORK_RULE_IDS`; the work pages list and count all of
+`ALL_WORK_RULE_IDS`.
 
 Lateness is counted in working days: `working_days` is positive while an item is due (working days left until
 the due date) and negative once it is overdue (working days since). An item is overdue from the day after its
@@ -112,10 +116,17 @@ CARE_WORK_RULE_IDS = ("placement_plan", "iro_recommendation")
 # Early help and proceedings: the same clocks as those apps' pages, escalated by those apps' breach finders.
 EARLY_HELP_WORK_RULE_IDS = ("early_help_assessment", "early_help_review")
 LEGAL_WORK_RULE_IDS = LEGAL_RULES
+PRIVATE_FOSTERING_WORK_RULE_IDS = (
+    "private_fostering_first_visit",
+    "private_fostering_decision",
+    "private_fostering_visit_first_year",
+    "private_fostering_visit",
+)
 ALL_WORK_RULE_IDS = WORK_RULE_IDS + CARE_WORK_RULE_IDS + EARLY_HELP_WORK_RULE_IDS + LEGAL_WORK_RULE_IDS
 ALL_WORK_RULE_IDS += (
     EXPLOITATION_RULES  # a screening's review and the NRM decisions, escalated by their finders
 )
+ALL_WORK_RULE_IDS += PRIVATE_FOSTERING_WORK_RULE_IDS  # the first visit, decision and reg 8 visits, likewise
 WHAT_IS_DUE = {
     "assessment": "Complete the assessment",
     "icpc": "Hold the initial child protection conference",
@@ -511,6 +522,23 @@ def _early_help_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
     return items
 
 
+def _private_fostering_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
+    """Each open private fostering arrangement's first visit, decision and reg 8 visit clocks (one query)."""
+    wanted = rules & set(PRIVATE_FOSTERING_WORK_RULE_IDS)
+    if not wanted:
+        return []
+    # Imported here: the private fostering selectors are built on this module's ClockContext.
+    from opencsc.privatefostering.selectors import open_arrangement_clocks
+
+    items = []
+    for clock in open_arrangement_clocks(ctx, children=listed):
+        if clock.rule_id in wanted:
+            item = _item(ctx, clock.rule_id, clock.child_id, clock.start, clock.arrangement_id)
+            item.task = clock.what
+            items.append(item)
+    return items
+
+
 def _legal_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
     """Each open pre-proceedings' and proceedings' clocks and each hearing's outcome (one query per kind)."""
     wanted = rules & set(LEGAL_WORK_RULE_IDS)
@@ -602,6 +630,7 @@ def due_work(
     items += _placement_plan_items(ctx, scope, wanted) + _recommendation_items(ctx, listed, wanted)
     items += _early_help_items(ctx, listed, wanted) + _legal_items(ctx, listed, wanted)
     items += _exploitation_items(ctx, listed, wanted)
+    items += _private_fostering_items(ctx, listed, wanted)
     if lateness:
         items = [item for item in items if item.lateness == lateness]
     order = {rule_id: position for position, rule_id in enumerate(ALL_WORK_RULE_IDS)}

@@ -85,15 +85,20 @@ def visit_rule(deemed_start: dt.date, clock_start: dt.date) -> str:
     return "private_fostering_visit"
 
 
-def open_arrangement_clocks(ctx: ClockContext, *, child_ids=None) -> list[PrivateFosteringClock]:
-    """The running clocks of every arrangement open on `ctx.today` (or only those of `child_ids`): two
-    queries."""
+def open_arrangement_clocks(
+    ctx: ClockContext, *, child_ids=None, children=None
+) -> list[PrivateFosteringClock]:
+    """The running clocks of every arrangement open on `ctx.today` (or only those of `child_ids`, or of a work
+    page's scope `children`, an `opencsc.casework.work.Scope` already narrowed to what the user may see): one
+    query, the first and last visits read as annotations."""
     today = ctx.today
     arrangements = PrivateFosteringArrangement.objects.filter(notified_on__lte=today).exclude(
         ended_on__lte=today
     )
     if child_ids is not None:
         arrangements = arrangements.filter(child_id__in=child_ids)
+    if children is not None:
+        arrangements = arrangements.filter(children.condition())
     arrangements = arrangements.annotate(
         first_visit=Min("visits__visited_on", filter=_visited_by(today)),
         last_visit=Max("visits__visited_on", filter=_visited_by(today)),

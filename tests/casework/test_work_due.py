@@ -35,6 +35,7 @@ from opencsc.casework.protection_selectors import child_open_clocks
 from opencsc.casework.work import (
     EARLY_HELP_WORK_RULE_IDS,
     LEGAL_WORK_RULE_IDS,
+    PRIVATE_FOSTERING_WORK_RULE_IDS,
     ClockContext,
     Lateness,
     WorkingDayIndex,
@@ -51,6 +52,7 @@ from opencsc.exploitation.models import ExploitationScreening, NrmReferral
 from opencsc.frontdoor.models import Referral
 from opencsc.legal.models import CareProceedings, Hearing, LegalGatewayMeeting, PreProceedings
 from opencsc.people.models import Child
+from opencsc.privatefostering.models import PrivateFosteringArrangement
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_11_MAY = dt.datetime(2026, 5, 11, 12, 0, tzinfo=LONDON)
@@ -353,6 +355,16 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_children(db, wor
             NrmReferral.objects.create(
                 child=child, referred_on=D(2026, 5, 1), exploitation_type="sexual", recorded_by=worker
             )
+            PrivateFosteringArrangement.objects.create(
+                child=child,
+                notified_on=D(2026, 4, 1),
+                notified_by="school",
+                notifier_name="Ms Patel",
+                carer_name="Grace Mensah",
+                carer_address="4 Oak Road",
+                starts_on=D(2026, 4, 1),
+                recorded_by=worker,
+            )
             children.append(child)
         return children
 
@@ -366,20 +378,22 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_children(db, wor
             *EARLY_HELP_WORK_RULE_IDS,
             *LEGAL_WORK_RULE_IDS,
             *EXPLOITATION_RULES,
+            *PRIVATE_FOSTERING_WORK_RULE_IDS,
         ):
             ctx.limit(rule_id)
         with CaptureQueriesContext(connection) as queries:
             items = items_for(children, ctx)
         counts.append(len(queries))
-        # five casework clocks (no CIN visit while on a protection plan), two early help clocks and five
+        # five casework clocks (no CIN visit while on a protection plan), two early help clocks, five
         # legal ones (the letter, the pre-proceedings decision, the hearing's outcome, the case management
-        # hearing and the timetable) and two exploitation ones (the screening's review and the NRM decision)
-        assert len(items) == (5 + 2 + 5 + 2) * len(children)
+        # hearing and the timetable), two exploitation ones (the screening's review and the NRM decision) and two
+        # of private fostering (the first visit and the decision)
+        assert len(items) == (5 + 2 + 5 + 2 + 2) * len(children)
         assert summarise(items).by_rule["hearing_outcome"] == len(children)
     # one query per family of clocks (protection, CIN, care, placement plans, IRO recommendations), one for
     # early help, one for each kind of legal record, and three for exploitation (each child's latest screening day,
-    # the screenings of those days, the NRM referrals)
-    assert counts[0] == counts[1] <= 15
+    # the screenings of those days, the NRM referrals) and one for private fostering
+    assert counts[0] == counts[1] <= 16
 
 
 def test_working_day_index_agrees_with_the_calendar(db):

@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from opencsc.accounts.models import Role
 from opencsc.audit.models import AuditEvent
 from opencsc.casework.models import ChronologyEntry
-from opencsc.casework.work import ClockContext
+from opencsc.casework.work import ClockContext, Scope, due_work
 from opencsc.core.clocks import due_date
 from opencsc.core.models import ClockSetting
 from opencsc.oversight.breaches import find_breaches
 from opencsc.oversight.models import Escalation
 from opencsc.oversight.services import escalations_sweep
 from opencsc.people import services as people_services
+from opencsc.people.models import Child
 from opencsc.people.selectors import child_due_items
 from opencsc.privatefostering import figures, selectors, services
 from opencsc.privatefostering.models import (
@@ -396,3 +397,18 @@ def test_leaders_figures_count_notifications_first_visits_and_overdue_visits(w, 
     ]
     assert [r.arrangement.pk for r in figures.drill_rows(w.worker, year, "visits_overdue")] == [ours.pk]
     assert figures.private_fostering_figures(2025).count("notified") == 0
+
+
+def test_the_work_pages_list_the_private_fostering_clocks(w, teams, make_user):
+    arrangement = _notify(w)
+    _visit(w, arrangement, D(2026, 4, 9))
+    hidden = people_services.child_create(
+        actor=w.worker, team=w.north, first_name="Hid", last_name="Den", date_of_birth=D(2014, 1, 1), sex="F"
+    )
+    _notify(w, child=hidden)
+    scope = Scope(children=Child.objects.filter(team=w.north), hidden_ids=(hidden.pk,))
+    items = {(i.child_id, i.rule.id): i for i in due_work(scope, ClockContext())}
+    visit = items[w.child.pk, "private_fostering_visit_first_year"]
+    assert visit.due_on == D(2026, 5, 21) and visit.task.startswith("Visit the privately fostered child")
+    assert items[w.child.pk, "private_fostering_decision"].due_on == D(2026, 6, 5)
+    assert not [key for key in items if key[0] == hidden.pk]
