@@ -406,7 +406,7 @@ def test_the_work_pages_list_the_private_fostering_clocks(w, teams, make_user):
         actor=w.worker, team=w.north, first_name="Hid", last_name="Den", date_of_birth=D(2014, 1, 1), sex="F"
     )
     _notify(w, child=hidden)
-    scope = Scope(children=Child.objects.filter(team=w.north), hidden_ids=(hidden.pk,))
+    scope = Scope(children=Child.objects.filter(responsible_team=w.north), hidden_ids=(hidden.pk,))
     items = {(i.child_id, i.rule.id): i for i in due_work(scope, ClockContext())}
     visit = items[w.child.pk, "private_fostering_visit_first_year"]
     assert visit.due_on == D(2026, 5, 21) and visit.task.startswith("Visit the privately fostered child")
