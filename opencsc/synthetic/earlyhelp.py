@@ -200,7 +200,9 @@ def write_early_help(sim: Simulation) -> None:
     starts: list[tuple[int, dt.date, str, object]] = []
     decided = ContactChild.objects.filter(child__isnull=False, contact__decision=Decision.EARLY_HELP)
     writer = _Writer(sim, actor)
-    for child_id, decided_at in decided.values_list("child_id", "contact__decided_at").order_by("contact_id"):
+    for child_id, decided_at in decided.values_list("child_id", "contact__decided_at").order_by(
+        "contact_id", "pk"
+    ):
         if writer.rng.random() < TAKE_UP:
             start = writer.working_days(decided_at.date(), writer.rng.randint(1, 5))
             starts.append((child_id, start, EpisodeStart.FRONT_DOOR, None))
