@@ -72,6 +72,7 @@ from opencsc.people.models import Child, ChildAddress
 from opencsc.synthetic import county
 from opencsc.synthetic.families import Casework
 from opencsc.synthetic.names import NamePool
+from opencsc.synthetic.proceedings import court_days
 from opencsc.synthetic.randomness import Weighted, day_between, years_before
 from opencsc.synthetic.reviewing import ReviewingWriter
 from opencsc.synthetic.timestamps import at, stamp
@@ -693,7 +694,7 @@ class LookedAfterWriter:
         if route in ("court", "adoption"):
             if statuses and statuses[-1][1] != "C1" or not statuses:
                 statuses.append((day, "C1"))
-            final = day + dt.timedelta(days=rng.randint(150, 300))
+            final = day + dt.timedelta(days=court_days(rng))
             if route == "adoption":
                 adoption = {"decided_on": day + dt.timedelta(days=rng.randint(60, 140))}
                 statuses.append((final, "E1"))
