@@ -27,7 +27,7 @@ from opencsc.accounts.models import Role, TeamKind, User
 from opencsc.audit.models import AccessKind, RecordAccess
 from opencsc.casework.models import CaseNote, NoteStatus
 from opencsc.frontdoor.models import ContactChild
-from opencsc.people.models import SIBLING_TYPES, Child, Relationship
+from opencsc.people.models import SIBLING_TYPES, Child, Person, Relationship
 
 TODAY = dt.date(2025, 11, 20)
 CHILDREN = 150
@@ -76,8 +76,9 @@ def kind_of_page(url: str) -> str:
 
 @dataclass
 class Secrets:
-    """What would name a child the user may not open: the LA ID, and the full name where no other child or
-    member of staff has it. One pattern, so each page is searched once."""
+    """What would name a child the user may not open: the LA ID, and the full name where no other child, member
+    of staff or adult in a child's network (a step-parent may share a child's name) has it. One pattern, so each
+    page is searched once."""
 
     pattern: re.Pattern | None
 
@@ -88,7 +89,7 @@ class Secrets:
         )
         staff_names = {
             f"{first} {last}" for first, last in User.objects.values_list("first_name", "last_name")
-        }
+        } | {f"{first} {last}" for first, last in Person.objects.values_list("first_name", "last_name")}
         words = []
         for child in hidden:
             words.append(re.escape(child.la_child_id))
