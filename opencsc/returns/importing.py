@@ -24,14 +24,23 @@ The framework owns the rest, the same for every format:
   updated (counted by what they are), the rows kept with a data-quality flag, the records skipped.
 - **Progress.** `progress(done, total, what)` is called as the records of a batch are mapped and written, for
   the command line (or a background task) to show.
+- **CSV files** (SSDA903 sets, SSD extracts): `read_csv_table` reads one, the format naming how its header is
+  normalised, which table a header is for and how strict the CSV is. A file that is not UTF-8, is empty, has a
+  header of no table or a row that is not CSV is refused whole with its line; a column the format reads that is
+  missing is flagged once for the file and read as blank; a row with too few or too many fields is kept and
+  flagged; blank rows are skipped.
 """
 
+import csv
 import datetime as dt
+import io
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
@@ -41,6 +50,7 @@ from opencsc.audit.context import current_ip
 from opencsc.audit.models import AuditEvent
 from opencsc.insight import figure_months
 from opencsc.people.models import Child
+from opencsc.returns.flags import ImportFlag
 from opencsc.returns.registry import ImportProblem, ImportReport
 
 logger = logging.getLogger("opencsc.returns.importing")
@@ -78,6 +88,89 @@ def refusal_reason(error: Exception) -> str:
 def chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class CsvRow(Protocol):
+    def flag(self, rule: str, reason: str, *columns: str) -> None: ...
+
+
+RowT = TypeVar("RowT", bound=CsvRow)
+
+
+@dataclass(frozen=True)
+class CsvFormat(Generic[RowT]):
+    """What a CSV format says about its files: how a header column is normalised, which table a header is for
+    (with the columns the format reads that it lacks; None when it is no table's), the refusal for a header of
+    no table, how a row is made, and whether the csv module reads strictly."""
+
+    normalise: Callable[[str], str]
+    table_for: Callable[[list[str]], tuple[str, list[str]] | None]
+    unknown_header: str
+    make_row: Callable[[str, Path, int, dict[str, str], list], RowT]
+    strict: bool = False
+
+
+def read_csv_table(
+    path: Path, report: ImportReport, flags: list, csv_format: CsvFormat[RowT]
+) -> tuple[str, list[RowT]] | None:
+    """The file's table and rows, or None with the file refused (its reason and line) in the report."""
+
+    def refuse(reason: str, line: int | None = None):
+        report.files_refused.append(ImportProblem(str(path), reason, line))
+
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except OSError as error:
+        refuse(str(error))
+        return None
+    except UnicodeDecodeError as error:
+        refuse(f"the file is not UTF-8 text ({error.reason})", data[: error.start].count(b"\n") + 1)
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=csv_format.strict)
+    try:
+        header = [csv_format.normalise(column) for column in next(reader)]
+    except StopIteration:
+        refuse("the file is empty", 1)
+        return None
+    except csv.Error as error:
+        refuse(f"the header cannot be read as CSV: {error}", 1)
+        return None
+    found = csv_format.table_for(header)
+    if found is None:
+        refuse(csv_format.unknown_header, 1)
+        return None
+    table, missing = found
+    if missing:
+        flags.append(
+            ImportFlag(
+                rule="IMPORT-COLUMN",
+                reason=f"the {table} table has no column " + ", ".join(missing) + ": read as blank",
+                file=str(path),
+                line=1,
+            )
+        )
+    rows = []
+    try:
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            row = csv_format.make_row(
+                table, path, reader.line_num, dict(zip(header, values, strict=False)), flags
+            )
+            if len(values) != len(header):
+                row.flag(
+                    "IMPORT-FIELDS",
+                    f"the row has {len(values)} fields, the header {len(header)}: "
+                    + (
+                        "the missing ones read as blank" if len(values) < len(header) else "the extra ignored"
+                    ),
+                )
+            rows.append(row)
+    except csv.Error as error:
+        refuse(f"the row cannot be read as CSV: {error}", reader.line_num)
+        return None
+    return table, rows
 
 
 def _matches(instance: models.Model, name: str, value) -> bool:

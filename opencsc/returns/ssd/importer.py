@@ -34,10 +34,8 @@ cut short (a truncated file ending mid-row) is kept with what it holds and flagg
 Each child changed gets one audit event, verb "import.ssd", with no actor (the system) unless one is given.
 """
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 from collections import defaultdict
@@ -70,6 +68,7 @@ from opencsc.returns.flags import ImportFlag, clean_keeping, date_problem
 from opencsc.returns.importing import (
     BatchImport,
     Counts,
+    CsvFormat,
     Identities,
     Progress,
     RowError,
@@ -78,6 +77,7 @@ from opencsc.returns.importing import (
     hold_children,
     in_unit,
     noon,
+    read_csv_table,
     refusal_reason,
 )
 from opencsc.returns.registry import ImportProblem, ImportReport
@@ -212,61 +212,21 @@ def table_for_header(header: list[str]) -> str | None:
     return best
 
 
-def _read_csv(path: Path, report: ImportReport, flags: list) -> tuple[str, list[Row]] | None:
-    def refuse(reason: str, line: int | None = None):
-        report.files_refused.append(ImportProblem(str(path), reason, line))
-
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except OSError as error:
-        refuse(str(error))
-        return None
-    except UnicodeDecodeError as error:
-        refuse(f"the file is not UTF-8 text ({error.reason})", data[: error.start].count(b"\n") + 1)
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [column.strip().lower() for column in next(reader)]
-    except StopIteration:
-        refuse("the file is empty", 1)
-        return None
-    except csv.Error as error:
-        refuse(f"the header cannot be read as CSV: {error}", 1)
-        return None
+def table_and_missing_columns(header: list[str]) -> tuple[str, list[str]] | None:
+    """The SSD table a header is for and the columns of it the header lacks, or None."""
     table = table_for_header(header)
     if table is None:
-        refuse("the header is not one of the SSD tables' headers (see docs/ssd.md)", 1)
         return None
-    missing = [column for column in TABLES[table] if column not in header]
-    if missing:
-        flags.append(
-            ImportFlag(
-                "IMPORT-COLUMN",
-                f"the {table} table has no column " + ", ".join(missing) + ": read as blank",
-                str(path),
-                1,
-            )
-        )
-    rows = []
-    try:
-        for values in reader:
-            if not any(value.strip() for value in values):
-                continue
-            row = Row(table, path, reader.line_num, dict(zip(header, values, strict=False)), flags)
-            if len(values) != len(header):
-                row.flag(
-                    "IMPORT-FIELDS",
-                    f"the row has {len(values)} fields, the header {len(header)}: "
-                    + (
-                        "the missing ones read as blank" if len(values) < len(header) else "the extra ignored"
-                    ),
-                )
-            rows.append(row)
-    except csv.Error as error:
-        refuse(f"the row cannot be read as CSV: {error}", reader.line_num)
-        return None
-    return table, rows
+    return table, [column for column in TABLES[table] if column not in header]
+
+
+SSD_CSV = CsvFormat(
+    normalise=lambda column: column.strip().lower(),
+    table_for=table_and_missing_columns,
+    unknown_header="the header is not one of the SSD tables' headers (see docs/ssd.md)",
+    make_row=Row,
+    strict=True,
+)
 
 
 @dataclass
@@ -311,7 +271,7 @@ def read_extract(paths, report: ImportReport) -> Extract | None:
     refused = len(report.files_refused)
     read = []
     for path in files:
-        if found := _read_csv(path, report, extract.flags):
+        if found := read_csv_table(path, report, extract.flags, SSD_CSV):
             table, rows = found
             extract.tables[table].extend(rows)
             read.append(str(path))

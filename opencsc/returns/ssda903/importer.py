@@ -49,9 +49,7 @@ reported refused, and the other sets are still imported. Each child changed gets
 "import.903", with no actor (the system) unless one is given.
 """
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +83,7 @@ from opencsc.returns.flags import ImportFlag, clean_keeping
 from opencsc.returns.importing import (
     BatchImport,
     Counts,
+    CsvFormat,
     Identities,
     Progress,
     RowError,
@@ -93,6 +92,7 @@ from opencsc.returns.importing import (
     hold_children,
     in_unit,
     noon,
+    read_csv_table,
     refusal_reason,
 )
 from opencsc.returns.registry import ImportProblem, ImportReport, census_period
@@ -262,61 +262,16 @@ def table_for_columns(columns: list[str]) -> tuple[str, list[str]] | None:
     return table, [column for column in HEADERS[table] if column not in given]
 
 
-def _read_csv(path: Path, report: ImportReport, flags: list) -> tuple[str, list[Row]] | None:
-    def refuse(reason: str, line: int | None = None):
-        report.files_refused.append(ImportProblem(str(path), reason, line))
+def _row(table: str, path: Path, line: int, values: dict[str, str], flags: list) -> Row:
+    return Row(path, line, values, flags)
 
-    try:
-        data = path.read_bytes()
-        text = data.decode("utf-8-sig")
-    except OSError as error:
-        refuse(str(error))
-        return None
-    except UnicodeDecodeError as error:
-        refuse(f"the file is not UTF-8 text ({error.reason})", data[: error.start].count(b"\n") + 1)
-        return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [header_column(column) for column in next(reader)]
-    except StopIteration:
-        refuse("the file is empty", 1)
-        return None
-    except csv.Error as error:
-        refuse(f"the header cannot be read as CSV: {error}", 1)
-        return None
-    found = table_for_columns(header)
-    if found is None:
-        refuse("the header is not one of the SSDA903 tables' headers", 1)
-        return None
-    table, missing = found
-    if missing:
-        flags.append(
-            ImportFlag(
-                rule="IMPORT-COLUMN",
-                reason=f"the {table} table has no column " + ", ".join(missing) + ": read as blank",
-                file=str(path),
-                line=1,
-            )
-        )
-    rows = []
-    try:
-        for values in reader:
-            if not any(value.strip() for value in values):
-                continue
-            row = Row(path, reader.line_num, dict(zip(header, values, strict=False)), flags)
-            if len(values) != len(header):
-                row.flag(
-                    "IMPORT-FIELDS",
-                    f"the row has {len(values)} fields, the header {len(header)}: "
-                    + (
-                        "the missing ones read as blank" if len(values) < len(header) else "the extra ignored"
-                    ),
-                )
-            rows.append(row)
-    except csv.Error as error:
-        refuse(f"the row cannot be read as CSV: {error}", reader.line_num)
-        return None
-    return table, rows
+
+SSDA903_CSV = CsvFormat(
+    normalise=header_column,
+    table_for=table_for_columns,
+    unknown_header="the header is not one of the SSDA903 tables' headers",
+    make_row=_row,
+)
 
 
 def read_sets(paths, report: ImportReport) -> list[ReturnSet]:
@@ -330,7 +285,7 @@ def read_sets(paths, report: ImportReport) -> list[ReturnSet]:
     flags: dict[Path, list] = defaultdict(list)
     for path in files:
         folder = path.resolve().parent
-        read = _read_csv(path, report, flags[folder])
+        read = read_csv_table(path, report, flags[folder], SSDA903_CSV)
         if read is None:
             continue
         table, rows = read
