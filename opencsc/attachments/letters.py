@@ -45,6 +45,7 @@ from opencsc.casework.protection_selectors import (
     section_47_awaiting_conference,
 )
 from opencsc.casework.selectors import current_allocation
+from opencsc.core.dates import long_date, long_date_with_weekday
 from opencsc.documents.pdf import a4_pdf
 from opencsc.people.models import Relationship, RelationshipType
 from opencsc.people.selectors import child_current_address
@@ -71,10 +72,6 @@ class ConferenceToArrange:
     @property
     def title(self) -> str:
         return ConferenceKind(self.kind).label.lower()
-
-
-def _day(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _time(at: dt.time) -> str:
@@ -173,7 +170,7 @@ def conference_invitation_send(
 def _send_one(actor, child, meeting: Meeting, relationship: Relationship) -> Attachment:
     person = relationship.related_person
     what = ConferenceKind(meeting.kind).label.lower()
-    on = f"{meeting.on.day} {meeting.on:%B %Y}"
+    on = long_date(meeting.on)
     recipient = f"{person} ({relationship.get_kind_display().lower()})"
     return attachment_add_generated(
         actor=actor,
@@ -247,7 +244,7 @@ def letter_text(*, actor, child, meeting: Meeting, relationship: Relationship) -
         ("h1", f"You are invited to a meeting about {name}"),
         ("body", purpose),
         ("h2", "When and where"),
-        ("body", f"{_day(meeting.on)} at {_time(meeting.at)}\n{meeting.place}"),
+        ("body", f"{long_date_with_weekday(meeting.on)} at {_time(meeting.at)}\n{meeting.place}"),
         (
             "body",
             f"The meeting will be led by {meeting.chair}, who chairs these meetings and does not work with your family.",

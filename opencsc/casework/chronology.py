@@ -44,11 +44,6 @@ class ChronologyLine:
         )
 
 
-def day_in_words(day: dt.date) -> str:
-    """A date as the chronology's lines write it: 3 March 2026."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def chronology_write_line(line: ChronologyLine, *, recorded_by) -> ChronologyEntry:
     """Write a service's line inside its transaction (through `record_change`). Idempotent per source key."""
     entry = line.entry(recorded_by=recorded_by)

@@ -34,6 +34,7 @@ from opencsc.casework.models import (
 )
 from opencsc.casework.protection_selectors import referrals_awaiting_assessment
 from opencsc.core.codes import ReasonForClosure
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_possible_date
 from opencsc.frontdoor.models import Referral
 from opencsc.people.models import Child
@@ -45,10 +46,6 @@ NO_CONFERENCE_OUTCOMES = {
     Section47Outcome.CONCERNS_SUBSTANTIATED_NO_ICPC.value,
     Section47Outcome.NOT_SUBSTANTIATED.value,
 }
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _lock_child(actor, child: Child) -> Child:
@@ -98,16 +95,16 @@ def _locked(model, record):
 
 def referral_assessment_problem(referral: Referral) -> str | None:
     """Why `referral` cannot take a new assessment (closed, or already answered by one), or None if it can."""
-    when = _day(referral.referral_date)
+    when = long_date(referral.referral_date)
     if referral.closed_on is not None:
         return (
-            f"The referral of {when} was closed on {_day(referral.closed_on)}: an assessment answers an open "
+            f"The referral of {when} was closed on {long_date(referral.closed_on)}: an assessment answers an open "
             "referral"
         )
     authorised = referral.assessments.filter(authorised_on__isnull=False).order_by("-authorised_on").first()
     if authorised is not None:
         return (
-            f"The referral of {when} was already assessed (authorised on {_day(authorised.authorised_on)}): "
+            f"The referral of {when} was already assessed (authorised on {long_date(authorised.authorised_on)}): "
             "a new concern comes through the front door as a new referral"
         )
     if referral.assessments.filter(closed_on__isnull=True).exists():
@@ -144,7 +141,7 @@ def assessment_start(
     if current:
         raise ValidationError(
             {
-                "started_on": f"{child} already has an assessment in progress, started on {_day(current.started_on)}"
+                "started_on": f"{child} already has an assessment in progress, started on {long_date(current.started_on)}"
             }
         )
     referral = _referral_to_assess(child, referral)
@@ -152,7 +149,7 @@ def assessment_start(
     valid = _check_date(errors, "started_on", started_on, "the assessment started", child)
     if valid and started_on < referral.referral_date:
         errors["started_on"] = (
-            f"The assessment cannot start before the referral on {_day(referral.referral_date)}"
+            f"The assessment cannot start before the referral on {long_date(referral.referral_date)}"
         )
     _raise(errors)
     assessment = Assessment.objects.create(
@@ -173,10 +170,10 @@ def _lock_open_assessment(actor, assessment: Assessment) -> Assessment:
     assessment = _locked(Assessment, assessment)
     if assessment.authorised_on is not None:
         raise ValidationError(
-            f"This assessment was authorised on {_day(assessment.authorised_on)}: it is final"
+            f"This assessment was authorised on {long_date(assessment.authorised_on)}: it is final"
         )
     if assessment.closed_on is not None:
-        raise ValidationError(f"This assessment was closed on {_day(assessment.closed_on)}")
+        raise ValidationError(f"This assessment was closed on {long_date(assessment.closed_on)}")
     return assessment
 
 
@@ -188,12 +185,12 @@ def assessment_record_child_seen(*, actor, assessment: Assessment, seen_on: dt.d
         if seen_on < assessment.started_on:
             errors["seen_on"] = (
                 f"The date the child was seen must be on or after the assessment started, "
-                f"{_day(assessment.started_on)}"
+                f"{long_date(assessment.started_on)}"
             )
         elif assessment.completed_on and seen_on > assessment.completed_on:
             errors["seen_on"] = (
                 f"The date the child was seen must be on or before the assessment was completed, "
-                f"{_day(assessment.completed_on)}"
+                f"{long_date(assessment.completed_on)}"
             )
     _raise(errors)
     assessment.child_seen_on = seen_on
@@ -264,16 +261,18 @@ def assessment_submit(*, actor, assessment: Assessment, completed_on: dt.date | 
     assessment = _lock_open_assessment(actor, assessment)
     errors: dict = {}
     if assessment.completed_on:
-        errors["completed_on"] = f"This assessment was already submitted on {_day(assessment.completed_on)}"
+        errors["completed_on"] = (
+            f"This assessment was already submitted on {long_date(assessment.completed_on)}"
+        )
     if _check_date(errors, "completed_on", completed_on, "the assessment was completed", assessment.child):
         if completed_on < assessment.started_on:
             errors["completed_on"] = (
-                f"The assessment cannot be completed before it started on {_day(assessment.started_on)}"
+                f"The assessment cannot be completed before it started on {long_date(assessment.started_on)}"
             )
         elif assessment.child_seen_on and completed_on < assessment.child_seen_on:
             errors["completed_on"] = (
                 f"The assessment cannot be completed before the child was seen on "
-                f"{_day(assessment.child_seen_on)}"
+                f"{long_date(assessment.child_seen_on)}"
             )
     if not assessment.factors:
         errors["factors"] = "Record the factors identified before submitting the assessment"
@@ -306,12 +305,12 @@ def assessment_authorise(*, actor, assessment: Assessment, authorised_on: dt.dat
     if _check_date(errors, "authorised_on", authorised_on, "of authorisation", assessment.child):
         if authorised_on < assessment.started_on:
             errors["authorised_on"] = (
-                f"The assessment cannot be authorised before it started on {_day(assessment.started_on)}"
+                f"The assessment cannot be authorised before it started on {long_date(assessment.started_on)}"
             )
         elif authorised_on < assessment.completed_on:
             errors["authorised_on"] = (
                 f"The assessment cannot be authorised before it was completed on "
-                f"{_day(assessment.completed_on)}"
+                f"{long_date(assessment.completed_on)}"
             )
     _raise(errors)
     assessment.authorised_on = authorised_on
@@ -339,7 +338,7 @@ def referral_close(*, actor, referral: Referral, closed_on: dt.date | None, reas
     referral = _locked(Referral, referral)
     errors: dict = {}
     if referral.closed_on:
-        raise ValidationError(f"This case was already closed on {_day(referral.closed_on)}")
+        raise ValidationError(f"This case was already closed on {long_date(referral.closed_on)}")
     if reason not in ReasonForClosure.values:
         errors["reason"] = "Select the reason the case is closing"
     open_work = [
@@ -371,10 +370,10 @@ def referral_close(*, actor, referral: Referral, closed_on: dt.date | None, reas
         latest = _latest_event_in(referral)
         if closed_on < referral.referral_date:
             errors["closed_on"] = (
-                f"The case cannot close before the referral on {_day(referral.referral_date)}"
+                f"The case cannot close before the referral on {long_date(referral.referral_date)}"
             )
         elif latest and closed_on < latest[0]:
-            errors["closed_on"] = f"The case cannot close before {latest[1]} on {_day(latest[0])}"
+            errors["closed_on"] = f"The case cannot close before {latest[1]} on {long_date(latest[0])}"
     _raise(errors)
     referral.closed_on = closed_on
     referral.closure_reason = reason
@@ -433,13 +432,13 @@ def strategy_discussion_record(
     valid = _check_date(errors, "held_on", held_on, "of the strategy discussion", child)
     if valid and held_on < referral.referral_date:
         errors["held_on"] = (
-            f"The strategy discussion cannot be before the referral on {_day(referral.referral_date)}"
+            f"The strategy discussion cannot be before the referral on {long_date(referral.referral_date)}"
         )
     if section_47_agreed:
         current = child.section_47s.filter(completed_on__isnull=True).first()
         if current:
             errors["section_47_agreed"] = (
-                f"{child} already has a section 47 enquiry open since {_day(current.started_on)}: "
+                f"{child} already has a section 47 enquiry open since {long_date(current.started_on)}: "
                 "record its outcome before starting another"
             )
         start_valid = section_47_started_on is not None and _check_date(
@@ -447,7 +446,7 @@ def strategy_discussion_record(
         )
         if start_valid and held_on and section_47_started_on < held_on:
             errors["section_47_started_on"] = (
-                f"The section 47 enquiry cannot start before the strategy discussion on {_day(held_on)}"
+                f"The section 47 enquiry cannot start before the strategy discussion on {long_date(held_on)}"
             )
     elif section_47_started_on:
         errors["section_47_started_on"] = "Leave the start of the enquiry blank when no enquiry was agreed"
@@ -494,13 +493,13 @@ def section_47_complete(
     enquiry = _locked(Section47Enquiry, enquiry)
     errors: dict = {}
     if enquiry.completed_on:
-        raise ValidationError(f"This enquiry was completed on {_day(enquiry.completed_on)}")
+        raise ValidationError(f"This enquiry was completed on {long_date(enquiry.completed_on)}")
     if outcome not in Section47Outcome.values:
         errors["outcome"] = "Select the outcome of the enquiry"
     valid = _check_date(errors, "completed_on", completed_on, "the enquiry was completed", enquiry.child)
     if valid and completed_on < enquiry.started_on:
         errors["completed_on"] = (
-            f"The enquiry cannot be completed before it started on {_day(enquiry.started_on)}"
+            f"The enquiry cannot be completed before it started on {long_date(enquiry.started_on)}"
         )
     _raise(errors)
     enquiry.completed_on = completed_on
@@ -562,11 +561,11 @@ def initial_conference_record(
     if _check_date(errors, "held_on", held_on, "of the conference", child):
         if discussion and held_on < discussion.held_on:
             errors["held_on"] = (
-                f"The conference cannot be before the strategy discussion on {_day(discussion.held_on)}"
+                f"The conference cannot be before the strategy discussion on {long_date(discussion.held_on)}"
             )
         elif held_on < enquiry.started_on:
             errors["held_on"] = (
-                f"The conference cannot be before the section 47 enquiry started on {_day(enquiry.started_on)}"
+                f"The conference cannot be before the section 47 enquiry started on {long_date(enquiry.started_on)}"
             )
     if (
         plan_decided
@@ -578,11 +577,11 @@ def initial_conference_record(
     ):
         if plan_started_on < held_on:
             errors["plan_started_on"] = (
-                f"A plan cannot start before the conference that made it, on {_day(held_on)}"
+                f"A plan cannot start before the conference that made it, on {long_date(held_on)}"
             )
         else:
             errors["plan_started_on"] = (
-                f"A plan starts on the day of the conference that made it, {_day(held_on)}"
+                f"A plan starts on the day of the conference that made it, {long_date(held_on)}"
             )
     _raise(errors)
     conference = ChildProtectionConference.objects.create(
@@ -660,7 +659,7 @@ def _lock_open_plan(actor, plan: ChildProtectionPlan) -> ChildProtectionPlan:
     _lock_child(actor, plan.child)
     plan = _locked(ChildProtectionPlan, plan)
     if plan.ended_on:
-        raise ValidationError(f"This plan ended on {_day(plan.ended_on)}")
+        raise ValidationError(f"This plan ended on {long_date(plan.ended_on)}")
     return plan
 
 
@@ -674,7 +673,9 @@ def core_group_record(*, actor, plan: ChildProtectionPlan, held_on: dt.date | No
     plan = _lock_open_plan(actor, plan)
     errors: dict = {}
     if _check_date(errors, "held_on", held_on, "of the core group", plan.child) and held_on < plan.started_on:
-        errors["held_on"] = f"A core group cannot meet before the plan started on {_day(plan.started_on)}"
+        errors["held_on"] = (
+            f"A core group cannot meet before the plan started on {long_date(plan.started_on)}"
+        )
     _raise(errors)
     meeting = CoreGroupMeeting.objects.create(plan=plan, held_on=held_on)
     record_change(
@@ -710,7 +711,7 @@ def review_conference_record(
         last = _last_conference(plan)
         if held_on <= last:
             errors["held_on"] = (
-                f"A review conference must be after the plan's last conference on {_day(last)}"
+                f"A review conference must be after the plan's last conference on {long_date(last)}"
             )
     _raise(errors)
     conference = ChildProtectionConference.objects.create(
@@ -750,7 +751,7 @@ def protection_plan_end(*, actor, plan: ChildProtectionPlan, ended_on: dt.date |
     if _check_date(errors, "ended_on", ended_on, "the plan ended", plan.child):
         last = _last_conference(plan)
         if ended_on < last:
-            errors["ended_on"] = f"The plan cannot end before its last conference on {_day(last)}"
+            errors["ended_on"] = f"The plan cannot end before its last conference on {long_date(last)}"
     _raise(errors)
     plan.ended_on = ended_on
     plan.save(update_fields=["ended_on", "updated_at"])
@@ -798,7 +799,7 @@ def cin_plan_start(*, actor, child: Child, started_on: dt.date | None) -> ChildI
         )
         if started_on < earliest:
             what = "the assessment was authorised" if assessment else "the protection plan ended"
-            errors["started_on"] = f"The plan cannot start before {what} on {_day(earliest)}"
+            errors["started_on"] = f"The plan cannot start before {what} on {long_date(earliest)}"
     _raise(errors)
     plan = ChildInNeedPlan.objects.create(child=child, referral=referral, started_on=started_on)
     record_change(
@@ -815,7 +816,7 @@ def _lock_open_cin_plan(actor, plan: ChildInNeedPlan) -> ChildInNeedPlan:
     _lock_child(actor, plan.child)
     plan = _locked(ChildInNeedPlan, plan)
     if plan.ended_on:
-        raise ValidationError(f"This plan ended on {_day(plan.ended_on)}")
+        raise ValidationError(f"This plan ended on {long_date(plan.ended_on)}")
     return plan
 
 
@@ -826,9 +827,9 @@ def cin_review_record(*, actor, plan: ChildInNeedPlan, held_on: dt.date | None) 
     if _check_date(errors, "held_on", held_on, "of the review", plan.child):
         last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
         if held_on < plan.started_on:
-            errors["held_on"] = f"A review cannot be before the plan started on {_day(plan.started_on)}"
+            errors["held_on"] = f"A review cannot be before the plan started on {long_date(plan.started_on)}"
         elif last and held_on <= last:
-            errors["held_on"] = f"A review must be after the plan's last review on {_day(last)}"
+            errors["held_on"] = f"A review must be after the plan's last review on {long_date(last)}"
     _raise(errors)
     review = ChildInNeedReview.objects.create(plan=plan, held_on=held_on)
     record_change(
@@ -848,9 +849,9 @@ def cin_plan_end(*, actor, plan: ChildInNeedPlan, ended_on: dt.date | None) -> C
     if _check_date(errors, "ended_on", ended_on, "the plan ended", plan.child):
         last = plan.reviews.order_by("-held_on").values_list("held_on", flat=True).first()
         if ended_on < plan.started_on:
-            errors["ended_on"] = f"The plan cannot end before it started on {_day(plan.started_on)}"
+            errors["ended_on"] = f"The plan cannot end before it started on {long_date(plan.started_on)}"
         elif last and ended_on < last:
-            errors["ended_on"] = f"The plan cannot end before its last review on {_day(last)}"
+            errors["ended_on"] = f"The plan cannot end before its last review on {long_date(last)}"
     _raise(errors)
     plan.ended_on = ended_on
     plan.save(update_fields=["ended_on", "updated_at"])

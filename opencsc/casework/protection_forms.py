@@ -5,6 +5,7 @@ from django import forms
 
 from opencsc.casework.models import AssessmentFactor, AssessmentOutcome, CategoryOfAbuse, Section47Outcome
 from opencsc.core.codes import ReasonForClosure
+from opencsc.core.dates import long_date
 from opencsc.ui.govuk_forms import GovukDateField, LongTextField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -32,8 +33,7 @@ def _yes_no(label: str, required_message: str):
 
 def referral_label(referral) -> str:
     """'referral of 3 March 2026 (Schools)': how a referral is named where an assessment is started."""
-    day = referral.referral_date
-    return f"referral of {day.day} {day:%B %Y} ({referral.get_source_display()})"
+    return f"referral of {long_date(referral.referral_date)} ({referral.get_source_display()})"
 
 
 class AssessmentStartForm(forms.Form):

@@ -24,6 +24,7 @@ from opencsc.casework.models import (
     StrategyDiscussion,
 )
 from opencsc.core.clocks import RULES, Unit, due_date, effective_limit
+from opencsc.core.dates import long_date
 from opencsc.core.working_days import Calendar, authority_calendar
 from opencsc.frontdoor.models import Referral
 from opencsc.people.models import Child
@@ -40,10 +41,6 @@ WHAT = {
     "cin_visit": "Visit and see the child (child in need)",
     "cin_review": "Review the child in need plan",
 }
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ def clock_for(
     elif done_on is not None:
         late = (done_on - due.due).days
         verdict = "on time" if late <= 0 else f"late by {late} day{'s' if late != 1 else ''}"
-        standing = f"Done on {_day(done_on)}, due by {_day(due.due)}: {verdict}"
+        standing = f"Done on {long_date(done_on)}, due by {long_date(due.due)}: {verdict}"
     else:
         left = (due.due - today).days
         if left >= 0:

@@ -83,6 +83,7 @@ from opencsc.casework.models import (
 )
 from opencsc.casework.protection_selectors import enquiries_awaiting_conference
 from opencsc.core.clocks import RULES, ClockRule, DueDate, due_date, effective_limit
+from opencsc.core.dates import long_date
 from opencsc.core.working_days import Calendar, authority_calendar
 from opencsc.exploitation.clocks import EXPLOITATION_RULES, ExploitationClock, exploitation_clocks
 from opencsc.legal.clocks import LEGAL_RULES, LegalClock, legal_clocks
@@ -500,7 +501,7 @@ def _recommendation_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
     items = []
     for pk, child_id, due_on, held_on in rows:
         item = _item(ctx, "iro_recommendation", child_id, due_on, pk)
-        item.explanation = f"due by {_format_day(due_on)}, set at the review on {_format_day(held_on)}"
+        item.explanation = f"due by {long_date(due_on)}, set at the review on {long_date(held_on)}"
         items.append(item)
     return items
 
@@ -555,10 +556,6 @@ def _exploitation_items(ctx, listed: "Scope", rules) -> list[WorkItem]:
         return []
     clocks = exploitation_clocks(children=listed, rules=wanted, calendar=ctx.calendar, limit_of=ctx.limit)
     return [_legal_item(ctx, clock) for clock in clocks]
-
-
-def _format_day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 LISTED_CHILDREN_LIMIT = 2000

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from opencsc.core.dates import long_date
 from opencsc.core.working_days import ENGLAND, Calendar, add_months
 
 
@@ -481,10 +482,6 @@ class DueDate:
         return max(0, (today - self.due_on).days)
 
 
-def _format_day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _skipped_text(calendar: Calendar, start: dt.date, due: dt.date) -> str:
     skipped = calendar.skipped_days(start, due)
     if not skipped:
@@ -514,7 +511,7 @@ def due_date(
         if not isinstance(start, dt.datetime):
             raise TypeError(f"{rule.name} counts hours, so it needs a date and time to start from")
         due = start + dt.timedelta(hours=limit)
-        explanation = f"{limit} hours from {rule.starts_at} at {start:%H:%M} on {_format_day(start.date())}"
+        explanation = f"{limit} hours from {rule.starts_at} at {start:%H:%M} on {long_date(start.date())}"
         return DueDate(rule, start, due, limit, explanation)
     start_day = start.date() if isinstance(start, dt.datetime) else start
     skipped = ""
@@ -530,5 +527,5 @@ def due_date(
     unit_text = Unit(rule.unit).label
     if limit == 1:
         unit_text = unit_text.removesuffix("s")
-    explanation = f"{limit} {unit_text} from {rule.starts_at} on {_format_day(start_day)}{skipped}"
+    explanation = f"{limit} {unit_text} from {rule.starts_at} on {long_date(start_day)}{skipped}"
     return DueDate(rule, start, due, limit, explanation)

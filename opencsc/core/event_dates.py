@@ -23,6 +23,8 @@ from typing import Protocol
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from opencsc.core.dates import long_date
+
 # The contact service has always allowed a time a few minutes ahead, for a clock that runs fast.
 CLOCK_DIFFERENCE = dt.timedelta(minutes=5)
 
@@ -41,10 +43,6 @@ class ImpossibleDateError(ValidationError):
         super().__init__({field: reason}, code="impossible_date")
         self.field = field
         self.reason = reason
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _in_future(on: dt.date | dt.datetime) -> bool:
@@ -66,7 +64,7 @@ def event_date_problem(on: dt.date | dt.datetime, *, child: Born, label: str) ->
         return f"{label} must be {'in the past' if isinstance(on, dt.datetime) else 'today or in the past'}"
     born = child.date_of_birth
     if born is not None and _local_date(on) < born:
-        return f"{label} cannot be before {child.first_name}'s date of birth, {_day(born)}"
+        return f"{label} cannot be before {child.first_name}'s date of birth, {long_date(born)}"
     return None
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from opencsc.casework.models import AssessmentFactor, AssessmentOutcome, CategoryOfAbuse, Section47Outcome
+from opencsc.core.dates import long_date
 from opencsc.documents.models import QuestionKind, TemplateQuestion
 
 # About 15,000 words a question: longer than any section of an assessment, far short of a pasted document.
@@ -216,7 +217,7 @@ def in_words(question: TemplateQuestion, value) -> str:
     if is_blank(value):
         return "Not answered"
     if question.kind == QuestionKind.DATE:
-        return f"{value.day} {value:%B %Y}"
+        return long_date(value)
     if question.kind == QuestionKind.YES_NO:
         return YES_NO_TEXT[value]
     if question.kind == QuestionKind.FACTORS:
@@ -231,7 +232,7 @@ def in_words(question: TemplateQuestion, value) -> str:
 def _cell_in_words(column: Column, cell) -> str:
     if column.is_date:
         day = parse_day(cell)
-        return f"{day.day} {day:%B %Y}" if day else str(cell)
+        return long_date(day) if day else str(cell)
     return dict(column.choices).get(cell, cell) if column.choices else str(cell)
 
 

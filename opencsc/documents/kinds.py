@@ -52,6 +52,7 @@ from opencsc.casework.models import (
     Section47Outcome,
     StrategyDiscussion,
 )
+from opencsc.core.dates import long_date
 from opencsc.documents.models import (
     DocumentStatus,
     DocumentType,
@@ -102,10 +103,6 @@ class DocumentKind:
     @property
     def title(self) -> str:
         return self.name[0].upper() + self.name[1:]
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def latest_answers(child, document_types, *, authorised_only: bool = True, **links) -> dict:
@@ -167,7 +164,7 @@ CHILD_AND_FAMILY_ASSESSMENT = DocumentKind(
     chronology_category=ChronologyCategory.ASSESSMENT,
     startable=lambda child: child.assessments.filter(authorised_on__isnull=True, closed_on__isnull=True),
     start_problem=_assessment_problem,
-    describe=lambda assessment: f"Assessment started {_day(assessment.started_on)}",
+    describe=lambda assessment: f"Assessment started {long_date(assessment.started_on)}",
     carried_forward=_assessment_carried_forward,
     statutory={
         StatutoryField.CHILD_SEEN_ON: StatutoryFill(
@@ -364,14 +361,14 @@ def _cin_review_carried_forward(review: ChildInNeedReview) -> dict:
 
 def _plan_problem(plan) -> str | None:
     return (
-        f"This plan ended on {_day(plan.ended_on)}: its document cannot be started now"
+        f"This plan ended on {long_date(plan.ended_on)}: its document cannot be started now"
         if plan.ended_on
         else None
     )
 
 
 def _held(what: str) -> Callable[[Model], str]:
-    return lambda record: f"{what} held {_day(record.held_on)}"
+    return lambda record: f"{what} held {long_date(record.held_on)}"
 
 
 STRATEGY_DISCUSSION = DocumentKind(
@@ -401,7 +398,7 @@ SECTION_47_ENQUIRY = DocumentKind(
     chronology_category=ChronologyCategory.PROTECTION,
     startable=lambda child: child.section_47s.all(),
     start_problem=lambda record: None,
-    describe=lambda enquiry: f"Section 47 enquiry started {_day(enquiry.started_on)}",
+    describe=lambda enquiry: f"Section 47 enquiry started {long_date(enquiry.started_on)}",
     carried_forward=_enquiry_carried_forward,
     statutory={
         StatutoryField.SECTION_47_OUTCOME: StatutoryFill(QuestionKind.SECTION_47_OUTCOME, _complete_enquiry)
@@ -445,7 +442,7 @@ CHILD_PROTECTION_PLAN = DocumentKind(
     chronology_category=ChronologyCategory.PROTECTION,
     startable=lambda child: child.protection_plans.filter(ended_on__isnull=True),
     start_problem=_plan_problem,
-    describe=lambda plan: f"Child protection plan from {_day(plan.started_on)}",
+    describe=lambda plan: f"Child protection plan from {long_date(plan.started_on)}",
     carried_forward=_protection_plan_carried_forward,
 )
 CORE_GROUP_MEETING = DocumentKind(
@@ -470,7 +467,7 @@ CHILD_IN_NEED_PLAN = DocumentKind(
     chronology_category=ChronologyCategory.OTHER,
     startable=lambda child: child.cin_plans.filter(ended_on__isnull=True),
     start_problem=_plan_problem,
-    describe=lambda plan: f"Child in need plan from {_day(plan.started_on)}",
+    describe=lambda plan: f"Child in need plan from {long_date(plan.started_on)}",
     carried_forward=_cin_plan_carried_forward,
 )
 CHILD_IN_NEED_REVIEW = DocumentKind(
@@ -503,7 +500,7 @@ def _care_period_end(episode: Episode) -> dt.date | None:
 
 def _care_period_problem(episode: Episode) -> str | None:
     if (ended := _care_period_end(episode)) is not None:
-        return f"This period of care ended on {_day(ended)}: its care plan cannot be started now"
+        return f"This period of care ended on {long_date(ended)}: its care plan cannot be started now"
     return None
 
 
@@ -546,7 +543,7 @@ def _current_placement_only(child) -> QuerySet:
 def _placement_problem(episode: Episode) -> str | None:
     current = _current_placement_episode(episode.child)
     if current is None or current.pk != episode.pk:
-        return f"The placement from {_day(episode.started_on)} has ended: its plan cannot be written or agreed now"
+        return f"The placement from {long_date(episode.started_on)} has ended: its plan cannot be written or agreed now"
     return None
 
 
@@ -601,7 +598,7 @@ CARE_PLAN = DocumentKind(
         legal_status__in=SHORT_BREAK_STATUSES
     ),
     start_problem=_care_period_problem,
-    describe=lambda episode: f"Looked after from {_day(episode.started_on)}",
+    describe=lambda episode: f"Looked after from {long_date(episode.started_on)}",
     carried_forward=_care_plan_carried_forward,
     applies=lambda episode: (
         episode.reason_new_episode == "S" and episode.legal_status not in SHORT_BREAK_STATUSES
@@ -617,7 +614,7 @@ PLACEMENT_PLAN = DocumentKind(
     startable=_current_placement_only,
     start_problem=_placement_problem,
     describe=lambda episode: (
-        f"Placement from {_day(episode.started_on)}"
+        f"Placement from {long_date(episode.started_on)}"
         + (f" with {episode.carer_name}" if episode.carer_name else "")
     ),
     carried_forward=_placement_plan_carried_forward,
@@ -633,7 +630,7 @@ PATHWAY_PLAN = DocumentKind(
     chronology_category=ChronologyCategory.CARE,
     startable=lambda child: child.pathway_plan_reviews.all(),
     start_problem=lambda record: None,
-    describe=lambda review: f"Pathway plan of {_day(review.reviewed_on)}",
+    describe=lambda review: f"Pathway plan of {long_date(review.reviewed_on)}",
     carried_forward=_pathway_plan_carried_forward,
 )
 

@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from opencsc.core.dates import long_date
 from opencsc.documents.models import PracticeDocument
 from opencsc.documents.selectors import document_sections
 
@@ -39,7 +40,7 @@ def _status_line(document: PracticeDocument) -> str:
     if document.authorised_on:
         return (
             f"Written by {document.author.display_name}. Agreed by {document.authorised_by.display_name}, "
-            f"manager, on {document.authorised_on.day} {document.authorised_on:%B %Y}."
+            f"manager, on {long_date(document.authorised_on)}."
         )
     return f"Written by {document.author.display_name}. This is a draft: it has not been agreed by a manager yet."
 

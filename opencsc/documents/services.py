@@ -25,6 +25,7 @@ from opencsc.accounts.access import can_change_child
 from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
 from opencsc.casework import protection
+from opencsc.core.dates import long_date
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.documents import chronology_lines as lines
 from opencsc.documents import kinds
@@ -46,10 +47,6 @@ AUTOSAVE_PAUSE = dt.timedelta(minutes=10)
 AUTOSAVE_SITTING = dt.timedelta(minutes=30)
 WROTE_IT_YOURSELF = "another manager returns or authorises it"
 NOT_A_MANAGER = "Only a team manager, head of service or director can return or authorise a document"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # The steps of a document's history, as its versions name them (the synthetic authority writes the same).
@@ -175,7 +172,9 @@ def _checked_answers(document: PracticeDocument, answers: dict) -> dict:
 def _refuse_unless_editable(document: PracticeDocument) -> None:
     what = _kind(document).short_name
     if document.status == DocumentStatus.AUTHORISED:
-        raise ValidationError(f"This {what} was authorised on {_day(document.authorised_on)}: it is locked")
+        raise ValidationError(
+            f"This {what} was authorised on {long_date(document.authorised_on)}: it is locked"
+        )
     if document.status == DocumentStatus.SUBMITTED:
         raise ValidationError(f"This {what} is with the manager for authorisation: it cannot be changed now")
 

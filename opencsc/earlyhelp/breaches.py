@@ -5,12 +5,9 @@ subject key names the episode and, for reviews, the day the clock started, so ea
 breach and is resolved once the review is recorded.
 """
 
+from opencsc.core.dates import long_date
 from opencsc.earlyhelp.selectors import open_episode_clocks
 from opencsc.oversight.breaches import Breach, SweepContext, breach_finder
-
-
-def _format_day(day) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
@@ -22,7 +19,7 @@ def _breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
             child_id=clock.child_id,
             subject_key=f"early_help:{clock.episode_id}:{rule_id}:{clock.start.isoformat()}",
             due_on=clock.due_on,
-            explanation=f"{clock.what}: due {_format_day(clock.due_on)} ({clock.due.explanation})",
+            explanation=f"{clock.what}: due {long_date(clock.due_on)} ({clock.due.explanation})",
         )
         for clock in ctx.early_help_clocks
         if clock.rule_id == rule_id

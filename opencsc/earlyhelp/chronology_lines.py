@@ -5,8 +5,9 @@ assessment started and completed, each team around the family review, the episod
 doors are significant; assessments and reviews are not.
 """
 
-from opencsc.casework.chronology import ChronologyLine, day_in_words
+from opencsc.casework.chronology import ChronologyLine
 from opencsc.casework.models import ChronologyCategory
+from opencsc.core.dates import long_date
 
 FAMILY = ChronologyCategory.FAMILY
 
@@ -54,7 +55,7 @@ def assessment_completed(assessment) -> ChronologyLine:
         assessment.child,
         assessment.completed_on,
         ChronologyCategory.ASSESSMENT,
-        f"Early help assessment completed (started {day_in_words(assessment.started_on)})",
+        f"Early help assessment completed (started {long_date(assessment.started_on)})",
         f"early-help-assessment-{assessment.pk}-completed",
         is_significant=False,
     )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from opencsc.accounts.access import can_change_child
 from opencsc.audit.changes import record_change
 from opencsc.core.codes import ReasonForClosure, ReferralSource
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_date_given
 from opencsc.earlyhelp import chronology_lines as lines
 from opencsc.earlyhelp.models import (
@@ -43,10 +44,6 @@ STEP_DOWN_REASONS = (ReasonForClosure.RC9.value, ReasonForClosure.RC7.value)
 CLOSING_REASONS = [choice for choice in EpisodeEnd.values if choice != EpisodeEnd.STEPPED_UP]
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _lock_child(actor, child: Child) -> Child:
     if not can_change_child(actor, child):
         raise PermissionDenied("You cannot record early help for this child")
@@ -61,7 +58,7 @@ def _raise(errors: dict) -> None:
 def _open_episode(episode: EarlyHelpEpisode) -> EarlyHelpEpisode:
     episode = EarlyHelpEpisode.objects.select_for_update().get(pk=episode.pk)
     if episode.ended_on:
-        raise ValidationError(f"This early help episode ended on {_day(episode.ended_on)}")
+        raise ValidationError(f"This early help episode ended on {long_date(episode.ended_on)}")
     return episode
 
 
@@ -70,9 +67,9 @@ def _check_within(errors: dict, field: str, day, what: str, episode: EarlyHelpEp
     if field in errors:
         return False
     if day < episode.started_on:
-        errors[field] = f"The {what} cannot be before early help started on {_day(episode.started_on)}"
+        errors[field] = f"The {what} cannot be before early help started on {long_date(episode.started_on)}"
     elif episode.ended_on and day > episode.ended_on:
-        errors[field] = f"The {what} cannot be after early help ended on {_day(episode.ended_on)}"
+        errors[field] = f"The {what} cannot be after early help ended on {long_date(episode.ended_on)}"
     return field not in errors
 
 
@@ -92,12 +89,12 @@ def _check_new_episode(errors: dict, child: Child, started_on) -> None:
     current = child.early_help_episodes.filter(ended_on__isnull=True).first()
     if current:
         errors["started_on"] = (
-            f"{child} already has early help open since {_day(current.started_on)}: close it first"
+            f"{child} already has early help open since {long_date(current.started_on)}: close it first"
         )
         return
     last = child.early_help_episodes.order_by("-ended_on").values_list("ended_on", flat=True).first()
     if "started_on" not in errors and last and started_on < last:
-        errors["started_on"] = f"Early help cannot start before the last episode ended on {_day(last)}"
+        errors["started_on"] = f"Early help cannot start before the last episode ended on {long_date(last)}"
 
 
 def _create_episode(actor, child: Child, started_on, started_by: str, stepped_down_from, lead: dict):
@@ -199,7 +196,7 @@ def early_help_assessment_complete(
     if assessment is None:
         errors["completed_on"] = "Record that the assessment started before completing it"
     elif assessment.completed_on:
-        errors["completed_on"] = f"The assessment was completed on {_day(assessment.completed_on)}"
+        errors["completed_on"] = f"The assessment was completed on {long_date(assessment.completed_on)}"
     elif (
         _check_within(
             errors, "completed_on", completed_on, "date the assessment was completed", episode, child
@@ -207,7 +204,7 @@ def early_help_assessment_complete(
         and completed_on < assessment.started_on
     ):
         errors["completed_on"] = (
-            f"The assessment cannot be completed before it started on {_day(assessment.started_on)}"
+            f"The assessment cannot be completed before it started on {long_date(assessment.started_on)}"
         )
     _raise(errors)
     assessment.completed_on = completed_on
@@ -235,7 +232,7 @@ def family_review_record(
         _check_within(errors, "held_on", held_on, "date of the review", episode, child)
         and episode.reviews.filter(held_on=held_on).exists()
     ):
-        errors["held_on"] = f"A review on {_day(held_on)} is already recorded"
+        errors["held_on"] = f"A review on {long_date(held_on)} is already recorded"
     _raise(errors)
     review = TeamAroundFamilyReview.objects.create(
         episode=episode, child=child, held_on=held_on, summary=summary.strip()
@@ -267,7 +264,7 @@ def _close(actor, episode: EarlyHelpEpisode, child: Child, errors: dict, ended_o
     if "ended_on" not in errors:
         latest, what = _latest_event(episode)
         if ended_on < latest:
-            errors["ended_on"] = f"Early help cannot end before {what} on {_day(latest)}"
+            errors["ended_on"] = f"Early help cannot end before {what} on {long_date(latest)}"
     _raise(errors)
     episode.ended_on = ended_on
     episode.end_reason = end_reason
@@ -320,7 +317,7 @@ def early_help_step_up(
     if "stepped_up_on" not in errors:
         latest, what = _latest_event(episode)
         if stepped_up_on < latest:
-            errors["stepped_up_on"] = f"The step-up cannot be before {what} on {_day(latest)}"
+            errors["stepped_up_on"] = f"The step-up cannot be before {what} on {long_date(latest)}"
     _raise(errors)
     contact = contact_record(
         actor=None,

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from opencsc.audit.services import audit_event_record
+from opencsc.core.dates import long_date
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.finance.codes import OFSTED_REGISTERED, CostChange, ProviderKind, PurchaseRoute, ScenarioKind
 from opencsc.finance.models import (
@@ -66,10 +67,6 @@ BUDGET_TWICE = "A budget for {year} is already set: change it rather than set it
 
 def financial_year_label(year: int) -> str:
     return f"{year - 1}-{str(year)[2:]}"
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # Providers and carers ---------------------------------------------------------------------------------------
@@ -304,9 +301,9 @@ def placement_cost_change(
     problems, weekly, parsed = _cost_problems(weekly_cost, shares)
     started, ended = placement_span(agreement.first_episode)
     if effective_from < started:
-        problems["effective_from"] = COST_BEFORE_START.format(day=_long_date(started))
+        problems["effective_from"] = COST_BEFORE_START.format(day=long_date(started))
     elif ended is not None and effective_from >= ended:
-        problems["effective_from"] = COST_AFTER_END.format(day=_long_date(ended))
+        problems["effective_from"] = COST_AFTER_END.format(day=long_date(ended))
     elif agreement.costs.filter(effective_from=effective_from).exists():
         problems["effective_from"] = "A cost already takes effect that day: choose another day"
     if change not in CostChange.values or change == CostChange.AGREED:

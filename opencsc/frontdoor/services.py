@@ -12,6 +12,7 @@ from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.models import Assessment
 from opencsc.core.clocks import due_date
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import require_possible_date
 from opencsc.core.working_days import authority_calendar
 from opencsc.frontdoor import chronology_lines as lines
@@ -120,7 +121,7 @@ def contact_match_child(*, actor, subject: ContactChild, child) -> ContactChild:
         received_on,
         child=child,
         field="child",
-        label=f"The contact, received on {received_on.day} {received_on:%B %Y},",
+        label=f"The contact, received on {long_date(received_on)},",
     )
     subject.child = child
     subject.save(update_fields=["child"])

@@ -7,12 +7,9 @@ moves the due date, so the old breach resolves and a later miss is a new one) an
 makes the fixed few queries of `legal_clocks` for its one rule, whatever the number of children.
 """
 
+from opencsc.core.dates import long_date
 from opencsc.legal.clocks import LEGAL_RULES, legal_clocks
 from opencsc.oversight.breaches import Breach, SweepContext, breach_finder
-
-
-def _format_day(day) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _legal_breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
@@ -22,7 +19,7 @@ def _legal_breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
             child_id=clock.child_id,
             subject_key=clock.subject_key,
             due_on=clock.due_on,
-            explanation=f"{clock.what}: due {_format_day(clock.due_on)} ({clock.explanation})",
+            explanation=f"{clock.what}: due {long_date(clock.due_on)} ({clock.explanation})",
         )
         for clock in legal_clocks(rules={rule_id}, calendar=ctx.clocks.calendar)
         if clock.is_overdue(ctx.today)

@@ -7,8 +7,9 @@ authority, so both write the same line. Pre-proceedings are filed under child pr
 under care. A hearing's outcome is significant only for a final hearing; the rest are all significant.
 """
 
-from opencsc.casework.chronology import ChronologyLine, day_in_words
+from opencsc.casework.chronology import ChronologyLine
 from opencsc.casework.models import ChronologyCategory
+from opencsc.core.dates import long_date
 
 PROTECTION = ChronologyCategory.PROTECTION
 CARE = ChronologyCategory.CARE
@@ -82,7 +83,7 @@ def hearing_outcome(hearing) -> ChronologyLine:
         proceedings.child,
         hearing.listed_for,
         CARE,
-        f"{hearing.get_kind_display()} on {day_in_words(hearing.listed_for)}: {hearing.outcome}",
+        f"{hearing.get_kind_display()} on {long_date(hearing.listed_for)}: {hearing.outcome}",
         f"proceedings-{proceedings.pk}-hearing-{hearing.pk}",
         is_significant=hearing.kind == "final",
     )

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
 from opencsc.audit.changes import record_change
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_date_given
 from opencsc.legal import chronology_lines as lines
 from opencsc.legal.clocks import timetable_week
@@ -54,10 +55,6 @@ from opencsc.people.models import Child
 
 MAX_EXTENSION_WEEKS = 8
 REASON_MAX_CHARACTERS = 2000
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _require_change(actor, child: Child) -> Child:
@@ -92,7 +89,7 @@ def _not_before(
     errors: dict, field: str, on: dt.date | None, earliest: dt.date, what: str, since: str
 ) -> None:
     if on is not None and field not in errors and on < earliest:
-        errors[field] = f"The {what} must be on or after {_day(earliest)}, when {since}"
+        errors[field] = f"The {what} must be on or after {long_date(earliest)}, when {since}"
 
 
 def _raise(errors: dict) -> None:
@@ -116,10 +113,12 @@ def gateway_meeting_record(*, actor, child: Child, held_on: dt.date, decision: s
     if decision not in GatewayDecision.values:
         errors["decision"] = "Select the decision of the meeting"
     elif decision == GatewayDecision.PRE_PROCEEDINGS and (pre := _open_pre_proceedings(child)):
-        errors["decision"] = f"{child.full_name} has been in pre-proceedings since {_day(pre.started_on)}"
+        errors["decision"] = (
+            f"{child.full_name} has been in pre-proceedings since {long_date(pre.started_on)}"
+        )
     elif decision != GatewayDecision.NOT_MET and (proceedings := _open_proceedings(child)):
         errors["decision"] = (
-            f"Care proceedings about {child.full_name} are open (issued {_day(proceedings.issued_on)})"
+            f"Care proceedings about {child.full_name} are open (issued {long_date(proceedings.issued_on)})"
         )
     _raise(errors)
     meeting = LegalGatewayMeeting.objects.create(
@@ -139,7 +138,7 @@ def pre_proceedings_letter_record(*, actor, child: Child, sent_on: dt.date) -> P
     errors: dict[str, str] = {}
     check_date_given(errors, "sent_on", sent_on, "date the letter before proceedings was sent", child)
     if pre.letter_sent_on is not None:
-        errors["sent_on"] = f"The letter before proceedings was sent on {_day(pre.letter_sent_on)}"
+        errors["sent_on"] = f"The letter before proceedings was sent on {long_date(pre.letter_sent_on)}"
     _not_before(errors, "sent_on", sent_on, pre.started_on, "letter", "pre-proceedings started")
     _raise(errors)
     pre.letter_sent_on = sent_on
@@ -157,7 +156,7 @@ def pre_proceedings_meeting_record(*, actor, child: Child, held_on: dt.date) -> 
     if pre.letter_sent_on is None:
         errors["held_on"] = "Record the letter before proceedings first: the meeting follows it"
     elif pre.meeting_held_on is not None:
-        errors["held_on"] = f"The pre-proceedings meeting was held on {_day(pre.meeting_held_on)}"
+        errors["held_on"] = f"The pre-proceedings meeting was held on {long_date(pre.meeting_held_on)}"
     else:
         _not_before(errors, "held_on", held_on, pre.letter_sent_on, "meeting", "the letter was sent")
     _raise(errors)
@@ -216,7 +215,7 @@ def proceedings_issue(*, actor, child: Child, issued_on: dt.date, case_number: s
     check_date_given(errors, "issued_on", issued_on, "date proceedings were issued", child)
     if proceedings := _open_proceedings(child):
         errors["issued_on"] = (
-            f"Care proceedings about {child.full_name} are open (issued {_day(proceedings.issued_on)})"
+            f"Care proceedings about {child.full_name} are open (issued {long_date(proceedings.issued_on)})"
         )
     pre = _open_pre_proceedings(child)
     if pre is not None:
@@ -296,7 +295,9 @@ def hearing_list(*, actor, child: Child, kind: str, listed_for: dt.date) -> Hear
         not errors
         and Hearing.objects.filter(proceedings=proceedings, kind=kind, listed_for=listed_for).exists()
     ):
-        errors["listed_for"] = f"A {HearingKind(kind).label.lower()} is already listed for {_day(listed_for)}"
+        errors["listed_for"] = (
+            f"A {HearingKind(kind).label.lower()} is already listed for {long_date(listed_for)}"
+        )
     _raise(errors)
     hearing = Hearing.objects.create(proceedings=proceedings, kind=kind, listed_for=listed_for)
     record_change(
@@ -316,10 +317,12 @@ def hearing_outcome_record(*, actor, child: Child, hearing: Hearing, outcome: st
     today = timezone.localdate()
     outcome = (outcome or "").strip()
     if hearing.outcome_recorded_on is not None:
-        errors["outcome"] = f"The outcome of this hearing was recorded on {_day(hearing.outcome_recorded_on)}"
+        errors["outcome"] = (
+            f"The outcome of this hearing was recorded on {long_date(hearing.outcome_recorded_on)}"
+        )
     elif hearing.listed_for > today:
         errors["outcome"] = (
-            f"The hearing is listed for {_day(hearing.listed_for)}: record its outcome from that day"
+            f"The hearing is listed for {long_date(hearing.listed_for)}: record its outcome from that day"
         )
     elif not outcome:
         errors["outcome"] = "Enter what happened at the hearing"
@@ -373,7 +376,7 @@ def order_make(*, actor, child: Child, kind: str, made_on: dt.date) -> CourtOrde
     if proceedings is not None:
         _not_before(errors, "made_on", made_on, proceedings.issued_on, "order", "proceedings were issued")
     if not errors and CourtOrder.objects.filter(child=child, kind=kind, made_on=made_on).exists():
-        errors["kind"] = f"A {OrderKind(kind).label.lower()} made on {_day(made_on)} is already recorded"
+        errors["kind"] = f"A {OrderKind(kind).label.lower()} made on {long_date(made_on)} is already recorded"
     _raise(errors)
     order = CourtOrder.objects.create(
         child=child, proceedings=proceedings, kind=kind, made_on=made_on, recorded_by=actor

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from opencsc.accounts.access import can_change_child
 from opencsc.audit.changes import record_change
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_possible_date
 from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.codes import ReasonPlacedForAdoptionCeased
@@ -49,10 +50,6 @@ WORDS = {name: words for name, _, words in MILESTONES}
 SINGLE_ADOPTER_SEXES = {"M1", "F1"}
 COUPLE_SEXES = {"MM", "FF", "MF"}
 COUPLE_LEGAL_STATUSES = {"L11", "L12", "L2", "L3", "L4"}
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # Selectors -------------------------------------------------------------------------------------------------
@@ -179,7 +176,7 @@ def _check_order(errors: dict, field: str, on: dt.date | None, plan: AdoptionMil
             before, before_on = _latest_date(plan)
             if on < before_on:
                 errors[field] = (
-                    f"The date of the {what} must be on or after the {WORDS[before]} ({_day(before_on)})"
+                    f"The date of the {what} must be on or after the {WORDS[before]} ({long_date(before_on)})"
                 )
         return
     if field == "decided_on":
@@ -187,7 +184,7 @@ def _check_order(errors: dict, field: str, on: dt.date | None, plan: AdoptionMil
     elif not is_open(plan):
         errors[field] = f"Record the {WORDS['decided_on']} before the {what}"
     elif getattr(plan, field) is not None:
-        errors[field] = f"The {what} is already recorded ({_day(getattr(plan, field))})"
+        errors[field] = f"The {what} is already recorded ({long_date(getattr(plan, field))})"
     else:
         errors[field] = f"Record the {WORDS[expected]} before the {what}"
 
@@ -247,7 +244,7 @@ def adoption_milestone_record(
     if milestone == "decided_on" and milestone not in errors:
         if plan is not None and plan.ceased_on and on < plan.ceased_on:
             errors[milestone] = (
-                f"The date of the new {what} must be on or after {_day(plan.ceased_on)}, when the last plan ceased"
+                f"The date of the new {what} must be on or after {long_date(plan.ceased_on)}, when the last plan ceased"
             )
         elif not Episode.objects.filter(child=child, started_on__lte=on).exclude(ended_on__lt=on).exists():
             errors[milestone] = f"The child must be looked after on the date of the {what}"
@@ -292,13 +289,13 @@ def adoption_plan_cease(
         before, before_on = _latest_date(plan)
         if ceased_on < before_on:
             errors["ceased_on"] = (
-                f"The date the plan ceased must be on or after the {WORDS[before]} ({_day(before_on)})"
+                f"The date the plan ceased must be on or after the {WORDS[before]} ({long_date(before_on)})"
             )
     if reason_ceased not in ReasonPlacedForAdoptionCeased.values:
         errors["reason_ceased"] = "Select why adoption is no longer the plan (RD1 to RD4)"
     elif reason_ceased == "RD2" and plan.placement_order_on:
         errors["reason_ceased"] = (
-            f"The court made a placement order on {_day(plan.placement_order_on)}: choose another reason"
+            f"The court made a placement order on {long_date(plan.placement_order_on)}: choose another reason"
         )
     if errors:
         raise ValidationError(errors)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from opencsc.accounts.access import can_change_child
 from opencsc.audit.changes import record_change
 from opencsc.core.clocks import DueDate, due_date
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_date_given
 from opencsc.core.working_days import anniversary
 from opencsc.looked_after import chronology_lines as lines
@@ -43,10 +44,6 @@ EET_ACTIVITIES = {"F1", "P1", "F2", "P2", "F4", "P4"}
 UNKNOWN_ACTIVITIES = {"", "0"}
 YOUNGEST = 16
 OLDEST = 25
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -301,7 +298,7 @@ def care_leaver_contact_record(
             "contacted_on" not in errors
             and CareLeaverContact.objects.filter(child=child, contacted_on=contacted_on).exists()
         ):
-            errors["contacted_on"] = f"A contact on {_day(contacted_on)} is already recorded"
+            errors["contacted_on"] = f"A contact on {long_date(contacted_on)} is already recorded"
     if eligibility not in CareLeaverEligibility.values:
         errors["eligibility"] = "Select the young person's eligibility category"
     if in_touch not in InTouch.values:
@@ -359,7 +356,7 @@ def pathway_plan_review_record(*, actor, child: Child, reviewed_on: dt.date | No
             "reviewed_on" not in errors
             and PathwayPlanReview.objects.filter(child=child, reviewed_on=reviewed_on).exists()
         ):
-            errors["reviewed_on"] = f"A pathway plan review on {_day(reviewed_on)} is already recorded"
+            errors["reviewed_on"] = f"A pathway plan review on {long_date(reviewed_on)} is already recorded"
     if errors:
         raise ValidationError(errors)
     review = PathwayPlanReview.objects.create(child=child, reviewed_on=reviewed_on)

@@ -11,8 +11,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from opencsc.casework.chronology import ChronologyLine, day_in_words
+from opencsc.casework.chronology import ChronologyLine
 from opencsc.casework.models import ChronologyCategory
+from opencsc.core.dates import long_date
 from opencsc.looked_after.codes import ReasonPlacementChange
 from opencsc.looked_after.models import HealthCheckKind
 
@@ -97,8 +98,8 @@ def recommendation_made(recommendation) -> ChronologyLine:
         review.child,
         review.held_on,
         CARE,
-        f"IRO recommendation from the review on {day_in_words(review.held_on)}, "
-        f"due {day_in_words(recommendation.due_on)}",
+        f"IRO recommendation from the review on {long_date(review.held_on)}, "
+        f"due {long_date(recommendation.due_on)}",
         f"review-recommendation-{recommendation.pk}",
         is_significant=False,
     )
@@ -110,7 +111,7 @@ def recommendation_answered(recommendation) -> ChronologyLine:
         review.child,
         recommendation.answered_on,
         CARE,
-        f"IRO recommendation (review on {day_in_words(review.held_on)}): "
+        f"IRO recommendation (review on {long_date(review.held_on)}): "
         f"{recommendation.get_answer_display().lower()}",
         f"review-recommendation-{recommendation.pk}-answer-{recommendation.version}",
         is_significant=False,
@@ -122,17 +123,17 @@ def placement_plan_agreed(agreement) -> ChronologyLine:
         agreement.child,
         agreement.agreed_on,
         CARE,
-        f"Placement plan agreed for the placement from {day_in_words(agreement.placement_started_on)}",
+        f"Placement plan agreed for the placement from {long_date(agreement.placement_started_on)}",
         f"placement-plan-{agreement.pk}",
     )
 
 
 def missing_summary(episode) -> str:
     when = timezone.localtime(episode.started_at)
-    text = f"{episode.get_kind_display()} from {when:%H:%M} on {day_in_words(when.date())}"
+    text = f"{episode.get_kind_display()} from {when:%H:%M} on {long_date(when.date())}"
     if episode.returned_at:
         back = timezone.localtime(episode.returned_at)
-        text += f", returned {back:%H:%M} on {day_in_words(back.date())}"
+        text += f", returned {back:%H:%M} on {long_date(back.date())}"
     return text
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from opencsc.casework.models import CaseNote, NoteStatus, NoteType
 from opencsc.core.clocks import RULES, due_date, effective_limit
+from opencsc.core.dates import long_date
 from opencsc.core.working_days import Calendar, add_months, anniversary, authority_calendar
 from opencsc.looked_after.codes import SHORT_BREAK_STATUSES
 from opencsc.looked_after.models import (
@@ -120,10 +121,6 @@ def care_records(child_ids: Iterable[int]) -> dict[int, CareRecords]:
     return records
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 @dataclass(frozen=True)
 class CareClock:
     rule_id: str
@@ -170,7 +167,7 @@ def _clock(rule_id: str, start, calendar: Calendar, *, what: str = "", note: str
 
 def _yearly(rule_id: str, what: str, start: dt.date, from_what: str) -> CareClock:
     return CareClock(
-        rule_id, what, start, add_months(start, 12), f"12 months from {from_what} on {_day(start)}"
+        rule_id, what, start, add_months(start, 12), f"12 months from {from_what} on {long_date(start)}"
     )
 
 
@@ -208,7 +205,7 @@ def visit_clock(records: CareRecords, placement, calendar: Calendar) -> CareCloc
             last,
             calendar,
             what="Visit the child",
-            note=f"placement from {_day(start)} is in its first year",
+            note=f"placement from {long_date(start)} is in its first year",
         )
     if placement.is_long_term:
         return _clock(
@@ -300,10 +297,10 @@ def return_interview_clocks(records: CareRecords, calendar: Calendar) -> list[Ca
             what=f"Return home interview ({missing.get_kind_display().lower()})",
         )
         due = timezone.localtime(clock.due)
-        explanation = f"Due by {due:%H:%M} on {_day(due.date())}: {clock.explanation}"
+        explanation = f"Due by {due:%H:%M} on {long_date(due.date())}: {clock.explanation}"
         if missing.interview_offered_at:
             offered = timezone.localtime(missing.interview_offered_at)
-            explanation += f"; offered at {offered:%H:%M} on {_day(offered.date())}"
+            explanation += f"; offered at {offered:%H:%M} on {long_date(offered.date())}"
         else:
             explanation += "; not yet offered"
         clocks.append(CareClock(clock.rule_id, clock.what, clock.start, clock.due, explanation))

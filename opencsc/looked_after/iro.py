@@ -27,6 +27,7 @@ from django.utils import timezone
 from opencsc.accounts.access import can_change_child, can_view_child
 from opencsc.accounts.models import Role
 from opencsc.audit.changes import record_change
+from opencsc.core.dates import long_date
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.core.event_dates import check_date_given
 from opencsc.looked_after import chronology_lines as lines
@@ -42,10 +43,6 @@ from opencsc.people.models import Child
 IRO_ASSIGNING_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR}
 RECOMMENDATION_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 2000
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def can_assign_iro(user, child: Child) -> bool:
@@ -97,10 +94,10 @@ def iro_assign(*, actor, child: Child, iro, started_on: dt.date) -> IroAssignmen
     check_date_given(errors, "started_on", started_on, "date the IRO starts", child)
     if started_on and "started_on" not in errors:
         if not _looked_after_on(child, started_on):
-            errors["started_on"] = f"{child.full_name} was not looked after on {_day(started_on)}"
+            errors["started_on"] = f"{child.full_name} was not looked after on {long_date(started_on)}"
         elif current is not None and started_on < current.started_on:
             errors["started_on"] = (
-                f"The date the IRO starts must be on or after {_day(current.started_on)}, "
+                f"The date the IRO starts must be on or after {long_date(current.started_on)}, "
                 f"when {current.iro.display_name} started"
             )
     if errors:
@@ -158,7 +155,7 @@ def review_recommendation_add(
     if due_on is None:
         errors["due_on"] = "Enter the date the recommendation is due by"
     elif due_on < review.held_on:
-        errors["due_on"] = f"The due date must be on or after the review on {_day(review.held_on)}"
+        errors["due_on"] = f"The due date must be on or after the review on {long_date(review.held_on)}"
     if errors:
         raise ValidationError(errors)
     recommendation = ReviewRecommendation.objects.create(

@@ -18,15 +18,12 @@ from django.db import transaction
 
 from opencsc.accounts.access import can_change_child
 from opencsc.audit.changes import record_change
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_date_given
 from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.models import Episode, PlacementPlanAgreement
 from opencsc.looked_after.selectors import current_placement
 from opencsc.people.models import Child
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def current_placement_start(child: Child) -> dt.date | None:
@@ -49,7 +46,7 @@ def placement_plan_agree(*, actor, child: Child, agreed_on: dt.date) -> Placemen
         done = PlacementPlanAgreement.objects.filter(child=child, placement_started_on=started_on).first()
         if done is not None:
             errors["agreed_on"] = (
-                f"The plan for the placement from {_day(started_on)} was agreed on {_day(done.agreed_on)}"
+                f"The plan for the placement from {long_date(started_on)} was agreed on {long_date(done.agreed_on)}"
             )
     if errors:
         raise ValidationError(errors)

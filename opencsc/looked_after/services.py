@@ -29,6 +29,7 @@ from opencsc.accounts.access import can_change_child
 from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.chronology import ChronologyLine
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_date_given, check_possible_date, require_possible_date
 from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.codes import (
@@ -66,10 +67,6 @@ PERMANENCE_DATE_SHAPE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 LA_PERM_CODES = {"WAL", "SCO", "NUK", "NIR"}
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _require_change(actor, child: Child) -> None:
     if not can_change_child(actor, child):
         raise PermissionDenied("You cannot change this child's record")
@@ -92,7 +89,7 @@ def _check_choice(errors: dict, field: str, value: str, choices, message: str) -
 def _check_after_open_episode(errors: dict, field: str, value: dt.date | None, episode: Episode, what: str):
     if value is not None and value < episode.started_on and field not in errors:
         errors[field] = (
-            f"The {what} must be on or after {_day(episode.started_on)}, when the current episode of care "
+            f"The {what} must be on or after {long_date(episode.started_on)}, when the current episode of care "
             "started"
         )
 
@@ -205,7 +202,7 @@ def _save_episode(episode: Episode) -> Episode:
 def _refuse_duplicate_start(child: Child, started_on: dt.date, rne: str, field: str) -> None:
     if Episode.objects.filter(child=child, started_on=started_on, reason_new_episode=rne).exists():
         raise ValidationError(
-            {field: f"An episode with the same reason ({rne}) already starts on {_day(started_on)}"}
+            {field: f"An episode with the same reason ({rne}) already starts on {long_date(started_on)}"}
         )
 
 
@@ -237,7 +234,7 @@ def episode_start_care(
     open_episode = _open_episode(child)
     if open_episode is not None:
         errors["started_on"] = (
-            f"{child.full_name} is already looked after (since {_day(open_episode.started_on)}). "
+            f"{child.full_name} is already looked after (since {long_date(open_episode.started_on)}). "
             "Record a move, a change of legal status or the end of care instead"
         )
     elif started_on and "started_on" not in errors:
@@ -248,7 +245,7 @@ def episode_start_care(
         if clash is not None:
             errors["started_on"] = (
                 f"The date the child started to be looked after overlaps an earlier episode of care "
-                f"({_day(clash.started_on)} to {_day(clash.ended_on)}): it must be after {_day(clash.ended_on)}"
+                f"({long_date(clash.started_on)} to {long_date(clash.ended_on)}): it must be after {long_date(clash.ended_on)}"
             )
     if not home_postcode and started_on:
         home_postcode = _home_postcode_default(child, started_on)
@@ -495,9 +492,9 @@ def care_review_record(
         if chair_problem:
             errors["reviewing_officer"] = chair_problem
         if not _looked_after_on(child, held_on):
-            errors["held_on"] = f"{child.full_name} was not looked after on {_day(held_on)}"
+            errors["held_on"] = f"{child.full_name} was not looked after on {long_date(held_on)}"
         elif CareReview.objects.filter(child=child, held_on=held_on).exists():
-            errors["held_on"] = f"A review on {_day(held_on)} is already recorded"
+            errors["held_on"] = f"A review on {long_date(held_on)} is already recorded"
         age = _age_on(child, held_on)
         if age is not None and participation in ReviewParticipation.values:
             if participation == "PN0" and age >= 4:
@@ -692,7 +689,7 @@ def care_check_record(
         and "done_on" not in errors
         and not Episode.objects.filter(child=child, started_on__lte=done_on).exists()
     ):
-        errors["done_on"] = f"{child.full_name} had not become looked after by {_day(done_on)}"
+        errors["done_on"] = f"{child.full_name} had not become looked after by {long_date(done_on)}"
     if errors:
         raise ValidationError(errors)
     check = HealthAndEducationCheck.objects.create(

@@ -48,6 +48,7 @@ from django.db.models import OuterRef, Q, Subquery
 from opencsc.accounts.models import Team, TeamKind
 from opencsc.casework.work import WHAT_IS_DUE, WORK_RULE_IDS, ClockContext, Scope, WorkItem, due_work
 from opencsc.core.clocks import RULES
+from opencsc.core.dates import long_date
 from opencsc.frontdoor.models import Contact, ContactChild, ContactStatus
 from opencsc.looked_after.clocks import CareClock, care_clocks_of
 from opencsc.people.models import Child
@@ -134,10 +135,6 @@ def breach_finder(rule_id: str) -> Callable[[Finder], Finder]:
     return register
 
 
-def _format_day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _casework_breaches(ctx: SweepContext, rule_id: str, subject: Callable[[WorkItem], str]) -> list[Breach]:
     return [
         Breach(
@@ -145,7 +142,7 @@ def _casework_breaches(ctx: SweepContext, rule_id: str, subject: Callable[[WorkI
             child_id=item.child_id,
             subject_key=subject(item),
             due_on=item.due_on,
-            explanation=f"{WHAT_IS_DUE[rule_id]}: due {_format_day(item.due_on)} ({item.explanation})",
+            explanation=f"{WHAT_IS_DUE[rule_id]}: due {long_date(item.due_on)} ({item.explanation})",
         )
         for item in ctx.overdue_casework(rule_id)
     ]
@@ -174,7 +171,7 @@ def referral_decision_breaches(ctx: SweepContext) -> list[Breach]:
             child_id=child_id,
             subject_key=f"contact:{pk}",
             due_on=due_on,
-            explanation=f"Decide contact {reference}: due {_format_day(due_on)}",
+            explanation=f"Decide contact {reference}: due {long_date(due_on)}",
             team_id=front_door,
         )
         for pk, reference, due_on, child_id in rows
@@ -243,7 +240,7 @@ def _care_breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
             child_id=child_id,
             subject_key=f"care:{child_id}:{rule_id}:{clock.start.isoformat()[:16]}",
             due_on=clock.due_on,
-            explanation=f"{clock.what}: due {_format_day(clock.due_on)} ({clock.explanation})",
+            explanation=f"{clock.what}: due {long_date(clock.due_on)} ({clock.explanation})",
         )
         for child_id, clock in ctx.overdue_care(rule_id)
     ]

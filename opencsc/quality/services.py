@@ -40,6 +40,7 @@ from opencsc.audit.changes import record_change
 from opencsc.audit.services import audit_event_record
 from opencsc.casework.models import Allocation
 from opencsc.casework.statutory import children_with_open_statutory_work
+from opencsc.core.dates import long_date
 from opencsc.core.errors import ConcurrentEditError
 from opencsc.core.text_limits import too_long
 from opencsc.people.models import Child
@@ -72,10 +73,6 @@ LONGEST_ACTION_DAYS = 366
 
 HOLDS_THE_CASE = "You hold this child's case: another person audits the file"
 OWN_AUDIT = "You carried out this audit: another person moderates it"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _text(errors: dict, field: str, value: str, *, missing: str, holder: str, limit: int) -> str:
@@ -189,7 +186,7 @@ def file_audit_moderate(
     if audit.is_moderated:
         raise ValidationError(
             {
-                "grade": f"This audit was moderated by {audit.moderated_by.display_name} on {_day(audit.moderated_on)}"
+                "grade": f"This audit was moderated by {audit.moderated_by.display_name} on {long_date(audit.moderated_on)}"
             }
         )
     errors: dict = {}
@@ -286,7 +283,7 @@ def file_audit_action_answer(*, actor, action: FileAuditAction, response: str) -
     if action.is_answered:
         raise ValidationError(
             {
-                "response": f"This action was answered by {action.answered_by.display_name} on {_day(action.answered_on)}"
+                "response": f"This action was answered by {action.answered_by.display_name} on {long_date(action.answered_on)}"
             }
         )
     errors: dict = {}

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from opencsc.casework.models import AssessmentOutcome, CategoryOfAbuse, Section47Outcome
+from opencsc.core.dates import long_date
 from opencsc.documents.models import QuestionKind, StatutoryField, TemplateQuestion
 
 
@@ -744,7 +745,7 @@ class Writer:
         self.fill["weeks"] = str(rng.randint(14, 32))
         self.fill["subject"] = rng.choice(SUBJECTS)
         self.fill["category"] = CATEGORY_WORDS.get(facts.category, "neglect")
-        self.fill["seen_on"] = _day(facts.seen_on or facts.day)
+        self.fill["seen_on"] = long_date(facts.seen_on or facts.day)
         self.fill["visit_weeks"] = "two"
         self.fill["other_or_carer"] = self.fill["other"] or self.fill["carer"]
         self.fill["month"] = f"{facts.day + dt.timedelta(days=rng.randint(30, 300)):%B}"
@@ -908,10 +909,6 @@ class Writer:
 
 PROFESSIONAL_FORENAMES = ("Anna", "Ben", "Claire", "David", "Emma", "Farah", "Gareth", "Helen", "Imran", "Jo")
 PROFESSIONAL_SURNAMES = ("Ahmed", "Baker", "Collins", "Davies", "Evans", "Fisher", "Grant", "Hughes", "Khan")
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _paragraphs(*parts: str) -> str:

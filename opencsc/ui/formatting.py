@@ -2,20 +2,21 @@ import datetime as dt
 
 from django.utils import timezone
 
+from opencsc.core.dates import long_date
 from opencsc.people.identifiers import format_postcode as _format_postcode
 
 
 def format_date(value: dt.date | None, empty: str = "Not recorded") -> str:
     if not value:
         return empty
-    return f"{value.day} {value:%B %Y}"
+    return long_date(value)
 
 
 def format_datetime(value: dt.datetime | None, empty: str = "Not recorded") -> str:
     if not value:
         return empty
     local = timezone.localtime(value)
-    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+    return f"{long_date(local)} at {local:%H:%M}"
 
 
 def format_postcode(value: str | None) -> str:
