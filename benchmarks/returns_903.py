@@ -27,28 +27,16 @@ import datetime as dt
 import io
 import os
 import sys
-import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else ""
-os.environ.pop("DATABASE_URL", None)
-if POSTGRES:
-    os.environ["DATABASE_URL"] = POSTGRES
-os.environ["OPENCSC_DATA_DIR"] = tempfile.mkdtemp(prefix="opencsc-903-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OPENCSC_ENV", "development")  # benchmarks are not the service
-os.environ.setdefault("OPENCSC_DEBUG", "0")
 
-import django  # noqa: E402
+from benchmarks.common import Timer, empty_database, setup_django  # noqa: E402
 
-django.setup()
+POSTGRES = setup_django("opencsc-903-bench-")
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 
 from opencsc.geography.postcodes import postcode_location  # noqa: E402
 from opencsc.people.identifiers import upn_check_letter  # noqa: E402
@@ -63,31 +51,8 @@ PLACEMENTS = ["HP11 2JU", "MK18 1AS", "OX1 1AA", "CA1 1AA", "LU1 2AA"]  # never 
 ETHNICITIES = ["WBRI", "WOTH", "MWBC", "ABAN", "BAFR", "CHNE", "AOTH", "MOTH"]
 
 
-def timed(label: str, func, *args, **kwargs):
-    """Wall time, and this process's CPU time beside it (the machine may be shared)."""
-    start, cpu = time.perf_counter(), time.process_time()
-    value = func(*args, **kwargs)
-    print(f"{label:62} {time.perf_counter() - start:8.2f} s (CPU {time.process_time() - cpu:.2f} s)")
-    return value
-
-
-class Statements:
-    """Counts the SQL statements run while it is active (without keeping them, unlike DEBUG)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def timed_import(label: str, paths):
-    statements = Statements()
-    with connection.execute_wrapper(statements):
-        report = timed(label, import_903_files, paths)
-    print(f"{'':62} {statements.count} SQL statements")
-    return report
+TIMER = Timer(width=62)
+timed, counted = TIMER.timed, TIMER.counted
 
 
 def _csv(rows: list[dict], table: str) -> str:
@@ -184,20 +149,17 @@ def main() -> None:
     print(
         f"903 set for {args.year}: " + ", ".join(f"{name} {count}" for name, count in sizes.items() if count)
     )
-    call_command("migrate", verbosity=0)
-    if POSTGRES:
-        call_command("flush", interactive=False, verbosity=0)
-    database = f"PostgreSQL {connection.pg_version // 10000}" if POSTGRES else "SQLite"
+    database = empty_database(POSTGRES)
     timed(
         "read the postcode directory's letters the set uses",
         lambda: [postcode_location(p) for p in HOMES + PLACEMENTS],
     )
 
-    report = timed_import(f"import into an empty {database} database", [source])
+    report = counted(f"import into an empty {database} database", import_903_files, [source])
     print(f"{'':62} {dict(sorted(report.counts.items()))}; skipped {len(report.skipped)}")
     for problem in report.skipped[:5]:
         print(f"    skipped: {problem}")
-    again = timed_import("import the same set again", [source])
+    again = counted("import the same set again", import_903_files, [source])
     print(f"{'':62} changes: {again.counts or 'none'}")
     if args.import_only:
         return

@@ -18,30 +18,20 @@ timed apart: generating 20,000 children takes too long for a benchmark), then ti
 import argparse
 import os
 import sys
-import tempfile
-import time
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else ""
-os.environ.pop("DATABASE_URL", None)
-if POSTGRES:
-    os.environ["DATABASE_URL"] = POSTGRES
-os.environ["OPENCSC_DATA_DIR"] = tempfile.mkdtemp(prefix="opencsc-ssd-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("OPENCSC_ENV", "development")  # benchmarks are not the service
-os.environ.setdefault("OPENCSC_DEBUG", "0")
 
-import django  # noqa: E402
+from benchmarks.common import Timer, empty_database, setup_django  # noqa: E402
 
-django.setup()
+POSTGRES = setup_django("opencsc-ssd-bench-")
+
 
 import datetime as dt  # noqa: E402
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 
 from opencsc.returns.ssd.export import ssd_tables, write_ssd  # noqa: E402
 from opencsc.returns.ssd.importer import PERSON_COLUMN, import_ssd  # noqa: E402
@@ -50,31 +40,8 @@ TODAY = dt.date(2026, 5, 12)
 NOT_COPIED = {"pers_forename", "pers_surname", "addr_address_json"}
 
 
-def timed(label: str, func, *args, **kwargs):
-    """Wall time, and this process's CPU time beside it (the machine may be shared)."""
-    start, cpu = time.perf_counter(), time.process_time()
-    value = func(*args, **kwargs)
-    print(f"{label:58} {time.perf_counter() - start:8.2f} s (CPU {time.process_time() - cpu:.2f} s)")
-    return value
-
-
-class Statements:
-    """Counts the SQL statements run while it is active (without keeping them, unlike DEBUG)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
-def counted(label: str, func, *args):
-    statements = Statements()
-    with connection.execute_wrapper(statements):
-        value = timed(label, func, *args)
-    print(f"{'':58} {statements.count} SQL statements")
-    return value
+TIMER = Timer(width=58)
+timed, counted = TIMER.timed, TIMER.counted
 
 
 def padded(tables: dict, count: int) -> dict:
@@ -123,10 +90,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     work = Path(os.environ["OPENCSC_DATA_DIR"])
-    call_command("migrate", verbosity=0)
-    if POSTGRES:
-        call_command("flush", interactive=False, verbosity=0)
-    database = f"PostgreSQL {connection.pg_version // 10000}" if POSTGRES else "SQLite"
+    database = empty_database(POSTGRES)
     timed(
         f"generate {args.children} children (seed {args.seed}; not the benchmark)",
         call_command,
