@@ -18,12 +18,12 @@ A child the user may not open is counted but listed only as "a restricted record
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
 from opencsc.accounts.models import Role
+from opencsc.core.rates import rate
 from opencsc.core.working_days import anniversary
 from opencsc.earlyhelp.models import EarlyHelpEpisode, EpisodeEnd, EpisodeStart, LeadOrganisation
 from opencsc.frontdoor.models import Referral
@@ -45,12 +45,6 @@ def can_view_figures(user) -> bool:
 
 def reporting_year_of(day: dt.date) -> int:
     return day.year + 1 if day.month >= 4 else day.year
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    if not denominator:
-        return None
-    return float((Decimal(100 * numerator) / Decimal(denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)

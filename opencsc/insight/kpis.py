@@ -22,7 +22,6 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Protocol
 
@@ -37,6 +36,7 @@ from opencsc.casework.models import (
     Section47Enquiry,
 )
 from opencsc.casework.work import WorkingDayIndex
+from opencsc.core.rates import rate
 from opencsc.core.working_days import ENGLAND, anniversary
 from opencsc.frontdoor.models import Referral
 from opencsc.looked_after.codes import PLACEMENT_CHANGING_REASONS, SHORT_BREAK_STATUSES
@@ -121,13 +121,6 @@ class KpiResult:
     @property
     def children(self) -> set[int]:
         return self.numerator_children
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    if not denominator:
-        return None
-    percent = Decimal(100 * numerator) / Decimal(denominator)
-    return float(percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _count(kpi_id: str, rows: list[tuple[int, int]]) -> KpiResult:

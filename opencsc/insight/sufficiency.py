@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from opencsc.core.rates import rate
 from opencsc.geography import distance_miles, is_inside_authority, postcode_location
-from opencsc.insight.kpis import open_on, rate
+from opencsc.insight.kpis import open_on
 from opencsc.looked_after.codes import SHORT_BREAK_STATUSES, PlacementProvider, PlacementType
 from opencsc.looked_after.models import Episode
 

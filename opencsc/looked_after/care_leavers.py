@@ -22,7 +22,6 @@ Rates are rounded to one decimal place; a rate with an empty denominator is None
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +32,7 @@ from opencsc.audit.changes import record_change
 from opencsc.core.clocks import DueDate, due_date
 from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_date_given
+from opencsc.core.rates import rate
 from opencsc.core.working_days import anniversary
 from opencsc.looked_after import chronology_lines as lines
 from opencsc.looked_after.codes import Accommodation, Activity, InTouch
@@ -44,13 +44,6 @@ EET_ACTIVITIES = {"F1", "P1", "F2", "P2", "F4", "P4"}
 UNKNOWN_ACTIVITIES = {"", "0"}
 YOUNGEST = 16
 OLDEST = 25
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    if not denominator:
-        return None
-    percent = Decimal(100 * numerator) / Decimal(denominator)
-    return float(percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def personal_advisers():

@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
 from opencsc.accounts.models import Role, Team
-from opencsc.insight.kpis import rate
+from opencsc.core.rates import rate
 from opencsc.people.selectors import child_get_for, child_ids_user_may_open, log_children_named
 from opencsc.quality.models import (
     GOOD_OR_BETTER,
