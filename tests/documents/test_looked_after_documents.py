@@ -6,9 +6,9 @@ review. Bad answers are refused by question with nothing written, a stale save i
 authorise a plan they wrote, and a placement that has ended takes no plan. Today is Monday 11 May 2026."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from opencsc.accounts.models import Role
 from opencsc.audit.models import AuditEvent
@@ -23,6 +23,7 @@ from opencsc.looked_after.care_leavers import pathway_plan_review_record
 from opencsc.looked_after.clocks import child_care_clocks
 from opencsc.looked_after.models import Episode, PlacementPlanAgreement
 from opencsc.people import services as people_services
+from tests.factories import assert_refused
 
 D = dt.date
 CARE_STARTED = D(2026, 5, 5)  # a Tuesday: the placement plan is due on Tuesday 12 May
@@ -55,14 +56,7 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in ROW_MODELS}
 
 
-def _refused(call, field: str, text: str) -> None:
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    error = refused.value
-    messages = error.message_dict.get(field, []) if hasattr(error, "error_dict") else error.messages
-    assert any(text in message for message in messages), error
-    assert _counts() == before
+_refused = partial(assert_refused, counts=_counts)
 
 
 @pytest.fixture

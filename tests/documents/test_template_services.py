@@ -2,14 +2,17 @@
 change audited and counted; statutory questions kept; published versions and stale pages refused with nothing
 written; keys never reused."""
 
+from functools import partial
+
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from opencsc.accounts.models import Role
 from opencsc.audit.models import AuditEvent
 from opencsc.documents import services, template_services
 from opencsc.documents.models import DocumentTemplate, DocumentType, TemplateQuestion, TemplateSection
 from opencsc.documents.template_selectors import template_changes, template_outline
+from tests.factories import assert_refused
 
 CFA = DocumentType.CHILD_AND_FAMILY_ASSESSMENT
 
@@ -38,15 +41,7 @@ def _state() -> tuple:
     return sections, questions, revisions, AuditEvent.objects.count()
 
 
-def _refused(call, field: str, text: str) -> None:
-    """The call is refused with `text` on `field` (or on the whole, for "__all__"), and nothing is written."""
-    before = _state()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    error = refused.value
-    messages = error.messages if field == "__all__" else error.message_dict.get(field, [])
-    assert any(text in message for message in messages), error
-    assert _state() == before
+_refused = partial(assert_refused, counts=_state)
 
 
 def _question(template: DocumentTemplate, key: str) -> TemplateQuestion:

@@ -5,11 +5,12 @@ May bank holiday (Monday 4 May); the spring bank holiday is Monday 25 May. Due d
 """
 
 import datetime as dt
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from opencsc.accounts.models import Role
 from opencsc.audit.models import AuditEvent
@@ -32,6 +33,7 @@ from opencsc.oversight.models import Escalation
 from opencsc.oversight.services import escalations_sweep
 from opencsc.people import services as people_services
 from opencsc.people.selectors import child_due_items
+from tests.factories import assert_refused
 
 LONDON = ZoneInfo("Europe/London")
 TODAY = dt.datetime(2026, 5, 11, 12, 0, tzinfo=LONDON)
@@ -74,14 +76,7 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in ROW_MODELS}
 
 
-def _refused(call, field: str, text: str) -> None:
-    """The call is refused with `text` on `field`, and nothing at all is written."""
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    messages = refused.value.message_dict.get(field, [])
-    assert any(text in message for message in messages), refused.value.message_dict
-    assert _counts() == before
+_refused = partial(assert_refused, counts=_counts)
 
 
 def _open(w, started_on=STARTED, **lead) -> EarlyHelpEpisode:

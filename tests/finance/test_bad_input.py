@@ -3,9 +3,9 @@
 started, a budget for a year twice, a malformed URN; the page keeps what was typed."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from opencsc.accounts.models import Role
@@ -14,6 +14,7 @@ from opencsc.core.errors import ConcurrentEditError
 from opencsc.finance import services
 from opencsc.finance.codes import CostChange, ProviderKind, PurchaseRoute, ScenarioKind
 from opencsc.finance.models import Budget, BudgetLine, PlacementAgreement, Provider, Scenario, WeeklyCost
+from tests.factories import assert_refused
 from tests.finance.builders import child, episode, home
 
 D = dt.date
@@ -25,13 +26,7 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in WRITTEN}
 
 
-def _refused(call, field: str, text: str) -> None:
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    messages = refused.value.message_dict.get(field, [])
-    assert any(text in message for message in messages), refused.value.message_dict
-    assert _counts() == before
+_refused = partial(assert_refused, counts=_counts)
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ Today is frozen at Monday 11 May 2026 (tests/legal/conftest.py).
 """
 
 import datetime as dt
+from functools import partial
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from opencsc.audit.models import AuditEvent
 from opencsc.casework.models import ChronologyEntry
@@ -22,6 +22,7 @@ from opencsc.legal.models import (
     TimetableExtension,
 )
 from opencsc.looked_after.models import Episode
+from tests.factories import assert_refused
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -42,15 +43,7 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in ROW_MODELS}
 
 
-def _refused(call, field: str, text: str) -> None:
-    """The call is refused with `text` on `field`, and nothing at all is written."""
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    messages = refused.value.message_dict.get(field, [])
-    assert any(text in message for message in messages), refused.value.message_dict
-    assert _counts() == before
-
+_refused = partial(assert_refused, counts=_counts)
 
 PLO_START = D(2026, 2, 2)
 ISSUED = D(2026, 3, 2)

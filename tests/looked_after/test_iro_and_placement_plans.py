@@ -3,9 +3,10 @@ recommendations the social worker answers) and the placement plan clock (reg 9: 
 placement's start), on the work views and in the sweep. Today is Monday 11 May 2026."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from opencsc.accounts.models import Role
@@ -18,6 +19,7 @@ from opencsc.looked_after.clocks import child_care_clocks
 from opencsc.looked_after.models import IroAssignment, PlacementPlanAgreement, ReviewRecommendation
 from opencsc.oversight.breaches import find_breaches
 from opencsc.people.models import Child
+from tests.factories import assert_refused
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -33,12 +35,7 @@ def _counts() -> tuple:
     )
 
 
-def _refused(call, field: str, text: str) -> None:
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    assert any(text in message for message in refused.value.message_dict.get(field, [])), refused.value
-    assert _counts() == before
+_refused = partial(assert_refused, counts=_counts)
 
 
 @pytest.fixture

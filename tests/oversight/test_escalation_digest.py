@@ -10,11 +10,12 @@ past the director's deadline of Friday 17 April, to the chief executive.
 """
 
 import datetime as dt
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from opencsc.audit.models import AccessKind, AuditEvent, RecordAccess
@@ -24,6 +25,7 @@ from opencsc.oversight.digest_services import RESPONSE_MISSING, escalation_group
 from opencsc.oversight.models import Escalation, EscalationStep, Level, StepKind
 from opencsc.oversight.services import escalation_close, escalations_sweep
 from opencsc.people.models import ChildAccessGrant
+from tests.factories import assert_refused
 
 D = dt.date
 LONDON = ZoneInfo("Europe/London")
@@ -221,13 +223,7 @@ def test_a_too_long_answer_is_refused_and_what_was_typed_is_kept(at_director, st
     assert counts() == before
 
 
-def _refused(call, field: str | None, text: str) -> None:
-    before = counts()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    found = refused.value.message_dict.get(field, []) if field else refused.value.messages
-    assert any(text in message for message in found), refused.value
-    assert counts() == before
+_refused = partial(assert_refused, counts=counts)
 
 
 def test_the_service_refuses_an_empty_answer_a_foreign_escalation_and_a_line_already_answered(

@@ -3,10 +3,11 @@ refusal names its field and writes nothing."""
 
 import datetime as dt
 import random
+from functools import partial
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from opencsc.quality.models import (
     Grade,
     ProgrammeChild,
 )
+from tests.factories import assert_refused
 from tests.quality import builders
 
 ROW_MODELS = (
@@ -51,14 +53,7 @@ def _counts() -> dict:
     return {model.__name__: model.objects.count() for model in ROW_MODELS}
 
 
-def _refused(call, field: str, text: str) -> None:
-    """The call is refused with `text` on `field`, and nothing at all is written."""
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    messages = refused.value.message_dict.get(field, [])
-    assert any(text in message for message in messages), refused.value.message_dict
-    assert _counts() == before
+_refused = partial(assert_refused, counts=_counts)
 
 
 @pytest.fixture
