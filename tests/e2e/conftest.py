@@ -10,6 +10,7 @@ test).
 """
 
 import datetime as dt
+import io
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pyotp
 import pytest
+import time_machine
+from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from opencsc.accounts.models import User
@@ -97,6 +100,20 @@ def signed_in_page(browser, live_server) -> Iterator[Callable[[User], Page]]:
 def live_user(transactional_db, live_server, make_user) -> Callable[..., User]:
     """make_user for browser tests: the user is committed, so the live server's thread can sign them in."""
     return make_user
+
+
+@pytest.fixture
+def traveller(request):
+    """The clock at the journey module's TODAY, ticking (the sign-in codes need time to pass)."""
+    with time_machine.travel(request.module.TODAY, tick=True) as travelling:
+        yield travelling
+
+
+def run_sweep(on: dt.date | None = None) -> str:
+    """Run the nightly sweep (for `on`, else today) as the scheduler does, and return what it printed."""
+    out = io.StringIO()
+    call_command("sweep", *(["--date", on.isoformat()] if on else []), stdout=out)
+    return out.getvalue()
 
 
 def screenshot(page: Page, name: str) -> Path:

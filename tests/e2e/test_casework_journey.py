@@ -7,10 +7,8 @@ The steps are recorded on fixed past dates, so every due date is known: each is 
 engine's `due_date` (England's calendar, no closure days recorded) and one is also written out as a check."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -19,13 +17,14 @@ from opencsc.casework import protection
 from opencsc.casework import services as casework_services
 from opencsc.casework.models import CategoryOfAbuse, NoteType
 from opencsc.core.clocks import due_date
+from opencsc.core.dates import long_date
 from opencsc.core.working_days import ENGLAND
 from opencsc.frontdoor import services as front_door
 from opencsc.frontdoor.models import Channel, Decision
 from opencsc.oversight.models import Escalation, Level, StepKind
 from opencsc.oversight.services import level_working_days
 from opencsc.people import services as people_services
-from tests.e2e.conftest import fill_date, screenshot, sign_in
+from tests.e2e.conftest import fill_date, run_sweep, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,16 +34,12 @@ SECTION_47_DONE_ON = dt.date(2026, 10, 19)
 CONFERENCE_ON = dt.date(2026, 10, 22)
 
 
-def day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def _expect_due(page, what: str, rule_id: str, start: dt.date) -> dt.date:
     """The child page's 'What is due' lists `what` with the clock engine's due date and explanation."""
     due = due_date(rule_id, start)
     item = page.locator("[data-testid='due'] li", has_text=what)
     expect(item).to_have_count(1)
-    expect(item).to_contain_text(day(due.due))
+    expect(item).to_contain_text(long_date(due.due))
     expect(item).to_contain_text(due.explanation)
     return due.due
 
@@ -108,7 +103,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     expect(page.locator("h1")).to_have_text("Casework")
     icpc = due_date("icpc", STRATEGY_ON)
     clocks = page.locator("[data-testid='clocks']")
-    expect(clocks).to_contain_text(f"Hold the initial child protection conference: due {day(icpc.due)}")
+    expect(clocks).to_contain_text(f"Hold the initial child protection conference: due {long_date(icpc.due)}")
     expect(clocks).to_contain_text("15 working days from the strategy discussion on 5 October 2026")
     expect(page.locator("[data-testid='enquiry']")).to_contain_text(
         "Section 47 enquiry started 5 October 2026"
@@ -120,7 +115,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     # The section 47 enquiry concludes that a conference is needed: its clock keeps running.
     page.goto(f"/children/{child.pk}/casework/")
     page.click("a:has-text('Record the outcome of the section 47 enquiry')")
-    expect(page.locator("[data-testid='clocks']")).to_contain_text(day(icpc.due))
+    expect(page.locator("[data-testid='clocks']")).to_contain_text(long_date(icpc.due))
     page.check("input[name=outcome][value=icpc]")
     fill_date(page, "completed_on", SECTION_47_DONE_ON)
     page.click("button:has-text('Save')")
@@ -128,7 +123,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     expect(enquiry).to_contain_text("Concerns substantiated: initial conference needed, 19 October 2026")
     expect(enquiry).to_contain_text("Not yet held")
     expect(page.locator("[data-testid='clocks']")).to_contain_text(
-        f"Hold the initial child protection conference: due {day(icpc.due)}"
+        f"Hold the initial child protection conference: due {long_date(icpc.due)}"
     )
 
     # The initial conference makes a plan: the conference clock stops on time; the plan's clocks start.
@@ -150,7 +145,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
         ("Visit and see the child (child protection)", "cp_visit"),
     ):
         due = due_date(rule_id, CONFERENCE_ON)
-        expect(clocks).to_contain_text(f"{what}: due {day(due.due)}")
+        expect(clocks).to_contain_text(f"{what}: due {long_date(due.due)}")
         expect(clocks).to_contain_text(due.explanation)
     screenshot(page, "casework-plan-clocks")
 
@@ -184,7 +179,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     fill_date(page, "completed_on", today)
     page.click("button:has-text('Submit for authorisation')")
     completed = page.locator("[data-testid='assessment'] .govuk-summary-list__row", has_text="Completed")
-    expect(completed).to_contain_text(day(today))
+    expect(completed).to_contain_text(long_date(today))
 
     # The team manager authorises it: the assessment clock stops and leaves the list of what is due.
     manager_page = signed_in_page(manager)
@@ -193,7 +188,7 @@ def test_referral_to_child_protection_plan_shows_each_due_date(page, signed_in_p
     fill_date(manager_page, "authorised_on", today)
     manager_page.click("button:has-text('Authorise')")
     assessment = manager_page.locator("[data-testid='assessment']")
-    expect(assessment).to_contain_text(f"{day(today)} by Tia Manager")
+    expect(assessment).to_contain_text(f"{long_date(today)} by Tia Manager")
     worked = ENGLAND.working_days_between(REFERRAL_ON, today)
     verdict = "on time" if today <= assessment_due else f"late by {worked - 45} working days"
     expect(assessment).to_contain_text(f"Done on working day {worked} of 45: {verdict}")
@@ -253,12 +248,6 @@ def _child_on_a_plan_last_seen_long_ago(county):
     return child
 
 
-def _sweep(on: dt.date) -> str:
-    out = io.StringIO()
-    call_command("sweep", "--date", on.isoformat(), stdout=out)
-    return out.getvalue()
-
-
 def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
     page, signed_in_page, make_user, county
 ):
@@ -272,7 +261,7 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
 
     # The first sweep after the visit was due raises it to the team manager.
     raised_on = dt.date(2026, 9, 21)
-    report = _sweep(raised_on)
+    report = run_sweep(raised_on)
     assert "1 escalations raised" in report
     escalation = Escalation.objects.get()
     assert (escalation.child, escalation.rule_id, escalation.level, escalation.assigned_to) == (
@@ -290,14 +279,14 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Noah Reed")
     expect(row).to_contain_text("Child protection visit")
-    expect(row).to_contain_text(day(visit_due.due))
+    expect(row).to_contain_text(long_date(visit_due.due))
     expect(row).to_contain_text("Team manager: Tia Manager")
-    expect(row).to_contain_text(day(manager_deadline))
+    expect(row).to_contain_text(long_date(manager_deadline))
     expect(row).to_contain_text("Awaiting acknowledgement")
     screenshot(page, "escalation-team-manager")
 
     # No one acknowledges: the day after the team manager's deadline it climbs to the head of service.
-    report = _sweep(ENGLAND.add_working_days(manager_deadline, 1))
+    report = run_sweep(ENGLAND.add_working_days(manager_deadline, 1))
     assert "1 climbs" in report
     head_deadline = ENGLAND.add_working_days(manager_deadline, days[Level.HEAD_OF_SERVICE])
     head_page = signed_in_page(head)
@@ -306,12 +295,12 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Noah Reed")
     expect(row).to_contain_text("Head of service: Hal Head")
-    expect(row).to_contain_text(day(head_deadline))
+    expect(row).to_contain_text(long_date(head_deadline))
     page.reload()
     expect(page.locator("[data-testid='my-escalations']")).to_contain_text("Nothing is escalated to you.")
 
     # Still no one: it climbs to the director, and the whole chain shows the history with no acknowledgement.
-    report = _sweep(ENGLAND.add_working_days(head_deadline, 1))
+    report = run_sweep(ENGLAND.add_working_days(head_deadline, 1))
     assert "1 climbs" in report
     director_page = signed_in_page(director)
     director_page.goto("/oversight/escalations/all/")
@@ -321,7 +310,7 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
     expect(row).to_contain_text("Noah Reed")
     expect(row).to_contain_text("Director of children's services: Dee Director")
     history = row.locator("ul")
-    expect(history).to_contain_text(f"{day(raised_on)}: raised to team manager (Tia Manager)")
+    expect(history).to_contain_text(f"{long_date(raised_on)}: raised to team manager (Tia Manager)")
     expect(history).to_contain_text("climbed to head of service (Hal Head)")
     expect(history).to_contain_text("climbed to director of children's services (Dee Director)")
     expect(history).not_to_contain_text("acknowledged")
@@ -347,7 +336,7 @@ def test_a_missed_visit_climbs_to_the_director_and_closes_with_a_response(
     # The director records what was done: it closes, naming who closed it and the response.
     director_page.click("[data-testid='escalation-row'] a:has-text('Child protection visit')")
     summary = director_page.locator("[data-testid='escalation-summary']")
-    expect(summary).to_contain_text(f"due {day(visit_due.due)} ({visit_due.explanation})")
+    expect(summary).to_contain_text(f"due {long_date(visit_due.due)} ({visit_due.explanation})")
     expect(director_page.locator("[data-testid='held-by']")).to_have_text(
         "Director of children's services: Dee Director"
     )

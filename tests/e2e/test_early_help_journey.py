@@ -10,21 +10,19 @@ holiday skipped) and the first review on Monday 11 May (6 weeks). The review hel
 Tuesday 26 May; no one meets, and time moves to Wednesday 27 May for the sweep."""
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from opencsc.accounts.models import Role, Team, TeamKind
 from opencsc.core.clocks import due_date
+from opencsc.core.dates import long_date
 from opencsc.earlyhelp.models import EarlyHelpEpisode
 from opencsc.frontdoor.models import Contact
 from opencsc.oversight.models import Escalation, Level
 from opencsc.people import services as people_services
-from tests.e2e.conftest import fill_date, screenshot, send
+from tests.e2e.conftest import fill_date, run_sweep, screenshot, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,16 +31,6 @@ TODAY = dt.datetime(2026, 4, 14, 10, 0, tzinfo=LONDON)
 STARTED = dt.date(2026, 3, 30)
 REVIEWED = dt.date(2026, 4, 14)
 SWEEP_ON = dt.datetime(2026, 5, 27, 9, 0, tzinfo=LONDON)
-
-
-def day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(TODAY, tick=True) as travelling:
-        yield travelling
 
 
 @pytest.fixture
@@ -67,7 +55,7 @@ def _due(page, rule_id: str, start: dt.date) -> dt.date:
     """The child's early help page shows the clock engine's due date for `rule_id`, with its explanation."""
     due = due_date(rule_id, start)
     item = page.locator(f"[data-testid='early-help-due'] [data-rule='{rule_id}']")
-    expect(item).to_contain_text(f"due {day(due.due)}")
+    expect(item).to_contain_text(f"due {long_date(due.due)}")
     expect(item).to_contain_text(due.explanation)
     return due.due
 
@@ -75,12 +63,6 @@ def _due(page, rule_id: str, start: dt.date) -> dt.date:
 def _step(page, child, link: str) -> None:
     page.goto(f"/children/{child.pk}/early-help/")
     send(page, f"a:has-text('{link}')")
-
-
-def _sweep() -> str:
-    out = io.StringIO()
-    call_command("sweep", stdout=out)
-    return out.getvalue()
 
 
 def test_early_help_from_the_request_to_a_step_up_with_its_history(signed_in_page, family, traveller):
@@ -129,7 +111,7 @@ def test_early_help_from_the_request_to_a_step_up_with_its_history(signed_in_pag
 
     # No one meets: the sweep raises the missed review to the team manager, once.
     traveller.move_to(SWEEP_ON)
-    report = _sweep()
+    report = run_sweep()
     assert "1 escalations raised" in report, report
     escalation = Escalation.objects.get()
     assert (escalation.rule_id, escalation.level, escalation.assigned_to, escalation.due_on) == (
@@ -138,14 +120,14 @@ def test_early_help_from_the_request_to_a_step_up_with_its_history(signed_in_pag
         family.manager,
         next_due,
     )
-    assert "0 escalations raised" in _sweep()
+    assert "0 escalations raised" in run_sweep()
     manager = signed_in_page(family.manager)
     manager.goto("/oversight/escalations/")
     row = manager.locator("[data-testid='escalation-row']")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Ella Stone")
     expect(row).to_contain_text("Team around the family review")
-    expect(row).to_contain_text(day(next_due))
+    expect(row).to_contain_text(long_date(next_due))
     worker = signed_in_page(family.worker)
     worker.goto(f"/children/{child.pk}/early-help/")
     expect(worker.locator("[data-rule='early_help_review']")).to_contain_text("Overdue by 1 day")
@@ -168,7 +150,7 @@ def test_early_help_from_the_request_to_a_step_up_with_its_history(signed_in_pag
     expect(door.locator("body")).to_contain_text("Sam Teacher")
     history = door.locator("[data-testid='early-help-history']")
     expect(history).to_contain_text(
-        f"{day(STARTED)} to {day(SWEEP_ON.date())} (stepped up to children's social care)"
+        f"{long_date(STARTED)} to {long_date(SWEEP_ON.date())} (stepped up to children's social care)"
     )
     expect(history).to_contain_text("Hill Street Primary School, 01234 567890")
     expect(history).to_contain_text("1 team around the family review, the last on 14 April 2026")

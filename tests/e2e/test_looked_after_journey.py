@@ -16,6 +16,7 @@ from opencsc.accounts.models import Role, Team, TeamKind
 from opencsc.casework import services as casework_services
 from opencsc.casework.models import NoteType
 from opencsc.core.clocks import due_date
+from opencsc.core.dates import long_date
 from opencsc.people import services as people_services
 from tests.e2e.conftest import fill_date, screenshot, sign_in
 
@@ -26,10 +27,6 @@ VISITED_ON = dt.date(2026, 11, 5)
 MOVED_ON = dt.date(2026, 11, 16)
 WENT_MISSING = (dt.date(2026, 11, 20), dt.time(21, 30))
 RETURNED = (dt.date(2026, 11, 21), dt.time(9, 15))
-
-
-def day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def _expect_clock(page, rule_id: str, due: dt.date, *texts: str) -> None:
@@ -111,7 +108,7 @@ def test_out_of_county_placement_move_and_missing_episode(page, worker, child):
         page,
         "cla_visit_first",
         first_visit.due,
-        f"Visit the child in the new placement: due {day(first_visit.due)}",
+        f"Visit the child in the new placement: due {long_date(first_visit.due)}",
         "7 days from the placement on 2 November 2026",
     )
     screenshot(page, "care-started-out-of-county")
@@ -122,7 +119,7 @@ def test_out_of_county_placement_move_and_missing_episode(page, worker, child):
     expect(looked_after.locator("[data-testid='placement-location']")).to_have_text("Outside")
     expect(looked_after.locator("[data-testid='placements-this-year']")).to_have_text("1")
     visit_due = page.locator("[data-testid='due'] li", has_text="Visit the child in the new placement")
-    expect(visit_due).to_contain_text(day(first_visit.due))
+    expect(visit_due).to_contain_text(long_date(first_visit.due))
     expect(visit_due).to_contain_text(first_visit.explanation)
 
     # A visit three days in: the next is due six weeks after it, while the placement is in its first year.
@@ -134,7 +131,7 @@ def test_out_of_county_placement_move_and_missing_episode(page, worker, child):
         page,
         "cla_visit",
         next_visit.due,
-        f"Visit the child: due {day(next_visit.due)}",
+        f"Visit the child: due {long_date(next_visit.due)}",
         "6 weeks from the last visit on 5 November 2026 (placement from 2 November 2026 is in its first year)",
     )
 
@@ -177,7 +174,7 @@ def test_out_of_county_placement_move_and_missing_episode(page, worker, child):
         page,
         "cla_visit_first",
         restarted.due,
-        f"Visit the child in the new placement: due {day(restarted.due)}",
+        f"Visit the child in the new placement: due {long_date(restarted.due)}",
         "7 days from the placement on 16 November 2026",
     )
     screenshot(page, "care-moved-inside")

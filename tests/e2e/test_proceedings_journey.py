@@ -13,21 +13,19 @@ The hearing is listed for Monday 16 November; time moves to Wednesday 18 Novembe
 falls in between; every due date is computed with the clock engine and the first ones are also written out."""
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from opencsc.accounts.models import Role, Team, TeamKind
 from opencsc.core.clocks import due_date
+from opencsc.core.dates import long_date
 from opencsc.looked_after import services as care_services
 from opencsc.looked_after.models import Episode
 from opencsc.oversight.models import Escalation, Level
 from opencsc.people import services as people_services
-from tests.e2e.conftest import fill_date, screenshot, send
+from tests.e2e.conftest import fill_date, run_sweep, screenshot, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,16 +38,6 @@ MEETING_ON = dt.date(2026, 10, 20)
 ISSUED_ON = dt.date(2026, 10, 30)
 HEARING_ON = dt.date(2026, 11, 16)
 SWEEP_ON = dt.datetime(2026, 11, 18, 9, 0, tzinfo=LONDON)
-
-
-def day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(TODAY, tick=True) as travelling:
-        yield travelling
 
 
 @pytest.fixture
@@ -85,17 +73,11 @@ def _due(page, rule_id: str, what: str, due: dt.date) -> None:
     row = page.locator(f"[data-testid='clock-{rule_id}']")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(what)
-    expect(row).to_contain_text(day(due))
+    expect(row).to_contain_text(long_date(due))
 
 
 def _step(page, link: str) -> None:
     page.click(f"[data-testid='legal-actions'] a:has-text('{link}')")
-
-
-def _sweep() -> str:
-    out = io.StringIO()
-    call_command("sweep", stdout=out)
-    return out.getvalue()
 
 
 def test_from_the_gateway_to_a_care_order_with_a_missed_hearing_escalated(signed_in_page, family, traveller):
@@ -169,7 +151,7 @@ def test_from_the_gateway_to_a_care_order_with_a_missed_hearing_escalated(signed
 
     # Two days after the hearing nothing is recorded: the sweep raises the hearing to the team manager.
     traveller.move_to(SWEEP_ON)
-    _sweep()
+    run_sweep()
     raised = Escalation.objects.filter(
         child=child, rule_id__in=["case_management_hearing", "hearing_outcome"]
     )
@@ -218,7 +200,7 @@ def test_from_the_gateway_to_a_care_order_with_a_missed_hearing_escalated(signed
     expect(worker.locator("[data-testid='no-proceedings']")).to_be_visible()
     expect(worker.locator("[data-testid='legal-clocks']")).to_have_count(0)
     assert Episode.objects.get(child=child, ended_on__isnull=True).legal_status == "C2"
-    _sweep()
+    run_sweep()
     still_late = Escalation.objects.filter(
         child=child,
         rule_id__in=["case_management_hearing", "hearing_outcome"],

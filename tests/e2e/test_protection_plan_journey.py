@@ -11,12 +11,9 @@ authority's 20 working days on). Time then moves to Monday 14 December for the s
 between; each due date is computed with the clock engine and the first two are also written out."""
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from opencsc.accounts.models import Role, Team, TeamKind
@@ -24,6 +21,7 @@ from opencsc.casework import protection
 from opencsc.casework import services as casework_services
 from opencsc.casework.models import ChildProtectionConference, CoreGroupMeeting, NoteType
 from opencsc.core.clocks import due_date
+from opencsc.core.dates import long_date
 from opencsc.core.working_days import ENGLAND
 from opencsc.documents.models import PracticeDocument
 from opencsc.documents.shipped_templates import load_shipped_templates
@@ -31,7 +29,7 @@ from opencsc.frontdoor.models import Referral
 from opencsc.oversight.models import Escalation, Level
 from opencsc.oversight.services import level_working_days
 from opencsc.people import services as people_services
-from tests.e2e.conftest import fill_date, screenshot, send
+from tests.e2e.conftest import fill_date, run_sweep, screenshot, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,16 +50,6 @@ MEMBERS = [
     ("education", "Jo King", "Designated safeguarding lead"),
     ("family", "Lena Hart", "Mother"),
 ]
-
-
-def day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(TODAY, tick=True) as travelling:
-        yield travelling
 
 
 @pytest.fixture
@@ -96,7 +84,7 @@ def _expect_clock(page, what: str, rule_id: str, start: dt.date) -> dt.date:
     """The casework page's clocks say `what` is due on the clock engine's date, with its explanation."""
     due = due_date(rule_id, start)
     clocks = page.locator("[data-testid='clocks']")
-    expect(clocks).to_contain_text(f"{what}: due {day(due.due)}")
+    expect(clocks).to_contain_text(f"{what}: due {long_date(due.due)}")
     expect(clocks).to_contain_text(due.explanation)
     return due.due
 
@@ -125,7 +113,7 @@ def _authorise(manager, document_path: str) -> None:
     send(manager, "[data-testid='review-link']")
     send(manager, "button:has-text('Authorise')")
     expect(manager.locator("[data-testid='document-status']")).to_contain_text(
-        f"Authorised on {day(TODAY.date())}"
+        f"Authorised on {long_date(TODAY.date())}"
     )
 
 
@@ -163,7 +151,7 @@ def _conference_written(page, child, conference) -> str:
     expect(page.locator("[data-testid='document-status']")).to_contain_text("Submitted for authorisation")
     actions = page.locator("[data-testid='answer-outline_actions']")
     for what, who, by in ACTIONS:
-        expect(actions).to_contain_text(f"{what}: {who}, by {day(by)}")
+        expect(actions).to_contain_text(f"{what}: {who}, by {long_date(by)}")
     return page.url.split("?")[0]
 
 
@@ -196,16 +184,10 @@ def _core_group_written(page, child, meeting) -> str:
     send(page, "button:has-text('Submit for authorisation')")
     progress = page.locator("[data-testid='answer-progress']")
     expect(progress).to_contain_text(
-        f"{ACTIONS[0][0]}: {ACTIONS[0][1]}, by {day(ACTIONS[0][2])}. Progress: done"
+        f"{ACTIONS[0][0]}: {ACTIONS[0][1]}, by {long_date(ACTIONS[0][2])}. Progress: done"
     )
     expect(progress).to_contain_text("Progress: on track. Two visits; Maya seen alone each time.")
     return page.url.split("?")[0]
-
-
-def _sweep() -> str:
-    out = io.StringIO()
-    call_command("sweep", stdout=out)
-    return out.getvalue()
 
 
 def test_a_conference_sets_the_plan_the_core_group_reviews_it_and_a_missed_meeting_escalates(
@@ -226,7 +208,7 @@ def test_a_conference_sets_the_plan_the_core_group_reviews_it_and_a_missed_meeti
     _authorise(manager, conference_path)
     worker.goto(f"/children/{child.pk}/casework/")
     expect(worker.locator(f"#document-conference-{conference.pk}")).to_have_text(
-        f"Authorised {day(TODAY.date())}"
+        f"Authorised {long_date(TODAY.date())}"
     )
 
     # The first core group meets on working day 9: on time, and the next is due 20 working days on.
@@ -243,7 +225,7 @@ def test_a_conference_sets_the_plan_the_core_group_reviews_it_and_a_missed_meeti
     screenshot(manager, "core-group-progress-authorised")
     worker.goto(f"/children/{child.pk}/casework/")
     expect(worker.locator(f"#document-core_group-{meeting.pk}")).to_have_text(
-        f"Authorised {day(TODAY.date())}"
+        f"Authorised {long_date(TODAY.date())}"
     )
     assert PracticeDocument.objects.filter(child=child, status="authorised").count() == 2
 
@@ -260,7 +242,7 @@ def test_a_conference_sets_the_plan_the_core_group_reviews_it_and_a_missed_meeti
         child_seen_alone=True,
     )
     casework_services.note_finalise(actor=family.worker, note=visit, children=[child])
-    report = _sweep()
+    report = run_sweep()
     assert "1 escalations raised" in report, report
     escalation = Escalation.objects.get()
     assert (escalation.rule_id, escalation.level, escalation.assigned_to, escalation.due_on) == (
@@ -269,7 +251,7 @@ def test_a_conference_sets_the_plan_the_core_group_reviews_it_and_a_missed_meeti
         family.manager,
         next_due,
     )
-    assert _sweep().count("0 escalations raised") == 1  # the same missed meeting is not raised twice
+    assert run_sweep().count("0 escalations raised") == 1  # the same missed meeting is not raised twice
 
     manager = signed_in_page(family.manager)  # four weeks on: the sessions of 16 November have ended
     manager.goto("/oversight/escalations/")
@@ -277,12 +259,12 @@ def test_a_conference_sets_the_plan_the_core_group_reviews_it_and_a_missed_meeti
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Maya Hart")
     expect(row).to_contain_text("Core group meeting")
-    expect(row).to_contain_text(day(next_due))
+    expect(row).to_contain_text(long_date(next_due))
     expect(row).to_contain_text("Team manager: Tia Manager")
     worker = signed_in_page(family.worker)
     worker.goto(f"/children/{child.pk}/casework/")
     expect(worker.locator("[data-testid='clocks']")).to_contain_text(
-        f"Hold the next core group: due {day(next_due)}"
+        f"Hold the next core group: due {long_date(next_due)}"
     )
     expect(worker.locator("[data-testid='clocks']")).to_contain_text("Overdue")
     screenshot(manager, "core-group-missed-escalated")
@@ -291,7 +273,7 @@ def test_a_conference_sets_the_plan_the_core_group_reviews_it_and_a_missed_meeti
     manager_deadline = ENGLAND.add_working_days(SWEEP_ON.date(), level_working_days()[Level.TEAM_MANAGER])
     assert escalation.level_deadline == manager_deadline
     traveller.move_to(dt.datetime.combine(ENGLAND.add_working_days(manager_deadline, 1), dt.time(9), LONDON))
-    assert "1 climbs" in _sweep()
+    assert "1 climbs" in run_sweep()
     head = signed_in_page(family.head)
     head.goto("/oversight/escalations/")
     row = head.locator("[data-testid='escalation-row']")
