@@ -259,12 +259,22 @@ def _latest_event(episode: EarlyHelpEpisode) -> tuple[dt.date, str]:
     return max(events)
 
 
+def _check_after_latest_event(
+    errors: dict, field: str, day, what: str, episode: EarlyHelpEpisode, child: Child, too_early: str
+) -> None:
+    """The date is given and possible, and not before the episode's last recorded event ("`too_early` the last
+    review on 14 April 2026")."""
+    check_date_given(errors, field, day, what, child)
+    if field not in errors:
+        latest, event = _latest_event(episode)
+        if day < latest:
+            errors[field] = f"{too_early} {event} on {long_date(latest)}"
+
+
 def _close(actor, episode: EarlyHelpEpisode, child: Child, errors: dict, ended_on, end_reason: str) -> None:
-    check_date_given(errors, "ended_on", ended_on, "date early help ended", child)
-    if "ended_on" not in errors:
-        latest, what = _latest_event(episode)
-        if ended_on < latest:
-            errors["ended_on"] = f"Early help cannot end before {what} on {long_date(latest)}"
+    _check_after_latest_event(
+        errors, "ended_on", ended_on, "date early help ended", episode, child, "Early help cannot end before"
+    )
     _raise(errors)
     episode.ended_on = ended_on
     episode.end_reason = end_reason
@@ -313,11 +323,15 @@ def early_help_step_up(
     errors: dict = {}
     if not concerns.strip():
         errors["concerns"] = "Say what has changed and why early help is no longer enough"
-    check_date_given(errors, "stepped_up_on", stepped_up_on, "date of the step-up", child)
-    if "stepped_up_on" not in errors:
-        latest, what = _latest_event(episode)
-        if stepped_up_on < latest:
-            errors["stepped_up_on"] = f"The step-up cannot be before {what} on {long_date(latest)}"
+    _check_after_latest_event(
+        errors,
+        "stepped_up_on",
+        stepped_up_on,
+        "date of the step-up",
+        episode,
+        child,
+        "The step-up cannot be before",
+    )
     _raise(errors)
     contact = contact_record(
         actor=None,

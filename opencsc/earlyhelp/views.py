@@ -6,10 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from opencsc.accounts.access import can_change_child
+from opencsc.core.dates import long_date
 from opencsc.earlyhelp import forms, selectors, services
-from opencsc.looked_after.step_pages import posted, record_step
 from opencsc.people.decorators import child_record_view
 from opencsc.ui.form_tokens import creates_record
+from opencsc.ui.steps import posted, record_step, step_view
 
 NO_EPISODE = "There is no open early help episode for this child."
 
@@ -29,100 +30,61 @@ def child_page(request, child):
     return render(request, "earlyhelp/child.html", context)
 
 
-@child_record_view(change=True)
-@creates_record
-def episode_open(request, child):
-    return record_step(
-        request,
-        child,
-        heading="Start early help",
-        form=forms.EpisodeOpenForm(posted(request)),
-        save=lambda data: services.early_help_episode_open(actor=request.user, child=child, **data),
-        success="Early help started",
-        back=_back(child),
-    )
+episode_open = step_view(
+    heading="Start early help",
+    form=forms.EpisodeOpenForm,
+    service=services.early_help_episode_open,
+    success="Early help started",
+    back=_back,
+    creates=True,
+)
 
 
-def _episode_step(request, child, *, heading, form, service, success, intro=""):
-    episode = selectors.child_early_help(child).current
-    return record_step(
-        request,
-        child,
-        heading=heading,
-        form=form,
-        save=lambda data: service(actor=request.user, episode=episode, **data),
-        success=success,
-        back=_back(child),
-        intro=intro,
-        missing="" if episode else NO_EPISODE,
-    )
+def _current_episode(child) -> dict:
+    return {"episode": selectors.child_early_help(child).current}
 
 
-@child_record_view(change=True)
-@creates_record
-def assessment_start(request, child):
-    return _episode_step(
-        request,
-        child,
-        heading="Record the start of the early help assessment",
-        form=forms.AssessmentStartForm(posted(request)),
-        service=services.early_help_assessment_start,
-        success="Assessment start recorded",
-    )
+def _no_episode(child) -> str:
+    return "" if selectors.child_early_help(child).current else NO_EPISODE
 
 
-@child_record_view(change=True)
-@creates_record
-def assessment_complete(request, child):
-    return _episode_step(
-        request,
-        child,
-        heading="Record the early help assessment as completed",
-        form=forms.AssessmentCompleteForm(posted(request)),
-        service=services.early_help_assessment_complete,
-        success="Assessment completed",
-    )
+def _episode_step(**step):
+    """A step recorded on the child's open early help episode."""
+    return step_view(back=_back, subject=_current_episode, missing=_no_episode, creates=True, **step)
 
 
-@child_record_view(change=True)
-@creates_record
-def family_review(request, child):
-    return _episode_step(
-        request,
-        child,
-        heading="Record a team around the family review",
-        form=forms.FamilyReviewForm(posted(request)),
-        service=services.family_review_record,
-        success="Review recorded",
-    )
-
-
-@child_record_view(change=True)
-@creates_record
-def episode_close(request, child):
-    return _episode_step(
-        request,
-        child,
-        heading="End early help",
-        form=forms.EpisodeCloseForm(posted(request)),
-        service=services.early_help_episode_close,
-        success="Early help ended",
-    )
-
-
-@child_record_view(change=True)
-@creates_record
-def step_up(request, child):
-    return _episode_step(
-        request,
-        child,
-        heading="Step up to children's social care",
-        form=forms.StepUpForm(posted(request)),
-        service=services.early_help_step_up,
-        success="Stepped up: the front door has the contact with the early help history",
-        intro="The front door receives a contact from the lead professional, with this child's early help "
-        "history; early help ends on the date of the step-up.",
-    )
+assessment_start = _episode_step(
+    heading="Record the start of the early help assessment",
+    form=forms.AssessmentStartForm,
+    service=services.early_help_assessment_start,
+    success="Assessment start recorded",
+)
+assessment_complete = _episode_step(
+    heading="Record the early help assessment as completed",
+    form=forms.AssessmentCompleteForm,
+    service=services.early_help_assessment_complete,
+    success="Assessment completed",
+)
+family_review = _episode_step(
+    heading="Record a team around the family review",
+    form=forms.FamilyReviewForm,
+    service=services.family_review_record,
+    success="Review recorded",
+)
+episode_close = _episode_step(
+    heading="End early help",
+    form=forms.EpisodeCloseForm,
+    service=services.early_help_episode_close,
+    success="Early help ended",
+)
+step_up = _episode_step(
+    heading="Step up to children's social care",
+    form=forms.StepUpForm,
+    service=services.early_help_step_up,
+    success="Stepped up: the front door has the contact with the early help history",
+    intro="The front door receives a contact from the lead professional, with this child's early help "
+    "history; early help ends on the date of the step-up.",
+)
 
 
 @child_record_view(change=True)
@@ -138,7 +100,7 @@ def step_down(request, child):
         success="Case closed to early help, and early help started",
         back=_back(child),
         intro=(
-            f"This closes the case opened by the referral of {case.referral_date:%-d %B %Y} and starts early "
+            f"This closes the case opened by the referral of {long_date(case.referral_date)} and starts early "
             "help the same day with the lead professional named here."
             if case
             else ""

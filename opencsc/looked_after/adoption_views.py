@@ -7,9 +7,9 @@ from django.urls import reverse
 from opencsc.accounts.access import can_change_child
 from opencsc.looked_after import adoption
 from opencsc.looked_after import adoption_forms as forms
-from opencsc.looked_after.step_pages import posted, record_step
 from opencsc.people.decorators import child_record_view
 from opencsc.ui.form_tokens import creates_record
+from opencsc.ui.steps import posted, record_step
 
 
 @child_record_view()

@@ -15,9 +15,9 @@ from opencsc.accounts.models import Role
 from opencsc.audit.services import record_access_log_list
 from opencsc.looked_after import care_leaver_forms as forms
 from opencsc.looked_after import care_leavers
-from opencsc.looked_after.step_pages import posted, record_step
 from opencsc.people.decorators import child_record_view
 from opencsc.ui.form_tokens import creates_record
+from opencsc.ui.steps import posted, record_step
 
 CARE_LEAVER_LIST_ROLES = {Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE, Role.DIRECTOR, Role.PERFORMANCE_ANALYST}
 

@@ -12,9 +12,9 @@ from opencsc.audit.services import record_access_log_list
 from opencsc.looked_after import iro, placement_plans, selectors
 from opencsc.looked_after import iro_forms as forms
 from opencsc.looked_after.models import CareReview, ReviewRecommendation
-from opencsc.looked_after.step_pages import posted, record_step
 from opencsc.people.decorators import child_record_view
 from opencsc.ui.form_tokens import creates_record
+from opencsc.ui.steps import posted, record_step
 
 
 def _history(child) -> str:
