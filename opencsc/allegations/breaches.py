@@ -12,7 +12,7 @@ of service.
 
 from opencsc.accounts.models import Team, TeamKind
 from opencsc.allegations.selectors import SWEPT_RULES, open_allegation_clocks
-from opencsc.casework.chronology import day_in_words
+from opencsc.core.dates import long_date
 from opencsc.oversight.breaches import Breach, SweepContext, breach_finder
 
 
@@ -32,7 +32,7 @@ def _breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
             child_id=None,
             subject_key=f"allegation:{clock.allegation_id}:{rule_id}",
             due_on=clock.due_on,
-            explanation=f"{clock.what}: due {day_in_words(clock.due_on)} ({clock.due.explanation})",
+            explanation=f"{clock.what}: due {long_date(clock.due_on)} ({clock.due.explanation})",
             team_id=ctx.designated_officer_team_id,
         )
         for clock in ctx.allegation_clocks

@@ -42,8 +42,8 @@ from opencsc.allegations.models import (
     Sector,
 )
 from opencsc.audit.changes import record_change
-from opencsc.casework.chronology import day_in_words
 from opencsc.casework.models import StrategyDiscussion
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import event_date_problem
 from opencsc.people.models import Child
 
@@ -71,7 +71,7 @@ def _check_day(
     elif day > timezone.localdate():
         errors[field] = f"The {what} must be today or in the past"
     elif not_before is not None and day < not_before:
-        errors[field] = f"The {what} cannot be before {since} on {day_in_words(not_before)}"
+        errors[field] = f"The {what} cannot be before {since} on {long_date(not_before)}"
     return field not in errors
 
 
@@ -178,7 +178,7 @@ def _locked(actor, allegation: Allegation) -> Allegation:
 
 def _refuse_if_concluded(allegation: Allegation) -> None:
     if allegation.concluded_on:
-        raise ValidationError(f"This allegation was concluded on {day_in_words(allegation.concluded_on)}")
+        raise ValidationError(f"This allegation was concluded on {long_date(allegation.concluded_on)}")
 
 
 @transaction.atomic
@@ -191,7 +191,7 @@ def allegation_initial_consideration(
     errors: dict = {}
     if allegation.considered_on:
         errors["considered_on"] = (
-            f"The initial consideration was recorded on {day_in_words(allegation.considered_on)}"
+            f"The initial consideration was recorded on {long_date(allegation.considered_on)}"
         )
     else:
         _check_day(
@@ -240,7 +240,7 @@ def allegation_strategy_record(
         errors["held_on"] = "Record an initial consideration deciding on a strategy discussion first"
     elif allegation.strategy_held_on:
         errors["held_on"] = (
-            f"The strategy discussion was recorded on {day_in_words(allegation.strategy_held_on)}"
+            f"The strategy discussion was recorded on {long_date(allegation.strategy_held_on)}"
         )
     else:
         _check_day(
@@ -258,7 +258,7 @@ def allegation_strategy_record(
             )
         elif strategy_discussion.held_on != held_on:
             errors["strategy_discussion"] = (
-                f"That strategy discussion was held on {day_in_words(strategy_discussion.held_on)}, "
+                f"That strategy discussion was held on {long_date(strategy_discussion.held_on)}, "
                 "not on the date given"
             )
     _raise(errors)

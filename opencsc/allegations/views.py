@@ -21,9 +21,8 @@ from opencsc.allegations.access import (
     can_view_allegation_figures,
 )
 from opencsc.casework.work import ClockContext
-from opencsc.looked_after.step_pages import posted
 from opencsc.ui.form_tokens import creates_record
-from opencsc.ui.steps import form_step
+from opencsc.ui.steps import form_step, posted
 
 STEP_TEMPLATE = "allegations/step.html"
 

@@ -6,6 +6,7 @@ Today is frozen at Wednesday 10 June 2026 (tests/allegations/conftest.py).
 """
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from opencsc.allegations.models import (
 from opencsc.audit.models import AuditEvent, RecordAccess
 from opencsc.casework.models import ChronologyEntry, StrategyDiscussion
 from tests.allegations.conftest import REFERRAL
+from tests.factories import assert_refused
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -39,14 +41,7 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in ROW_MODELS}
 
 
-def _refused(call, field: str, text: str) -> None:
-    """The call is refused with `text` on `field`, and nothing at all is written."""
-    before = _counts()
-    with pytest.raises(ValidationError) as refused:
-        call()
-    messages = refused.value.message_dict.get(field, [])
-    assert any(text in message for message in messages), refused.value.message_dict
-    assert _counts() == before
+_refused = partial(assert_refused, counts=_counts)
 
 
 def test_the_path_from_referral_to_outcome_writes_only_the_allegations_own_rows(
