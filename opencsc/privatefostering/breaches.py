@@ -5,7 +5,7 @@ finders). The subject key names the arrangement, the rule and the day the clock 
 its own breach and is resolved once the visit is recorded.
 """
 
-from opencsc.casework.chronology import day_in_words
+from opencsc.core.dates import long_date
 from opencsc.oversight.breaches import Breach, SweepContext, breach_finder
 from opencsc.privatefostering.selectors import open_arrangement_clocks
 
@@ -19,7 +19,7 @@ def _breaches(ctx: SweepContext, rule_id: str) -> list[Breach]:
             child_id=clock.child_id,
             subject_key=f"private_fostering:{clock.arrangement_id}:{rule_id}:{clock.start.isoformat()}",
             due_on=clock.due_on,
-            explanation=f"{clock.what}: due {day_in_words(clock.due_on)} ({clock.due.explanation})",
+            explanation=f"{clock.what}: due {long_date(clock.due_on)} ({clock.due.explanation})",
         )
         for clock in ctx.private_fostering_clocks
         if clock.rule_id == rule_id

@@ -4,17 +4,18 @@ event kind, used by the services (through `record_change`) and by the synthetic 
 same line. The notification, the decision and the end are significant; visits are not.
 """
 
-from opencsc.casework.chronology import ChronologyLine, day_in_words
+from opencsc.casework.chronology import ChronologyLine
 from opencsc.casework.models import ChronologyCategory
+from opencsc.core.dates import long_date
 
 FAMILY = ChronologyCategory.FAMILY
 
 
 def notified(arrangement) -> ChronologyLine:
     if arrangement.notified_late:
-        when = f"notified late: it began on {day_in_words(arrangement.starts_on)}"
+        when = f"notified late: it began on {long_date(arrangement.starts_on)}"
     elif arrangement.starts_on > arrangement.notified_on:
-        when = f"proposed to begin on {day_in_words(arrangement.starts_on)}"
+        when = f"proposed to begin on {long_date(arrangement.starts_on)}"
     else:
         when = "beginning the day it was notified"
     return ChronologyLine(

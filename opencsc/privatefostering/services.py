@@ -26,7 +26,7 @@ from django.db import transaction
 
 from opencsc.accounts.access import can_change_child
 from opencsc.audit.changes import record_change
-from opencsc.casework.chronology import day_in_words
+from opencsc.core.dates import long_date
 from opencsc.core.event_dates import check_date_given
 from opencsc.core.working_days import anniversary
 from opencsc.looked_after.models import Episode
@@ -63,7 +63,7 @@ def _open_arrangement(arrangement: PrivateFosteringArrangement) -> PrivateFoster
     arrangement = PrivateFosteringArrangement.objects.select_for_update().get(pk=arrangement.pk)
     if arrangement.ended_on:
         raise ValidationError(
-            f"This private fostering arrangement ended on {day_in_words(arrangement.ended_on)}"
+            f"This private fostering arrangement ended on {long_date(arrangement.ended_on)}"
         )
     return arrangement
 
@@ -79,13 +79,13 @@ def _check_child_may_be_privately_fostered(errors: dict, child: Child, day: dt.d
     age = _age_on(child, day)
     if age is not None and (age >= 18 or (age >= 16 and not disabled)):
         errors["starts_on"] = (
-            f"{child.first_name} is {age} on {day_in_words(day)}: only a child under 16, or under 18 if "
+            f"{child.first_name} is {age} on {long_date(day)}: only a child under 16, or under 18 if "
             "disabled, is privately fostered"
         )
     looked_after = Episode.objects.filter(child=child, started_on__lte=day).exclude(ended_on__lt=day)
     if "starts_on" not in errors and looked_after.exists():
         errors["starts_on"] = (
-            f"{child.first_name} is looked after on {day_in_words(day)}: a looked-after child is not privately "
+            f"{child.first_name} is looked after on {long_date(day)}: a looked-after child is not privately "
             "fostered"
         )
 
@@ -96,13 +96,13 @@ def _check_no_open_arrangement(errors: dict, child: Child, notified_on: dt.date 
     if current:
         errors["notified_on"] = (
             f"{child.first_name} already has a private fostering arrangement open since "
-            f"{day_in_words(current.notified_on)}: end it first"
+            f"{long_date(current.notified_on)}: end it first"
         )
         return
     last = arrangements.order_by("-ended_on").values_list("ended_on", flat=True).first()
     if "notified_on" not in errors and notified_on and last and notified_on < last:
         errors["notified_on"] = (
-            f"The notification cannot be before the last arrangement ended on {day_in_words(last)}"
+            f"The notification cannot be before the last arrangement ended on {long_date(last)}"
         )
 
 
@@ -114,7 +114,7 @@ def _check_start(errors: dict, child: Child, notified_on, starts_on) -> bool:
     if born and starts_on < born:
         errors["starts_on"] = (
             f"The date the arrangement began cannot be before {child.first_name}'s date of birth, "
-            f"{day_in_words(born)}"
+            f"{long_date(born)}"
         )
     elif notified_on and starts_on > anniversary(notified_on, LONGEST_NOTICE):
         errors["starts_on"] = "A proposed arrangement must begin within a year of its notification"
@@ -185,7 +185,7 @@ def _check_within(errors: dict, field: str, day, what: str, arrangement, child: 
         return False
     if day < arrangement.notified_on:
         errors[field] = (
-            f"The {what} cannot be before the notification on {day_in_words(arrangement.notified_on)}"
+            f"The {what} cannot be before the notification on {long_date(arrangement.notified_on)}"
         )
     return field not in errors
 
@@ -208,7 +208,7 @@ def private_fostering_visit_record(
         _check_within(errors, "visited_on", visited_on, "date of the visit", arrangement, child)
         and arrangement.visits.filter(visited_on=visited_on).exists()
     ):
-        errors["visited_on"] = f"A visit on {day_in_words(visited_on)} is already recorded"
+        errors["visited_on"] = f"A visit on {long_date(visited_on)} is already recorded"
     _raise(errors)
     earlier = arrangement.visits.filter(visited_on__lt=visited_on).exists()
     if not earlier:
@@ -251,14 +251,14 @@ def private_fostering_decide(
     errors: dict = {}
     first_visit = arrangement.visits.order_by("visited_on").values_list("visited_on", flat=True).first()
     if arrangement.decided_on:
-        errors["decided_on"] = f"The decision was recorded on {day_in_words(arrangement.decided_on)}"
+        errors["decided_on"] = f"The decision was recorded on {long_date(arrangement.decided_on)}"
     elif first_visit is None:
         errors["decided_on"] = "Record the first visit before the decision on the arrangement"
     elif (
         _check_within(errors, "decided_on", decided_on, "date of the decision", arrangement, child)
         and decided_on < first_visit
     ):
-        errors["decided_on"] = f"The decision cannot be before the first visit on {day_in_words(first_visit)}"
+        errors["decided_on"] = f"The decision cannot be before the first visit on {long_date(first_visit)}"
     if decision not in Decision.values:
         errors["decision"] = "Select the decision on the arrangement"
     elif decision in DETAIL_NEEDED and not decision_detail.strip():
@@ -296,11 +296,11 @@ def _check_end_reason(errors: dict, arrangement, ended_on: dt.date, end_reason: 
         return
     elif end_reason == ArrangementEnd.NEVER_STARTED and ended_on >= arrangement.starts_on:
         errors["end_reason"] = (
-            f"The arrangement began on {day_in_words(arrangement.starts_on)}: select why it ended"
+            f"The arrangement began on {long_date(arrangement.starts_on)}: select why it ended"
         )
     elif end_reason != ArrangementEnd.NEVER_STARTED and ended_on < arrangement.starts_on:
         errors["end_reason"] = (
-            f"The arrangement was to begin on {day_in_words(arrangement.starts_on)}: select that it did not "
+            f"The arrangement was to begin on {long_date(arrangement.starts_on)}: select that it did not "
             "go ahead"
         )
 
@@ -317,7 +317,7 @@ def private_fostering_end(
     if "ended_on" not in errors:
         latest, what = _latest_event(arrangement)
         if ended_on < latest:
-            errors["ended_on"] = f"The arrangement cannot end before {what} on {day_in_words(latest)}"
+            errors["ended_on"] = f"The arrangement cannot end before {what} on {long_date(latest)}"
     _check_end_reason(errors, arrangement, ended_on, end_reason)
     _raise(errors)
     arrangement.ended_on = ended_on

@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from opencsc.accounts.access import can_change_child
-from opencsc.looked_after.step_pages import posted, record_step
 from opencsc.people.decorators import child_record_view
 from opencsc.privatefostering import forms, selectors, services
 from opencsc.ui.form_tokens import creates_record
+from opencsc.ui.steps import posted, record_step
 
 NO_ARRANGEMENT = "There is no open private fostering arrangement for this child."
 
