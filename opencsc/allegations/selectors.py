@@ -170,11 +170,6 @@ AGE_BANDS = (
 )
 
 
-def reporting_year_of(day: dt.date) -> int:
-    """Reporting year Y runs 1 April Y-1 to 31 March Y."""
-    return day.year + 1 if day.month >= 4 else day.year
-
-
 def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 

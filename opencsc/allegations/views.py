@@ -21,6 +21,7 @@ from opencsc.allegations.access import (
     can_view_allegation_figures,
 )
 from opencsc.casework.work import ClockContext
+from opencsc.core.dates import reporting_year_asked
 from opencsc.ui.form_tokens import creates_record
 from opencsc.ui.steps import form_step, posted
 
@@ -185,15 +186,6 @@ def access_grant(request, allegation):
     )
 
 
-def _year(text: str | None, today) -> int:
-    current = selectors.reporting_year_of(today)
-    try:
-        year = int(text or current)
-    except ValueError:
-        return current
-    return year if 2000 <= year <= current else current
-
-
 @login_required
 def service_page(request):
     if not can_view_allegation_figures(request.user):
@@ -201,7 +193,7 @@ def service_page(request):
             "Only the designated officer's team, heads of service and the director see these"
         )
     today = timezone.localdate()
-    figures = selectors.allegation_figures(_year(request.GET.get("year"), today), today=today)
+    figures = selectors.allegation_figures(reporting_year_asked(request.GET.get("year"), today), today=today)
     references = selectors.sees_references(request.user)
     context = {
         "figures": figures,

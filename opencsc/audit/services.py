@@ -51,6 +51,13 @@ def record_access_log_list(
     return len(rows)
 
 
+def record_listing_with_withheld(*, user, path: str, shown, withheld) -> None:
+    """Log a list that named the children in `shown` and showed those in `withheld` only as "a restricted
+    record"."""
+    record_access_log_list(user=user, child_ids=shown, path=path)
+    record_access_log_list(user=user, child_ids=withheld, path=path, kind=AccessKind.REFUSED)
+
+
 @transaction.atomic
 def audit_search_record(
     *, actor, filters: dict, listed: set[int], refused: set[int], path: str

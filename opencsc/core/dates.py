@@ -17,3 +17,19 @@ def long_date(day: dt.date) -> str:
 def long_date_with_weekday(day: dt.date) -> str:
     """ "Monday 7 December 2026", for letters giving the day of a meeting."""
     return f"{day:%A} {long_date(day)}"
+
+
+def reporting_year_of(day: dt.date) -> int:
+    """The reporting year `day` falls in, named by the year it ends: year Y runs 1 April Y-1 to 31 March Y."""
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+def reporting_year_asked(text: str | None, today: dt.date) -> int:
+    """The reporting year a page was asked for (its `?year=`), or the current one when none is asked for or the
+    one asked for is unreadable, before 2000 or still to come."""
+    current = reporting_year_of(today)
+    try:
+        year = int(text or current)
+    except ValueError:
+        return current
+    return year if 2000 <= year <= current else current

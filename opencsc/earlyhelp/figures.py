@@ -43,10 +43,6 @@ def can_view_figures(user) -> bool:
     return user.is_authenticated and user.is_active and user.role in FIGURES_ROLES
 
 
-def reporting_year_of(day: dt.date) -> int:
-    return day.year + 1 if day.month >= 4 else day.year
-
-
 @dataclass(frozen=True)
 class EarlyHelpFigures:
     year: int

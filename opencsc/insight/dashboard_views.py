@@ -2,8 +2,6 @@
 the targets. Numbers for every leader; children's names only for those who may open their records, and every
 list of names is written to the record-access log."""
 
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from opencsc.audit.services import record_access_log_list
+from opencsc.core.dates import reporting_year_of
 from opencsc.finance.selectors import can_view_budget
 from opencsc.finance.summary import budget_summary
 from opencsc.insight.catalogue import CATALOGUE, part_label
@@ -59,12 +58,8 @@ def _require_drill(request) -> None:
         raise PermissionDenied("You see the numbers, not the children behind them")
 
 
-def current_reporting_year(today: dt.date) -> int:
-    return today.year + 1 if today.month >= 4 else today.year
-
-
 def _year(request) -> tuple[int, str]:
-    this_year = current_reporting_year(timezone.localdate())
+    this_year = reporting_year_of(timezone.localdate())
     text = request.GET.get("year", "").strip()
     if not text:
         return this_year, ""
@@ -117,7 +112,7 @@ def kpis_page(request):
             "targets": kpi_targets(),
             "comparisons": comparisons,
             "can_load": can_load_comparators(request.user),
-            "years": list(range(current_reporting_year(timezone.localdate()), 2000, -1))[:10],
+            "years": list(range(reporting_year_of(timezone.localdate()), 2000, -1))[:10],
         },
     )
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Sum
 
-from opencsc.audit.models import AccessKind
-from opencsc.audit.services import record_access_log_list
+from opencsc.audit.services import record_listing_with_withheld
 from opencsc.legal.clocks import STATUTORY_WEEKS, LegalClock, legal_clocks, timetable_week
 from opencsc.legal.models import CareProceedings, CourtOrder, Hearing, LegalGatewayMeeting, PreProceedings
 from opencsc.people.models import Child
@@ -160,7 +159,5 @@ def band_children(user, band: Band, *, path: str) -> tuple[list[Child], int]:
     )
     shown = {child.pk for child in visible}
     hidden = [child_id for child_id in band.child_ids if child_id not in shown]
-    record_access_log_list(user=user, child_ids=sorted(shown), path=path)
-    if hidden:
-        record_access_log_list(user=user, child_ids=hidden, path=path, kind=AccessKind.REFUSED)
+    record_listing_with_withheld(user=user, path=path, shown=shown, withheld=hidden)
     return visible, len(hidden)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from opencsc.core.dates import reporting_year_of
 from opencsc.insight.kpis import KPIS, Period, ReportingYear
 from opencsc.oversight.models import (
     ActionEvidence,
@@ -65,10 +66,6 @@ def kpi_name(kpi_id: str) -> str:
 
 def kpi_choices() -> list[tuple[str, str]]:
     return [(kpi_id, kpi_name(kpi_id)) for kpi_id in KPIS]
-
-
-def reporting_year_of(day: dt.date) -> int:
-    return day.year + 1 if day.month >= 4 else day.year
 
 
 def current_inspection(on: dt.date | None = None) -> Inspection | None:

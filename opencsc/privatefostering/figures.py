@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from opencsc.accounts.models import Role
 from opencsc.casework.work import ClockContext
-from opencsc.earlyhelp.figures import reporting_year_of  # noqa: F401 (the service page's year)
 from opencsc.people.selectors import child_ids_user_may_open
 from opencsc.privatefostering.models import PrivateFosteringArrangement
 from opencsc.privatefostering.selectors import open_arrangement_clocks

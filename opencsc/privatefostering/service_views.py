@@ -7,18 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
-from opencsc.audit.models import AccessKind
-from opencsc.audit.services import record_access_log_list
+from opencsc.audit.services import record_listing_with_withheld
+from opencsc.core.dates import reporting_year_asked
 from opencsc.privatefostering import figures as pf
-
-
-def _year(text: str | None, today) -> int:
-    current = pf.reporting_year_of(today)
-    try:
-        year = int(text or current)
-    except ValueError:
-        return current
-    return year if 2000 <= year <= current else current
 
 
 @login_required
@@ -28,15 +19,15 @@ def service_page(request):
             "Only managers, heads of service, the director and analysts see private fostering figures"
         )
     today = timezone.localdate()
-    figures = pf.private_fostering_figures(_year(request.GET.get("year"), today), today=today)
+    figures = pf.private_fostering_figures(reporting_year_asked(request.GET.get("year"), today), today=today)
     figure = request.GET.get("figure")
     rows = pf.drill_rows(request.user, figures, figure) if figure in pf.NAMES else None
     if rows:
-        path = request.get_full_path()
-        record_access_log_list(
-            user=request.user, child_ids=[r.arrangement.child_id for r in rows if r.may_open], path=path
+        record_listing_with_withheld(
+            user=request.user,
+            path=request.get_full_path(),
+            shown=[r.arrangement.child_id for r in rows if r.may_open],
+            withheld=[r.arrangement.child_id for r in rows if not r.may_open],
         )
-        withheld = [r.arrangement.child_id for r in rows if not r.may_open]
-        record_access_log_list(user=request.user, child_ids=withheld, path=path, kind=AccessKind.REFUSED)
     context = {"figures": figures, "names": pf.NAMES, "figure": figure, "rows": rows}
     return render(request, "privatefostering/service.html", context)
